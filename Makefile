@@ -1,0 +1,51 @@
+# Quizbuilder. `make run` serves the site with demo quizzes; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install install-dev run test lint bench clean
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 ... python3.14)"; exit 1; }
+	@$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changed: a second `make` is instant and silent.
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	@echo "Installing requirements into $(VENV) ..."
+	@$(PY) -m pip install -q --upgrade pip >/dev/null
+	@$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	@echo "Installing test requirements into $(VENV) ..."
+	@$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py load_demo
+	@exec $(PY) manage.py serve --port $(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) tests/services.py run
+
+bench: install-dev
+	$(PY) benchmarks/web.py
+	$(PY) benchmarks/cards.py
+	$(PY) benchmarks/stats.py
+
+clean:
+	rm -rf $(VENV) var

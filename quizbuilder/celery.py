@@ -1,0 +1,28 @@
+"""The Celery app. Configuration comes from Django settings (the CELERY_ namespace)."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizbuilder.settings")
+
+app = Celery("quizbuilder")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.beat_schedule = {
+    "purge-expired-answers": {
+        "task": "quizzes.tasks.purge_expired_answers",
+        "schedule": crontab(minute=17),
+    },
+    "rollup-daily-stats": {
+        "task": "sharing.tasks.rollup_daily_stats",
+        "schedule": crontab(minute=5),
+    },
+    "retry-stale-cards": {
+        "task": "sharing.tasks.rerender_stale_cards",
+        "schedule": crontab(minute="*/10"),
+    },
+}

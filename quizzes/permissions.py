@@ -1,0 +1,58 @@
+"""Who may do what. Roles are groups made by a data migration: Authors and Editors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .models import Quiz
+
+AUTHORS = "Authors"
+EDITORS = "Editors"
+
+
+def _in_group(user: Any, name: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_qb_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._qb_groups = cached
+    return name in cached
+
+
+def user_is_editor(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or _in_group(user, EDITORS)
+
+
+def user_is_author(user: Any) -> bool:
+    return user_is_editor(user) or _in_group(user, AUTHORS) or bool(getattr(user, "is_staff", False))
+
+
+def user_can_publish(user: Any, quiz: Quiz) -> bool:
+    """Publishing, sending back and archiving need the Editor role."""
+    return user_is_editor(user)
+
+
+def user_can_edit(user: Any, quiz: Quiz) -> bool:
+    """Editors edit everything; an author their own quizzes and those shared with them."""
+    if user_is_editor(user):
+        return True
+    if not user_is_author(user):
+        return False
+    return quiz.owner_id == user.pk or quiz.shared_with.filter(pk=user.pk).exists()
+
+
+def user_can_see_stats(user: Any, quiz: Quiz) -> bool:
+    return user_can_edit(user, quiz)
+
+
+def quizzes_visible_to(user: Any) -> QuerySet[Quiz]:
+    """The quizzes a user may see in the authoring screens."""
+    qs = Quiz.objects.all()
+    if user_is_editor(user):
+        return qs
+    if not user_is_author(user):
+        return qs.none()
+    return qs.filter(Q(owner=user) | Q(shared_with=user)).distinct()

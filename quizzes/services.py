@@ -1,0 +1,426 @@
+"""Quiz services: import, drafts, the review workflow, publishing, and the published cache.
+
+Views, admin, commands and tasks call these; they hold the rules. Each one that changes
+data runs in one transaction, so a refusal leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from .images import ImageError, image_clean
+from .models import (
+    AuditEntry,
+    Choice,
+    Outcome,
+    Question,
+    Quiz,
+    QuizVersion,
+    Variable,
+    VersionStatus,
+)
+from .permissions import user_can_edit, user_can_publish
+from .quizfile import Problem, quiz_programs, quizfile_validate
+
+User = AbstractBaseUser | AnonymousUser
+CARD_KEYS = ("headline", "subline", "background", "gradient_to", "text_color")
+CACHE_PREFIX = "published-quiz:"
+
+
+class QuizRefused(Exception):
+    """The quiz, as given, breaks the rules: `problems` lists every one by JSON path."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class NotAllowed(Exception):
+    """The user may not do this to this quiz."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a visitor's request needs of a published quiz, cached as one value."""
+
+    quiz_id: int
+    version_id: int
+    slug: str
+    definition: dict[str, Any]
+    programs: dict[str, Any]
+    retention_days: int
+    fallback_card: str
+
+
+# --- rows <-> definition -------------------------------------------------------------------
+
+
+def _card_from(obj: QuizVersion | Outcome) -> dict[str, str]:
+    card = {k: getattr(obj, f"card_{k}") for k in CARD_KEYS if getattr(obj, f"card_{k}")}
+    if obj.card_image:
+        card["image"] = obj.card_image.name
+    return card
+
+
+def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
+    """The version's rows as a quizbuilder/1 document (not yet validated)."""
+    data: dict[str, Any] = {
+        "format": "quizbuilder/1",
+        "slug": version.quiz.slug,
+        "language": version.language,
+        "title": version.title,
+        "description": version.description,
+        "kind": version.kind,
+        "questions": [],
+        "outcomes": [],
+    }
+    for q in version.questions.prefetch_related("choices"):
+        item: dict[str, Any] = {"key": q.key, "type": q.type, "prompt": q.prompt}
+        if q.help:
+            item["help"] = q.help
+        item["required"] = q.required
+        if q.type == "number":
+            item.update(min=q.min, max=q.max)
+            if q.step is not None:
+                item["step"] = q.step
+            if q.unit:
+                item["unit"] = q.unit
+        elif q.type == "text":
+            if q.max_length is not None:
+                item["max_length"] = q.max_length
+        else:
+            if q.type == "multi":
+                if q.min_choices is not None:
+                    item["min_choices"] = q.min_choices
+                if q.max_choices is not None:
+                    item["max_choices"] = q.max_choices
+            item["choices"] = [
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "value": c.value,
+                    "points": c.points or {},
+                    "correct": c.correct,
+                }
+                for c in q.choices.all()
+            ]
+        data["questions"].append(item)
+    if version.kind == "calculator":
+        data["variables"] = [{"key": v.key, "expr": v.expr} for v in version.variables.all()]
+    for o in version.outcomes.all():
+        out: dict[str, Any] = {"key": o.key, "title": o.title, "description": o.description}
+        for bound in ("min", "max"):
+            if getattr(o, bound) is not None:
+                out[bound] = getattr(o, bound)
+        if o.when:
+            out["when"] = o.when
+        if card := _card_from(o):
+            out["card"] = card
+        data["outcomes"].append(out)
+    if card := _card_from(version):
+        data["card"] = card
+    return data
+
+
+def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The normalised definition of a version: frozen if published, else from its rows."""
+    if version.status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED) and version.definition:
+        return version.definition, []
+    return quizfile_validate(version_file_data(version=version))
+
+
+def _store_image(
+    *, images: dict[str, bytes], path: str, problems: list[Problem], where: str
+) -> ContentFile | None:
+    if path not in images:
+        problems.append(Problem(where, f"image {path!r} is not in the bundle"))
+        return None
+    try:
+        data, ext, _w, _h = image_clean(images[path])
+    except ImageError as exc:
+        problems.append(Problem(where, str(exc)))
+        return None
+    return ContentFile(data, name=f"{path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}.{ext}")
+
+
+def _apply_card(obj: QuizVersion | Outcome, card: dict[str, Any], image: ContentFile | None):
+    for k in CARD_KEYS:
+        setattr(obj, f"card_{k}", card.get(k) or "")
+    if image is not None:
+        obj.card_image.save(image.name, image, save=False)
+
+
+def _rows_write(
+    *, version: QuizVersion, definition: dict[str, Any], images: dict[str, bytes]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    version.questions.all().delete()
+    version.variables.all().delete()
+    version.outcomes.all().delete()
+    version.title = definition["title"]
+    version.description = definition.get("description") or ""
+    version.language = definition.get("language") or "en"
+    version.kind = definition["kind"]
+    card = definition.get("card") or {}
+    image = None
+    if card.get("image"):
+        image = _store_image(images=images, path=card["image"], problems=problems,
+                             where="card.image")
+    _apply_card(version, card, image)
+    version.save()
+    for qi, q in enumerate(definition["questions"]):
+        question = Question.objects.create(
+            version=version,
+            position=qi,
+            key=q["key"],
+            type=q["type"],
+            prompt=q["prompt"],
+            help=q.get("help") or "",
+            required=q.get("required", q["type"] != "text"),
+            min=q.get("min"),
+            max=q.get("max"),
+            step=q.get("step"),
+            unit=q.get("unit") or "",
+            max_length=q.get("max_length"),
+            min_choices=q.get("min_choices"),
+            max_choices=q.get("max_choices"),
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=question,
+                position=ci,
+                key=c["key"],
+                label=c["label"],
+                value=c.get("value") or 0,
+                points=c.get("points") or {},
+                correct=bool(c.get("correct")),
+            )
+            for ci, c in enumerate(q.get("choices") or [])
+        )
+    Variable.objects.bulk_create(
+        Variable(version=version, position=i, key=v["key"], expr=v["expr"])
+        for i, v in enumerate(definition.get("variables") or [])
+    )
+    for oi, o in enumerate(definition["outcomes"]):
+        outcome = Outcome(
+            version=version,
+            position=oi,
+            key=o["key"],
+            title=o["title"],
+            description=o.get("description") or "",
+            min=o.get("min"),
+            max=o.get("max"),
+            when=o.get("when") or "",
+        )
+        ocard = o.get("card") or {}
+        oimage = None
+        if ocard.get("image"):
+            oimage = _store_image(images=images, path=ocard["image"], problems=problems,
+                                  where=f"outcomes[{oi}].card.image")
+        _apply_card(outcome, ocard, oimage)
+        outcome.save()
+    return problems
+
+
+def _audit(*, quiz: Quiz, version: QuizVersion | None, user: Any, action: str, comment: str = ""):
+    actor = user if getattr(user, "is_authenticated", False) else None
+    AuditEntry.objects.create(quiz=quiz, version=version, actor=actor, action=action,
+                              comment=comment)
+
+
+# --- import, drafts and the workflow -------------------------------------------------------
+
+
+def quiz_import(
+    *, data: object, user: Any, images: dict[str, bytes] | None = None, publish: bool = False
+) -> QuizVersion:
+    """Create the quiz, or a new draft of the quiz with that slug, from a quizbuilder/1 file.
+
+    Refuses the whole file (QuizRefused, every problem listed) and saves nothing when any rule
+    is broken. An open draft of the quiz is replaced by the imported content. With `publish`
+    the new version is published at once (the caller checks the user may publish).
+    """
+    definition, problems = quizfile_validate(data)
+    if definition is None:
+        raise QuizRefused(problems)
+    with transaction.atomic():
+        quiz, created = Quiz.objects.get_or_create(
+            slug=definition["slug"], defaults={"owner": user}
+        )
+        version = quiz_draft_get_or_create(quiz=quiz, user=user, copy_live=False)
+        problems = _rows_write(version=version, definition=definition, images=images or {})
+        if problems:
+            transaction.set_rollback(True)
+            raise QuizRefused(problems)
+        _audit(quiz=quiz, version=version, user=user, action="imported")
+        if publish:
+            version_publish(version=version, user=user, check_permission=False)
+    return version
+
+
+def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -> QuizVersion:
+    """The quiz's open draft; a new one (a copy of the live version) when there is none.
+
+    Editing a published quiz therefore never touches the published version's rows.
+    """
+    version = (
+        QuizVersion.objects.select_for_update()
+        .filter(quiz=quiz, status__in=[VersionStatus.DRAFT, VersionStatus.REVIEW])
+        .first()
+    )
+    if version is not None:
+        if version.status == VersionStatus.REVIEW:
+            # Editing a version under review takes it back to draft: the review starts over.
+            version.status = VersionStatus.DRAFT
+            version.save(update_fields=["status", "updated_at"])
+        return version
+    last = quiz.versions.order_by("-number").first()
+    number = (last.number + 1) if last else 1
+    source = quiz.live_version or last
+    version = QuizVersion.objects.create(
+        quiz=quiz,
+        number=number,
+        title=source.title if source else quiz.slug,
+        kind=source.kind if source else "personality",
+        language=source.language if source else "en",
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if copy_live and source is not None:
+        definition, _ = version_definition(version=source)
+        if definition is not None:
+            _rows_write(version=version, definition=definition, images={})
+            # Image files are shared, not copied: versions never delete them.
+            version.card_image = source.card_image
+            version.cover = source.cover
+            version.save()
+            for src, dst in zip(source.outcomes.all(), version.outcomes.all(), strict=False):
+                if src.card_image:
+                    dst.card_image = src.card_image
+                    dst.save(update_fields=["card_image"])
+    return version
+
+
+def version_publish(
+    *, version: QuizVersion, user: Any, comment: str = "", check_permission: bool = True
+) -> QuizVersion:
+    """Validate and freeze a draft (or in-review) version and make it the live one.
+
+    The previous live version is retired (its results keep pointing at it). Raises
+    NotAllowed without the Editor role, QuizRefused when the content breaks a rule.
+    """
+    if check_permission and not user_can_publish(user, version.quiz):
+        raise NotAllowed("Only an Editor can publish.")
+    if version.status not in (VersionStatus.DRAFT, VersionStatus.REVIEW):
+        raise NotAllowed("Only a draft or a version in review can be published.")
+    definition, problems = quizfile_validate(version_file_data(version=version))
+    if definition is None:
+        raise QuizRefused(problems)
+    with transaction.atomic():
+        quiz = Quiz.objects.select_for_update().get(pk=version.quiz_id)
+        QuizVersion.objects.filter(quiz=quiz, status=VersionStatus.PUBLISHED).update(
+            status=VersionStatus.RETIRED
+        )
+        version.definition = definition
+        version.programs = quiz_programs(definition)
+        version.status = VersionStatus.PUBLISHED
+        version.published_at = timezone.now()
+        version.save()
+        quiz.live_version = version
+        quiz.save(update_fields=["live_version", "updated_at"])
+        _audit(quiz=quiz, version=version, user=user, action="published", comment=comment)
+        transaction.on_commit(lambda: published_cache_clear(slug=quiz.slug))
+        transaction.on_commit(lambda: _after_publish(version.pk))
+    return version
+
+
+def _after_publish(version_id: int) -> None:
+    # The fallback card is drawn by a worker; imported lazily to keep quizzes free of sharing.
+    from sharing.tasks import render_fallback_card
+
+    render_fallback_card.delay(version_id)
+
+
+def version_submit(*, version: QuizVersion, user: Any, comment: str = "") -> None:
+    """An author sends their draft for review; it must be valid first."""
+    if not user_can_edit(user, version.quiz):
+        raise NotAllowed("You cannot edit this quiz.")
+    if version.status != VersionStatus.DRAFT:
+        raise NotAllowed("Only a draft can be submitted for review.")
+    definition, problems = quizfile_validate(version_file_data(version=version))
+    if definition is None:
+        raise QuizRefused(problems)
+    version.status = VersionStatus.REVIEW
+    version.save(update_fields=["status", "updated_at"])
+    _audit(quiz=version.quiz, version=version, user=user, action="submitted", comment=comment)
+
+
+def version_send_back(*, version: QuizVersion, user: Any, comment: str) -> None:
+    """An editor returns a version in review to its author, saying why."""
+    if not user_can_publish(user, version.quiz):
+        raise NotAllowed("Only an Editor can send a quiz back.")
+    if version.status != VersionStatus.REVIEW:
+        raise NotAllowed("Only a version in review can be sent back.")
+    version.status = VersionStatus.DRAFT
+    version.save(update_fields=["status", "updated_at"])
+    _audit(quiz=version.quiz, version=version, user=user, action="sent back", comment=comment)
+
+
+def quiz_archive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
+    """Hide a quiz from visitors; its results and share links keep working."""
+    if not user_can_publish(user, quiz):
+        raise NotAllowed("Only an Editor can archive a quiz.")
+    quiz.archived_at = timezone.now()
+    quiz.save(update_fields=["archived_at", "updated_at"])
+    _audit(quiz=quiz, version=quiz.live_version, user=user, action="archived", comment=comment)
+    transaction.on_commit(lambda: published_cache_clear(slug=quiz.slug))
+
+
+def quiz_unarchive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
+    if not user_can_publish(user, quiz):
+        raise NotAllowed("Only an Editor can restore a quiz.")
+    quiz.archived_at = None
+    quiz.save(update_fields=["archived_at", "updated_at"])
+    _audit(quiz=quiz, version=quiz.live_version, user=user, action="restored", comment=comment)
+    transaction.on_commit(lambda: published_cache_clear(slug=quiz.slug))
+
+
+# --- the published cache -------------------------------------------------------------------
+
+
+def published_get(*, slug: str) -> Published | None:
+    """The live, not archived version of a quiz, from the cache (one query on a miss)."""
+    key = CACHE_PREFIX + slug
+    hit = cache.get(key)
+    if hit is not None:
+        return hit or None
+    row = (
+        Quiz.objects.filter(slug=slug, archived_at__isnull=True, live_version__isnull=False)
+        .select_related("live_version")
+        .first()
+    )
+    value: Published | None = None
+    if row is not None and row.live_version is not None:
+        v = row.live_version
+        value = Published(
+            quiz_id=row.pk,
+            version_id=v.pk,
+            slug=row.slug,
+            definition=v.definition or {},
+            programs=v.programs or {},
+            retention_days=row.retention_days,
+            fallback_card=v.fallback_card,
+        )
+    # A miss is cached too (as False), so unknown slugs cannot hammer the database.
+    cache.set(key, value or False, timeout=3600)
+    return value
+
+
+def published_cache_clear(*, slug: str) -> None:
+    cache.delete(CACHE_PREFIX + slug)

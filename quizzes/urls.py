@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import api, editor_views, views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("q/<slug:slug>/", views.intro, name="intro"),
+    path("r/<str:result_id>/", views.result, name="result"),
+    path("api/quizzes/", api.quiz_list, name="api-quiz-list"),
+    path("api/quizzes/<slug:slug>/", api.quiz_detail, name="api-quiz-detail"),
+    path("api/quizzes/<slug:slug>/responses/", api.response_create, name="api-response-create"),
+    path("api/results/<str:result_id>/", api.result_detail, name="api-result-detail"),
+    path("editor/", editor_views.dashboard, name="dashboard"),
+]

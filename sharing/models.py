@@ -1,0 +1,116 @@
+"""Share links, the clicks and previews they get, and daily stats rollups.
+
+Exactness lives in the database: a click is unique per (share, visitor), a share per
+(result, channel), a minted address-bar link per (parent, visitor), a referral is a
+foreign key on the result. Counting is then a COUNT, never a counter that can drift.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def new_share_code() -> str:
+    # 9 random bytes: 12 url-safe characters, short enough for a chat, far too many to guess.
+    return secrets.token_urlsafe(9)
+
+
+class Channel(models.TextChoices):
+    LINK = "link", _("Link")
+    NATIVE = "native", _("Share sheet")
+    COPY = "copy", _("Copy link")
+    QR = "qr", _("QR code")
+    WHATSAPP = "whatsapp", "WhatsApp"
+    TELEGRAM = "telegram", "Telegram"
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+    LINE = "line", "LINE"
+    WEIBO = "weibo", _("Weibo")
+    WECHAT = "wechat", _("WeChat")
+    EMAIL = "email", _("Email")
+    OTHER = "other", _("Other")
+
+
+class ShareKind(models.TextChoices):
+    DEFAULT = "default", _("Default link of a result")  # in the result body; not a share
+    BUTTON = "button", _("Made by a share button")  # counted in `shares`
+    MINTED = "minted", _("Address-bar link minted for a friend")  # private sharing
+
+
+class Share(models.Model):
+    code = models.CharField(max_length=20, unique=True, default=new_share_code)
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="shares")
+    result = models.ForeignKey(
+        "quizzes.Result", null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    kind = models.CharField(max_length=8, choices=ShareKind.choices)
+    # The visitor the link speaks for: their own visits are neither clicks nor referrals.
+    owner = models.CharField(max_length=40, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="minted"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "channel"],
+                condition=Q(kind__in=["default", "button"]),
+                name="one_share_per_result_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "owner"],
+                condition=Q(kind="minted"),
+                name="one_minted_link_per_friend",
+            ),
+        ]
+        indexes = [models.Index(fields=["quiz", "created_at"], name="share_quiz_time")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:landing", args=[self.code])
+
+
+class Click(models.Model):
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="clicks")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["share", "visitor"], name="click_once_per_visitor"),
+        ]
+        indexes = [models.Index(fields=["quiz", "created_at"], name="click_quiz_time")]
+
+
+class Preview(models.Model):
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="previews")
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    agent = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["quiz", "created_at"], name="preview_quiz_time")]
+
+
+class DailyStats(models.Model):
+    """The stats of one closed UTC day of one quiz, recomputed idempotently by beat."""
+
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    data = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "day"], name="one_rollup_per_day"),
+        ]

@@ -1,0 +1,86 @@
+"""Shared fixtures: the personas (an author, an editor, a visitor and the visitor's friend)
+and published quizzes built from the demo files through the real importer."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / "quizzes" / "demo"
+SPEC_EXAMPLES = ROOT / "tests" / "data" / "spec-examples"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def demo_data(slug: str) -> dict:
+    for folder in (DEMO_DIR, SPEC_EXAMPLES):
+        path = folder / f"{slug}.json"
+        if path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise LookupError(slug)
+
+
+def demo_files() -> list[Path]:
+    return sorted(DEMO_DIR.glob("*.json"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    # Every test gets its own media folder, an empty cache and no rate limits unless it asks.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RATELIMIT_ENABLED = False
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def editor(db):
+    user = UserFactory(username="erin", email="erin@example.com")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def author(db):
+    user = UserFactory(username="alice", email="alice@example.com")
+    user.groups.add(Group.objects.get(name="Authors"))
+    return user
+
+
+@pytest.fixture
+def other_author(db):
+    user = UserFactory(username="bob", email="bob@example.com")
+    user.groups.add(Group.objects.get(name="Authors"))
+    return user
+
+
+@pytest.fixture
+def visitor() -> Client:
+    return Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone; CPU iPhone OS 18_0) Mobile Safari")
+
+
+@pytest.fixture
+def friend() -> Client:
+    return Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 15) Chrome/140 Mobile Safari")
+
+
+@pytest.fixture
+def publish(editor):
+    """publish("which-morning-drink") imports a demo or spec quiz and publishes it."""
+    from quizzes.services import quiz_import
+
+    def _publish(slug: str, **changes):
+        data = demo_data(slug)
+        data.update(changes)
+        return quiz_import(data=data, user=editor, publish=True)
+
+    return _publish
