@@ -129,8 +129,13 @@ else:
         "data_folder_out": str(BROKER_DIR / "in"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # The filesystem transport polls its folder; 1 s by default, 50 ms keeps a card's
+        # latency after the response POST low for an idle worker (an idle poll is a listdir).
+        "polling_interval": 0.05,
     }
     CELERY_RESULT_BACKEND = None
+# Extra kombu transport options as JSON (tests shorten Redis' visibility_timeout with it).
+CELERY_BROKER_TRANSPORT_OPTIONS.update(env.json("CELERY_TRANSPORT_OPTIONS", default={}))
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -180,7 +185,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")

@@ -1,21 +1,238 @@
-"""The JSON API v1 for taking a quiz (../shared/spec/api.md)."""
+"""The JSON API v1 for taking a quiz (../shared/spec/api.md).
+
+No session and no CSRF token: a cross-site browser POST is refused by its Origin instead
+(allowed: this site, the address the request came to, settings.API_ALLOWED_ORIGINS), and
+clients that send no Origin (apps, curl) are served. Every answer is JSON, errors included;
+bad input is a 4xx, never a 500. The visitor cookie is read and set by VisitorMiddleware.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from sharing.bots import is_preview_bot
+from sharing.cookies import ref_cookie_get
+
+from .bodies import quiz_public, result_body
+from .models import Quiz, Result
+from .ratelimit import RateLimited
+from .services import published_get
+from .taking import AnswersInvalid, answer_record, response_submit, take_clean, view_record
+from .visitors import ip_hash
+
+NOT_FOUND = {"errors": {"quiz": ["No published quiz has this address."]}}
 
 
+def error(status: int, field: str, message: str) -> JsonResponse:
+    return JsonResponse({"errors": {field: [message]}}, status=status)
+
+
+def _origin_of(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}".lower()
+
+
+def origin_allowed(request: HttpRequest) -> bool:
+    """No Origin (not a browser page), this site, or an origin allowed in settings."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = {_origin_of(settings.SITE_URL), f"{request.scheme}://{request.get_host()}".lower()}
+    allowed = {_origin_of(o) for o in settings.API_ALLOWED_ORIGINS}
+    return origin.lower() in own | allowed
+
+
+def api_view(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:
+    """JSON-only endpoint: 405 for other methods, Origin check and CORS for allowed origins."""
+
+    def decorate(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+            origin = request.headers.get("Origin")
+            cross = origin is not None and origin.lower() in {
+                _origin_of(o) for o in settings.API_ALLOWED_ORIGINS
+            }
+            if request.method == "OPTIONS" and cross:
+                response = JsonResponse({}, status=200)
+                response["Access-Control-Allow-Methods"] = ", ".join(methods)
+                response["Access-Control-Allow-Headers"] = "Content-Type"
+                response["Access-Control-Max-Age"] = "600"
+            elif request.method not in methods:
+                response = error(405, "method", f"Use {' or '.join(methods)}.")
+                response["Allow"] = ", ".join(methods)
+            elif request.method == "POST" and not origin_allowed(request):
+                response = error(403, "origin", "Cross-site requests are not allowed.")
+            else:
+                response = view(request, *args, **kwargs)
+            if cross:
+                response["Access-Control-Allow-Origin"] = origin
+                response["Vary"] = "Origin"
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number too large")
+    return value
+
+
+def json_body(request: HttpRequest) -> tuple[dict[str, Any] | None, JsonResponse | None]:
+    """The request's JSON object, or the 4xx that says why there is none."""
+    limit = settings.API_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None, error(400, "body", "The Content-Length header is not a number.")
+    if declared > limit:
+        return None, error(413, "body", f"The body is larger than {limit} bytes.")
+    body = request.body
+    if len(body) > limit:
+        return None, error(413, "body", f"The body is larger than {limit} bytes.")
+    try:
+        data = json.loads(
+            body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite
+        )
+    except (ValueError, RecursionError):
+        return None, error(400, "body", "The body is not valid JSON (NaN and Infinity included).")
+    if not isinstance(data, dict):
+        return None, error(400, "body", "The body must be a JSON object.")
+    return data, None
+
+
+def _absolute(request: HttpRequest) -> Callable[[str], str]:
+    return request.build_absolute_uri
+
+
+def _is_browser(request: HttpRequest) -> bool:
+    return not is_preview_bot(request.headers.get("User-Agent"))
+
+
+@api_view("GET")
 def quiz_list(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"quizzes": []})
+    quizzes = (
+        Quiz.objects.filter(archived_at__isnull=True, live_version__isnull=False)
+        .select_related("live_version")
+        .order_by("-live_version__published_at")
+    )
+    return JsonResponse(
+        {
+            "quizzes": [
+                {
+                    "slug": q.slug,
+                    "title": q.live_version.title,  # type: ignore[union-attr]
+                    "kind": q.live_version.kind,  # type: ignore[union-attr]
+                    "url": request.build_absolute_uri(q.get_absolute_url()),
+                }
+                for q in quizzes
+            ]
+        }
+    )
 
 
+@api_view("GET")
 def quiz_detail(request: HttpRequest, slug: str) -> JsonResponse:
-    return JsonResponse({"errors": {"quiz": ["Not found."]}}, status=404)
+    published = published_get(slug=slug)
+    if published is None:
+        return JsonResponse(NOT_FOUND, status=404)
+    if _is_browser(request):
+        view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
+    return JsonResponse(quiz_public(published.definition), json_dumps_params={"ensure_ascii": False})
 
 
+@api_view("POST")
 def response_create(request: HttpRequest, slug: str) -> JsonResponse:
-    return JsonResponse({"errors": {"quiz": ["Not found."]}}, status=404)
+    published = published_get(slug=slug)
+    if published is None:
+        return JsonResponse(NOT_FOUND, status=404)
+    data, problem = json_body(request)
+    if problem is not None or data is None:
+        return problem or error(400, "body", "The body must be a JSON object.")
+    if "answers" not in data:
+        return error(400, "answers", "Send the answers as an object of question keys and answers.")
+    ref = data.get("ref") or ref_cookie_get(request, quiz_id=published.quiz_id)
+    try:
+        result = response_submit(
+            published=published,
+            answers=data["answers"],
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+            ref=ref,
+            take=data.get("take"),
+        )
+    except AnswersInvalid as exc:
+        return JsonResponse({"errors": exc.errors}, status=400)
+    except RateLimited as exc:
+        return error(429, "rate_limit", str(exc))
+    body = result_body(
+        result,
+        slug=published.slug,
+        share_code=getattr(getattr(result, "default_share", None), "code", None),
+        fallback_card=published.fallback_card,
+        absolute=_absolute(request),
+    )
+    return JsonResponse(body, status=201, json_dumps_params={"ensure_ascii": False})
 
 
+@api_view("GET")
 def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
-    return JsonResponse({"errors": {"result": ["Not found."]}}, status=404)
+    result = (
+        Result.objects.filter(pk=result_id[:40])
+        .select_related("quiz", "version")
+        .prefetch_related("shares")
+        .first()
+    )
+    if result is None:
+        return error(404, "result", "There is no result at this address.")
+    if result.deleted_at is not None:
+        return error(410, "result", "This result was deleted by its owner.")
+    share = next((s for s in result.shares.all() if s.kind == "default"), None)
+    body = result_body(
+        result,
+        slug=result.quiz.slug,
+        share_code=share.code if share else None,
+        fallback_card=result.version.fallback_card,
+        absolute=_absolute(request),
+    )
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@api_view("POST")
+def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
+    """Count an answered question of a take for the funnel (take.js calls it once a question)."""
+    published = published_get(slug=slug)
+    if published is None:
+        return JsonResponse(NOT_FOUND, status=404)
+    data, problem = json_body(request)
+    if problem is not None or data is None:
+        return problem or error(400, "body", "The body must be a JSON object.")
+    take = take_clean(data.get("take"))
+    keys = [q["key"] for q in published.definition["questions"]]
+    if take is None:
+        return error(400, "take", "Send the take id this page made.")
+    if data.get("question") not in keys:
+        return error(400, "question", "Unknown question.")
+    answer_record(
+        quiz_id=published.quiz_id,
+        take=take,
+        question_key=data["question"],
+        position=keys.index(data["question"]),
+    )
+    return JsonResponse({}, status=202)

@@ -26,7 +26,7 @@ from .models import (
     Variable,
     VersionStatus,
 )
-from .permissions import user_can_edit, user_can_publish
+from .permissions import user_can_edit, user_can_publish, user_is_author
 from .quizfile import Problem, quiz_programs, quizfile_validate
 
 User = AbstractBaseUser | AnonymousUser
@@ -136,31 +136,51 @@ def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, 
     return quizfile_validate(version_file_data(version=version))
 
 
-def _store_image(
-    *, images: dict[str, bytes], path: str, problems: list[Problem], where: str
-) -> ContentFile | None:
-    if path not in images:
-        problems.append(Problem(where, f"image {path!r} is not in the bundle"))
-        return None
-    try:
-        data, ext, _w, _h = image_clean(images[path])
-    except ImageError as exc:
-        problems.append(Problem(where, str(exc)))
-        return None
-    return ContentFile(data, name=f"{path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}.{ext}")
+def _images_prepare(
+    *, definition: dict[str, Any], images: dict[str, bytes]
+) -> tuple[dict[str, ContentFile], list[Problem]]:
+    """Every image the definition names, checked and re-encoded, before anything is saved."""
+    files: dict[str, ContentFile] = {}
+    problems: list[Problem] = []
+    named = [("card.image", (definition.get("card") or {}).get("image"))]
+    named += [
+        (f"outcomes[{i}].card.image", (o.get("card") or {}).get("image"))
+        for i, o in enumerate(definition["outcomes"])
+    ]
+    if definition.get("cover"):
+        named.append(("cover", definition["cover"]))
+    for where, path in named:
+        if not path or path in files:
+            continue
+        if path not in images:
+            problems.append(Problem(where, f"image {path!r} is not in the bundle"))
+            continue
+        try:
+            data, ext, _w, _h = image_clean(images[path])
+        except ImageError as exc:
+            problems.append(Problem(where, str(exc)))
+            continue
+        files[path] = ContentFile(data, name=f"{path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}.{ext}")
+    return files, problems
 
 
 def _apply_card(obj: QuizVersion | Outcome, card: dict[str, Any], image: ContentFile | None):
     for k in CARD_KEYS:
         setattr(obj, f"card_{k}", card.get(k) or "")
     if image is not None:
-        obj.card_image.save(image.name, image, save=False)
+        # One stored file per bundle path: a second holder shares the first one's name.
+        if getattr(image, "stored_name", None):
+            obj.card_image.name = image.stored_name
+        else:
+            obj.card_image.save(image.name, image, save=False)
+            image.stored_name = obj.card_image.name
 
 
 def _rows_write(
-    *, version: QuizVersion, definition: dict[str, Any], images: dict[str, bytes]
-) -> list[Problem]:
-    problems: list[Problem] = []
+    *, version: QuizVersion, definition: dict[str, Any], files: dict[str, ContentFile]
+) -> None:
+    """Replace the version's rows by the definition's; `files` holds the prepared images
+    (an image path without a file is left unset: the caller copies stored ones)."""
     version.questions.all().delete()
     version.variables.all().delete()
     version.outcomes.all().delete()
@@ -169,11 +189,10 @@ def _rows_write(
     version.language = definition.get("language") or "en"
     version.kind = definition["kind"]
     card = definition.get("card") or {}
-    image = None
-    if card.get("image"):
-        image = _store_image(images=images, path=card["image"], problems=problems,
-                             where="card.image")
-    _apply_card(version, card, image)
+    _apply_card(version, card, files.get(card.get("image") or ""))
+    if definition.get("cover") and definition["cover"] in files:
+        cover = files[definition["cover"]]
+        version.cover.save(cover.name, cover, save=False)
     version.save()
     for qi, q in enumerate(definition["questions"]):
         question = Question.objects.create(
@@ -220,13 +239,8 @@ def _rows_write(
             when=o.get("when") or "",
         )
         ocard = o.get("card") or {}
-        oimage = None
-        if ocard.get("image"):
-            oimage = _store_image(images=images, path=ocard["image"], problems=problems,
-                                  where=f"outcomes[{oi}].card.image")
-        _apply_card(outcome, ocard, oimage)
+        _apply_card(outcome, ocard, files.get(ocard.get("image") or ""))
         outcome.save()
-    return problems
 
 
 def _audit(*, quiz: Quiz, version: QuizVersion | None, user: Any, action: str, comment: str = ""):
@@ -250,15 +264,15 @@ def quiz_import(
     definition, problems = quizfile_validate(data)
     if definition is None:
         raise QuizRefused(problems)
+    files, problems = _images_prepare(definition=definition, images=images or {})
+    if problems:
+        raise QuizRefused(problems)
     with transaction.atomic():
         quiz, created = Quiz.objects.get_or_create(
             slug=definition["slug"], defaults={"owner": user}
         )
         version = quiz_draft_get_or_create(quiz=quiz, user=user, copy_live=False)
-        problems = _rows_write(version=version, definition=definition, images=images or {})
-        if problems:
-            transaction.set_rollback(True)
-            raise QuizRefused(problems)
+        _rows_write(version=version, definition=definition, files=files)
         _audit(quiz=quiz, version=version, user=user, action="imported")
         if publish:
             version_publish(version=version, user=user, check_permission=False)
@@ -295,7 +309,7 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
     if copy_live and source is not None:
         definition, _ = version_definition(version=source)
         if definition is not None:
-            _rows_write(version=version, definition=definition, images={})
+            _rows_write(version=version, definition=definition, files={})
             # Image files are shared, not copied: versions never delete them.
             version.card_image = source.card_image
             version.cover = source.cover
@@ -304,6 +318,39 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
                 if src.card_image:
                     dst.card_image = src.card_image
                     dst.save(update_fields=["card_image"])
+    return version
+
+
+def quiz_create(*, slug: str, title: str, kind: str, user: Any, language: str = "en") -> QuizVersion:
+    """A new quiz owned by `user` with an empty draft version 1 (authors and editors only).
+
+    Raises NotAllowed when the user may not author or the slug is taken.
+    """
+    if not user_is_author(user):
+        raise NotAllowed("Only Authors and Editors can create quizzes.")
+    with transaction.atomic():
+        if Quiz.objects.filter(slug=slug).exists():
+            raise NotAllowed(f"A quiz with the slug {slug!r} already exists.")
+        quiz = Quiz.objects.create(slug=slug, owner=user)
+        version = QuizVersion.objects.create(
+            quiz=quiz, number=1, title=title, kind=kind, language=language, created_by=user
+        )
+        _audit(quiz=quiz, version=version, user=user, action="created")
+    return version
+
+
+def quiz_draft_open(*, quiz: Quiz, user: Any) -> QuizVersion:
+    """The draft an author edits: the open one, or a new copy of the live version.
+
+    The published version's rows are never touched. Raises NotAllowed without edit rights.
+    """
+    if not user_can_edit(user, quiz):
+        raise NotAllowed("You cannot edit this quiz.")
+    with transaction.atomic():
+        had_draft = quiz.versions.filter(status=VersionStatus.DRAFT).exists()
+        version = quiz_draft_get_or_create(quiz=quiz, user=user)
+        if not had_draft:
+            _audit(quiz=quiz, version=version, user=user, action="draft opened")
     return version
 
 
@@ -365,6 +412,8 @@ def version_send_back(*, version: QuizVersion, user: Any, comment: str) -> None:
     """An editor returns a version in review to its author, saying why."""
     if not user_can_publish(user, version.quiz):
         raise NotAllowed("Only an Editor can send a quiz back.")
+    if not comment.strip():
+        raise NotAllowed("Say what needs to change: a comment is required.")
     if version.status != VersionStatus.REVIEW:
         raise NotAllowed("Only a version in review can be sent back.")
     version.status = VersionStatus.DRAFT

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, editor_views, views
+from . import api, editor_views, preview, views
 
 app_name = "quizzes"
 
@@ -8,10 +8,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("q/<slug:slug>/", views.intro, name="intro"),
+    path("q/<slug:slug>/take/", views.take, name="take"),
     path("r/<str:result_id>/", views.result, name="result"),
+    path("r/<str:result_id>/delete/", views.result_delete, name="result-delete"),
+    path("healthz", views.healthz, name="healthz"),
+    path("editor/quizzes/<slug:slug>/preview/", preview.preview, name="preview"),
     path("api/quizzes/", api.quiz_list, name="api-quiz-list"),
     path("api/quizzes/<slug:slug>/", api.quiz_detail, name="api-quiz-detail"),
     path("api/quizzes/<slug:slug>/responses/", api.response_create, name="api-response-create"),
+    path("api/quizzes/<slug:slug>/answers/", api.answer_create, name="api-answer-create"),
     path("api/results/<str:result_id>/", api.result_detail, name="api-result-detail"),
     path("editor/", editor_views.dashboard, name="dashboard"),
 ]

@@ -1,12 +1,40 @@
-"""Visitor pages: the quiz list, a quiz's intro, the result page, privacy."""
+"""Visitor pages: the quiz list, a quiz's intro, the no-JavaScript take, results, privacy.
+
+Quiz pages speak the quiz's language. The intro page is the same for every anonymous visitor
+but for the CSRF token, so its HTML is cached per version, language and retention setting
+with a marker where the token goes; the cookie is still set and the view still counted.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sharing.bots import is_preview_bot
+from sharing.cookies import ref_cookie_get
+
+from . import pages
+from .bodies import quiz_seconds
+from .flow import flow_advance, question_context, state_load, state_new
 from .models import Quiz
-from .services import published_get
+from .ratelimit import RateLimited
+from .services import Published, published_get
+from .taking import AnswersInvalid, NotOwner, answer_record, response_submit, take_new
+from .taking import result_delete as result_delete_service
+from .taking import view_record
+from .visitors import ip_hash
+
+CSRF_MARKER = "qbCsrfMarker7f3a9c"
+PAGE_CACHE_SECONDS = 3600
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,18 +43,126 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("live_version")
         .order_by("-live_version__published_at")
     )
-    return render(request, "quizzes/home.html", {"quizzes": quizzes})
+    items = [pages.quiz_tile(q) for q in quizzes]
+    return render(request, "quizzes/home.html", {"items": items})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The trivial view benchmarks compare with, and a liveness probe."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _published_or_404(slug: str) -> Published:
+    published = published_get(slug=slug)
+    if published is None:
+        raise Http404("No published quiz has this address.")
+    return published
+
+
+def _language(definition: dict[str, Any]) -> str:
+    return definition.get("language") or settings.LANGUAGE_CODE
 
 
 def intro(request: HttpRequest, slug: str) -> HttpResponse:
-    published = published_get(slug=slug)
-    if published is None:
-        raise Http404
-    return render(request, "quizzes/intro.html", {"quiz": published.definition})
+    published = _published_or_404(slug)
+    if not is_preview_bot(request.headers.get("User-Agent")):
+        view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
+    cacheable = not request.GET and not (
+        set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
+    )
+    with translation.override(_language(published.definition)):
+        key = (
+            f"page:intro:{published.version_id}:{translation.get_language()}:"
+            f"{published.retention_days}"
+        )
+        html = cache.get(key) if cacheable else None
+        if html is None:
+            context = pages.intro_context(published, ref=request.GET.get("ref", "")[:20])
+            if cacheable:
+                context["csrf_token"] = CSRF_MARKER
+            html = render_to_string("quizzes/intro.html", context, request=request)
+            if cacheable:
+                cache.set(key, html, PAGE_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
+
+
+@require_http_methods(["GET", "POST"])
+def take(request: HttpRequest, slug: str) -> HttpResponse:
+    """One question per screen without JavaScript; the last answer submits the take."""
+    published = _published_or_404(slug)
+    definition = published.definition
+    state = None
+    notice = ""
+    if request.method == "POST":
+        state = state_load(request.POST.get("state", ""), version=published.version_id)
+        notice = "" if state else pages.RESTART
+    if state is None:
+        ref = request.GET.get("ref") or ref_cookie_get(request, quiz_id=published.quiz_id)
+        state = state_new(version=published.version_id, take=take_new(), ref=(ref or "")[:20])
+        return question_page(request, definition, state, notice=notice)
+    step = flow_advance(definition=definition, state=state, post=request.POST)
+    if step.answered:
+        key, position = step.answered
+        answer_record(quiz_id=published.quiz_id, take=state["t"], question_key=key,
+                      position=position)
+    if not step.done:
+        return question_page(request, definition, step.state, errors=step.errors)
+    try:
+        result = response_submit(
+            published=published, answers=step.state["a"], visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request), ref=step.state.get("r"), take=step.state["t"],
+        )
+    except AnswersInvalid as exc:
+        state, errors = pages.first_error(definition, step.state, exc.errors)
+        return question_page(request, definition, state, errors=errors)
+    except RateLimited:
+        with translation.override(_language(definition)):
+            return render(request, "quizzes/ratelimited.html", {"quiz": definition}, status=429)
+    return redirect(result)
+
+
+def question_page(
+    request: HttpRequest,
+    definition: dict[str, Any],
+    state: dict[str, Any],
+    *,
+    errors: list[str] | None = None,
+    notice: str = "",
+    preview: bool = False,
+    action: str = "",
+) -> HttpResponse:
+    context = question_context(definition=definition, state=state, errors=errors)
+    context.update(
+        notice=notice,
+        preview=preview,
+        seconds=quiz_seconds(definition),
+        action=action or reverse("quizzes:take", args=[definition["slug"]]),
+    )
+    with translation.override(_language(definition)):
+        return render(request, "quizzes/take.html", context)
 
 
 def result(request: HttpRequest, result_id: str) -> HttpResponse:
-    raise Http404
+    found = pages.result_find(result_id)
+    if found is None:
+        return render(request, "quizzes/not_found.html", status=404)
+    with translation.override(found.version.language or settings.LANGUAGE_CODE):
+        if found.deleted_at is not None:
+            return render(request, "quizzes/result_gone.html", {"result": found}, status=410)
+        context = pages.result_context(request, found)
+        return render(request, "quizzes/result.html", context)
+
+
+@require_POST
+def result_delete(request: HttpRequest, result_id: str) -> HttpResponse:
+    found = pages.result_find(result_id)
+    if found is None:
+        return render(request, "quizzes/not_found.html", status=404)
+    try:
+        result_delete_service(result=found, visitor=request.visitor)  # type: ignore[attr-defined]
+    except NotOwner:
+        return render(request, "quizzes/forbidden.html", status=403)
+    return redirect(found)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

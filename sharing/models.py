@@ -91,6 +91,9 @@ class Click(models.Model):
         ]
         indexes = [models.Index(fields=["quiz", "created_at"], name="click_quiz_time")]
 
+    def __str__(self) -> str:
+        return f"click on {self.share_id} by {self.visitor}"
+
 
 class Preview(models.Model):
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="previews")
@@ -100,6 +103,9 @@ class Preview(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["quiz", "created_at"], name="preview_quiz_time")]
+
+    def __str__(self) -> str:
+        return f"preview of {self.share_id} by {self.agent}"
 
 
 class DailyStats(models.Model):
@@ -114,3 +120,6 @@ class DailyStats(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["quiz", "day"], name="one_rollup_per_day"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id} {self.day}"

@@ -14,3 +14,8 @@ def render_fallback_card(version_id: int) -> None:
 def ping() -> str:
     """A no-op the worker tests enqueue to see a real worker consume from the broker."""
     return "pong"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_result_card(result_id: str) -> None:
+    """Filled in by the cards work: draws a result's personalised card."""

@@ -1,9 +1,160 @@
-"""Share landing pages and the editors' stats pages."""
+"""Share landing pages (`/s/<code>/`), their QR codes, and the editors' stats pages."""
 
 from __future__ import annotations
 
+import csv
+from typing import Any
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from quizzes.bodies import result_image
+from quizzes.models import Quiz
+from quizzes.permissions import user_can_see_stats
+
+from . import charts
+from .bots import is_preview_bot
+from .cookies import ref_cookie_set
+from .services import Landing, landing_visit, share_get
+from .stats import DAY_FIELDS, StatsRangeError, quiz_stats, stats_dates_parse
+
+PLACEHOLDER = "img/share-card.png"
 
 
+def _gone(request: HttpRequest, status: int) -> HttpResponse:
+    quizzes = (
+        Quiz.objects.filter(archived_at__isnull=True, live_version__isnull=False)
+        .select_related("live_version")
+        .order_by("-live_version__published_at")
+    )
+    context = {"quizzes": quizzes, "gone": status == 410}
+    return render(request, "sharing/not_found.html", context, status=status)
+
+
+@never_cache
 def landing(request: HttpRequest, code: str) -> HttpResponse:
-    raise Http404
+    share = share_get(code=code)
+    if share is None:
+        return _gone(request, 404)
+    agent = request.headers.get("User-Agent", "")
+    bot = is_preview_bot(agent)
+    if bot:
+        request.visitor_cookie = False  # type: ignore[attr-defined]
+    visitor: str = request.visitor  # type: ignore[attr-defined]
+    seen = landing_visit(share=share, visitor=visitor, user_agent=agent, is_bot=bot)
+    if seen is None:
+        return _gone(request, 410)
+    response = render(request, "sharing/landing.html", _landing_context(request, seen))
+    if bot:
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # no cookie of any kind for bots
+    elif seen.kind == "click" and seen.ref:
+        ref_cookie_set(response, request, quiz_id=share.quiz_id, code=seen.ref)
+    return response
+
+
+def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
+    result, quiz = seen.result, seen.share.quiz
+    version = result.version
+    fallback = version.fallback_card or (quiz.live_version.fallback_card if quiz.live_version else "")
+    image = result_image(result, fallback_card=fallback, absolute=request.build_absolute_uri)
+    if not image.get("url"):
+        image = {"url": request.build_absolute_uri(static(PLACEHOLDER)), "width": 1200,
+                 "height": 630, "status": "pending"}
+    take_url = reverse("quizzes:intro", args=[quiz.slug])
+    if seen.ref:
+        take_url += "?" + urlencode({"ref": seen.ref})
+    return {
+        "landing": seen,
+        "result": result,
+        "quiz_title": version.title,
+        "quiz_open": quiz.is_public,
+        "image": image,
+        "page_url": request.build_absolute_uri(seen.share.get_absolute_url()),
+        "own_url": reverse("sharing:landing", args=[seen.own_code]) if seen.own_code else "",
+        "take_url": take_url,
+    }
+
+
+def share_qr(request: HttpRequest, code: str) -> HttpResponse:
+    """The share link as a QR code (SVG), for WeChat and for reading off a screen."""
+    share = share_get(code=code)
+    if share is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("sharing:landing", args=[share.code]))
+    svg = segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111827")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of `url` as an SVG data URI (the share bar's WeChat panel without JS)."""
+    return segno.make(url, error="m").svg_data_uri(scale=5, border=2, dark="#111827")
+
+
+@login_required
+def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = get_object_or_404(Quiz.objects.select_related("live_version"), slug=slug)
+    if not user_can_see_stats(request.user, quiz):
+        raise PermissionDenied
+    form = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
+    try:
+        body = quiz_stats(quiz, *stats_dates_parse(form["from"], form["to"]))
+    except StatsRangeError as exc:
+        context = {"quiz": quiz, "form": form, "error": str(exc)}
+        return render(request, "sharing/stats.html", context, status=400)
+    if request.GET.get("format") == "csv":
+        return _csv(quiz.slug, body)
+    return render(request, "sharing/stats.html", {"quiz": quiz, "form": form, **_page(body)})
+
+
+def _csv(slug: str, body: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{slug}-{body['from']}-{body['to']}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(["date", *DAY_FIELDS])
+    for day in body["by_day"]:
+        writer.writerow([day["date"], *(day[f] for f in DAY_FIELDS)])
+    return response
+
+
+def _page(body: dict[str, Any]) -> dict[str, Any]:
+    funnel = [
+        (_("Views"), body["views"]),
+        (_("Starts"), body["starts"]),
+        (_("Completions"), body["completions"]),
+        (_("Shares"), body["shares"]),
+        (_("Clicks"), body["clicks"]),
+        (_("Referred completions"), body["referred_completions"]),
+    ]
+    questions, previous = [], body["starts"]
+    for row in body["by_question"]:
+        lost = previous - row["answered"]
+        drop = f"{lost / previous:.0%}" if previous and lost > 0 else ""
+        questions.append({**row, "drop": drop})
+        previous = row["answered"]
+    depths = [(str(k), n) for k, n in body["by_depth"].items()]
+    return {
+        "stats": body,
+        "questions": questions,
+        "funnel_svg": charts.bars(funnel, title=_("Funnel")),
+        "questions_svg": charts.bars(
+            [(q["key"], q["answered"]) for q in questions],
+            title=_("Answers per question"),
+            note=[_("−%(drop)s") % q if q["drop"] else "" for q in questions],
+        ),
+        "days_svg": charts.days(body["by_day"], title=_("By day")),
+        "depth_svg": charts.bars(
+            [(_("depth %(d)s") % {"d": d}, n) for d, n in depths], title=_("Referral depth")
+        ),
+        "csv_query": urlencode({"from": body["from"], "to": body["to"], "format": "csv"}),
+    }

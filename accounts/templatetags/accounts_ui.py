@@ -1,0 +1,17 @@
+"""Template helpers for the account pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import HttpRequest
+
+from allauth.account.adapter import get_adapter
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def signup_open(context: template.Context) -> bool:
+    """Whether the sign-up page accepts new accounts (see AccountAdapter.is_open_for_signup)."""
+    request: HttpRequest | None = context.get("request")
+    return bool(request is not None and get_adapter(request).is_open_for_signup(request))

@@ -1,0 +1,77 @@
+"""Personal API tokens: made once, shown once, stored as a SHA-256 digest.
+
+A token is `qb_` + 32 random url-safe bytes. Only its digest and its first characters (to
+recognise it in a list) are stored, so a leaked database gives nobody access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .models import ApiToken
+
+PREFIX = "qb_"
+PREFIX_SHOWN = 10
+# last_used_at is written at most once a minute per token: a busy script is not a write load.
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+def _digest(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def token_create(*, user: Any, name: str = "") -> tuple[ApiToken, str]:
+    """Make a token for `user`; returns the row and the plaintext, which is never stored."""
+    plaintext = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=plaintext[:PREFIX_SHOWN],
+        digest=_digest(plaintext),
+    )
+    return token, plaintext
+
+
+def token_authenticate(header: str | None) -> Any | None:
+    """The active user of a valid, unrevoked `Authorization: Bearer <token>`, else None."""
+    if not header:
+        return None
+    scheme, _, plaintext = header.strip().partition(" ")
+    plaintext = plaintext.strip()
+    if scheme.lower() != "bearer" or not plaintext.startswith(PREFIX) or len(plaintext) > 200:
+        return None
+    token = (
+        ApiToken.objects.filter(digest=_digest(plaintext), revoked_at=None)
+        .select_related("user")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke(*, user: Any, token_id: int) -> bool:
+    """Revoke one of `user`'s tokens; False when it is not theirs or was revoked already."""
+    return bool(
+        ApiToken.objects.filter(pk=token_id, user=user, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+    )
+
+
+def user_by_username(username: str) -> Any:
+    """The user with that username (or email); raises the model's DoesNotExist."""
+    users = get_user_model().objects
+    found = users.filter(username=username).first() or users.filter(email__iexact=username).first()
+    if found is None:
+        raise users.model.DoesNotExist(username)
+    return found

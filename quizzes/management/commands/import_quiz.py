@@ -1,0 +1,76 @@
+"""`manage.py import_quiz PATH [--publish]`: a quizbuilder/1 file (.json or .zip) in.
+
+Prints the slug. A refused file prints every problem (JSON path: message) on stderr, one per
+line, exits non-zero and saves nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
+
+from quizzes.bundles import BUNDLE_MAX_BYTES, BundleError, quiz_file_read
+from quizzes.permissions import EDITORS, user_is_author, user_is_editor
+from quizzes.services import NotAllowed, QuizRefused, quiz_import
+
+
+class Command(BaseCommand):
+    help = "Import a quizbuilder/1 file (.json or .zip bundle): a new quiz, or a new draft of it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="a quiz .json file or a .zip bundle")
+        parser.add_argument("--publish", action="store_true", help="publish the new version")
+        parser.add_argument(
+            "--user",
+            help="username or email of the author to record (default: the first superuser "
+            "or Editor)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        user = _user(options["user"])
+        if options["publish"] and not user_is_editor(user):
+            raise CommandError(f"{user} is not an Editor and cannot publish.")
+        try:
+            if path.stat().st_size > BUNDLE_MAX_BYTES:
+                raise CommandError(f"{path}: larger than {BUNDLE_MAX_BYTES} bytes")
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
+        try:
+            data, images = quiz_file_read(raw, image_max_bytes=settings.IMAGE_MAX_BYTES)
+            version = quiz_import(data=data, user=user, images=images, publish=options["publish"])
+        except (BundleError, QuizRefused) as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            count = len(exc.problems)
+            raise CommandError(
+                f"{path}: refused, {count} problem{'s' if count != 1 else ''}; nothing was saved."
+            ) from None
+        except NotAllowed as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(version.quiz.slug)
+
+
+def _user(name: str | None) -> Any:
+    User = get_user_model()
+    if name:
+        user = User.objects.filter(Q(username=name) | Q(email__iexact=name)).first()
+        if user is None:
+            raise CommandError(f"No user {name!r}.")
+        if not user_is_author(user):
+            raise CommandError(f"{name} is neither an Author nor an Editor.")
+        return user
+    user = (
+        User.objects.filter(Q(is_superuser=True) | Q(groups__name=EDITORS), is_active=True)
+        .order_by("id")
+        .first()
+    )
+    if user is None:
+        raise CommandError("No editor account yet: create one, or name an author with --user.")
+    return user

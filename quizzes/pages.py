@@ -1,0 +1,159 @@
+"""What the visitor pages show: the contexts of the quiz list, intro, question and result
+templates, built from the published definition and the result row (no requests to the
+database beyond the ones named here)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .bodies import quiz_seconds, result_image
+from .models import Kind, Quiz, Result
+from .services import Published
+
+RESTART = _("This page was open too long or the quiz changed. Please start again.")
+SHARE_BAR = "sharing/_share_bar.html"
+GRADIENT = ("#4338ca", "#9333ea")
+
+
+def _tile_image(background: str, gradient_to: str) -> str:
+    # A gradient drawn as an SVG data URI: CSP allows data: images but no inline styles.
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 84 84'><defs>"
+        "<linearGradient id='g' x2='1' y2='1'>"
+        f"<stop offset='0' stop-color='{background}'/>"
+        f"<stop offset='1' stop-color='{gradient_to}'/></linearGradient></defs>"
+        "<rect width='84' height='84' fill='url(#g)'/></svg>"
+    )
+    return "data:image/svg+xml," + quote(svg, safe=":/=' ")
+
+
+def quiz_tile(quiz: Quiz) -> dict[str, Any]:
+    """A quiz in the list: cover (or a gradient tile), title, size and time to take it."""
+    version = quiz.live_version
+    assert version is not None
+    definition = version.definition or {"questions": []}
+    if version.cover:
+        image = version.cover.url
+    else:
+        image = _tile_image(
+            version.card_background or GRADIENT[0], version.card_gradient_to or GRADIENT[1]
+        )
+    return {
+        "url": quiz.get_absolute_url(),
+        "title": version.title,
+        "description": version.description,
+        "language": version.language,
+        "image": image,
+        "count": len(definition["questions"]),
+        "seconds": quiz_seconds(definition),
+    }
+
+
+def questions_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each question with its place, for templates that show all of them."""
+    total = len(definition["questions"])
+    return [
+        {"q": q, "index": i, "number": i + 1, "total": total, "is_last": i == total - 1}
+        for i, q in enumerate(definition["questions"])
+    ]
+
+
+def intro_context(
+    published: Published, *, ref: str = "", preview: bool = False
+) -> dict[str, Any]:
+    definition = published.definition
+    take_url = reverse("quizzes:take", args=[published.slug])
+    return {
+        "quiz": definition,
+        "slug": published.slug,
+        "count": len(definition["questions"]),
+        "seconds": quiz_seconds(definition),
+        "retention_days": published.retention_days,
+        "screens": [] if preview else questions_of(definition),
+        "start_url": f"{take_url}?{urlencode({'ref': ref})}" if ref else take_url,
+        "responses_url": reverse("quizzes:api-response-create", args=[published.slug]),
+        "answers_url": reverse("quizzes:api-answer-create", args=[published.slug]),
+        "ref": ref,
+        "preview": preview,
+    }
+
+
+def first_error(
+    definition: dict[str, Any], state: dict[str, Any], errors: dict[str, list[str]]
+) -> tuple[dict[str, Any], list[str]]:
+    """The state moved to the first question with an error, and that question's messages."""
+    for index, q in enumerate(definition["questions"]):
+        if q["key"] in errors:
+            return {**state, "i": index}, errors[q["key"]]
+    return state, [m for messages in errors.values() for m in messages]
+
+
+def result_find(result_id: str) -> Result | None:
+    return (
+        Result.objects.filter(pk=result_id[:40])
+        .select_related("quiz", "version")
+        .prefetch_related("shares")
+        .first()
+    )
+
+
+def share_bar_template() -> str | None:
+    try:
+        get_template(SHARE_BAR)
+    except TemplateDoesNotExist:
+        return None
+    return SHARE_BAR
+
+
+def number_text(x: float) -> str:
+    """At most 2 decimals, trailing zeros dropped (as templates print numbers)."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def figures(result: Result) -> list[tuple[str, str]]:
+    """A calculator's computed values, labelled from their keys ("weight_10y" -> "Weight 10y")."""
+    return [
+        (key.replace("_", " ").capitalize(), number_text(value))
+        for key, value in (result.values or {}).items()
+        if isinstance(value, int | float)
+    ]
+
+
+def score_text(result: Result, kind: str) -> str:
+    if kind not in (Kind.SCORE, Kind.TRIVIA) or result.score is None:
+        return ""
+    if result.max_score is None:
+        return number_text(result.score)
+    return f"{number_text(result.score)} / {number_text(result.max_score)}"
+
+
+def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
+    share = next((s for s in result.shares.all() if s.kind == "default"), None)
+    share_url = (
+        request.build_absolute_uri(reverse("sharing:landing", args=[share.code])) if share else ""
+    )
+    version = result.version
+    return {
+        "result": result,
+        "share": share,
+        "share_url": share_url,
+        "quiz_title": version.title,
+        "language": version.language,
+        "kind": version.kind,
+        "score_text": score_text(result, version.kind),
+        "figures": figures(result) if version.kind == Kind.CALCULATOR else [],
+        "image": result_image(
+            result, fallback_card=version.fallback_card, absolute=request.build_absolute_uri
+        ),
+        "poll_url": reverse("quizzes:api-result-detail", args=[result.id]),
+        "again_url": reverse("quizzes:intro", args=[result.quiz.slug]),
+        "is_owner": result.visitor == getattr(request, "visitor", None),
+        "share_bar": share_bar_template(),
+    }

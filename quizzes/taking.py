@@ -1,0 +1,286 @@
+"""Taking a quiz: views and answers for the funnel, submissions, deletion, answer expiry.
+
+Counting is exact because the database enforces it: a view is unique per visitor, quiz and
+day, an answer event per take and question, a result per take. Every insert here that could
+repeat is a conditional insert (ON CONFLICT DO NOTHING), so a retry never double counts.
+A *take* is one attempt at a quiz, named by a random id the page (or the API) picks; the
+stats' `starts` are takes with an answer event or a result.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from sharing.services import referral_resolve, share_default_create
+
+from .models import AnswerEvent, AuditEntry, QuizView, Result
+from .ratelimit import submission_check
+from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
+from .services import Published
+from .templating import template_render
+
+logger = logging.getLogger(__name__)
+TAKE_RE = re.compile(r"[A-Za-z0-9_-]{16,40}\Z")
+CARD_TEXT_KEYS = ("headline", "subline")
+SCORING_FAILED = "We could not work out a result from these answers. Please try again later."
+
+
+class AnswersInvalid(Exception):
+    """The answers break the quiz's rules: `errors` by question key (and "answers")."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+class NotOwner(Exception):
+    """Only the visitor who got a result may delete it."""
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A result worked out but not (necessarily) saved: what a preview shows."""
+
+    outcome_key: str
+    title: str
+    description: str
+    score: float | None
+    max_score: float | None
+    values: dict[str, Any]
+    card_text: dict[str, str]
+
+
+def take_new() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def take_clean(value: object) -> str | None:
+    """A client-sent take id if it looks like one we hand out, else None."""
+    return value if isinstance(value, str) and TAKE_RE.match(value) else None
+
+
+# --- the funnel ----------------------------------------------------------------------------
+
+
+def view_record(*, quiz_id: int, visitor: str) -> bool:
+    """Count a browser's view of a quiz: once per visitor, quiz and UTC day. True if new.
+
+    The cache spares the database a write for a visitor seen today; the unique constraint,
+    with a conditional insert, is what makes the count exact.
+    """
+    day = timezone.now().date()
+    if not cache.add(f"qv:{quiz_id}:{visitor}:{day.isoformat()}", 1, timeout=86400):
+        return False
+    QuizView.objects.bulk_create(
+        [QuizView(quiz_id=quiz_id, visitor=visitor, day=day)], ignore_conflicts=True
+    )
+    return True
+
+
+def answer_record(*, quiz_id: int, take: str, question_key: str, position: int) -> None:
+    """Count one answered question of a take (the funnel); a repeat changes nothing."""
+    AnswerEvent.objects.bulk_create(
+        [AnswerEvent(quiz_id=quiz_id, take=take, question_key=question_key, position=position)],
+        ignore_conflicts=True,
+    )
+
+
+def _answered(definition: dict[str, Any], clean: dict[str, Any]) -> list[tuple[str, int]]:
+    keys = []
+    for position, question in enumerate(definition["questions"]):
+        value = clean.get(question["key"])
+        if value not in (None, "", []):
+            keys.append((question["key"], position))
+    return keys
+
+
+# --- working out a result ------------------------------------------------------------------
+
+
+def _outcome(definition: dict[str, Any], key: str) -> dict[str, Any]:
+    for outcome in definition["outcomes"]:
+        if outcome["key"] == key:
+            return outcome
+    raise ScoringError(f"unknown outcome {key!r}")
+
+
+def outcome_texts(
+    *, definition: dict[str, Any], scored: ScoreResult
+) -> tuple[str, str, dict[str, str]]:
+    """Title, description and card texts of the outcome, placeholders filled."""
+    outcome = _outcome(definition, scored.outcome_key)
+    context = dict(scored.context)
+    title = template_render(outcome["title"], context=context)
+    description = template_render(outcome.get("description") or "", context=context)
+    card = {**(definition.get("card") or {}), **(outcome.get("card") or {})}
+    context["outcome"] = title
+    card_text = {
+        key: template_render(card[key], context=context)
+        for key in CARD_TEXT_KEYS
+        if card.get(key)
+    }
+    return title, description, card_text
+
+
+def result_compute(
+    *, definition: dict[str, Any], programs: dict[str, Any], answers: object
+) -> tuple[Computed, dict[str, Any]]:
+    """Validate and score `answers`; (the computed result, the clean answers).
+
+    Raises AnswersInvalid with messages by question key; nothing is written.
+    """
+    clean, errors = answers_validate(definition=definition, answers=answers)
+    if errors:
+        raise AnswersInvalid({k: list(v) for k, v in errors.items()})
+    try:
+        scored = score_compute(definition=definition, answers=clean, programs=programs)
+        title, description, card_text = outcome_texts(definition=definition, scored=scored)
+    except ScoringError as exc:
+        logger.warning("scoring failed for %s: %s", definition.get("slug"), exc)
+        raise AnswersInvalid({"answers": [SCORING_FAILED]}) from exc
+    computed = Computed(
+        outcome_key=scored.outcome_key,
+        title=title,
+        description=description,
+        score=scored.score,
+        max_score=scored.max_score,
+        values=dict(scored.values),
+        card_text=card_text,
+    )
+    return computed, clean
+
+
+def response_submit(
+    *,
+    published: Published,
+    answers: object,
+    visitor: str,
+    ip_hash: str,
+    ref: object = None,
+    take: object = None,
+) -> Result:
+    """Save a visitor's completed take of a published quiz and return its Result.
+
+    Counts the submission against the rate limits first (RateLimited), then validates
+    (AnswersInvalid, nothing saved). The result, its default share link and the take's answer
+    events are written in one transaction; the card is enqueued once it commits. A take that
+    already has this visitor's result gives that result back (a double submit makes one).
+    Raw answers expire after the quiz's retention days; the IP hash is never stored.
+    """
+    submission_check(visitor=visitor, ip_hash=ip_hash)
+    try:
+        computed, clean = result_compute(
+            definition=published.definition, programs=published.programs, answers=answers
+        )
+    except AnswersInvalid as exc:
+        if exc.errors.get("answers") == [SCORING_FAILED]:
+            _scoring_failure_note(published)
+        raise
+    take_id = take_clean(take)
+    if take_id is not None:
+        existing = Result.objects.filter(quiz_id=published.quiz_id, take=take_id).first()
+        if existing is not None and existing.visitor == visitor and not existing.deleted_at:
+            return existing
+        if existing is not None:
+            take_id = None
+    take_id = take_id or take_new()
+    referrer, depth = referral_resolve(quiz_id=published.quiz_id, ref=ref, visitor=visitor)
+    now = timezone.now()
+    with transaction.atomic():
+        result = Result.objects.create(
+            quiz_id=published.quiz_id,
+            version_id=published.version_id,
+            visitor=visitor,
+            take=take_id,
+            answers=clean,
+            answers_expire_at=now + timedelta(days=published.retention_days),
+            outcome_key=computed.outcome_key,
+            title=computed.title,
+            description=computed.description,
+            score=computed.score,
+            max_score=computed.max_score,
+            values=computed.values,
+            card_text=computed.card_text,
+            referred_by=referrer,
+            depth=depth,
+        )
+        result.default_share = share_default_create(result=result)  # type: ignore[attr-defined]
+        AnswerEvent.objects.bulk_create(
+            [
+                AnswerEvent(quiz_id=published.quiz_id, take=take_id, question_key=k, position=p)
+                for k, p in _answered(published.definition, clean)
+            ],
+            ignore_conflicts=True,
+        )
+        from sharing.tasks import render_result_card
+
+        render_result_card.delay_on_commit(result.id)
+    return result
+
+
+def _scoring_failure_note(published: Published) -> None:
+    # The editor sees it in the quiz's history; at most one note an hour per version.
+    if cache.add(f"scoring-failed:{published.version_id}", 1, timeout=3600):
+        AuditEntry.objects.create(
+            quiz_id=published.quiz_id,
+            version_id=published.version_id,
+            action="scoring failed",
+            comment="A visitor's answers could not be scored; see the server log.",
+        )
+
+
+# --- privacy -------------------------------------------------------------------------------
+
+
+def result_delete(*, result: Result, visitor: str) -> None:
+    """Delete a visitor's own result (NotOwner otherwise); deleting twice is harmless.
+
+    Its answers, texts, values and image go; its page, image and share links stop working
+    (404/410). The row stays, emptied, so the counts already made (a completion, a referral,
+    clicks on its links) stay as they were.
+    """
+    if result.visitor != visitor:
+        raise NotOwner("Only the visitor who got this result can delete it.")
+    if result.deleted_at is not None:
+        return
+    card_name = result.card_name
+    result.deleted_at = timezone.now()
+    result.answers = None
+    result.answers_expire_at = None
+    result.title = ""
+    result.description = ""
+    result.values = {}
+    result.score = None
+    result.max_score = None
+    result.card_text = {}
+    result.card_name = ""
+    result.save(
+        update_fields=[
+            "deleted_at", "answers", "answers_expire_at", "title", "description", "values",
+            "score", "max_score", "card_text", "card_name",
+        ]
+    )
+    if card_name and not Result.objects.filter(card_name=card_name).exists():
+        transaction.on_commit(lambda: default_storage.delete(card_name))
+
+
+def answers_purge(*, now: Any = None) -> int:
+    """Drop raw answers past their expiry; outcome, texts and values stay. Returns the count.
+
+    Idempotent: a second run finds nothing to do.
+    """
+    now = now or timezone.now()
+    return Result.objects.filter(answers_expire_at__lte=now).update(
+        answers=None, answers_expire_at=None
+    )
+

@@ -1,0 +1,13 @@
+"""Celery tasks of quizzes: thin and idempotent; the work is in the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .taking import answers_purge
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def purge_expired_answers() -> int:
+    """Drop raw answers past their quiz's retention (hourly, by beat). Safe to run twice."""
+    return answers_purge()

@@ -1,0 +1,56 @@
+"""The sharing and editors' JSON API (../shared/spec/api.md): share links and stats.
+
+Same conventions as quizzes/api.py (JSON errors, never HTML, Origin check on POST), whose
+decorator and body parser these views reuse.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+
+from accounts.tokens import token_authenticate
+from quizzes.api import api_view, error, json_body
+from quizzes.models import Quiz, Result
+from quizzes.permissions import user_can_see_stats
+
+from .services import BUTTON_CHANNELS, ShareRefused, share_create
+from .stats import StatsRangeError, quiz_stats, stats_dates_parse
+
+CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
+
+
+@api_view("POST")
+def shares(request: HttpRequest, result_id: str) -> JsonResponse:
+    result = Result.objects.filter(pk=result_id[:40], deleted_at=None).first()
+    if result is None:
+        return error(404, "result", "There is no result at this address.")
+    data, problem = json_body(request)
+    if problem is not None or data is None:
+        return problem or error(400, "body", "The body must be a JSON object.")
+    try:
+        share = share_create(result=result, channel=data.get("channel"))
+    except ShareRefused:
+        return error(400, "channel", f"Use one of: {CHANNELS}.")
+    share_url = request.build_absolute_uri(share.get_absolute_url())
+    return JsonResponse({"channel": share.channel, "share_url": share_url}, status=201)
+
+
+@api_view("GET")
+def stats(request: HttpRequest, slug: str) -> JsonResponse:
+    user = token_authenticate(request.headers.get("Authorization"))
+    if user is None:
+        response = error(401, "token", "Send a valid token: Authorization: Bearer <token>.")
+        response["WWW-Authenticate"] = 'Bearer realm="quizbuilder"'
+        return response
+    quiz = Quiz.objects.filter(slug=slug).select_related("live_version").first()
+    if quiz is None:
+        return error(404, "quiz", "There is no quiz with this address.")
+    if not user_can_see_stats(user, quiz):
+        return error(403, "quiz", "This token's user may not see this quiz's stats.")
+    try:
+        date_from, date_to = stats_dates_parse(request.GET.get("from"), request.GET.get("to"))
+        body = quiz_stats(quiz, date_from, date_to)
+    except StatsRangeError as exc:
+        field, _, message = str(exc).partition(": ")
+        return error(400, field if message else "dates", message or str(exc))
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

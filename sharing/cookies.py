@@ -1,0 +1,55 @@
+"""The `qb_ref` cookie: the share code that brought a friend, kept per quiz for a day.
+
+The "Take the test" button carries the code in its URL (`/q/<slug>/?ref=<code>`) and the
+taking flow passes it on in a hidden field or the API body. This signed cookie is the fallback
+for when that chain breaks (the friend navigates around, a page is reloaded without the query,
+a script drops it). The taking flow reads it with `ref_cookie_get` when the request has no ref.
+"""
+
+from __future__ import annotations
+
+from django.core.signing import BadSignature
+from django.http import HttpRequest, HttpResponse
+
+NAME = "qb_ref"
+SALT = "quizbuilder.ref"
+MAX_AGE = 24 * 60 * 60
+MAX_QUIZZES = 5
+
+
+def _entries(request: HttpRequest) -> list[tuple[str, str]]:
+    try:
+        raw = request.get_signed_cookie(NAME, default="", salt=SALT, max_age=MAX_AGE)
+    except (BadSignature, ValueError):
+        return []
+    entries = []
+    for item in (raw or "").split("|"):
+        quiz, _, code = item.partition(":")
+        if quiz and code:
+            entries.append((quiz, code))
+    return entries
+
+
+def ref_cookie_get(request: HttpRequest, *, quiz_id: int) -> str | None:
+    """The code of the last share page this browser opened for that quiz, if any (a day)."""
+    for quiz, code in _entries(request):
+        if quiz == str(quiz_id):
+            return code
+    return None
+
+
+def ref_cookie_set(
+    response: HttpResponse, request: HttpRequest, *, quiz_id: int, code: str
+) -> None:
+    """Remember `code` for that quiz (the latest share page wins), beside up to 4 others."""
+    others = [(q, c) for q, c in _entries(request) if q != str(quiz_id)]
+    entries = [(str(quiz_id), code), *others][:MAX_QUIZZES]
+    response.set_signed_cookie(
+        NAME,
+        "|".join(f"{q}:{c}" for q, c in entries),
+        salt=SALT,
+        max_age=MAX_AGE,
+        httponly=True,
+        secure=request.is_secure(),
+        samesite="Lax",
+    )

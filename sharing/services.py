@@ -1,0 +1,219 @@
+"""Sharing services: share links, attribution, clicks, previews and address-bar links.
+
+The functions here are the contract other rooms call (the taking flow calls
+`referral_resolve` before it saves a result and `share_default_create` after).
+
+Exactness lives in the database: every count-bearing row is written with a unique
+constraint and an insert that ignores conflicts, in the request, so concurrent or repeated
+requests cannot double count and nothing acknowledged waits in a queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+
+from .models import Channel, Click, Preview, Share, ShareKind
+
+if TYPE_CHECKING:
+    from quizzes.models import Result
+
+MAX_CODE_LENGTH = 20
+# A chain of address-bar links is walked upwards at most this far (each step is a query).
+MAX_CHAIN = 8
+BUTTON_CHANNELS = frozenset(c.value for c in Channel if c != Channel.LINK)
+
+
+class ShareRefused(Exception):
+    """The share cannot be made: an unknown channel or a result that is not there."""
+
+
+def _code_ok(code: object) -> bool:
+    return isinstance(code, str) and 0 < len(code) <= MAX_CODE_LENGTH
+
+
+def share_result(share: Share) -> Result | None:
+    """The result a share speaks for: its own, or (a minted link whose owner has not
+    completed yet) the nearest ancestor's, the one the friend was looking at."""
+    node: Share | None = share
+    for _ in range(MAX_CHAIN):
+        if node is None:
+            return None
+        if node.result_id is not None:
+            return node.result
+        node = node.parent
+    return None
+
+
+def share_get(*, code: object) -> Share | None:
+    """The share with that code and what its page needs, in one query (None if unknown)."""
+    if not _code_ok(code):
+        return None
+    return (
+        Share.objects.filter(code=code)
+        .select_related("quiz__live_version", "result__version", "parent__result__version")
+        .first()
+    )
+
+
+def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share | None, int]:
+    """The share that refers a completion by `visitor` on quiz `quiz_id`, and the new depth.
+
+    An unknown or malformed code, a code of another quiz, a deleted result's link, or a link
+    owned by the same visitor (a self-referral) refers nothing: (None, 0). A visitor's own
+    address-bar link that has no result of theirs yet stands for the link that brought them,
+    so their completion is referred by that one. Depth is the referrer's depth + 1.
+    """
+    if not _code_ok(ref):
+        return None, 0
+    share = (
+        Share.objects.filter(code=ref, quiz_id=quiz_id)
+        .select_related("result", "parent__result")
+        .first()
+    )
+    for _ in range(MAX_CHAIN):
+        if (
+            share is not None
+            and share.kind == ShareKind.MINTED
+            and share.owner == visitor
+            and share.result_id is None
+        ):
+            share = share.parent
+    if share is None or share.owner == visitor:
+        return None, 0
+    referrer = share_result(share)
+    if referrer is not None and (referrer.visitor == visitor or referrer.deleted_at is not None):
+        return None, 0
+    return share, (referrer.depth + 1) if referrer is not None else 1
+
+
+def share_default_create(*, result: Result) -> Share:
+    """The result's default `link` share (in the result body; not counted as a share).
+
+    Also hands the visitor's address-bar links on this quiz that had no result yet to this
+    result: from now on clicks and completions through them count for this visitor.
+    """
+    share, _ = Share.objects.get_or_create(
+        result=result,
+        channel=Channel.LINK,
+        kind=ShareKind.DEFAULT,
+        defaults={"quiz_id": result.quiz_id, "owner": result.visitor},
+    )
+    Share.objects.filter(
+        kind=ShareKind.MINTED, quiz_id=result.quiz_id, owner=result.visitor, result=None
+    ).update(result=result)
+    return share
+
+
+def share_create(*, result: Result, channel: object) -> Share:
+    """The result's share link for `channel`: the same one for the same result and channel.
+
+    `link` gives back the default link (not counted as a share); every other channel of
+    api.md makes a counted `button` share once. Raises ShareRefused for an unknown channel
+    or a deleted result. Safe under concurrent calls (the constraint decides, we re-read).
+    """
+    if result.deleted_at is not None:
+        raise ShareRefused("result")
+    if channel == Channel.LINK:
+        return share_default_create(result=result)
+    if not isinstance(channel, str) or channel not in BUTTON_CHANNELS:
+        raise ShareRefused("channel")
+    try:
+        share, _ = Share.objects.get_or_create(
+            result=result,
+            channel=channel,
+            kind=ShareKind.BUTTON,
+            defaults={"quiz_id": result.quiz_id, "owner": result.visitor},
+        )
+    except IntegrityError:
+        # Only a race between two first taps lands here; the winner's row is the answer.
+        share = Share.objects.get(result=result, channel=channel, kind=ShareKind.BUTTON)
+    return share
+
+
+def click_record(*, share: Share, visitor: str) -> None:
+    """Count a browser visit: once per (share, visitor), however many requests race."""
+    Click.objects.bulk_create(
+        [Click(share=share, quiz_id=share.quiz_id, visitor=visitor)], ignore_conflicts=True
+    )
+
+
+def preview_record(*, share: Share, agent: str) -> None:
+    """Count a link-preview bot's fetch of a share page."""
+    Preview.objects.create(share=share, quiz_id=share.quiz_id, agent=agent[:100])
+
+
+def minted_get_or_create(*, parent: Share, visitor: str) -> Share:
+    """The friend's own address-bar link under `parent`: one per (parent, friend).
+
+    If the friend already has a result on this quiz, the link speaks for their latest one.
+    """
+    from quizzes.models import Result
+
+    existing = Share.objects.filter(parent=parent, owner=visitor, kind=ShareKind.MINTED).first()
+    if existing is not None:
+        return existing
+    own = (
+        Result.objects.filter(quiz_id=parent.quiz_id, visitor=visitor, deleted_at=None)
+        .order_by("-created_at")
+        .values_list("id", flat=True)
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            return Share.objects.create(
+                parent=parent,
+                owner=visitor,
+                kind=ShareKind.MINTED,
+                channel=Channel.COPY,
+                quiz_id=parent.quiz_id,
+                result_id=own,
+            )
+    except IntegrityError:
+        return Share.objects.get(parent=parent, owner=visitor, kind=ShareKind.MINTED)
+
+
+@dataclass(frozen=True)
+class Landing:
+    """What a share page shows and records for one request."""
+
+    share: Share
+    result: Result
+    kind: str  # "preview", "owner" or "click"
+    ref: str | None  # the code the "Take the test" button carries (None: the owner)
+    own_code: str | None  # the friend's own address-bar code (private sharing)
+
+
+def landing_visit(*, share: Share, visitor: str, user_agent: str, is_bot: bool) -> Landing | None:
+    """Record one share-page request and say what to show; None when the link is gone.
+
+    A bot's fetch is a preview; the link's owner (or the owner of the result it shows)
+    counts as nothing; anybody else is a click, once per visitor, and gets a minted link of
+    their own for the address bar. The button carries the code that brought the friend.
+    """
+    result = share_result(share)
+    if result is None or result.deleted_at is not None:
+        return None
+    if is_bot:
+        preview_record(share=share, agent=user_agent)
+        return Landing(share, result, "preview", share.code, None)
+    if share.owner == visitor or result.visitor == visitor:
+        ref = _ref_for_owner(share, visitor)
+        return Landing(share, result, "owner", ref, None)
+    click_record(share=share, visitor=visitor)
+    minted = minted_get_or_create(parent=share, visitor=visitor)
+    return Landing(share, result, "click", share.code, minted.code)
+
+
+def _ref_for_owner(share: Share, visitor: str) -> str | None:
+    # A friend reopening their own minted link: the word still came from the link above it.
+    node: Share | None = share
+    for _ in range(MAX_CHAIN):
+        if node is None or node.kind != ShareKind.MINTED or node.result_id is not None:
+            break
+        node = node.parent
+        if node is not None and node.owner != visitor:
+            return node.code
+    return None

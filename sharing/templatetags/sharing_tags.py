@@ -1,0 +1,56 @@
+"""The share bar's links: each channel's URL with the link and a short text filled in."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django import template
+from django.utils.translation import gettext as _
+
+from ..views import qr_data_uri
+
+register = template.Library()
+
+# (channel, label, URL template); {url} and {text} are filled in, URL-encoded.
+CHANNELS = (
+    ("whatsapp", "WhatsApp", "https://wa.me/?{q}", lambda u, t: {"text": f"{t} {u}"}),
+    ("telegram", "Telegram", "https://t.me/share/url?{q}", lambda u, t: {"url": u, "text": t}),
+    ("x", "X", "https://x.com/intent/tweet?{q}", lambda u, t: {"url": u, "text": t}),
+    ("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?{q}",
+     lambda u, t: {"u": u}),
+    ("line", "LINE", "https://social-plugins.line.me/lineit/share?{q}", lambda u, t: {"url": u}),
+    ("weibo", "微博 Weibo", "https://service.weibo.com/share/share.php?{q}",
+     lambda u, t: {"url": u, "title": t}),
+    ("email", None, "mailto:?{q}", lambda u, t: {"subject": t, "body": f"{t}\n\n{u}"}),
+)
+
+
+def share_text(result: Any) -> str:
+    return _("I got “%(title)s”. What about you?") % {"title": result.title}
+
+
+@register.simple_tag
+def share_channels(result: Any, share_url: str) -> list[dict[str, str]]:
+    """The channel buttons of the share bar, linking to the default share link (no-JS)."""
+    text = share_text(result)
+    return [
+        {
+            "channel": channel,
+            "label": label or _("Email"),
+            # The template is filled in the browser too (share.js) with the channel's own link.
+            "template": pattern.replace("{q}", urlencode(params("{url}", "{text}"), safe="{}", quote_via=quote)),
+            "href": pattern.replace("{q}", urlencode(params(share_url, text), quote_via=quote)),
+        }
+        for channel, label, pattern, params in CHANNELS
+    ]
+
+
+@register.simple_tag
+def share_text_for(result: Any) -> str:
+    return share_text(result)
+
+
+@register.simple_tag
+def qr_code(url: str) -> str:
+    return qr_data_uri(url)

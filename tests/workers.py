@@ -1,0 +1,279 @@
+"""Real Celery workers for tests and benchmarks.
+
+`celery_worker(broker=...)` starts `celery -A quizbuilder worker` as a subprocess with the
+test process' database (the pytest test database, which must hold committed data: use
+`transactional_db`), DATA_DIR and MEDIA_ROOT, waits until a task sent through the broker has
+run in it, and stops it (SIGTERM, then SIGKILL of its process group). `app_broker(url)`
+points this process' Celery app at the same broker, so what the code under test enqueues
+reaches that worker whatever REDIS_URL the test run has.
+
+The worker also imports this module (`--include tests.workers`) for the `mark` task below,
+which the round-trip check and the redelivery test use.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlparse
+
+from celery import shared_task
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@shared_task(name="tests.workers.mark", acks_late=True, reject_on_worker_lost=True)
+def mark(path: str, seconds: float = 0.0) -> None:
+    """Append this process' pid to `path`.started, sleep, then append it to `path`."""
+    with open(path + ".started", "a") as f:
+        f.write(f"{os.getpid()}\n")
+    time.sleep(seconds)
+    with open(path, "a") as f:
+        f.write(f"{os.getpid()}\n")
+
+
+def redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+
+
+def redis_reachable(url: str | None = None) -> bool:
+    parsed = urlparse(url or redis_url())
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), 1):
+            return True
+    except OSError:
+        return False
+
+
+def database_url() -> str:
+    """The URL of the database this process uses now (the test database under pytest)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if s["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{Path(s['NAME']).resolve()}"
+    user = quote(s.get("USER") or "", safe="")
+    password = quote(s.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}{port}/{s['NAME']}"
+
+
+def embedded_transport_options() -> dict[str, Any]:
+    """The filesystem broker's options, as settings.py builds them without REDIS_URL."""
+    from django.conf import settings
+
+    folder = Path(settings.BROKER_DIR)
+    for sub in ("in", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "in"),
+        "data_folder_out": str(folder / "in"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+        "polling_interval": 0.05,
+    }
+
+
+def broker_config(broker: str) -> tuple[str, dict[str, Any]]:
+    """(broker URL, transport options) for "embedded" or "redis"."""
+    if broker == "embedded":
+        return "filesystem://", embedded_transport_options()
+    if broker == "redis":
+        return redis_url(), {"visibility_timeout": 3600}
+    raise ValueError(broker)
+
+
+def _reset_pools(app: Any) -> None:
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    if app.amqp._producer_pool is not None:
+        app.amqp._producer_pool.force_close_all()
+        app.amqp._producer_pool = None
+
+
+@contextmanager
+def app_broker(broker: str) -> Iterator[None]:
+    """Point this process' Celery app at the embedded broker or Redis for the block."""
+    from quizbuilder.celery import app
+
+    url, options = broker_config(broker)
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+    _reset_pools(app)
+    app.conf["broker_url"] = url
+    app.conf["broker_transport_options"] = options
+    try:
+        yield
+    finally:
+        _reset_pools(app)
+        app.conf["broker_url"], app.conf["broker_transport_options"] = saved
+
+
+def queue_purge(broker: str, queue: str = "celery") -> int:
+    """Drop waiting messages (earlier test runs leave enqueued tasks nobody consumed)."""
+    from quizbuilder.celery import app
+
+    url, options = broker_config(broker)
+    with app.connection_for_write(url, transport_options=options) as conn:
+        try:
+            return conn.default_channel.queue_purge(queue) or 0
+        except Exception:  # the queue was never declared
+            return 0
+
+
+@dataclass
+class Worker:
+    broker: str
+    process: subprocess.Popen
+    log_path: Path
+    marks: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="qb-marks-")))
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its children at once: no warm shutdown, no ack, no requeue."""
+        if self.alive():
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if not self.alive():
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def round_trip(self, timeout: float = 30.0) -> None:
+        """Send `mark` through the broker and wait until this worker has run it."""
+        path = self.marks / f"ping-{uuid.uuid4().hex}"
+        with app_broker(self.broker):
+            mark.delay(str(path))
+        wait_for(
+            path.exists, timeout=timeout, what=f"a round trip through {self.broker}", worker=self
+        )
+
+
+def wait_for(
+    check: Any, *, timeout: float, what: str, worker: Worker | None = None, interval: float = 0.02
+) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        if worker is not None and not worker.alive():
+            raise RuntimeError(f"the worker died waiting for {what}:\n{worker.log()[-4000:]}")
+        time.sleep(interval)
+    tail = f"\n--- worker log ---\n{worker.log()[-4000:]}" if worker is not None else ""
+    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}{tail}")
+
+
+def worker_env(broker: str, transport_options: str = "") -> dict[str, str]:
+    """The worker's environment: the same data, database and media as this process."""
+    from django.conf import settings
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("REDIS_URL", "DATABASE_URL", "CELERY_BROKER_URL", "CELERY_TRANSPORT_OPTIONS")
+    }
+    env.update(
+        DATA_DIR=str(settings.DATA_DIR),
+        DATABASE_URL=database_url(),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        SITE_URL=settings.SITE_URL,
+        DJANGO_SETTINGS_MODULE="quizbuilder.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    if broker == "redis":
+        env["REDIS_URL"] = redis_url()
+    if transport_options:
+        env["CELERY_TRANSPORT_OPTIONS"] = transport_options
+    return env
+
+
+@contextmanager
+def celery_worker(
+    broker: str = "embedded",
+    *,
+    pool: str = "solo",
+    purge: bool = True,
+    transport_options: str = "",
+    ready_timeout: float = 60.0,
+) -> Iterator[Worker]:
+    """A running `celery -A quizbuilder worker` on `broker` ("embedded" or "redis").
+
+    Yields once a task sent through the broker has run in the worker; stops it on exit.
+    `transport_options` is JSON for CELERY_TRANSPORT_OPTIONS (e.g. a short visibility_timeout).
+    """
+    if purge:
+        queue_purge(broker)
+    log = Path(tempfile.mkstemp(prefix=f"qb-worker-{broker}-", suffix=".log")[1])
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "quizbuilder",
+        "worker",
+        "--pool",
+        pool,
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "INFO",
+        "--hostname",
+        f"test-{uuid.uuid4().hex[:8]}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--include",
+        "tests.workers",
+    ]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=worker_env(broker, transport_options),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    worker = Worker(broker=broker, process=process, log_path=log)
+    try:
+        wait_for(
+            lambda: " ready." in worker.log(),
+            timeout=ready_timeout,
+            what="the worker's 'ready.' line",
+            worker=worker,
+            interval=0.05,
+        )
+        worker.round_trip(timeout=ready_timeout)
+        yield worker
+    finally:
+        worker.stop()
+        if worker.alive():
+            worker.kill()
