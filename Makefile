@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev run test lint bench clean
+.PHONY: install install-dev run test lint bench messages clean
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 ... python3.14)"; exit 1; }
@@ -26,9 +26,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	@$(PY) -m pip install -q -r requirements-dev.txt
 	@touch $@
 
+# The empty recipes (@:) keep make from saying "Nothing to be done" when all is installed.
 install: $(VENV)/.installed
+	@:
 
 install-dev: $(VENV)/.installed-dev
+	@:
 
 run: install
 	@$(PY) manage.py migrate --noinput -v 0
@@ -46,6 +49,16 @@ bench: install-dev
 	$(PY) benchmarks/web.py
 	$(PY) benchmarks/cards.py
 	$(PY) benchmarks/stats.py
+
+# Collect new interface strings into the Chinese catalogue, compile it, and list what is still
+# untranslated (needs GNU gettext: apt-get install gettext).
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var \
+		--ignore=tests --ignore=benchmarks
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=var
+	@msgfmt --statistics -o /dev/null locale/zh_Hans/LC_MESSAGES/django.po
+	@msgattrib --untranslated --no-wrap locale/zh_Hans/LC_MESSAGES/django.po | grep '^msgid ' \
+		| grep -v '^msgid ""$$' || true
 
 clean:
 	rm -rf $(VENV) var

@@ -1,12 +1,41 @@
-"""The editor's account page: API tokens."""
+"""The editor's account page: API tokens (made, shown once, revoked) and allauth's pages."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .tokens import token_create, token_revoke
+
+
+def _page(request: HttpRequest, new_token: str | None = None, status: int = 200) -> HttpResponse:
+    tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
+    context = {"tokens": tokens, "new_token": new_token}
+    return render(request, "accounts/account.html", context, status=status)
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html", {"tokens": request.user.api_tokens.all()})
+    return _page(request)
+
+
+@never_cache
+@login_required
+@require_POST
+def token_new(request: HttpRequest) -> HttpResponse:
+    # Shown in this response only (not redirected through a message or the session).
+    _, plaintext = token_create(user=request.user, name=request.POST.get("name", "").strip())
+    return _page(request, new_token=plaintext, status=201)
+
+
+@login_required
+@require_POST
+def token_delete(request: HttpRequest, token_id: int) -> HttpResponse:
+    if token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, _("The token was revoked; it no longer works."))
+    return redirect("accounts:account")

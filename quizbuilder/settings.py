@@ -16,10 +16,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    default="dev-only-insecure-key-change-me-in-production-0123456789abcdefghijklmnopqrstuvwxyz",
-)
+if DEBUG:
+    # The "django-insecure-" prefix makes `check --deploy` flag this key if it ever ships.
+    SECRET_KEY = env(
+        "DJANGO_SECRET_KEY",
+        default="django-insecure-dev-only-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
+    )
+else:
+    SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: production without a key must not start
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="Quizbuilder")
@@ -183,6 +187,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(DATA_DIR / "media")))
@@ -231,6 +236,14 @@ API_ALLOWED_ORIGINS = env.list("API_ALLOWED_ORIGINS", default=[])
 DEMO_EDITOR_EMAIL = "editor@example.com"
 
 # Security headers; `check --deploy` is clean when DJANGO_DEBUG=false.
+# No page may be framed (X-Frame-Options and CSP frame-ancestors), except a view built to be
+# embedded, which says so with both decorators:
+#     from csp.decorators import csp_replace
+#     from django.views.decorators.clickjacking import xframe_options_exempt
+#
+#     @xframe_options_exempt
+#     @csp_replace({"frame-ancestors": ["https:"]})
+#     def quiz_embed(request, slug): ...
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -3,10 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from quizzes.admin import authoring_site
 from sharing.media import media_serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("editor/admin/", authoring_site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

@@ -154,7 +154,9 @@ def quiz_detail(request: HttpRequest, slug: str) -> JsonResponse:
         return JsonResponse(NOT_FOUND, status=404)
     if _is_browser(request):
         view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
-    return JsonResponse(quiz_public(published.definition), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        quiz_public(published.definition), json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @api_view("POST")

@@ -16,8 +16,18 @@ from django.urls import reverse
 from .models import CardStatus, Result
 
 QUESTION_FIELDS = (
-    "key", "type", "prompt", "help", "required", "min", "max", "step", "unit", "max_length",
-    "min_choices", "max_choices",
+    "key",
+    "type",
+    "prompt",
+    "help",
+    "required",
+    "min",
+    "max",
+    "step",
+    "unit",
+    "max_length",
+    "min_choices",
+    "max_choices",
 )
 CARD_SIZE = (1200, 630)
 SECONDS = {"single": 6, "multi": 6, "number": 8, "text": 8}

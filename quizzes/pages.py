@@ -65,9 +65,7 @@ def questions_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def intro_context(
-    published: Published, *, ref: str = "", preview: bool = False
-) -> dict[str, Any]:
+def intro_context(published: Published, *, ref: str = "", preview: bool = False) -> dict[str, Any]:
     definition = published.definition
     take_url = reverse("quizzes:take", args=[published.slug])
     return {

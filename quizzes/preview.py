@@ -38,14 +38,21 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     definition, problems = version_definition(version=version)
     if definition is None:
-        return render(request, "quizzes/preview_problems.html", {"quiz": quiz, "problems": problems})
+        return render(
+            request, "quizzes/preview_problems.html", {"quiz": quiz, "problems": problems}
+        )
     url = reverse("quizzes:preview", args=[slug])
     tag = f"preview:{version.pk}:{version.updated_at.timestamp()}"
     language = definition.get("language") or "en"
     if request.method == "GET" and not request.GET.get("start"):
         published = Published(
-            quiz_id=quiz.pk, version_id=version.pk, slug=slug, definition=definition,
-            programs={}, retention_days=quiz.retention_days, fallback_card="",
+            quiz_id=quiz.pk,
+            version_id=version.pk,
+            slug=slug,
+            definition=definition,
+            programs={},
+            retention_days=quiz.retention_days,
+            fallback_card="",
         )
         context = pages.intro_context(published, preview=True)
         context["start_url"] = f"{url}?start=1"

@@ -22,7 +22,7 @@ class RateLimited(Exception):
 
 
 def rate_parse(rate: str) -> tuple[int, int]:
-    """"30/h" -> (30, 3600). A malformed rate raises ValueError (a settings mistake)."""
+    """Parse "30/h" into (30, 3600). A malformed rate raises ValueError (a settings mistake)."""
     count, _, period = rate.strip().partition("/")
     period = period.strip().lower() or "h"
     unit = period[-1]
@@ -54,6 +54,8 @@ def submission_check(*, visitor: str, ip_hash: str) -> None:
     by_visitor = ratelimit_hit(
         scope="submit-visitor", ident=visitor, rate=settings.RATELIMIT_SUBMISSIONS_PER_VISITOR
     )
-    by_ip = ratelimit_hit(scope="submit-ip", ident=ip_hash, rate=settings.RATELIMIT_SUBMISSIONS_PER_IP)
+    by_ip = ratelimit_hit(
+        scope="submit-ip", ident=ip_hash, rate=settings.RATELIMIT_SUBMISSIONS_PER_IP
+    )
     if not (by_visitor and by_ip):
         raise RateLimited("Too many submissions. Please wait a while and try again.")

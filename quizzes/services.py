@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -71,6 +72,24 @@ def _card_from(obj: QuizVersion | Outcome) -> dict[str, str]:
 
 def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
     """The version's rows as a quizbuilder/1 document (not yet validated)."""
+    questions = [(q, list(q.choices.all())) for q in version.questions.prefetch_related("choices")]
+    return file_data_build(
+        version=version,
+        questions=questions,
+        variables=list(version.variables.all()),
+        outcomes=list(version.outcomes.all()),
+    )
+
+
+def file_data_build(
+    *,
+    version: QuizVersion,
+    questions: list[tuple[Question, list[Choice]]],
+    variables: list[Variable],
+    outcomes: list[Outcome],
+) -> dict[str, Any]:
+    """A quizbuilder/1 document from row objects, saved or not (the admin checks unsaved
+    edits with it before anything is written)."""
     data: dict[str, Any] = {
         "format": "quizbuilder/1",
         "slug": version.quiz.slug,
@@ -81,7 +100,7 @@ def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
         "questions": [],
         "outcomes": [],
     }
-    for q in version.questions.prefetch_related("choices"):
+    for q, choices in questions:
         item: dict[str, Any] = {"key": q.key, "type": q.type, "prompt": q.prompt}
         if q.help:
             item["help"] = q.help
@@ -109,12 +128,12 @@ def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
                     "points": c.points or {},
                     "correct": c.correct,
                 }
-                for c in q.choices.all()
+                for c in choices
             ]
         data["questions"].append(item)
     if version.kind == "calculator":
-        data["variables"] = [{"key": v.key, "expr": v.expr} for v in version.variables.all()]
-    for o in version.outcomes.all():
+        data["variables"] = [{"key": v.key, "expr": v.expr} for v in variables]
+    for o in outcomes:
         out: dict[str, Any] = {"key": o.key, "title": o.title, "description": o.description}
         for bound in ("min", "max"):
             if getattr(o, bound) is not None:
@@ -156,7 +175,11 @@ def _images_prepare(
             problems.append(Problem(where, f"image {path!r} is not in the bundle"))
             continue
         try:
-            data, ext, _w, _h = image_clean(images[path])
+            data, ext, _w, _h = image_clean(
+                images[path],
+                max_bytes=settings.IMAGE_MAX_BYTES,
+                max_pixels=settings.IMAGE_MAX_PIXELS,
+            )
         except ImageError as exc:
             problems.append(Problem(where, str(exc)))
             continue
@@ -245,8 +268,9 @@ def _rows_write(
 
 def _audit(*, quiz: Quiz, version: QuizVersion | None, user: Any, action: str, comment: str = ""):
     actor = user if getattr(user, "is_authenticated", False) else None
-    AuditEntry.objects.create(quiz=quiz, version=version, actor=actor, action=action,
-                              comment=comment)
+    AuditEntry.objects.create(
+        quiz=quiz, version=version, actor=actor, action=action, comment=comment
+    )
 
 
 # --- import, drafts and the workflow -------------------------------------------------------
@@ -268,7 +292,7 @@ def quiz_import(
     if problems:
         raise QuizRefused(problems)
     with transaction.atomic():
-        quiz, created = Quiz.objects.get_or_create(
+        quiz, _created = Quiz.objects.get_or_create(
             slug=definition["slug"], defaults={"owner": user}
         )
         version = quiz_draft_get_or_create(quiz=quiz, user=user, copy_live=False)
@@ -321,7 +345,9 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
     return version
 
 
-def quiz_create(*, slug: str, title: str, kind: str, user: Any, language: str = "en") -> QuizVersion:
+def quiz_create(
+    *, slug: str, title: str, kind: str, user: Any, language: str = "en"
+) -> QuizVersion:
     """A new quiz owned by `user` with an empty draft version 1 (authors and editors only).
 
     Raises NotAllowed when the user may not author or the slug is taken.

@@ -125,9 +125,7 @@ def outcome_texts(
     card = {**(definition.get("card") or {}), **(outcome.get("card") or {})}
     context["outcome"] = title
     card_text = {
-        key: template_render(card[key], context=context)
-        for key in CARD_TEXT_KEYS
-        if card.get(key)
+        key: template_render(card[key], context=context) for key in CARD_TEXT_KEYS if card.get(key)
     }
     return title, description, card_text
 
@@ -266,8 +264,16 @@ def result_delete(*, result: Result, visitor: str) -> None:
     result.card_name = ""
     result.save(
         update_fields=[
-            "deleted_at", "answers", "answers_expire_at", "title", "description", "values",
-            "score", "max_score", "card_text", "card_name",
+            "deleted_at",
+            "answers",
+            "answers_expire_at",
+            "title",
+            "description",
+            "values",
+            "score",
+            "max_score",
+            "card_text",
+            "card_name",
         ]
     )
     if card_name and not Result.objects.filter(card_name=card_name).exists():
@@ -283,4 +289,3 @@ def answers_purge(*, now: Any = None) -> int:
     return Result.objects.filter(answers_expire_at__lte=now).update(
         answers=None, answers_expire_at=None
     )
-

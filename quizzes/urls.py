@@ -19,4 +19,12 @@ urlpatterns = [
     path("api/quizzes/<slug:slug>/answers/", api.answer_create, name="api-answer-create"),
     path("api/results/<str:result_id>/", api.result_detail, name="api-result-detail"),
     path("editor/", editor_views.dashboard, name="dashboard"),
+    path("editor/new/", editor_views.quiz_create, name="editor-create"),
+    path("editor/quizzes/<slug:slug>/", editor_views.quiz_detail, name="editor-quiz"),
+    path("editor/quizzes/<slug:slug>/edit/", editor_views.quiz_edit, name="editor-edit"),
+    path(
+        "editor/quizzes/<slug:slug>/<str:action>/",
+        editor_views.quiz_action,
+        name="editor-action",
+    ),
 ]

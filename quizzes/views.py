@@ -28,9 +28,8 @@ from .flow import flow_advance, question_context, state_load, state_new
 from .models import Quiz
 from .ratelimit import RateLimited
 from .services import Published, published_get
-from .taking import AnswersInvalid, NotOwner, answer_record, response_submit, take_new
+from .taking import AnswersInvalid, NotOwner, answer_record, response_submit, take_new, view_record
 from .taking import result_delete as result_delete_service
-from .taking import view_record
 from .visitors import ip_hash
 
 CSRF_MARKER = "qbCsrfMarker7f3a9c"
@@ -65,7 +64,9 @@ def _language(definition: dict[str, Any]) -> str:
 
 def intro(request: HttpRequest, slug: str) -> HttpResponse:
     published = _published_or_404(slug)
-    if not is_preview_bot(request.headers.get("User-Agent")):
+    if is_preview_bot(request.headers.get("User-Agent")):
+        request.visitor_cookie = False  # type: ignore[attr-defined]
+    else:
         view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
     cacheable = not request.GET and not (
         set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
@@ -103,14 +104,19 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
     step = flow_advance(definition=definition, state=state, post=request.POST)
     if step.answered:
         key, position = step.answered
-        answer_record(quiz_id=published.quiz_id, take=state["t"], question_key=key,
-                      position=position)
+        answer_record(
+            quiz_id=published.quiz_id, take=state["t"], question_key=key, position=position
+        )
     if not step.done:
         return question_page(request, definition, step.state, errors=step.errors)
     try:
         result = response_submit(
-            published=published, answers=step.state["a"], visitor=request.visitor,  # type: ignore[attr-defined]
-            ip_hash=ip_hash(request), ref=step.state.get("r"), take=step.state["t"],
+            published=published,
+            answers=step.state["a"],
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+            ref=step.state.get("r"),
+            take=step.state["t"],
         )
     except AnswersInvalid as exc:
         state, errors = pages.first_error(definition, step.state, exc.errors)
@@ -137,6 +143,7 @@ def question_page(
         preview=preview,
         seconds=quiz_seconds(definition),
         action=action or reverse("quizzes:take", args=[definition["slug"]]),
+        intro_url=action if preview else reverse("quizzes:intro", args=[definition["slug"]]),
     )
     with translation.override(_language(definition)):
         return render(request, "quizzes/take.html", context)

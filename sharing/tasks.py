@@ -1,21 +1,77 @@
-"""Celery tasks of sharing: thin wrappers that load by id and call one service."""
+"""Celery tasks of sharing: thin wrappers that load by id and call one service.
+
+Every task is idempotent (cards are written under a name derived from their inputs, statuses
+change with conditional updates), so `acks_late` + `reject_on_worker_lost` are safe: a task
+whose worker died mid-way runs again and changes nothing that was already done.
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import Task, shared_task
+from django.db import OperationalError
+
+from . import card_jobs
+
+logger = logging.getLogger(__name__)
+
+# Worth another try: storage or network hiccups, a locked or restarting database.
+TRANSIENT = (OSError, OperationalError)
+RETRY = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "max_retries": 5,
+    "retry_backoff": 1,  # 1, 2, 4, 8, 16 s, each drawn at random below that (jitter)
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+}
+STALE_AFTER = timedelta(minutes=5)
+STALE_GIVE_UP = timedelta(days=2)
+STALE_BATCH = 500
+
+
+class ResultCardTask(Task):
+    """Marks the card failed once the task has failed for good (retries spent, or an error
+    that is not worth retrying); editors see the error in the Result admin."""
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
+                   einfo: Any) -> None:  # fmt: skip
+        result_id = args[0] if args else kwargs.get("result_id")
+        if result_id:
+            card_jobs.result_card_fail(result_id=str(result_id),
+                                       error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+
+
+@shared_task(base=ResultCardTask, **RETRY)
+def render_result_card(result_id: str) -> None:
+    """Draw and store a result's card and mark it ready (enqueued on commit of the result)."""
+    card_jobs.result_card_render(result_id=result_id)
+
+
+@shared_task(**RETRY)
+def render_fallback_card(version_id: int) -> None:
+    """Draw and store the quiz-level card of a version (enqueued on commit of a publish)."""
+    card_jobs.fallback_card_render(version_id=version_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def render_fallback_card(version_id: int) -> None:
-    """Filled in by the cards work: draws the quiz-level fallback card of a version."""
+def rerender_stale_cards() -> int:
+    """Beat: enqueue again the cards still pending after a few minutes; returns how many."""
+    ids = card_jobs.stale_card_results(
+        older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
+    )
+    for result_id in ids:
+        render_result_card.delay(result_id)
+    if ids:
+        logger.info("re-enqueued %d pending cards", len(ids))
+    return len(ids)
 
 
 @shared_task
 def ping() -> str:
     """A no-op the worker tests enqueue to see a real worker consume from the broker."""
     return "pong"
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def render_result_card(result_id: str) -> None:
-    """Filled in by the cards work: draws a result's personalised card."""

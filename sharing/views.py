@@ -63,11 +63,17 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
 def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
     result, quiz = seen.result, seen.share.quiz
     version = result.version
-    fallback = version.fallback_card or (quiz.live_version.fallback_card if quiz.live_version else "")
+    fallback = version.fallback_card or (
+        quiz.live_version.fallback_card if quiz.live_version else ""
+    )
     image = result_image(result, fallback_card=fallback, absolute=request.build_absolute_uri)
     if not image.get("url"):
-        image = {"url": request.build_absolute_uri(static(PLACEHOLDER)), "width": 1200,
-                 "height": 630, "status": "pending"}
+        image = {
+            "url": request.build_absolute_uri(static(PLACEHOLDER)),
+            "width": 1200,
+            "height": 630,
+            "status": "pending",
+        }
     take_url = reverse("quizzes:intro", args=[quiz.slug])
     if seen.ref:
         take_url += "?" + urlencode({"ref": seen.ref})

@@ -43,8 +43,9 @@ def main() -> int:
     code = pytest(extra, base)
     if code not in (0,):
         return code
-    missing = [name for name, url in (("PostgreSQL", PG_URL), ("Redis", REDIS_URL))
-               if not reachable(url)]
+    missing = [
+        name for name, url in (("PostgreSQL", PG_URL), ("Redis", REDIS_URL)) if not reachable(url)
+    ]
     if missing:
         message = f"{' and '.join(missing)} not reachable"
         if ci:

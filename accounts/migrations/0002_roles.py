@@ -1,27 +1,29 @@
-"""The two roles as groups: Authors write drafts; Editors review, publish and see all stats."""
+"""The two roles as groups: Authors write drafts; Editors also review, publish, archive and see
+every quiz's stats. Staff (is_staff) is a flag on the user, not a group.
+
+Publishing and reviewing are checked in quizzes/permissions.py by group membership; these
+model permissions are what the admin site shows each role.
+"""
 
 from django.db import migrations
 
+AUTHORING = [
+    ("quizzes", "quiz", ["add", "change", "view"]),
+    ("quizzes", "quizversion", ["add", "change", "view"]),
+    ("quizzes", "question", ["add", "change", "delete", "view"]),
+    ("quizzes", "choice", ["add", "change", "delete", "view"]),
+    ("quizzes", "outcome", ["add", "change", "delete", "view"]),
+    ("quizzes", "variable", ["add", "change", "delete", "view"]),
+    ("quizzes", "auditentry", ["view"]),
+]
 ROLES = {
-    "Authors": [
-        ("quizzes", "quiz", ["add", "change", "view"]),
-        ("quizzes", "quizversion", ["add", "change", "view"]),
-        ("quizzes", "question", ["add", "change", "delete", "view"]),
-        ("quizzes", "choice", ["add", "change", "delete", "view"]),
-        ("quizzes", "outcome", ["add", "change", "delete", "view"]),
-        ("quizzes", "variable", ["add", "change", "delete", "view"]),
-        ("quizzes", "auditentry", ["view"]),
-    ],
+    "Authors": AUTHORING,
     "Editors": [
-        ("quizzes", "quiz", ["add", "change", "view"]),
-        ("quizzes", "quizversion", ["add", "change", "view"]),
-        ("quizzes", "question", ["add", "change", "delete", "view"]),
-        ("quizzes", "choice", ["add", "change", "delete", "view"]),
-        ("quizzes", "outcome", ["add", "change", "delete", "view"]),
-        ("quizzes", "variable", ["add", "change", "delete", "view"]),
-        ("quizzes", "auditentry", ["view"]),
+        *AUTHORING,
         ("quizzes", "result", ["view"]),
         ("sharing", "share", ["view"]),
+        ("sharing", "click", ["view"]),
+        ("sharing", "dailystats", ["view"]),
     ],
 }
 
@@ -29,6 +31,8 @@ ROLES = {
 def make_roles(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
+    # Permissions are normally created after all migrations ran (post_migrate); make them now
+    # so the groups can hold them on a fresh database.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
@@ -39,11 +43,12 @@ def make_roles(apps, schema_editor):
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, model, actions in perms:
             for action in actions:
-                perm = Permission.objects.filter(
-                    content_type__app_label=app_label, codename=f"{action}_{model}"
-                ).first()
-                if perm is not None:
-                    group.permissions.add(perm)
+                # .get(): a renamed model must fail here loudly, not leave a role short.
+                group.permissions.add(
+                    Permission.objects.get(
+                        content_type__app_label=app_label, codename=f"{action}_{model}"
+                    )
+                )
 
 
 def drop_roles(apps, schema_editor):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django import template
 from django.http import HttpRequest
-
-from allauth.account.adapter import get_adapter
 
 register = template.Library()
 

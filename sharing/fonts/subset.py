@@ -48,8 +48,10 @@ CJK_EXTRA = [
     (0x2010, 0x2027),  # dashes, quotes, ellipsis as the CJK font draws them
     (0x00B7, 0x00B7),  # middle dot
 ]
-HEBREW = [(0x0590, 0x05FF), (0xFB1D, 0xFB4F)]
-ARABIC = [(0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)]
+# Spaces, digits and ASCII punctuation too, so an RTL phrase stays one run in one font.
+NEUTRALS = [(0x0020, 0x0040), (0x005B, 0x0060), (0x007B, 0x007E), (0x00A0, 0x00A0)]
+HEBREW = NEUTRALS + [(0x0590, 0x05FF), (0xFB1D, 0xFB4F)]
+ARABIC = NEUTRALS + [(0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)]
 
 
 def gb2312_hanzi(*, level2: bool) -> list[int]:
@@ -103,6 +105,9 @@ def main() -> None:
     parser.add_argument("--src-core", default="/usr/share/fonts/truetype/noto")
     parser.add_argument("--src-cjk", default="/usr/share/fonts/opentype/noto")
     parser.add_argument("--gb2312-level2", action="store_true", help="also the 3,008 rarer hanzi")
+    parser.add_argument(
+        "--cjk-regular", action="store_true", help="also a Regular SC (+1.6 MB); else Bold serves both"
+    )
     args = parser.parse_args()
     core, cjk = Path(args.src_core), Path(args.src_cjk)
     hanzi = gb2312_hanzi(level2=args.gb2312_level2) + expand(CJK_EXTRA)
@@ -115,10 +120,11 @@ def main() -> None:
              f"NotoSansHebrew-{weight}.subset.ttf"),
             (TTFont(core / f"NotoSansArabic-{weight}.ttf"), expand(ARABIC),
              f"NotoSansArabic-{weight}.subset.ttf"),
-            # Index 2 of the collection is "Noto Sans CJK SC".
-            (TTCollection(cjk / f"NotoSansCJK-{weight}.ttc").fonts[2], hanzi,
-             f"NotoSansSC-{weight}.subset.otf"),
         ]  # fmt: skip
+        if weight == "Bold" or args.cjk_regular:
+            # Index 2 of the collection is "Noto Sans CJK SC".
+            sc = TTCollection(cjk / f"NotoSansCJK-{weight}.ttc").fonts[2]
+            jobs.append((sc, hanzi, f"NotoSansSC-{weight}.subset.otf"))
     coverage = {}
     for font, unicodes, name in jobs:
         subset_font(font, unicodes, HERE / name)

@@ -17,11 +17,19 @@ CHANNELS = (
     ("whatsapp", "WhatsApp", "https://wa.me/?{q}", lambda u, t: {"text": f"{t} {u}"}),
     ("telegram", "Telegram", "https://t.me/share/url?{q}", lambda u, t: {"url": u, "text": t}),
     ("x", "X", "https://x.com/intent/tweet?{q}", lambda u, t: {"url": u, "text": t}),
-    ("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?{q}",
-     lambda u, t: {"u": u}),
+    (
+        "facebook",
+        "Facebook",
+        "https://www.facebook.com/sharer/sharer.php?{q}",
+        lambda u, t: {"u": u},
+    ),
     ("line", "LINE", "https://social-plugins.line.me/lineit/share?{q}", lambda u, t: {"url": u}),
-    ("weibo", "微博 Weibo", "https://service.weibo.com/share/share.php?{q}",
-     lambda u, t: {"url": u, "title": t}),
+    (
+        "weibo",
+        "微博 Weibo",
+        "https://service.weibo.com/share/share.php?{q}",
+        lambda u, t: {"url": u, "title": t},
+    ),
     ("email", None, "mailto:?{q}", lambda u, t: {"subject": t, "body": f"{t}\n\n{u}"}),
 )
 
@@ -39,7 +47,9 @@ def share_channels(result: Any, share_url: str) -> list[dict[str, str]]:
             "channel": channel,
             "label": label or _("Email"),
             # The template is filled in the browser too (share.js) with the channel's own link.
-            "template": pattern.replace("{q}", urlencode(params("{url}", "{text}"), safe="{}", quote_via=quote)),
+            "template": pattern.replace(
+                "{q}", urlencode(params("{url}", "{text}"), safe="{}", quote_via=quote)
+            ),
             "href": pattern.replace("{q}", urlencode(params(share_url, text), quote_via=quote)),
         }
         for channel, label, pattern, params in CHANNELS

@@ -28,7 +28,7 @@ def example(slug: str) -> dict[str, Any]:
     return load(json.loads((EXAMPLES / f"{slug}.json").read_text(encoding="utf-8")))
 
 
-def score(definition: dict[str, Any], answers: dict[str, Any]):  # noqa: ANN201
+def score(definition: dict[str, Any], answers: dict[str, Any]):
     clean, errors = answers_validate(definition=definition, answers=answers)
     assert errors == {}
     return score_compute(definition=definition, answers=clean, programs=quiz_programs(definition))

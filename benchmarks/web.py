@@ -1,0 +1,214 @@
+"""Web throughput: a quiz page and a response POST beside a trivial Django view.
+
+    .venv/bin/python benchmarks/web.py [--seconds 10] [--connections 8]
+
+Serves the site with gunicorn (2 sync workers) on 127.0.0.1 from a fresh DATA_DIR in a
+temporary folder (migrated, demo quizzes loaded with `manage.py load_demo`, DEBUG off, rate
+limits off), loads it with wrk (Debian's `wrk`; a threaded Python load generator when wrk is
+not installed) for a fixed time per URL, and prints requests/s, p50 and p99 latency, and each
+figure's ratio to the trivial `/healthz` view. Goals: quiz page >= 50%, response POST >= 25%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148 Safari/604.1"
+SLUG = "which-morning-drink"
+ANSWERS = {"alarm": "up", "weekend": "project", "music": "techno", "name": "Ada"}
+GOALS = {"quiz page (new visitors)": 0.5, "response POST": 0.25}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup(env: dict[str, str]) -> None:
+    for args in (
+        ["migrate", "--noinput", "-v", "0"],
+        ["load_demo"],
+        ["collectstatic", "--noinput", "-v", "0"],
+    ):
+        subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
+
+
+def wait_up(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not come up")
+
+
+def wrk_run(
+    url: str, seconds: int, connections: int, headers: dict[str, str], body: str | None, tmp: Path
+) -> tuple[float, float, float]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    if body is not None:
+        script = tmp / "post.lua"
+        script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n')
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    if re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        print(out)
+        raise SystemExit(f"errors while loading {url}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def ms(pct: str) -> float:
+        value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    return rps, ms("50"), ms("99")
+
+
+def python_run(
+    url: str, seconds: int, connections: int, headers: dict[str, str], body: str | None, tmp: Path
+) -> tuple[float, float, float]:
+    host, port_path = url.split("://", 1)[1].split(":", 1)
+    port, path = port_path.split("/", 1)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(host, int(port))
+        mine = []
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            conn.request("POST" if body else "GET", "/" + path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status >= 400:
+                raise SystemExit(f"{url}: {response.status}")
+            mine.append((time.perf_counter() - t0) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    q = statistics.quantiles(latencies, n=100)
+    return len(latencies) / seconds, q[49], q[98]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    tool = "wrk" if shutil.which("wrk") else "python-threads"
+    run = wrk_run if tool == "wrk" else python_run
+    tmp = Path(tempfile.mkdtemp(prefix="qb-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    port = free_port()
+    env.update(
+        DATA_DIR=str(tmp),
+        DJANGO_DEBUG="false",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        RATELIMIT_ENABLED="false",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        LOG_LEVEL="WARNING",
+    )
+    for name in ("BENCH_DATABASE_URL", "BENCH_REDIS_URL"):
+        if os.environ.get(name):
+            env[name.removeprefix("BENCH_")] = os.environ[name]
+    setup(env)
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "quizbuilder.wsgi",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_up(base)
+        # A returning visitor: one cookie, view already counted today.
+        with urllib.request.urlopen(
+            urllib.request.Request(f"{base}/q/{SLUG}/", headers={"User-Agent": UA})
+        ) as r:
+            cookie = "; ".join(c.split(";")[0] for c in r.headers.get_all("Set-Cookie"))
+        post = json.dumps({"answers": ANSWERS})
+        cases = [
+            ("bare view /healthz", "/healthz", {}, None),
+            ("quiz page (new visitors)", f"/q/{SLUG}/", {"User-Agent": UA}, None),
+            ("quiz page (returning)", f"/q/{SLUG}/", {"User-Agent": UA, "Cookie": cookie}, None),
+            (
+                "response POST",
+                f"/api/quizzes/{SLUG}/responses/",
+                {"User-Agent": UA, "Content-Type": "application/json"},
+                post,
+            ),
+        ]
+        print(
+            f"gunicorn 2 sync workers on {base}; load: {tool}, {args.connections} "
+            f"connections, {args.seconds}s per URL; SQLite in {tmp}"
+        )
+        rows = []
+        for name, path, headers, body in cases:
+            run(base + path, 1, args.connections, headers, body, tmp)  # warm up
+            rows.append(
+                (name, *run(base + path, args.seconds, args.connections, headers, body, tmp))
+            )
+        bare = rows[0][1]
+        print(f"{'':28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}  goal")
+        ok = True
+        for name, rps, p50, p99 in rows:
+            goal = GOALS.get(name)
+            verdict = (
+                ""
+                if goal is None
+                else (f">= {goal:.0%} {'ok' if rps / bare >= goal else 'MISSED'}")
+            )
+            ok = ok and (goal is None or rps / bare >= goal)
+            print(f"{name:28}{rps:9.0f}{p50:9.2f}{p99:9.2f}{rps / bare:9.0%}  {verdict}")
+        return 0 if ok else 1
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""The authoring admin: a quiz version with its questions (and their choices), variables and
+outcomes on one screen, reorderable by drag and drop (django-nested-admin).
+
+It runs on its own AdminSite at /editor/admin/ that admits Authors and Editors (they need not
+be staff). Only drafts are editable, each author sees only the quizzes they may edit, and a
+save is checked with the importer's rules (quizfile_validate) before anything is written:
+every problem is shown next to its field (see quizzes.admin_check).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nested_admin
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .admin_check import QuizCheck
+from .forms import OutcomeAdminForm, QuizVersionAdminForm
+from .models import AuditEntry, Choice, Outcome, Question, Quiz, QuizVersion, Result, Variable
+from .permissions import quizzes_visible_to, user_can_edit, user_is_author
+
+
+class AuthoringSite(admin.AdminSite):
+    site_header = _("Quizbuilder authoring")
+    site_title = _("Quizbuilder authoring")
+    index_title = _("Quizzes")
+    site_url = "/editor/"
+    enable_nav_sidebar = False
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and user_is_author(request.user)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # One login for the whole site (allauth); the admin's own form wants staff users.
+        return redirect_to_login(request.GET.get("next", self.site_url), reverse("account_login"))
+
+
+authoring_site = AuthoringSite(name="authoring")
+
+
+def _version_of(obj: Any) -> QuizVersion | None:
+    if isinstance(obj, QuizVersion):
+        return obj
+    if isinstance(obj, Question | Variable | Outcome):
+        return obj.version
+    if isinstance(obj, Choice):
+        return obj.question.version
+    return None
+
+
+class DraftOnly:
+    """Inline rows change only while their version is an editable draft."""
+
+    def _editable(self, request: HttpRequest, obj: Any) -> bool:
+        version = _version_of(obj)
+        return version is None or (
+            version.is_editable and user_can_edit(request.user, version.quiz)
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and self._editable(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._editable(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)  # type: ignore[misc]
+
+
+class ChoiceInline(DraftOnly, nested_admin.NestedTabularInline):
+    model = Choice
+    fields = ("key", "label", "value", "points", "correct", "position")
+    sortable_field_name = "position"
+    extra = 0
+    classes = ("choices-inline",)
+
+
+class QuestionInline(DraftOnly, nested_admin.NestedStackedInline):
+    model = Question
+    fieldsets = (
+        (None, {"fields": (("key", "type", "required"), "prompt", "help", "position")}),
+        (
+            _("Number and text answers"),
+            {"fields": (("min", "max", "step", "unit"), "max_length"), "classes": ("compact",)},
+        ),
+        (_("Multiple choice"), {"fields": (("min_choices", "max_choices"),)}),
+    )
+    inlines = [ChoiceInline]
+    sortable_field_name = "position"
+    extra = 0
+
+
+class VariableInline(DraftOnly, nested_admin.NestedTabularInline):
+    model = Variable
+    fields = ("key", "expr", "position")
+    sortable_field_name = "position"
+    extra = 0
+    verbose_name_plural = _("Variables (calculator quizzes: computed in order)")
+
+
+class OutcomeInline(DraftOnly, nested_admin.NestedStackedInline):
+    model = Outcome
+    form = OutcomeAdminForm
+    fieldsets = (
+        (None, {"fields": (("key", "title"), "description", ("min", "max"), "when", "position")}),
+        (
+            _("Card (overrides the quiz's card)"),
+            {
+                "fields": (
+                    ("card_headline", "card_subline"),
+                    ("card_background", "card_gradient_to", "card_text_color"),
+                    "card_image",
+                ),
+            },
+        ),
+    )
+    sortable_field_name = "position"
+    extra = 0
+
+
+class QuizVersionAdmin(nested_admin.NestedModelAdmin):
+    form = QuizVersionAdminForm
+    list_display = ("__str__", "title", "kind", "status", "updated_at")
+    list_filter = ("status", "kind")
+    search_fields = ("quiz__slug", "title")
+    list_select_related = ("quiz",)
+    readonly_fields = ("quiz", "number", "status")
+    fieldsets = (
+        (None, {"fields": (("quiz", "number", "status"), "title", "description")}),
+        (None, {"fields": (("kind", "language"), "cover")}),
+        (
+            _("Result card"),
+            {
+                "fields": (
+                    ("card_headline", "card_subline"),
+                    ("card_background", "card_gradient_to", "card_text_color"),
+                    "card_image",
+                ),
+                "description": _(
+                    "Headline and subline may use {placeholders}: question keys, variables, "
+                    "score, max_score and outcome. Colours are #rrggbb."
+                ),
+            },
+        ),
+    )
+    inlines = [QuestionInline, VariableInline, OutcomeInline]
+    change_form_template = "quizzes/editor/admin_change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[QuizVersion]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(quiz__in=quizzes_visible_to(request.user))
+            .select_related("quiz")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a quiz starts on /editor/ (slug, title, kind), then is edited here
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # versions are history; results point at them
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or (obj.is_editable and user_can_edit(request.user, obj.quiz))
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class Tracked(form_class):  # type: ignore[misc, valid-type]
+            # The whole-quiz check needs the main form to attach top-level problems to.
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                super().__init__(*args, **kw)
+                request._quiz_form = self  # type: ignore[attr-defined]
+
+        return Tracked
+
+    def _create_formsets(self, request: HttpRequest, obj: Any, change: bool):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        if request.method == "POST":
+            # Validated last by all_valid(): it reads every other form's cleaned values.
+            formsets.append(QuizCheck(request=request, version=obj, formsets=list(formsets)))
+        return formsets, inline_instances
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        version = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if version is not None:
+            context["editor_url"] = reverse("quizzes:editor-quiz", args=[version.quiz.slug])
+            context["preview_url"] = reverse("quizzes:preview", args=[version.quiz.slug])
+        return super().change_view(request, object_id, form_url, context)
+
+    def response_change(self, request: HttpRequest, obj: QuizVersion) -> HttpResponse:
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, _("Saved %(quiz)s.") % {"quiz": obj})
+        return HttpResponseRedirect(reverse("quizzes:editor-quiz", args=[obj.quiz.slug]))
+
+
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ("slug", "owner", "live_version", "archived_at")
+    fields = ("slug", "owner", "shared_with", "retention_days", "live_version", "archived_at")
+    readonly_fields = ("slug", "owner", "live_version", "archived_at")
+    filter_horizontal = ("shared_with",)
+    list_select_related = ("owner", "live_version")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
+        return quizzes_visible_to(request.user).select_related("owner", "live_version")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "quiz", "version", "actor", "action", "comment")
+    list_select_related = ("quiz", "version", "actor")
+    list_filter = ("action",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ResultAdmin(admin.ModelAdmin):
+    list_display = ("id", "quiz", "version", "outcome_key", "title", "created_at")
+    list_select_related = ("quiz", "version")
+    readonly_fields = [f.name for f in Result._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+for site in (authoring_site, admin.site):
+    site.register(QuizVersion, QuizVersionAdmin)
+    site.register(Quiz, QuizAdmin)
+admin.site.register(AuditEntry, AuditEntryAdmin)
+admin.site.register(Result, ResultAdmin)

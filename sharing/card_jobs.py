@@ -1,0 +1,300 @@
+"""Result cards in storage: build a card's inputs from a result, render it once, store it.
+
+The renderer (`sharing.cards`) is pure; this module is where cards meet the database and the
+media storage. The tasks in `sharing.tasks` call these functions and nothing else.
+
+What a card shows comes from frozen data only, so a card can be drawn (or drawn again)
+after the raw answers expired:
+- the result's version `definition` (title, language, the quiz `card` merged key by key with
+  the outcome's `card`: background, gradient_to, text_color, image),
+- `Result.card_text`, written by the taking flow at completion. Keys read here: `headline`
+  and `subline` (placeholders already filled; the outcome title stands in for a missing
+  headline) and `name` (the visitor's name, a text answer; absent or "" = no name). Other
+  keys are ignored.
+
+Files are named `cards/<card_inputs_hash>.<ext>`: equal inputs give the same name, and a
+name that exists in storage is never rendered or written again. So a retried or redelivered
+task writes nothing new, and two visitors with the same outcome and no name share one file.
+The QR code carries the result's own `qr` share link, which would make every card unique,
+so it is drawn only where a link cannot be tapped: on the square and story layouts
+(QR_LAYOUTS), rendered on demand. The Open Graph card (1200x630, the link preview in a chat,
+where the friend taps the link itself) has no QR and is shared between equal results.
+
+Card URLs never change content (the hash is in the name): they are served with a year-long
+Cache-Control by the S3 storage (settings.STORAGES object_parameters), by a front proxy for
+local media in production, and by `sharing.media.media_serve` under DEBUG.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from datetime import timedelta
+from typing import Any, TypedDict
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.templatetags.static import static
+from django.utils import timezone
+
+from quizzes.models import CardStatus, QuizVersion, Result
+
+from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
+from .models import Channel, Share, ShareKind
+
+logger = logging.getLogger(__name__)
+
+OG = "og"
+QR_LAYOUTS = frozenset({"square", "story"})
+FORMATS = ("png", "jpeg")
+EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+CARDS_DIR = "cards"
+# Shown until a version's own fallback card exists (a few ms after publishing, when a worker
+# runs): a static file, so a link-preview bot never meets a 404 or an empty og:image.
+DEFAULT_CARD = "img/share-card.png"  # also the share page's placeholder
+DESIGN_KEYS = ("background", "gradient_to", "text_color", "image")
+ERROR_MAX = 300
+_images: OrderedDict[str, bytes] = OrderedDict()
+IMAGE_CACHE_SIZE = 16
+
+
+class ImageInfo(TypedDict):
+    """The `image` object of api.md's result body."""
+
+    status: str
+    url: str | None
+    width: int
+    height: int
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+def card_design(*, definition: dict[str, Any], outcome_key: str | None) -> dict[str, Any]:
+    """The quiz's `card` with the outcome's `card` laid over it, key by key."""
+    card = dict(definition.get("card") or {})
+    for outcome in definition.get("outcomes") or []:
+        if outcome_key is not None and outcome.get("key") == outcome_key:
+            card.update({k: v for k, v in (outcome.get("card") or {}).items() if v})
+    return card
+
+
+def _image_bytes(name: str | None) -> bytes | None:
+    """The bytes of an image in storage (kept for the next card), or None if unreadable."""
+    if not name:
+        return None
+    data = _images.get(name)
+    if data is None:
+        try:
+            with default_storage.open(name, "rb") as f:
+                data = f.read()
+        except (OSError, ValueError):
+            logger.warning("card image %s is missing; drawing colours", name)
+            return None
+        _images[name] = data
+        while len(_images) > IMAGE_CACHE_SIZE:
+            _images.popitem(last=False)
+    return data
+
+
+def _absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+
+
+def result_qr_share(*, result: Result) -> Share:
+    """The result's `qr` share link: the one in its card's QR code, made once.
+
+    Kind `default` (made by the system, not counted as a share); if a `qr` share button link
+    was made first, that one is used, so the QR and the API agree on one link per channel.
+    """
+    existing = Share.objects.filter(result=result, channel=Channel.QR).order_by("pk").first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Share.objects.create(
+                result=result, channel=Channel.QR, kind=ShareKind.DEFAULT,
+                quiz_id=result.quiz_id, owner=result.visitor,
+            )  # fmt: skip
+    except IntegrityError:  # a concurrent first render (or button) won; use its row
+        return Share.objects.filter(result=result, channel=Channel.QR).order_by("pk").get()
+
+
+def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
+    """The card of `result` in `layout`, from frozen data only (see the module docstring).
+
+    On QR_LAYOUTS this makes the result's `qr` share link (once) for the QR code.
+    """
+    version = result.version
+    definition = version.definition or {}
+    design = card_design(definition=definition, outcome_key=result.outcome_key)
+    text = result.card_text or {}
+    share_url = ""
+    if layout in QR_LAYOUTS:
+        share_url = _absolute(result_qr_share(result=result).get_absolute_url())
+    return CardSpec(
+        layout=layout,
+        headline=str(text.get("headline") or result.title),
+        subline=str(text.get("subline") or ""),
+        name=str(text.get("name") or ""),
+        quiz_title=str(definition.get("title") or version.title),
+        site_name=settings.SITE_NAME,
+        share_url=share_url,
+        background=design.get("background") or "#1e3a8a",
+        gradient_to=design.get("gradient_to") or None,
+        text_color=design.get("text_color") or None,
+        image=_image_bytes(design.get("image")),
+        language=str(definition.get("language") or version.language or "en"),
+    )
+
+
+def fallback_card_spec(*, version: QuizVersion) -> CardSpec:
+    """The quiz-level card of a version: its title and design, no visitor, no QR.
+
+    The quiz card's headline usually names the visitor ("{name}, ..."), so it is not used;
+    its subline is, when it has no placeholder ("{{" is a literal brace), else the description.
+    """
+    definition = version.definition or {}
+    design = card_design(definition=definition, outcome_key=None)
+    subline = str(design.get("subline") or "")
+    if "{" in subline.replace("{{", ""):
+        subline = str(definition.get("description") or version.description or "")
+    return CardSpec(
+        layout=OG,
+        headline=str(definition.get("title") or version.title),
+        subline=subline,
+        site_name=settings.SITE_NAME,
+        background=design.get("background") or "#1e3a8a",
+        gradient_to=design.get("gradient_to") or None,
+        text_color=design.get("text_color") or None,
+        image=_image_bytes(design.get("image")),
+        language=str(definition.get("language") or version.language or "en"),
+    )
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def card_store(*, spec: CardSpec) -> str:
+    """The storage name of `spec`'s card, rendering and writing it only if it is not there.
+
+    Promises: the name is `cards/<card_inputs_hash>.<ext>`; equal specs give equal names; an
+    existing file is neither rendered nor written again; two writers racing end on one name.
+    """
+    digest = card_inputs_hash(spec, formats=FORMATS)
+    for ext in dict.fromkeys(EXTENSIONS[f] for f in FORMATS):
+        name = f"{CARDS_DIR}/{digest}.{ext}"
+        if default_storage.exists(name):
+            return name
+    card = card_render(spec, formats=FORMATS)
+    name = f"{CARDS_DIR}/{digest}.{EXTENSIONS[card.format]}"
+    saved = default_storage.save(name, ContentFile(card.data))
+    if saved != name:  # another worker wrote the same bytes under this name meanwhile
+        default_storage.delete(saved)
+    return name
+
+
+def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
+    """Render and store the card of a result; on the og layout mark the result ready.
+
+    Idempotent and safe to retry: the file name comes from the inputs (written once), and the
+    status changes with a conditional update that leaves a ready result or a deleted one
+    alone. Returns the storage name, or None for an unknown or deleted result.
+    """
+    result = (
+        Result.objects.select_related("version")
+        .filter(pk=result_id, deleted_at__isnull=True)
+        .first()
+    )
+    if result is None:
+        return None
+    if layout != OG:
+        return card_store(spec=result_card_spec(result=result, layout=layout))
+    if result.card_status == CardStatus.READY and result.card_name:
+        return result.card_name
+    name = card_store(spec=result_card_spec(result=result, layout=OG))
+    updated = (
+        Result.objects.filter(pk=result.pk, deleted_at__isnull=True)
+        .exclude(card_status=CardStatus.READY)
+        .update(card_status=CardStatus.READY, card_name=name, card_error="")
+    )
+    if not updated:
+        # Deleted meanwhile (or made ready by another delivery): keep what is there.
+        current = Result.objects.filter(pk=result.pk).values_list("card_name", flat=True).first()
+        return current or None
+    return name
+
+
+def result_card_fail(*, result_id: str, error: str) -> bool:
+    """Mark a result's card failed with `error` (shown to editors), unless it is ready.
+
+    Returns whether a row changed.
+    """
+    return bool(
+        Result.objects.filter(pk=result_id)
+        .exclude(card_status=CardStatus.READY)
+        .update(card_status=CardStatus.FAILED, card_error=error[:ERROR_MAX])
+    )
+
+
+def fallback_card_render(*, version_id: int) -> str | None:
+    """Render and store a version's quiz-level card and record it on `fallback_card`.
+
+    Runs at every publish. A card design hash that did not change gives the same file name,
+    so nothing is drawn again; a new design gives a new file, and the live quiz's preview
+    image changes with it. Results are not re-rendered: a result is frozen to the version it
+    was taken on, so its card keeps that version's design (and its pending image keeps that
+    version's fallback card). Returns the name, or None for an unknown version.
+    """
+    version = QuizVersion.objects.select_related("quiz").filter(pk=version_id).first()
+    if version is None or not version.definition:
+        return None
+    name = card_store(spec=fallback_card_spec(version=version))
+    if version.fallback_card != name:
+        QuizVersion.objects.filter(pk=version.pk).update(fallback_card=name)
+        from quizzes.services import published_cache_clear
+
+        published_cache_clear(slug=version.quiz.slug)
+    return name
+
+
+def stale_card_results(*, older_than: timedelta, newer_than: timedelta, limit: int) -> list[str]:
+    """Ids of results whose card is still pending after `older_than` (a lost message, a
+    worker that died before acking on a broker that forgot), at most `newer_than` old."""
+    now = timezone.now()
+    return list(
+        Result.objects.filter(
+            card_status=CardStatus.PENDING,
+            deleted_at__isnull=True,
+            created_at__lt=now - older_than,
+            created_at__gt=now - newer_than,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# --- what pages and the API show ------------------------------------------------------------
+
+
+def card_url(name: str) -> str:
+    """The absolute URL of a file in the default storage."""
+    return _absolute(default_storage.url(name))
+
+
+def result_image_info(result: Result) -> ImageInfo:
+    """{status, url, width, height} for api.md's `image`: the result's card when ready,
+    else its version's fallback card (or the static default card before that exists).
+
+    `url` is always an absolute URL of a file that exists, so a link-preview bot never
+    gets a 404; status says pending or failed. Reads `result.version` (select_related it).
+    """
+    width, height = LAYOUTS[OG]
+    if result.card_status == CardStatus.READY and result.card_name:
+        return ImageInfo(status="ready", url=card_url(result.card_name), width=width,
+                         height=height)  # fmt: skip
+    fallback = result.version.fallback_card if result.version_id else ""
+    url = card_url(fallback) if fallback else _absolute(static(DEFAULT_CARD))
+    return ImageInfo(status=str(result.card_status), url=url, width=width, height=height)

@@ -1,0 +1,207 @@
+"""Pixels for result cards: backgrounds, photo cache, scrims, contrast, QR codes, encoding.
+
+Pure Pillow and segno; no Django. Used by :mod:`sharing.cards`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from collections import OrderedDict
+from functools import lru_cache
+
+import segno
+from PIL import Image, ImageChops, ImageDraw, ImageOps
+
+Color = tuple[int, int, int]
+PHOTO_CACHE_SIZE = 16
+_photo_cache: OrderedDict[tuple[str, tuple[int, int]], Image.Image] = OrderedDict()
+
+
+def color_parse(value: str | None, default: Color) -> Color:
+    """``#rrggbb`` (or ``#rgb``) as an RGB tuple; anything else gives ``default``."""
+    v = (value or "").strip().lstrip("#")
+    if len(v) == 3:
+        v = "".join(c * 2 for c in v)
+    try:
+        if len(v) != 6:
+            raise ValueError(v)
+        return (int(v[0:2], 16), int(v[2:4], 16), int(v[4:6], 16))
+    except ValueError:
+        return default
+
+
+def luminance(c: Color) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+
+    def lin(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio, 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def mix(a: Color, b: Color, t: float) -> Color:
+    """``a`` blended towards ``b`` by ``t`` (0..1)."""
+    return (
+        round(a[0] + (b[0] - a[0]) * t),
+        round(a[1] + (b[1] - a[1]) * t),
+        round(a[2] + (b[2] - a[2]) * t),
+    )
+
+
+def background_samples(bg: Image.Image, box: tuple[int, int, int, int]) -> list[Color]:
+    """The darkest-ish and lightest-ish greys under ``box`` (10th and 90th percentile luma),
+    so contrast is judged against the hard parts of a gradient or photo, not just the mean."""
+    f = 16
+    small = bg.reduce(f).crop(tuple(v // f for v in box)).convert("L")
+    hist = small.histogram()
+    total = sum(hist)
+    out = []
+    for q in (0.1, 0.5, 0.9):
+        acc, target = 0, q * total
+        for value, count in enumerate(hist):
+            acc += count
+            if acc >= target:
+                out.append((value, value, value))
+                break
+    return out
+
+
+@lru_cache(maxsize=8)
+def _diagonal_ramp(size: tuple[int, int]) -> Image.Image:
+    """0 at the top-left corner to 255 at the bottom-right, as an L image (cached per size)."""
+    w, h = size
+    across = Image.frombytes("L", (w, 1), bytes(x * 255 // max(w - 1, 1) for x in range(w)))
+    down = Image.frombytes("L", (1, h), bytes(y * 255 // max(h - 1, 1) for y in range(h)))
+    nearest = Image.Resampling.NEAREST
+    return ImageChops.add(across.resize(size, nearest), down.resize(size, nearest), scale=2.0)
+
+
+def gradient(size: tuple[int, int], start: Color, end: Color) -> Image.Image:
+    """A diagonal gradient, ``start`` top-left to ``end`` bottom-right (three LUT passes over
+    a cached ramp: about a millisecond for an og card)."""
+    ramp = _diagonal_ramp(size)
+    bands = [
+        ramp.point([round(a + (b - a) * t / 255) for t in range(256)])
+        for a, b in zip(start, end, strict=True)
+    ]
+    return Image.merge("RGB", bands)
+
+
+def scrim_apply(im: Image.Image, corners: tuple[int, int, int, int]) -> Image.Image:
+    """``im`` darkened by black whose alpha runs bilinearly between the four corner values
+    (top-left, top-right, bottom-left, bottom-right; 0-255)."""
+    alpha = Image.new("L", (2, 2))
+    alpha.putdata(list(corners))
+    alpha = alpha.resize(im.size, Image.Resampling.BILINEAR, box=(0.5, 0.5, 1.5, 1.5))
+    out = im.copy()
+    out.paste((0, 0, 0), (0, 0, *im.size), alpha)
+    return out
+
+
+def photo_background(
+    data: bytes, size: tuple[int, int], scrim: tuple[int, int, int, int]
+) -> Image.Image | None:
+    """The photo cover-cropped to ``size`` with the scrim applied, or None if unreadable.
+
+    Kept in a small LRU keyed by (hash of the bytes, size, scrim): a quiz's photo is decoded
+    once per layout, not once per card. Callers must not modify the returned image.
+    """
+    key = (hashlib.blake2b(data, digest_size=16).hexdigest() + repr(scrim), size)
+    cached = _photo_cache.get(key)
+    if cached is not None:
+        _photo_cache.move_to_end(key)
+        return cached
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=["PNG", "JPEG", "WEBP"]) as src:
+                # JPEG draft decoding: a 4000 px photo decodes at 1/2..1/8 scale, much faster.
+                src.draft("RGB", (size[0] * 2, size[1] * 2))
+                src.load()
+                photo = ImageOps.exif_transpose(src).convert("RGB")
+    except Exception:  # any unreadable image: the caller falls back to colours
+        return None
+    fitted = ImageOps.fit(photo, size, Image.Resampling.LANCZOS, centering=(0.5, 0.4))
+    result = scrim_apply(fitted, scrim)
+    _photo_cache[key] = result
+    while len(_photo_cache) > PHOTO_CACHE_SIZE:
+        _photo_cache.popitem(last=False)
+    return result
+
+
+@lru_cache(maxsize=64)
+def qr_panel(url: str, size: int) -> Image.Image | None:
+    """A ``size`` px white rounded square with the QR code of ``url`` centred in it, as RGBA,
+    or None if the code would need modules under 2 px (too dense to scan from a screen)."""
+    qr = segno.make(url, error="m", micro=False)
+    n = qr.symbol_size(border=0)[0]
+    scale = size // (n + 5)  # at least 2.5 modules of white quiet zone on each side
+    if scale < 2:
+        return None
+    modules = bytes(0 if dark else 255 for row in qr.matrix for dark in row)
+    code = Image.frombytes("L", (n, n), modules).resize((n * scale,) * 2, Image.Resampling.NEAREST)
+    mask = Image.new("L", (size * 2, size * 2))
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, size * 2 - 1, size * 2 - 1), size // 5, 255)
+    panel = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    panel.putalpha(mask.resize((size, size), Image.Resampling.LANCZOS))  # smooth corners
+    offset = (size - n * scale) // 2
+    panel.paste(code.convert("RGB"), (offset, offset))
+    return panel
+
+
+def _jpeg_strip_app0(data: bytes) -> bytes:
+    """Drop the JFIF APP0 segment (version and pixel density): metadata no viewer needs."""
+    if data[:4] == b"\xff\xd8\xff\xe0":
+        length = int.from_bytes(data[4:6], "big")
+        return data[:2] + data[4 + length :]
+    return data
+
+
+# 4:2:0 chroma costs nothing visible on text at these qualities and a third of the bytes.
+_JPEG_STEPS = ((86, 2), (80, 2), (72, 2), (64, 2), (54, 2), (42, 2))  # (quality, subsampling)
+_WEBP_STEPS = (86, 78, 70, 60, 48)
+
+
+def image_encode(
+    im: Image.Image, *, formats: tuple[str, ...], max_bytes: int
+) -> tuple[bytes, str]:
+    """The smallest encoding of ``im`` among ``formats`` that fits ``max_bytes``.
+
+    PNG is lossless (zlib level 6 with Pillow's adaptive filters); JPEG (4:2:0, optimised
+    Huffman tables) and WebP start at quality 86 and step down until they fit. Nothing but
+    pixels is written: no EXIF, ICC, text chunks or JFIF header.
+    """
+    found: list[tuple[bytes, str]] = []
+    for fmt in formats:
+        buf = io.BytesIO()
+        if fmt == "png":
+            im.save(buf, "PNG", compress_level=6)
+            data = buf.getvalue()
+        elif fmt == "jpeg":
+            for quality, sub in _JPEG_STEPS:
+                buf = io.BytesIO()
+                im.save(buf, "JPEG", quality=quality, subsampling=sub, optimize=True)
+                data = _jpeg_strip_app0(buf.getvalue())
+                if len(data) <= max_bytes:
+                    break
+        elif fmt == "webp":
+            for quality in _WEBP_STEPS:
+                buf = io.BytesIO()
+                im.save(buf, "WEBP", quality=quality, method=1)
+                data = buf.getvalue()
+                if len(data) <= max_bytes:
+                    break
+        else:
+            raise ValueError(f"unknown card format: {fmt!r}")
+        found.append((data, fmt))
+    fitting = [f for f in found if len(f[0]) <= max_bytes] or found
+    return min(fitting, key=lambda f: len(f[0]))

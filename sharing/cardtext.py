@@ -1,0 +1,436 @@
+"""Text for result cards: cleaning, per-character font fallback, wrapping and fitting.
+
+Pure functions over plain strings and the fonts in ``sharing/fonts`` (see its README). The
+fonts are tried in order per character (Latin/Greek/Cyrillic, Hebrew, Arabic, Chinese), so
+"Anna 的结果" draws "Anna " in Noto Sans and "的结果" in Noto Sans SC. Characters no font
+covers (emoji, most symbols) are dropped rather than drawn as boxes.
+
+Right-to-left text is shaped and reordered only when Pillow has libraqm
+(``PIL.features.check("raqm")``). Without it Pillow's basic layout draws Hebrew and Arabic in
+logical order with unjoined letters: legible for nobody, but it never raises.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from PIL import ImageDraw, ImageFont, features
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+RAQM = bool(features.check("raqm"))
+ENGINE = ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC
+ELLIPSIS = "…"
+MAX_MARKS = 2  # combining marks kept per base character: accents yes, Zalgo towers no
+REF_SIZE = 100  # widths are measured once at this size and scaled, then checked for real
+
+_WEIGHT_FILES = {
+    "bold": ["NotoSans-Bold", "NotoSansHebrew-Bold", "NotoSansArabic-Bold", "NotoSansSC-Bold"],
+    "regular": [
+        "NotoSans-Regular",
+        "NotoSansHebrew-Regular",
+        "NotoSansArabic-Regular",
+        "NotoSansSC-Regular",
+    ],
+}
+_SPACE_RE = re.compile(r" {2,}")
+_NO_LINE_START = set("，。、！？；：）」』》】〉’”…—～·.,!?;:)]}%")
+_NO_LINE_END = set("（「『《【〈‘“([{")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One subset font file and the code points it maps (from fonts/coverage.json)."""
+
+    path: Path
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def covers(self, cp: int) -> bool:
+        """Whether the font maps code point ``cp`` to a glyph."""
+        i = bisect.bisect_right(self.starts, cp) - 1
+        return i >= 0 and cp <= self.ends[i]
+
+
+@cache
+def font_chain(weight: str) -> tuple[FontFile, ...]:
+    """The fallback chain for ``"bold"`` or ``"regular"``, primary font first.
+
+    A missing Regular file (the Chinese one is shipped in Bold only, to keep the repo small)
+    falls back to the same script's Bold file.
+    """
+    coverage = json.loads((FONT_DIR / "coverage.json").read_text())
+    chain = []
+    for stem in _WEIGHT_FILES[weight]:
+        name = next((n for n in coverage if n.startswith(stem + ".")), None)
+        if name is None:
+            bold = stem.replace("-Regular", "-Bold")
+            name = next(n for n in coverage if n.startswith(bold + "."))
+        ranges = coverage[name]
+        chain.append(
+            FontFile(FONT_DIR / name, tuple(r[0] for r in ranges), tuple(r[1] for r in ranges))
+        )
+    return tuple(chain)
+
+
+@lru_cache(maxsize=256)
+def font_get(weight: str, index: int, size: int) -> ImageFont.FreeTypeFont:
+    """Font ``index`` of ``weight``'s chain at ``size`` pixels (cached)."""
+    return ImageFont.truetype(str(font_chain(weight)[index].path), size, layout_engine=ENGINE)
+
+
+def text_clean(text: str, *, max_chars: int) -> str:
+    """Make untrusted text safe and sensible to draw.
+
+    Removes lone surrogates, control, format (zero-width, bidi overrides, BOM), private-use
+    and unassigned characters; keeps at most two combining marks per base character; turns
+    any whitespace into single spaces; NFC-normalises; and caps the result at ``max_chars``
+    characters, cutting at a word boundary when one is near and ending with "…". Work is
+    bounded: only the first ``16 * max_chars`` characters are looked at.
+    """
+    if not text or max_chars <= 0:
+        return ""
+    out: list[str] = []
+    marks = 0
+    for ch in text[: max_chars * 16 + 64]:
+        cat = unicodedata.category(ch)
+        if cat[0] == "Z" or ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85":
+            out.append(" ")
+            marks = 0
+        elif cat[0] == "C":  # Cc, Cf, Cs (lone surrogates), Co, Cn
+            continue
+        elif cat[0] == "M":
+            marks += 1
+            if marks <= MAX_MARKS and out and out[-1] != " ":
+                out.append(ch)
+        else:
+            marks = 0
+            out.append(ch)
+    cleaned = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", "".join(out))).strip()
+    if len(cleaned) <= max_chars:
+        return cleaned
+    cut = cleaned[: max(max_chars - 1, 0)]
+    space = cut.rfind(" ")
+    if space > max_chars * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + ELLIPSIS
+
+
+Run = tuple[int, str]  # (font index in the chain, text)
+
+
+def runs_split(text: str, weight: str) -> list[Run]:
+    """Split ``text`` into runs drawable by one font each; uncovered characters are dropped.
+
+    Letters take the first font that has them; spaces, digits, punctuation and combining
+    marks stay in the current run's font when it has them, so phrases are not cut up.
+    """
+    chain = font_chain(weight)
+    runs: list[list] = []
+    for ch in text:
+        cp = ord(ch)
+        cat = unicodedata.category(ch)
+        prev = runs[-1][0] if runs else None
+        if cat[0] == "M":
+            idx = prev if prev is not None and chain[prev].covers(cp) else None
+        elif prev is not None and cat[0] != "L" and chain[prev].covers(cp):
+            idx = prev
+        else:
+            idx = next((i for i, f in enumerate(chain) if f.covers(cp)), None)
+        if idx is None:
+            continue
+        if ch == " " and (not runs or runs[-1][1][-1] == " "):
+            continue  # a dropped emoji must not leave a double space
+        if runs and runs[-1][0] == idx:
+            runs[-1][1] += ch
+        else:
+            runs.append([idx, ch])
+    if runs and runs[-1][1].endswith(" "):
+        runs[-1][1] = runs[-1][1].rstrip(" ")
+        if not runs[-1][1]:
+            runs.pop()
+    return [(i, t) for i, t in runs]
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0x2E80 <= cp <= 0x9FFF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0xFF00 <= cp <= 0xFFEF
+        or 0x20000 <= cp <= 0x3FFFF
+    )
+
+
+def _tokens(runs: list[Run]) -> list[list[Run]]:
+    """Unbreakable pieces: words (with their trailing space) and single CJK characters."""
+    chars = [(i, ch) for i, text in runs for ch in text]
+    tokens: list[list[Run]] = []
+    current: list[tuple[int, str]] = []
+    for pos, (idx, ch) in enumerate(chars):
+        prev = chars[pos - 1][1] if pos else ""
+        breakable = bool(current) and (
+            prev == " "
+            or (
+                ch != " "
+                and (_is_cjk(prev) or _is_cjk(ch))
+                and ch not in _NO_LINE_START
+                and prev not in _NO_LINE_END
+                and unicodedata.category(ch)[0] != "M"
+            )
+        )
+        if breakable:
+            tokens.append(_merge(current))
+            current = []
+        current.append((idx, ch))
+    if current:
+        tokens.append(_merge(current))
+    return tokens
+
+
+def _merge(chars: list[tuple[int, str]]) -> list[Run]:
+    out: list[list] = []
+    for idx, ch in chars:
+        if out and out[-1][0] == idx:
+            out[-1][1] += ch
+        else:
+            out.append([idx, ch])
+    return [(i, t) for i, t in out]
+
+
+@lru_cache(maxsize=8192)
+def _ref_width(weight: str, idx: int, text: str) -> float:
+    return font_get(weight, idx, REF_SIZE).getlength(text) if text else 0.0
+
+
+def _width(weight: str, runs: list[Run] | tuple[Run, ...], size: int) -> float:
+    return sum(font_get(weight, i, size).getlength(t) for i, t in runs if t)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Text fitted to a box: lines of runs, the font size and the measured line widths."""
+
+    lines: tuple[tuple[Run, ...], ...]
+    size: int
+    weight: str
+    line_height: float
+    widths: tuple[float, ...]
+    rtl: bool
+
+    @property
+    def height(self) -> int:
+        """Height of the block's line boxes in pixels."""
+        return round(len(self.lines) * self.line_height)
+
+    @property
+    def text(self) -> str:
+        """The text as laid out, lines joined with newlines."""
+        return "\n".join("".join(t for _i, t in line) for line in self.lines)
+
+
+def _wrap(tokens: list[list[Run]], weight: str, size: int, max_w: float) -> list[list[Run]]:
+    """Greedy line breaking with widths scaled from REF_SIZE; over-long words split."""
+    scale = size / REF_SIZE
+    lines: list[list[Run]] = []
+    line: list[Run] = []
+    line_w = 0.0
+    queue = list(tokens)
+    while queue:
+        tok = queue.pop(0)
+        core = _strip_trailing_space(tok)
+        core_w = sum(_ref_width(weight, i, t) for i, t in core) * scale
+        if line and line_w + core_w > max_w:
+            lines.append(line)
+            line, line_w = [], 0.0
+        if not line and core_w > max_w and _cluster_count(core) > 1:
+            head, rest = _split_token(tok, weight, max_w / scale)
+            queue[:0] = [head, rest] if rest else [head]
+            continue
+        line = line + list(tok)
+        line_w += sum(_ref_width(weight, i, t) for i, t in tok) * scale
+    if line:
+        lines.append(line)
+    return [_merge([(i, ch) for i, t in _strip_trailing_space(ln) for ch in t]) for ln in lines]
+
+
+def _strip_trailing_space(runs: list[Run]) -> list[Run]:
+    if runs and runs[-1][1].endswith(" "):
+        last = runs[-1][1].rstrip(" ")
+        return [*runs[:-1], (runs[-1][0], last)] if last else list(runs[:-1])
+    return list(runs)
+
+
+def _clusters(runs: list[Run]) -> list[list[tuple[int, str]]]:
+    out: list[list[tuple[int, str]]] = []
+    for i, t in runs:
+        for ch in t:
+            if out and unicodedata.category(ch)[0] == "M":
+                out[-1].append((i, ch))
+            else:
+                out.append([(i, ch)])
+    return out
+
+
+def _cluster_count(runs: list[Run]) -> int:
+    return len(_clusters(runs))
+
+
+def _split_token(tok: list[Run], weight: str, max_ref_w: float) -> tuple[list[Run], list[Run]]:
+    """The longest head of clusters that fits (at least one), and the rest."""
+    clusters = _clusters(tok)
+    width = 0.0
+    cut = 0
+    for n, cl in enumerate(clusters):
+        width += sum(_ref_width(weight, i, ch) for i, ch in cl)
+        if width > max_ref_w and n > 0:
+            break
+        cut = n + 1
+    head = _merge([c for cl in clusters[:cut] for c in cl])
+    rest = _merge([c for cl in clusters[cut:] for c in cl])
+    return head, rest
+
+
+def _ellipsize(line: list[Run], weight: str, size: int, max_w: float) -> list[Run]:
+    """``line`` shortened by whole clusters until it plus "…" fits ``max_w``."""
+    chain = font_chain(weight)
+    clusters = _clusters(line)
+    while True:
+        runs = _merge([c for cl in clusters for c in cl])
+        runs = _strip_trailing_space(runs)
+        last = runs[-1][0] if runs else 0
+        idx = last if chain[last].covers(ord(ELLIPSIS)) else 0
+        candidate = _merge([(i, ch) for i, t in runs for ch in t] + [(idx, ELLIPSIS)])
+        if not clusters or _width(weight, candidate, size) <= max_w:
+            return candidate
+        clusters.pop()
+
+
+def text_fit(
+    text: str,
+    *,
+    weight: str,
+    width: int,
+    height: int,
+    max_size: int,
+    min_size: int,
+    max_lines: int,
+    line_height: float = 1.2,
+    balance: bool = False,
+) -> TextBlock:
+    """Lay ``text`` out in a ``width`` x ``height`` box as large as it fits.
+
+    Wraps at spaces and between CJK characters (not before closing or after opening
+    punctuation), tries sizes from ``max_size`` down to ``min_size``, and if even the minimum
+    does not fit keeps as many lines as fit and ends the last one with "…". Every line's real
+    measured width is at most ``width``; the block's height is at most ``height`` unless one
+    line at ``min_size`` is already taller (the caller clips). ``balance`` evens out the line
+    lengths (same number of lines, narrowest measure), as a designer would for a headline.
+    """
+    runs = runs_split(text, weight)
+    rtl = _is_rtl(text)
+    if not runs:
+        return TextBlock((), min_size, weight, min_size * line_height, (), rtl)
+    tokens = _tokens(runs)
+
+    def fits(size: int) -> list[list[Run]] | None:
+        lines = _wrap(tokens, weight, size, width)
+        ok = len(lines) <= max_lines and len(lines) * size * line_height <= height + 0.5
+        return lines if ok else None
+
+    lo, hi, best = min_size, max_size, None
+    while lo <= hi:  # the largest size that fits, by bisection on the scaled widths
+        mid = (lo + hi) // 2
+        if fits(mid) is not None:
+            best, lo = mid, mid + 1
+        else:
+            hi = mid - 1
+    size = best if best is not None else min_size
+    while True:  # scaled widths are estimates: check the real ones, shrink if one is over
+        lines = fits(size) if best is not None else None
+        if lines is not None and balance and len(lines) > 1:
+            narrow, wide = width * 0.5, float(width)
+            for _ in range(7):
+                mid = (narrow + wide) / 2
+                if len(_wrap(tokens, weight, size, mid)) <= len(lines):
+                    wide = mid
+                else:
+                    narrow = mid
+            lines = _wrap(tokens, weight, size, wide)
+        if lines is None:
+            lines = _wrap(tokens, weight, size, width)
+            keep = max(1, min(max_lines, int((height + 0.5) // (size * line_height))))
+            if len(lines) > keep:
+                lines = [*lines[: keep - 1], lines[keep - 1] + [(0, " ")] + lines[keep]]
+                lines[-1] = _ellipsize(lines[-1], weight, size, width)
+        widths = [_width(weight, ln, size) for ln in lines]
+        if max(widths) <= width or size <= min_size:
+            lines = [ln if w <= width else _ellipsize(ln, weight, size, width)
+                     for ln, w in zip(lines, widths, strict=True)]  # fmt: skip
+            widths = [_width(weight, ln, size) for ln in lines]
+            break
+        size -= 1
+    return TextBlock(
+        tuple(tuple(ln) for ln in lines), size, weight, size * line_height, tuple(widths), rtl
+    )
+
+
+def _is_rtl(text: str) -> bool:
+    for ch in text:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in ("R", "AL"):
+            return True
+        if bidi == "L":
+            return False
+    return False
+
+
+def _visual_order(line: tuple[Run, ...], rtl: bool) -> list[Run]:
+    """Runs left to right. raqm orders within a run; between runs of an RTL paragraph the
+    order is reversed, keeping left-to-right stretches (Latin, digits) in their own order."""
+    if not (RAQM and rtl):
+        return list(line)
+    groups: list[list[Run]] = []
+    for run in line:
+        is_r = _is_rtl(run[1])
+        if groups and not is_r and not _is_rtl(groups[-1][-1][1]):
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    return [run for group in reversed(groups) for run in group]
+
+
+def block_draw(
+    draw: ImageDraw.ImageDraw,
+    block: TextBlock,
+    *,
+    x: int,
+    y: int,
+    width: int,
+    align: str,
+    fill: int = 255,
+) -> None:
+    """Draw ``block`` on an L image with its top-left at (x, y) in a box ``width`` wide.
+
+    ``align`` is "left", "center" or "start" (left, or right for a right-to-left paragraph).
+    """
+    if align == "start":
+        align = "right" if block.rtl else "left"
+    for n, (line, line_w) in enumerate(zip(block.lines, block.widths, strict=True)):
+        # Baseline so capitals and ideographs sit centred in the line box.
+        baseline = y + n * block.line_height + block.line_height / 2 + 0.36 * block.size
+        if align == "center":
+            cx = x + (width - line_w) / 2
+        elif align == "right":
+            cx = x + width - line_w
+        else:
+            cx = x
+        for idx, text in _visual_order(line, block.rtl):
+            font = font_get(block.weight, idx, block.size)
+            draw.text((cx, baseline), text, fill=fill, font=font, anchor="ls")
+            cx += font.getlength(text)

@@ -1,0 +1,133 @@
+// Share links (CSP: script-src 'self', so no inline code; pages work without this file).
+// 1. A friend's landing page: show the friend's own minted link in the address bar, so a
+//    link copied from there is attributed to them.
+// 2. The share bar: each button makes (or reuses) its channel's link with
+//    POST /api/results/<id>/shares/ and then opens the channel with that link filled in.
+(function () {
+  "use strict";
+
+  var landing = document.querySelector("[data-own-url]");
+  if (landing && window.history && history.replaceState) {
+    history.replaceState(history.state, "", landing.getAttribute("data-own-url"));
+  }
+
+  var bar = document.querySelector("[data-share-bar]");
+  if (!bar) return;
+  var api = bar.getAttribute("data-api");
+  var text = bar.getAttribute("data-text") || "";
+  var fallbackUrl = bar.getAttribute("data-url");
+  var links = {};
+  var imageFile = null;
+
+  function shareUrl(channel) {
+    if (links[channel]) return Promise.resolve(links[channel]);
+    return fetch(api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ channel: channel })
+    }).then(function (r) {
+      if (!r.ok) throw new Error("share " + r.status);
+      return r.json();
+    }).then(function (body) {
+      links[channel] = body.share_url;
+      return body.share_url;
+    }).catch(function () {
+      return fallbackUrl; // still a working link; its clicks count under "link"
+    });
+  }
+
+  function fill(template, url) {
+    return template.split("{url}").join(encodeURIComponent(url))
+      .split("{text}").join(encodeURIComponent(text));
+  }
+
+  function copied(url) {
+    var input = bar.querySelector("[data-share-link]");
+    if (input) input.value = url;
+    var note = bar.querySelector("[data-copied]");
+    if (note) note.hidden = false;
+  }
+
+  function copy(url) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(url).then(function () { copied(url); }, function () {
+        legacyCopy(url);
+      });
+    }
+    legacyCopy(url);
+    return Promise.resolve();
+  }
+
+  function legacyCopy(url) {
+    var input = bar.querySelector("[data-share-link]");
+    if (!input) return;
+    input.value = url;
+    input.select();
+    try { document.execCommand("copy"); } catch (e) { /* the link is selected to copy */ }
+    copied(url);
+  }
+
+  // The card image as a file for the share sheet, fetched ahead: share() must run while the
+  // tap still counts as a user gesture.
+  var native = bar.querySelector('[data-channel="native"]');
+  if (native && navigator.share) {
+    native.hidden = false;
+    var image = bar.getAttribute("data-image");
+    if (image && navigator.canShare && window.File) {
+      fetch(image, { credentials: "same-origin" }).then(function (r) {
+        return r.ok ? r.blob() : null;
+      }).then(function (blob) {
+        if (!blob) return;
+        var ext = (blob.type.split("/")[1] || "png").replace("jpeg", "jpg");
+        var file = new File([blob], "result." + ext, { type: blob.type });
+        if (navigator.canShare({ files: [file] })) imageFile = file;
+      }).catch(function () { /* no file: the link alone is shared */ });
+    }
+  }
+  var copyButton = bar.querySelector('button[data-channel="copy"]');
+  if (copyButton) copyButton.hidden = false;
+
+  bar.addEventListener("click", function (event) {
+    var el = event.target.closest("[data-channel]");
+    if (!el || !bar.contains(el)) return;
+    var channel = el.getAttribute("data-channel");
+    if (channel === "wechat") {
+      // <details> opens itself; point its QR code at the WeChat link.
+      shareUrl("wechat").then(function (url) {
+        var code = url.replace(/\/$/, "").split("/").pop();
+        var img = bar.querySelector("[data-qr]");
+        if (img && code) img.src = "/s/" + encodeURIComponent(code) + "/qr.svg";
+      });
+      return;
+    }
+    event.preventDefault();
+    if (channel === "native") {
+      shareUrl("native").then(function (url) {
+        var data = { title: document.title, text: text, url: url };
+        if (imageFile) data.files = [imageFile];
+        return navigator.share(data).catch(function (err) {
+          if (data.files && err && err.name !== "AbortError") {
+            delete data.files;
+            return navigator.share(data);
+          }
+        });
+      }).catch(function () { /* the visitor closed the sheet */ });
+      return;
+    }
+    if (channel === "copy") {
+      shareUrl("copy").then(copy);
+      return;
+    }
+    var template = el.getAttribute("data-template");
+    var isMail = template.indexOf("mailto:") === 0;
+    // Open the window within the tap (popup blockers), then send it to the channel.
+    var win = isMail ? null : window.open("about:blank", "_blank");
+    if (win) win.opener = null;
+    shareUrl(channel).then(function (url) {
+      var target = fill(template, url);
+      if (win) win.location.href = target;
+      else window.location.href = target;
+    });
+  });
+})();

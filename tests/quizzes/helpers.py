@@ -1,0 +1,98 @@
+"""Helpers for the authoring tests: run the quiz commands, snapshot the quizzes tables, and
+read an admin form back from its HTML so a test can post it as a browser would."""
+
+from __future__ import annotations
+
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core.management import call_command
+
+from quizzes.models import QuizVersion
+
+
+def run(command: str, *args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(command, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def write_json(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table of the quizzes app (and the file storage is the tests' tmp dir)."""
+    return {m.__name__: m.objects.count() for m in apps.get_app_config("quizzes").get_models()}
+
+
+def versions_snapshot(slug: str) -> list[tuple]:
+    return list(
+        QuizVersion.objects.filter(quiz__slug=slug)
+        .order_by("number")
+        .values_list("id", "number", "status", "title", "updated_at", "definition")
+    )
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.data: dict[str, Any] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = a.get("name", "")
+        if not name or "__prefix__" in name or "-empty-" in name:
+            if tag == "select":
+                self._select = None
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "file", "image"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data[name] = a.get("value", "on")
+                return
+            self.data[name] = a.get("value", "")
+        elif tag == "select":
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            # Django puts a newline after <textarea>; a browser drops it.
+            value = self.data[self._textarea] + data
+            self.data[self._textarea] = value.removeprefix("\n")
+
+
+def form_data(html: str, form_id: str = "quizversion_form") -> dict[str, Any]:
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return reader.data

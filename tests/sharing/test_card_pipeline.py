@@ -1,0 +1,418 @@
+"""The card pipeline's services and tasks: inputs -> file in storage -> status and URLs.
+
+Tasks are called in-process here (`task(...)` or `.apply()`, which runs one task and its
+retries locally); the pipeline through a real worker and broker is tests/test_worker.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.test import RequestFactory
+from django.utils import timezone
+
+from quizzes.models import CardStatus, Result
+from sharing import card_jobs
+from sharing.cards import LAYOUTS, card_inputs_hash
+from sharing.media import IMMUTABLE, media_serve
+from sharing.models import Channel, Share, ShareKind
+from sharing.tasks import render_fallback_card, render_result_card, rerender_stale_cards
+
+CARD_NAME = re.compile(r"^cards/[0-9a-f]{32}\.(png|jpg)$")
+
+
+@pytest.fixture
+def drink(publish):
+    """The published which-morning-drink quiz (its card: a brown-to-amber gradient)."""
+    return publish("which-morning-drink")
+
+
+def make_result(quiz, *, outcome="latte", name="", visitor="v-1", **card_text) -> Result:
+    version = quiz.live_version
+    outcome_title = next(
+        o["title"] for o in version.definition["outcomes"] if o["key"] == outcome
+    )
+    text = {"headline": f"My morning drink: {outcome_title}", **card_text}
+    if name:
+        text["name"] = name
+    return Result.objects.create(
+        quiz=quiz, version=version, visitor=visitor, take=f"take-{visitor}-{outcome}-{name}",
+        outcome_key=outcome, title=outcome_title, card_text=text,
+    )  # fmt: skip
+
+
+def card_files() -> list[str]:
+    folder = Path(settings.MEDIA_ROOT) / "cards"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# --- result cards --------------------------------------------------------------------------
+
+
+def test_a_result_card_is_stored_under_the_hash_of_its_inputs_and_marked_ready(drink):
+    result = make_result(drink)
+
+    name = card_jobs.result_card_render(result_id=result.id)
+
+    spec = card_jobs.result_card_spec(result=result)
+    digest = card_inputs_hash(spec, formats=card_jobs.FORMATS)
+    assert CARD_NAME.match(name)
+    assert name.startswith(f"cards/{digest}.")
+    assert default_storage.exists(name)
+    result.refresh_from_db()
+    assert (result.card_status, result.card_name, result.card_error) == ("ready", name, "")
+    assert card_files() == [name.removeprefix("cards/")]
+
+
+def test_the_card_shows_the_frozen_texts_and_the_merged_design(drink):
+    result = make_result(drink, outcome="espresso", name="Zoë", subline="Which drink are you?")
+
+    spec = card_jobs.result_card_spec(result=result)
+
+    assert spec.layout == "og"
+    assert spec.headline == "My morning drink: " + result.title
+    assert (spec.subline, spec.name) == ("Which drink are you?", "Zoë")
+    assert spec.quiz_title == drink.live_version.definition["title"]
+    assert (spec.background, spec.gradient_to) == ("#7c2d12", "#f59e0b")
+    assert spec.site_name == settings.SITE_NAME
+    assert spec.language == "en"
+    assert spec.share_url == ""  # the og card is a link preview: no QR code (see card_jobs)
+
+
+def test_an_outcome_card_overrides_the_quiz_card_key_by_key():
+    definition = {
+        "card": {"background": "#111111", "gradient_to": "#222222", "subline": "quiz"},
+        "outcomes": [{"key": "a", "card": {"background": "#333333", "text_color": ""}},
+                     {"key": "b"}],
+    }  # fmt: skip
+
+    merged = card_jobs.card_design(definition=definition, outcome_key="a")
+
+    assert merged == {"background": "#333333", "gradient_to": "#222222", "subline": "quiz"}
+
+
+def test_a_missing_headline_falls_back_to_the_outcome_title(drink):
+    result = make_result(drink)
+    result.card_text = {}
+
+    assert card_jobs.result_card_spec(result=result).headline == result.title
+
+
+def test_rendering_again_writes_no_new_file_and_draws_nothing(drink):
+    result = make_result(drink)
+    name = card_jobs.result_card_render(result_id=result.id)
+    mtime = (Path(settings.MEDIA_ROOT) / name).stat().st_mtime_ns
+    # A redelivered task, and one that finds the result pending again (a lost status write).
+    Result.objects.filter(pk=result.pk).update(card_status="pending", card_name="")
+
+    with mock.patch.object(card_jobs, "card_render", side_effect=AssertionError("drawn")):
+        assert card_jobs.result_card_render(result_id=result.id) == name
+        assert card_jobs.result_card_render(result_id=result.id) == name
+        render_result_card(result.id)
+
+    assert card_files() == [name.removeprefix("cards/")]
+    assert (Path(settings.MEDIA_ROOT) / name).stat().st_mtime_ns == mtime
+    result.refresh_from_db()
+    assert (result.card_status, result.card_name) == ("ready", name)
+
+
+def test_two_visitors_with_the_same_outcome_and_no_name_share_a_file(drink):
+    first = make_result(drink, visitor="v-1")
+    second = make_result(drink, visitor="v-2")
+
+    assert card_jobs.result_card_render(result_id=first.id) == card_jobs.result_card_render(
+        result_id=second.id
+    )
+    assert len(card_files()) == 1
+
+
+def test_different_names_give_different_files(drink):
+    ana = make_result(drink, visitor="v-1", name="Ana")
+    bo = make_result(drink, visitor="v-2", name="Bo")
+
+    assert card_jobs.result_card_render(result_id=ana.id) != card_jobs.result_card_render(
+        result_id=bo.id
+    )
+    assert len(card_files()) == 2
+
+
+def test_two_writers_of_the_same_card_end_on_one_file(drink):
+    spec = card_jobs.result_card_spec(result=make_result(drink))
+    name = card_jobs.card_store(spec=spec)
+    default_storage.delete(name)
+    real_exists = default_storage.exists
+
+    # The other writer saves between our exists() check and our save().
+    def exists_then_race(path):
+        found = real_exists(path)
+        if not found and path == name:
+            default_storage.save(name, default_storage.open(other, "rb"))
+        return found
+
+    other = card_jobs.card_store(spec=card_jobs.result_card_spec(result=make_result(
+        drink, visitor="v-9", name="Other")))  # fmt: skip
+    with mock.patch.object(default_storage, "exists", side_effect=exists_then_race):
+        assert card_jobs.card_store(spec=spec) == name
+    assert sorted(card_files()) == sorted([name[6:], other[6:]])
+
+
+def test_a_deleted_or_unknown_result_is_not_rendered(drink):
+    result = make_result(drink)
+    Result.objects.filter(pk=result.pk).update(deleted_at=timezone.now())
+
+    assert card_jobs.result_card_render(result_id=result.id) is None
+    assert card_jobs.result_card_render(result_id="no-such-result") is None
+    render_result_card("no-such-result")
+    assert card_files() == []
+
+
+@pytest.mark.parametrize("layout", ["square", "story"])
+def test_square_and_story_cards_carry_the_results_qr_share_link(drink, layout):
+    result = make_result(drink)
+
+    name = card_jobs.result_card_render(result_id=result.id, layout=layout)
+    again = card_jobs.result_card_render(result_id=result.id, layout=layout)
+
+    share = Share.objects.get(result=result, channel=Channel.QR)
+    assert (share.kind, share.owner, share.quiz_id) == (ShareKind.DEFAULT, "v-1", drink.pk)
+    spec = card_jobs.result_card_spec(result=result, layout=layout)
+    assert spec.share_url == f"{settings.SITE_URL}/s/{share.code}/"
+    assert name == again and CARD_NAME.match(name)
+    assert Share.objects.filter(result=result).count() == 1
+    result.refresh_from_db()
+    assert result.card_status == "pending"  # only the og card decides the status
+
+
+def test_the_qr_code_uses_a_qr_share_made_by_the_button_first(drink):
+    result = make_result(drink)
+    button = Share.objects.create(result=result, quiz=drink, channel=Channel.QR,
+                                  kind=ShareKind.BUTTON, owner=result.visitor)  # fmt: skip
+
+    spec = card_jobs.result_card_spec(result=result, layout="square")
+
+    assert spec.share_url.endswith(f"/s/{button.code}/")
+    assert Share.objects.filter(result=result).count() == 1
+
+
+# --- failures and retries ------------------------------------------------------------------
+
+
+def test_a_card_fails_after_the_last_retry_with_the_error_for_editors(drink):
+    result = make_result(drink)
+    failing = mock.Mock(side_effect=OSError("disk full"))
+
+    with mock.patch.object(card_jobs, "result_card_render", failing):
+        outcome = render_result_card.apply(args=(result.id,))
+
+    assert outcome.failed()
+    assert failing.call_count == 1 + render_result_card.max_retries == 6
+    result.refresh_from_db()
+    assert (result.card_status, result.card_error) == ("failed", "OSError: disk full")
+
+
+def test_an_error_not_worth_retrying_fails_at_once(drink):
+    result = make_result(drink)
+    failing = mock.Mock(side_effect=ValueError("unknown card layout"))
+
+    with mock.patch.object(card_jobs, "result_card_render", failing):
+        render_result_card.apply(args=(result.id,))
+
+    assert failing.call_count == 1
+    result.refresh_from_db()
+    assert (result.card_status, result.card_error) == ("failed", "ValueError: unknown card layout")
+
+
+def test_the_task_retries_transient_errors_with_jittered_exponential_backoff():
+    assert render_result_card.acks_late is True
+    assert render_result_card.reject_on_worker_lost is True
+    assert set(render_result_card.autoretry_for) >= {OSError}
+    assert (render_result_card.retry_backoff, render_result_card.retry_jitter) == (1, True)
+    assert render_result_card.max_retries == 5
+
+
+def test_a_failure_never_overrides_a_ready_card(drink):
+    result = make_result(drink)
+    card_jobs.result_card_render(result_id=result.id)
+
+    assert card_jobs.result_card_fail(result_id=result.id, error="late") is False
+    result.refresh_from_db()
+    assert (result.card_status, result.card_error) == ("ready", "")
+
+
+def test_a_failed_card_renders_when_tried_again(drink):
+    result = make_result(drink)
+    card_jobs.result_card_fail(result_id=result.id, error="OSError: disk full")
+
+    render_result_card(result.id)
+
+    result.refresh_from_db()
+    assert (result.card_status, result.card_error) == ("ready", "")
+
+
+def test_stale_pending_cards_are_enqueued_again(drink):
+    stale = make_result(drink, visitor="v-1")
+    fresh = make_result(drink, visitor="v-2")
+    ready = make_result(drink, visitor="v-3")
+    ancient = make_result(drink, visitor="v-4")
+    ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+    Result.objects.filter(pk__in=[stale.pk, ready.pk]).update(created_at=ten_minutes_ago)
+    Result.objects.filter(pk=ready.pk).update(card_status="ready", card_name="cards/x.png")
+    Result.objects.filter(pk=ancient.pk).update(created_at=timezone.now() - timedelta(days=3))
+
+    with mock.patch.object(render_result_card, "delay") as delay:
+        assert rerender_stale_cards() == 1
+
+    delay.assert_called_once_with(stale.id)
+    assert fresh.card_status == "pending"
+
+
+# --- fallback cards ------------------------------------------------------------------------
+
+
+def test_publishing_enqueues_the_fallback_card_of_the_new_version(
+    publish, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(render_fallback_card, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        quiz = publish("which-morning-drink")
+
+    delay.assert_called_once_with(quiz.live_version.pk)
+
+
+def test_the_fallback_card_is_the_quiz_title_on_the_quiz_design(drink):
+    version = drink.live_version
+
+    render_fallback_card(version.pk)
+
+    version.refresh_from_db()
+    assert CARD_NAME.match(version.fallback_card)
+    assert default_storage.exists(version.fallback_card)
+    spec = card_jobs.fallback_card_spec(version=version)
+    assert spec.headline == version.definition["title"]
+    assert spec.subline == "Which morning drink are you?"  # the quiz card's, no placeholder
+    assert (spec.name, spec.share_url, spec.background) == ("", "", "#7c2d12")
+
+
+def test_a_new_version_with_a_new_card_design_gets_a_new_fallback_card(publish, drink):
+    old = drink.live_version
+    card_jobs.fallback_card_render(version_id=old.pk)
+    card = {**old.definition["card"], "background": "#0f766e", "gradient_to": "#22d3ee"}
+
+    same = publish("which-morning-drink").live_version
+    card_jobs.fallback_card_render(version_id=same.pk)
+    new = publish("which-morning-drink", card=card).live_version
+    card_jobs.fallback_card_render(version_id=new.pk)
+
+    old.refresh_from_db(), same.refresh_from_db(), new.refresh_from_db()
+    assert same.pk != old.pk and same.fallback_card == old.fallback_card  # same design: reused
+    assert new.fallback_card != old.fallback_card
+    assert len(card_files()) == 2
+
+
+def test_old_results_keep_their_versions_design_after_a_redesign(publish, drink):
+    result = make_result(drink)
+    before = card_jobs.result_card_render(result_id=result.id)
+    publish("which-morning-drink", card={"background": "#0f766e"})
+    Result.objects.filter(pk=result.pk).update(card_status="pending", card_name="")
+
+    assert card_jobs.result_card_render(result_id=result.id) == before
+
+
+# --- what the API and pages show ------------------------------------------------------------
+
+
+def test_image_info_of_a_pending_card_is_the_versions_fallback_card(drink):
+    result = make_result(drink)
+    card_jobs.fallback_card_render(version_id=drink.live_version.pk)
+    result.refresh_from_db()
+
+    info = card_jobs.result_image_info(result)
+
+    fallback = result.version.fallback_card
+    assert info == {"status": "pending", "url": f"{settings.SITE_URL}/media/{fallback}",
+                    "width": 1200, "height": 630}  # fmt: skip
+
+
+def test_image_info_before_any_fallback_card_is_the_static_default_card(drink):
+    info = card_jobs.result_image_info(make_result(drink))
+
+    assert info["status"] == "pending"
+    assert info["url"] == f"{settings.SITE_URL}/static/{card_jobs.DEFAULT_CARD}"
+    assert (Path(settings.BASE_DIR) / "static" / card_jobs.DEFAULT_CARD).exists()
+
+
+def test_image_info_of_a_ready_card_has_the_hash_in_its_url(drink):
+    result = make_result(drink)
+    name = card_jobs.result_card_render(result_id=result.id)
+    result.refresh_from_db()
+
+    info = card_jobs.result_image_info(result)
+
+    assert info == {"status": "ready", "url": f"{settings.SITE_URL}/media/{name}",
+                    "width": 1200, "height": 630}  # fmt: skip
+    assert re.search(r"/media/cards/[0-9a-f]{32}\.(png|jpg)$", info["url"])
+    assert LAYOUTS["og"] == (1200, 630)
+
+
+def test_image_info_of_a_failed_card_is_the_fallback_with_status_failed(drink):
+    result = make_result(drink)
+    card_jobs.fallback_card_render(version_id=drink.live_version.pk)
+    card_jobs.result_card_fail(result_id=result.id, error="OSError: disk full")
+    result = Result.objects.select_related("version").get(pk=result.pk)
+
+    info = card_jobs.result_image_info(result)
+
+    assert info["status"] == "failed"
+    assert info["url"] == f"{settings.SITE_URL}/media/{result.version.fallback_card}"
+
+
+def test_the_api_shows_a_ready_card(drink, visitor):
+    answers = {"alarm": drink.live_version.definition["questions"][0]["choices"][0]["key"]}
+    for q in drink.live_version.definition["questions"][1:]:
+        answers[q["key"]] = q["choices"][0]["key"] if q.get("choices") else "Ana"
+    created = visitor.post(f"/api/quizzes/{drink.slug}/responses/", {"answers": answers},
+                           content_type="application/json")  # fmt: skip
+    assert created.status_code == 201, created.content
+    result_id = created.json()["id"]
+    assert created.json()["image"]["status"] == "pending"
+
+    render_result_card(result_id)
+
+    body = visitor.get(f"/api/results/{result_id}/").json()
+    name = Result.objects.get(pk=result_id).card_name
+    assert body["image"] == {"status": "ready", "url": f"http://testserver/media/{name}",
+                             "width": 1200, "height": 630}  # fmt: skip
+
+
+# --- media serving -------------------------------------------------------------------------
+
+
+def test_the_debug_media_view_serves_cards_with_a_year_long_cache_header(drink):
+    name = card_jobs.result_card_render(result_id=make_result(drink).id)
+    (Path(settings.MEDIA_ROOT) / "quiz-images").mkdir(parents=True, exist_ok=True)
+    (Path(settings.MEDIA_ROOT) / "quiz-images" / "a.png").write_bytes(b"\x89PNG")
+    request = RequestFactory().get(f"/media/{name}")
+
+    card = media_serve(request, name)
+    other = media_serve(request, "quiz-images/a.png")
+
+    assert card.status_code == 200
+    assert card["Cache-Control"] == IMMUTABLE == "public, max-age=31536000, immutable"
+    assert card["Content-Type"] in ("image/png", "image/jpeg")
+    assert other.status_code == 200 and "Cache-Control" not in other
+
+
+def test_production_media_on_s3_is_stored_with_a_year_long_cache_header():
+    import environ
+
+    text = (Path(settings.BASE_DIR) / "quizbuilder" / "settings.py").read_text()
+    assert '"object_parameters": {"CacheControl": "public, max-age=31536000, immutable"}' in text
+    assert environ  # settings read S3 options from the environment (AWS_STORAGE_BUCKET_NAME)

@@ -1,0 +1,118 @@
+"""POST /api/results/<id>/shares/ and the share bar."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from quizzes.models import Result
+from sharing.models import Share, ShareKind
+from tests.sharing.conftest import code_of, complete, share
+
+CHANNELS = ["native", "copy", "qr", "whatsapp", "telegram", "x", "facebook", "line", "weibo",
+            "wechat", "email", "other"]  # fmt: skip
+
+
+@pytest.fixture
+def result(published_quiz, browser):
+    return complete(browser())
+
+
+def post(client, result_id, body, **extra):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post(
+        f"/api/results/{result_id}/shares/", data, content_type="application/json", **extra
+    )
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_each_channel_gets_a_counted_link_of_its_own(result, client, channel):
+    response = post(client, result["id"], {"channel": channel})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["channel"] == channel
+    assert body["share_url"].startswith("http://testserver/s/")
+    row = Share.objects.get(code=code_of(body["share_url"]))
+    assert (row.kind, row.channel, row.result_id) == (ShareKind.BUTTON, channel, result["id"])
+    assert code_of(body["share_url"]) != code_of(result["share_url"])
+
+
+def test_the_same_result_and_channel_give_back_the_same_link(result, client):
+    first = post(client, result["id"], {"channel": "whatsapp"}).json()
+    second = post(client, result["id"], {"channel": "whatsapp"}).json()
+    assert first == second
+    assert Share.objects.filter(kind=ShareKind.BUTTON).count() == 1
+
+
+def test_link_gives_back_the_default_link_which_is_not_a_share(result, client):
+    body = post(client, result["id"], {"channel": "link"}).json()
+    assert body == {"channel": "link", "share_url": result["share_url"]}
+    assert Share.objects.filter(kind=ShareKind.BUTTON).count() == 0
+
+
+@pytest.mark.parametrize(
+    "body", [{"channel": "myspace"}, {"channel": 3}, {"channel": None}, {}, {"channel": ""}]
+)
+def test_an_unknown_channel_is_a_400(result, client, body):
+    response = post(client, result["id"], body)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()["errors"]) == ["channel"]
+    assert Share.objects.filter(kind=ShareKind.BUTTON).count() == 0
+
+
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", '"whatsapp"', "", "{", "NaN"])
+def test_a_body_that_is_not_a_json_object_is_a_400(result, client, body):
+    response = post(client, result["id"], body)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["body"]
+
+
+def test_an_unknown_or_deleted_result_is_a_404(result, client):
+    response = post(client, "no-such-result-0000000000", {"channel": "x"})
+    assert response.status_code == 404
+    assert response.json() == {"errors": {"result": ["There is no result at this address."]}}
+    Result.objects.filter(pk=result["id"]).update(deleted_at="2025-01-01T00:00:00Z")
+    assert post(client, result["id"], {"channel": "x"}).status_code == 404
+
+
+def test_only_post_is_allowed(result, client):
+    response = client.get(f"/api/results/{result['id']}/shares/")
+    assert response.status_code == 405
+    assert "errors" in response.json()
+
+
+def test_the_share_bar_links_work_without_javascript(result):
+    row = Result.objects.get(pk=result["id"])
+    html = render_to_string(
+        "sharing/_share_bar.html",
+        {"result": row, "share_url": result["share_url"]},
+        request=RequestFactory().get("/"),
+    )
+    url = result["share_url"]
+    quoted = url.replace(":", "%3A").replace("/", "%2F")
+    for channel, start in [
+        ("whatsapp", "https://wa.me/?text="),
+        ("telegram", "https://t.me/share/url?url=" + quoted),
+        ("x", "https://x.com/intent/tweet?url=" + quoted),
+        ("facebook", "https://www.facebook.com/sharer/sharer.php?u=" + quoted),
+        ("line", "https://social-plugins.line.me/lineit/share?url=" + quoted),
+        ("weibo", "https://service.weibo.com/share/share.php?url=" + quoted),
+        ("email", "mailto:?subject="),
+    ]:
+        assert f'href="{start}' in html, channel
+        assert f'data-channel="{channel}"' in html
+    assert f'data-api="/api/results/{result["id"]}/shares/"' in html
+    assert 'src="data:image/svg+xml' in html  # the WeChat QR code of the link
+    assert f'value="{url}"' in html  # the link itself, to copy by hand
+
+
+def test_a_share_links_qr_code_is_an_svg(result, client):
+    response = client.get(f"/s/{code_of(result['share_url'])}/qr.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
+    assert client.get("/s/unknown-code/qr.svg").status_code == 404
