@@ -6,6 +6,7 @@ production sets DJANGO_DEBUG=false and the variables listed in README.md.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -99,7 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file, not memory, so that a real worker process in the tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # One file per test run, so that two runs at once never share (and corrupt) a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

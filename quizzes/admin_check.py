@@ -58,8 +58,18 @@ class QuizCheck:
         self.version = version
         self.formsets = formsets
         self.problems: list[Any] = []
+        self._valid: bool | None = None
+
+    def has_changed(self) -> bool:
+        return False
 
     def is_valid(self) -> bool:
+        # nested_admin runs all_valid() twice; the check (and its errors) happens once.
+        if self._valid is None:
+            self._valid = self._check()
+        return self._valid
+
+    def _check(self) -> bool:
         main = getattr(self.request, "_quiz_form", None)
         others_ok = all(fs.is_valid() for fs in self.formsets)
         if main is None or not main.is_valid() or not others_ok:

@@ -72,7 +72,7 @@ _FORBIDDEN_OPERATORS = {
     ast.RShift: ">>", ast.Invert: "~", ast.Is: "is", ast.IsNot: "is not", ast.In: "in",
     ast.NotIn: "not in",
 }  # fmt: skip
-_REFUSED = {
+_REFUSED: dict[type[ast.AST], str] = {
     node: message
     for message, nodes in {
         "attribute access is not allowed": (ast.Attribute,),
@@ -122,9 +122,11 @@ def formula_compile(source: str, *, names: Collection[str]) -> list:
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        lead = len(source) - len(source.lstrip())
-        single_line = "\n" not in stripped
-        where = f" at character {exc.offset + lead}" if exc.offset and single_line else ""
+        where = ""
+        if "\n" not in stripped and exc.offset is not None:
+            lead = len(source) - len(source.lstrip())
+            inside = 0 < exc.offset <= len(stripped)
+            where = f" at character {exc.offset + lead}" if inside else " at the end"
         detail = "" if exc.msg == "invalid syntax" else f": {exc.msg}"
         raise FormulaError(f"syntax error{where}{detail}") from None
     except (ValueError, RecursionError, MemoryError, OverflowError):
@@ -310,6 +312,14 @@ def _checked(value: float) -> float:
     return value
 
 
+def _as_float(value: float | Decimal | Fraction) -> float:
+    try:
+        number = float(value)  # huge ints and Fractions overflow, signalling Decimals refuse
+    except (ArithmeticError, ValueError):
+        raise FormulaError(_TOO_LARGE) from None
+    return _checked(number)
+
+
 class _Evaluator:
     def __init__(self, env: Mapping[str, float]) -> None:
         self.env = env
@@ -324,7 +334,7 @@ class _Evaluator:
         if tag == "num":
             if len(args) != 1 or not isinstance(args[0], (int, float)) or isinstance(args[0], bool):
                 raise _malformed()
-            return _checked(float(args[0]))
+            return _as_float(args[0])
         if tag == "name":
             return self.lookup(args)
         if tag in ("+", "*"):
@@ -377,11 +387,7 @@ class _Evaluator:
         value: Any = self.env[key]
         if not isinstance(value, (int, float, Decimal, Fraction)):
             raise FormulaError(f"the value of '{key}' is not a number")
-        try:
-            number = float(value)
-        except (ArithmeticError, ValueError):
-            raise FormulaError(f"the value of '{key}' is too large") from None
-        return _checked(number)
+        return _as_float(value)
 
     def compare(self, args: list, depth: int) -> float:
         if len(args) < 3 or len(args) % 2 == 0:

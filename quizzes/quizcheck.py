@@ -241,6 +241,7 @@ _ELSEWHERE = {
     "unit": "only number questions have unit",
     "max_length": "only text questions have max_length",
 }
+_ALL_TYPE_KEYS = tuple(dict.fromkeys(k for keys in _TYPE_KEYS.values() for k in keys))
 _CHOICE_KEYS = ("key", "label", "value", "points", "correct")
 
 
@@ -254,7 +255,7 @@ def question_check(
     start = ck.mark()
     qtype = data.get("type") if isinstance(data, dict) else None
     known = qtype if isinstance(qtype, str) and qtype in QUESTION_TYPES else None
-    optional = ("help", "required", *(_TYPE_KEYS[known] if known else sum(_TYPE_KEYS.values(), ())))
+    optional = ("help", "required", *(_TYPE_KEYS[known] if known else _ALL_TYPE_KEYS))
     required = ("key", "type", "prompt", *(_TYPE_REQUIRED[known] if known else ()))
     q = ck.obj(data, path, required=required, optional=optional, elsewhere=_ELSEWHERE)
     if q is None:
@@ -289,7 +290,9 @@ def question_check(
     if known == "single" and kind == "trivia":
         correct = [i for i, c in enumerate(out["choices"]) if c["correct"]]
         for i in correct[1:]:
-            ck.add(f"{path}.choices[{i}].correct", "a single question has at most one correct choice")
+            ck.add(
+                f"{path}.choices[{i}].correct", "a single question has at most one correct choice"
+            )
     return out if ck.clean_since(start) else None
 
 
@@ -379,16 +382,17 @@ def outcome_check(ck: Checker, data: object, path: str, *, kind: str | None) -> 
     key = o.get("key")
     if "key" in o and not (isinstance(key, str) and ITEM_KEY_RE.match(key)):
         ck.add(at(path, "key"), ITEM_KEY_MESSAGE if isinstance(key, str) else "must be a string")
-    out = {
+    lo, hi = ck.number(o, "min", path), ck.number(o, "max", path)
+    ck.bounds(path, lo, hi)
+    out: dict[str, Any] = {
         "key": key,
         "title": ck.text(o, "title", path, max_length=200),
         "description": ck.text(o, "description", path, max_length=5000, allow_empty=True),
-        "min": ck.number(o, "min", path),
-        "max": ck.number(o, "max", path),
+        "min": lo,
+        "max": hi,
         "when": ck.text(o, "when", path, max_length=500, default=None),
         "card": ck.card(o, path),
     }
-    ck.bounds(path, out["min"], out["max"])
     for bound in ("min", "max"):
         if bound in o and kind in ("personality", "calculator"):
             ck.add(at(path, bound), "only score and trivia quizzes use min and max")

@@ -32,7 +32,15 @@ import re
 from typing import Any
 
 from .formulas import FormulaError, formula_compile
-from .quizcheck import KEY_MESSAGE, KEY_RE, Checker, Problem, outcome_check, question_check
+from .quizcheck import (
+    KEY_MESSAGE,
+    KEY_RE,
+    Checker,
+    Problem,
+    _image_path_ok,
+    outcome_check,
+    question_check,
+)
 from .quizcorners import corners_check
 from .templating import TemplateError, template_check
 
@@ -46,7 +54,9 @@ RESERVED = frozenset(
 SLUG_RE = re.compile(r"[a-z0-9-]{1,60}\Z")
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*\Z", re.IGNORECASE)
 _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
-_OPTIONAL = ("language", "description", "variables", "card")
+# "cover" (the quiz's list/intro image, a path in the .zip like a card image) is an extension
+# of the spec added for the authoring admin; it is in the definition only when given.
+_OPTIONAL = ("language", "description", "variables", "card", "cover")
 _SCORE_NAMES = {
     "personality": {"score"},
     "score": {"score", "max_score"},
@@ -60,6 +70,11 @@ def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem
     Returns `(definition, [])`, the normalised quiz with every default filled in, or
     `(None, problems)` listing every problem found, each at its JSON path. Never raises, for
     any JSON-like value.
+
+    A calculator that passes every other rule then has its expressions evaluated at the
+    corners of the input space (`quizcorners`): exhaustively up to 4096 combinations of the
+    questions they read, beyond that each question's corners against a base plus a seeded
+    random sample of 4096 combinations. A failure there is a problem at the expression's path.
     """
     ck = Checker()
     top = ck.obj(data, "$", required=_REQUIRED, optional=_OPTIONAL)
@@ -102,12 +117,14 @@ def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem
     definition.update(
         questions=questions, variables=variables, outcomes=outcomes, card=ck.card(top, "$")
     )
+    if "cover" in top:
+        definition["cover"] = _cover_check(ck, top["cover"])
     programs = _expressions_check(ck, definition, raw_questions)
     _templates_check(ck, definition, raw_questions)
     if questions_ok and known == "trivia":
         _trivia_check(ck, definition)
     if known == "calculator":
-        _reachability_check(ck, outcomes)
+        _reachability_check(ck, raw_outcomes)
         # Corners only mean something for an otherwise sound file (every key, bound and
         # expression valid), so they run last and only then.
         if not ck.problems and programs is not None:
@@ -115,6 +132,16 @@ def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem
     if ck.problems:
         return None, ck.problems
     return definition, []
+
+
+def _cover_check(ck: Checker, cover: object) -> str | None:
+    if isinstance(cover, str) and _image_path_ok(cover):
+        return cover
+    ck.add(
+        "cover",
+        "must be a relative path inside the bundle (no '..'), ending in .png, .jpg, .jpeg or .webp",
+    )
+    return None
 
 
 def _unique_keys(ck: Checker, items: list[dict[str, Any]], where: str, what: str) -> set[str]:
@@ -140,7 +167,10 @@ def _question_names(ck: Checker, raw: list[Any]) -> dict[str, str]:
         if key in RESERVED:
             ck.add(f"questions[{i}].key", f"{key!r} is a reserved name")
         elif key in seen:
-            ck.add(f"questions[{i}].key", f"duplicate question key {key!r} (also questions[{seen[key]}])")
+            ck.add(
+                f"questions[{i}].key",
+                f"duplicate question key {key!r} (also questions[{seen[key]}])",
+            )
         else:
             seen[key] = i
             names[key] = q.get("type") if isinstance(q.get("type"), str) else ""
@@ -149,11 +179,11 @@ def _question_names(ck: Checker, raw: list[Any]) -> dict[str, str]:
 
 def _variables_check(
     ck: Checker, top: dict[str, Any], *, kind: str | None, question_keys: dict[str, str]
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     if "variables" in top and kind is not None and kind != "calculator":
         ck.add("variables", "only calculator quizzes have variables")
         return []
-    variables: list[dict[str, str]] = []
+    variables: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(ck.items(top, "variables", "$", least=0, what="variables")):
         where = f"variables[{i}]"
@@ -171,7 +201,9 @@ def _variables_check(
             elif key in question_keys:
                 ck.add(f"{where}.key", f"{key!r} is already a question key")
             elif key in seen:
-                ck.add(f"{where}.key", f"duplicate variable key {key!r} (also variables[{seen[key]}])")
+                ck.add(
+                    f"{where}.key", f"duplicate variable key {key!r} (also variables[{seen[key]}])"
+                )
             else:
                 seen[key] = i
         variables.append({"key": key, "expr": ck.text(v, "expr", where, max_length=500)})
@@ -217,7 +249,9 @@ def _compile(ck: Checker, source: object, path: str, names: set[str]) -> list | 
 
 
 def _templates_check(ck: Checker, definition: dict[str, Any], raw_questions: list[Any]) -> None:
-    names = {q["key"] for q in raw_questions if isinstance(q, dict) and isinstance(q.get("key"), str)}
+    names = {
+        q["key"] for q in raw_questions if isinstance(q, dict) and isinstance(q.get("key"), str)
+    }
     names |= {v["key"] for v in definition["variables"] if isinstance(v["key"], str)}
     names |= _SCORE_NAMES.get(definition["kind"] or "", set())
     card_names = names | {"outcome"}
@@ -260,13 +294,16 @@ def _trivia_check(ck: Checker, definition: dict[str, Any]) -> None:
     ]
     if uncovered:
         shown = ", ".join(str(s) for s in uncovered[:10]) + (", ..." if len(uncovered) > 10 else "")
-        ck.add("outcomes", f"no outcome matches a score of {shown} (scores go from 0 to {max_score})")
+        ck.add(
+            "outcomes", f"no outcome matches a score of {shown} (scores go from 0 to {max_score})"
+        )
 
 
-def _reachability_check(ck: Checker, outcomes: list[dict[str, Any]]) -> None:
-    for i, o in enumerate(outcomes):
-        if o["when"] is None:
-            for j in range(i + 1, len(outcomes)):
+def _reachability_check(ck: Checker, raw_outcomes: list[Any]) -> None:
+    # Read from the file, not the normalised outcomes: a broken `when` is None there too.
+    for i, o in enumerate(raw_outcomes):
+        if isinstance(o, dict) and "when" not in o:
+            for j in range(i + 1, len(raw_outcomes)):
                 ck.add(
                     f"outcomes[{j}]",
                     f"unreachable: outcomes[{i}] has no when, so it always matches first",
@@ -302,6 +339,7 @@ def quizfile_export(definition: dict[str, Any]) -> dict[str, Any]:
     _put(out, "language", d["language"], "en")
     out["title"] = d["title"]
     _put(out, "description", d["description"], "")
+    _put(out, "cover", d.get("cover"), None)
     out["kind"] = d["kind"]
     out["questions"] = [_question_export(q) for q in d["questions"]]
     if d["variables"]:

@@ -145,6 +145,8 @@ def file_data_build(
         data["outcomes"].append(out)
     if card := _card_from(version):
         data["card"] = card
+    if version.cover:
+        data["cover"] = version.cover.name
     return data
 
 
@@ -408,7 +410,7 @@ def version_publish(
         quiz.live_version = version
         quiz.save(update_fields=["live_version", "updated_at"])
         _audit(quiz=quiz, version=version, user=user, action="published", comment=comment)
-        transaction.on_commit(lambda: published_cache_clear(slug=quiz.slug))
+        _cache_forget(quiz.slug)
         transaction.on_commit(lambda: _after_publish(version.pk))
     return version
 
@@ -454,7 +456,7 @@ def quiz_archive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
     quiz.archived_at = timezone.now()
     quiz.save(update_fields=["archived_at", "updated_at"])
     _audit(quiz=quiz, version=quiz.live_version, user=user, action="archived", comment=comment)
-    transaction.on_commit(lambda: published_cache_clear(slug=quiz.slug))
+    _cache_forget(quiz.slug)
 
 
 def quiz_unarchive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
@@ -463,7 +465,7 @@ def quiz_unarchive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
     quiz.archived_at = None
     quiz.save(update_fields=["archived_at", "updated_at"])
     _audit(quiz=quiz, version=quiz.live_version, user=user, action="restored", comment=comment)
-    transaction.on_commit(lambda: published_cache_clear(slug=quiz.slug))
+    _cache_forget(quiz.slug)
 
 
 # --- the published cache -------------------------------------------------------------------
@@ -495,6 +497,13 @@ def published_get(*, slug: str) -> Published | None:
     # A miss is cached too (as False), so unknown slugs cannot hammer the database.
     cache.set(key, value or False, timeout=3600)
     return value
+
+
+def _cache_forget(slug: str) -> None:
+    # Now, so this transaction reads its own change, and again after commit, in case another
+    # request cached the old value in between.
+    published_cache_clear(slug=slug)
+    transaction.on_commit(lambda: published_cache_clear(slug=slug))
 
 
 def published_cache_clear(*, slug: str) -> None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from sharing.services import referral_resolve, share_default_create
 
-from .models import AnswerEvent, AuditEntry, QuizView, Result
+from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
 from .ratelimit import submission_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
 from .services import Published
@@ -197,7 +197,8 @@ def response_submit(
     with transaction.atomic():
         result = Result.objects.create(
             quiz_id=published.quiz_id,
-            version_id=published.version_id,
+            # The cached published version, so the result body reads no row for it.
+            version=QuizVersion(pk=published.version_id, fallback_card=published.fallback_card),
             visitor=visitor,
             take=take_id,
             answers=clean,

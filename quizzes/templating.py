@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SPEC_RE = re.compile(r",|,?\.[0-6]f")
 _SPECS_IN_WORDS = "use ',', '.1f' or ',.2f' (0 to 6 decimals)"
+_BRACE_RE = re.compile(r"[{}]")
 _SHOWN = 40  # characters of a bad placeholder quoted back in a message
 
 
@@ -117,8 +118,9 @@ def _parse(text: str) -> tuple[_Part, ...]:
             parts.append(_placeholder(text[i + 1 : close]))
             i = close + 1
         else:
-            # Copy the run up to the next brace in one go rather than character by character.
-            stop = min((p for p in (text.find("{", i), text.find("}", i)) if p != -1), default=end)
+            # Copy the run up to the next brace in one go; a regex keeps the scan linear.
+            brace = _BRACE_RE.search(text, i)
+            stop = brace.start() if brace else end
             literal.append(text[i:stop])
             i = stop
     if literal:
@@ -153,20 +155,20 @@ def _value_text(value: object, spec: str | None) -> str:
     if isinstance(value, str):
         return value  # a spec on a text answer is ignored: the text prints as typed
     if isinstance(value, (int, float, Decimal)):
-        return number_text(value, spec)
+        return _number_text(value, spec)
     try:
         return str(value)
     except Exception:  # any __str__ may fail, and rendering must not
         return ""
 
 
-def number_text(value: int | float | Decimal, spec: str | None = None) -> str:
+def _number_text(value: int | float | Decimal, spec: str | None = None) -> str:
     """`value` as a template prints it: with `spec` (see SPEC_RE) or, without one, at most 2
     decimals with trailing zeros dropped. Half rounds away from zero; "-0" prints as "0".
     Non-finite and absurdly large values (never produced by formulas) print as "".
     """
-    grouped = bool(spec) and spec.startswith(",")
-    places = int(spec[-2]) if spec and spec.endswith("f") else None
+    grouped = spec is not None and spec.startswith(",")
+    places = int(spec[-2]) if spec is not None and spec.endswith("f") else None
     try:
         exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if not exact.is_finite() or exact.adjusted() > 100:

@@ -60,8 +60,10 @@ def mix(a: Color, b: Color, t: float) -> Color:
 def background_samples(bg: Image.Image, box: tuple[int, int, int, int]) -> list[Color]:
     """The darkest-ish and lightest-ish greys under ``box`` (10th and 90th percentile luma),
     so contrast is judged against the hard parts of a gradient or photo, not just the mean."""
-    f = 16
-    small = bg.reduce(f).crop(tuple(v // f for v in box)).convert("L")
+    x0, y0, x1, y1 = box
+    grid = ((x1 - x0) // 24, (y1 - y0) // 24)  # a nearest-neighbour grid: cheap, good enough
+    small = bg.crop(box).resize(grid, Image.Resampling.NEAREST) if bg.mode == "RGB" else bg
+    small = small.convert("L")
     hist = small.histogram()
     total = sum(hist)
     out = []
@@ -171,13 +173,12 @@ _JPEG_STEPS = ((86, 2), (80, 2), (72, 2), (64, 2), (54, 2), (42, 2))  # (quality
 _WEBP_STEPS = (86, 78, 70, 60, 48)
 
 
-def image_encode(
-    im: Image.Image, *, formats: tuple[str, ...], max_bytes: int
-) -> tuple[bytes, str]:
+def image_encode(im: Image.Image, *, formats: tuple[str, ...], max_bytes: int) -> tuple[bytes, str]:
     """The smallest encoding of ``im`` among ``formats`` that fits ``max_bytes``.
 
     PNG is lossless (zlib level 6 with Pillow's adaptive filters); JPEG (4:2:0, optimised
-    Huffman tables) and WebP start at quality 86 and step down until they fit. Nothing but
+    Huffman tables) and WebP start at quality 86 and step down until they fit. If no asked-for
+    format fits, JPEG is used: the byte limit (WhatsApp's) wins over the format wish. Nothing but
     pixels is written: no EXIF, ICC, text chunks or JFIF header.
     """
     found: list[tuple[bytes, str]] = []
@@ -203,5 +204,7 @@ def image_encode(
         else:
             raise ValueError(f"unknown card format: {fmt!r}")
         found.append((data, fmt))
-    fitting = [f for f in found if len(f[0]) <= max_bytes] or found
-    return min(fitting, key=lambda f: len(f[0]))
+    fitting = [f for f in found if len(f[0]) <= max_bytes]
+    if not fitting and "jpeg" not in formats:  # e.g. PNG of a photo: the limit comes first
+        return image_encode(im, formats=("jpeg",), max_bytes=max_bytes)
+    return min(fitting or found, key=lambda f: len(f[0]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
@@ -40,9 +41,9 @@ MAX_CHARS = {"headline": 140, "subline": 160, "name": 40, "quiz_title": 80, "sit
 LIGHT, DARK = (255, 255, 255), (15, 23, 42)
 
 # Per layout: margins (x, top, bottom), QR panel size, and for each text role
-# (max px, min px, max lines); "beside" puts the QR in the text column's footer row.
+# (max px, min px, max lines); "beside" narrows the text column to run down beside the QR.
 _STYLE: dict[str, dict] = {
-    "og": dict(mx=72, mt=64, mb=60, qr=172, gap=40, align="start", beside=True,
+    "og": dict(mx=72, mt=60, mb=60, qr=172, gap=40, align="start", beside=True,
                kicker=(26, 20, 1), headline=(74, 34, 3), name=(34, 24, 1),
                subline=(28, 22, 2), site=(26, 22, 1)),
     "square": dict(mx=84, mt=88, mb=84, qr=208, gap=48, align="start", beside=False,
@@ -101,6 +102,8 @@ class CardLayout:
     texts: tuple[PlacedText, ...]
     qr_box: tuple[int, int, int, int] | None
     content_box: tuple[int, int, int, int]  # the area all text lies in
+    accent: tuple[int, int, int, int]  # the short bar above the kicker
+    name_pad: tuple[int, int]  # the name's pill padding (x, y) inside its box
 
 
 def card_layout(spec: CardSpec) -> CardLayout:
@@ -112,27 +115,27 @@ def card_layout(spec: CardSpec) -> CardLayout:
     align = s["align"]
     texts: list[PlacedText] = []
     qr_box = None
+    stacked = align == "center"  # stories: QR centred above the site name
     if spec.share_url:
-        x = w - mx - q if s["beside"] else (w - q) // 2
+        x = (w - q) // 2 if stacked else w - mx - q
         qr_box = (x, h - mb - q, x + q, h - mb)
 
     def fit(role: str, text: str, weight: str, width: int, height: int) -> TextBlock:
         size, low, lines = s[role]
         clean = text_clean(text, max_chars=MAX_CHARS.get(role, 140))
-        return text_fit(clean, weight=weight, width=width, height=height,
-                        max_size=size, min_size=low, max_lines=lines)  # fmt: skip
+        return text_fit(clean, weight=weight, width=width, height=height, max_size=size,
+                        min_size=low, max_lines=lines, line_height=1.14 if role == "headline"
+                        else 1.3, balance=role in ("headline", "subline"))  # fmt: skip
 
     full_w = w - 2 * mx
-    # Footer: site name (beside the QR in og; under it, or alone, elsewhere).
-    site_w = full_w - (q + gap if qr_box and s["beside"] else 0)
+    # Footer: the site name, bottom left beside the QR or centred under it.
+    site_w = full_w - (q + gap if qr_box and not stacked else 0)
     site = fit("site", spec.site_name, "bold", site_w, round(s["site"][0] * 1.3))
-    if qr_box and not s["beside"]:
-        site_top = h - mb - site.height
+    site_top = h - mb - site.height
+    if qr_box and stacked:
         qr_box = (qr_box[0], site_top - 24 - q, qr_box[2], site_top - 24)
-        footer_top = qr_box[1]
-    else:
-        site_top = h - mb - site.height
-        footer_top = site_top
+    # The text column ends above the QR, or (og) runs down beside it to the site name.
+    footer_top = qr_box[1] if qr_box and not s["beside"] else site_top
     site_x = (w - site_w) // 2 if align == "center" else mx
     if site.lines:
         texts.append(PlacedText("site", site, (site_x, site_top, site_x + site_w,
@@ -140,6 +143,10 @@ def card_layout(spec: CardSpec) -> CardLayout:
     # Kicker on top.
     kicker = fit("kicker", spec.quiz_title, "regular", full_w, round(s["kicker"][0] * 2.6))
     top = mt
+    bar_w = round(s["kicker"][0] * 2.2)
+    bar_x = (w - bar_w) // 2 if align == "center" else mx
+    accent = (bar_x, top, bar_x + bar_w, top + max(s["kicker"][0] // 5, 4))
+    top = accent[3] + s["kicker"][0] // 2
     if kicker.lines:
         texts.append(PlacedText("kicker", kicker, (mx, top, mx + full_w, top + kicker.height), 0.8))
         top += kicker.height + gap // 2
@@ -148,18 +155,23 @@ def card_layout(spec: CardSpec) -> CardLayout:
     bottom = footer_top - gap
     avail = max(bottom - top, 1)
     sub = fit("subline", spec.subline, "regular", col_w, round(avail * 0.3))
-    name = fit("name", spec.name, "bold", col_w, round(s["name"][0] * 1.25))
-    fixed = sum(b.height + gap // 2 for b in (sub, name) if b.lines)
+    pad_x, pad_y = round(s["name"][0] * 0.62), round(s["name"][0] * 0.22)
+    name = fit("name", spec.name, "bold", col_w - 2 * pad_x, round(s["name"][0] * 1.3))
+    fixed = sum(b.height + gap // 2 for b in (sub, name) if b.lines) + 2 * pad_y
     head = fit("headline", spec.headline, "bold", col_w, max(avail - fixed, 1))
     stack = [("headline", head, 1.0), ("name", name, 0.95), ("subline", sub, 0.85)]
     stack = [item for item in stack if item[1].lines]
-    total = sum(b.height for _r, b, _o in stack) + gap // 2 * (len(stack) - 1)
+    total = sum(b.height + (2 * pad_y if r == "name" else 0) for r, b, _o in stack)
+    total += gap // 2 * (len(stack) - 1)
     y = top + max((avail - total) // 2, 0)
     for role, block, opacity in stack:
-        box = (mx, y, mx + col_w, min(y + block.height, bottom))
+        pad = 2 * pad_y if role == "name" else 0
+        box = (mx, y, mx + col_w, min(y + block.height + pad, bottom))
         texts.append(PlacedText(role, block, box, opacity))
-        y += block.height + gap // 2
-    return CardLayout((w, h), tuple(texts), qr_box, (mx, mt, w - mx, h - mb))
+        y += block.height + pad + gap // 2
+    return CardLayout(
+        (w, h), tuple(texts), qr_box, (mx, mt, w - mx, h - mb), accent, (pad_x, pad_y)
+    )
 
 
 def _colors(spec: CardSpec, bg: Image.Image, box: tuple[int, int, int, int]) -> tuple:
@@ -182,15 +194,22 @@ def _colors(spec: CardSpec, bg: Image.Image, box: tuple[int, int, int, int]) -> 
 
 
 def _background(spec: CardSpec, size: tuple[int, int]) -> tuple[Image.Image, bool]:
-    base = ci.color_parse(spec.background, (30, 58, 138))
+    """A fresh copy of the card's background, and whether it is a photo."""
     if spec.image:
         scrim = (150, 110, 215, 180) if spec.layout == "og" else (120, 120, 200, 200)
         photo = ci.photo_background(spec.image, size, scrim)
         if photo is not None:
             return photo.copy(), True
-    if spec.gradient_to:
-        return ci.gradient(size, base, ci.color_parse(spec.gradient_to, base)), False
-    return Image.new("RGB", size, base), False
+    return _plain_background(spec.background, spec.gradient_to, size).copy(), False
+
+
+@lru_cache(maxsize=16)
+def _plain_background(color: str, gradient_to: str | None, size: tuple[int, int]) -> Image.Image:
+    """Colour or gradient, cached: all of a quiz's cards share one. Do not modify."""
+    base = ci.color_parse(color, (30, 58, 138))
+    if gradient_to:
+        return ci.gradient(size, base, ci.color_parse(gradient_to, base))
+    return Image.new("RGB", size, base)
 
 
 def card_draw(spec: CardSpec) -> tuple[Image.Image, CardLayout]:
@@ -208,14 +227,12 @@ def card_draw(spec: CardSpec) -> tuple[Image.Image, CardLayout]:
         im.paste(panel[:3], (0, 0), ov)
     elif not is_photo:
         _decorate(im, text)
+    align = _STYLE[spec.layout]["align"]
+    if any(p.role == "kicker" for p in layout.texts):
+        x0, y0, x1, y1 = layout.accent
+        ImageDraw.Draw(im).rounded_rectangle((x0, y0, x1, y1), (y1 - y0) // 2, fill=text)
     for placed in layout.texts:
-        x0, y0, x1, y1 = placed.box
-        mask = Image.new("L", (x1 - x0, max(y1 - y0, 1)))
-        block_draw(ImageDraw.Draw(mask), placed.block, x=0, y=0, width=x1 - x0,
-                   align=_STYLE[spec.layout]["align"])  # fmt: skip
-        if placed.opacity < 1:
-            mask = mask.point(lambda v, o=placed.opacity: round(v * o))
-        im.paste(text, (x0, y0), mask)
+        _text_draw(im, placed, text, align, layout.name_pad if placed.role == "name" else None)
     if layout.qr_box:
         qr = ci.qr_panel(spec.share_url, layout.qr_box[2] - layout.qr_box[0])
         if qr is not None:
@@ -223,16 +240,44 @@ def card_draw(spec: CardSpec) -> tuple[Image.Image, CardLayout]:
     return im, layout
 
 
-def _decorate(im: Image.Image, ink: tuple[int, int, int]) -> None:
-    """Two faint rings in the top-right corner: depth without competing with the text."""
-    w, h = im.size
-    r = round(min(w, h) * 0.55)
-    box = (w - r, 0, w, r)
+def _text_draw(
+    im: Image.Image,
+    placed: PlacedText,
+    color: tuple[int, int, int],
+    align: str,
+    pill: tuple[int, int] | None,
+) -> None:
+    """Draw one block through a mask the size of its box (so nothing spills out); the name
+    sits in a translucent pill of the text colour."""
+    x0, y0, x1, y1 = placed.box
+    mask = Image.new("L", (x1 - x0, max(y1 - y0, 1)))
+    draw = ImageDraw.Draw(mask)
+    px, py = pill or (0, 0)
+    if pill and placed.block.widths:
+        width = round(max(placed.block.widths)) + 2 * px
+        side = "right" if align == "start" and placed.block.rtl else align
+        left = {"center": (x1 - x0 - width) // 2, "right": x1 - x0 - width}.get(side, 0)
+        draw.rounded_rectangle((left, 0, left + width, mask.height - 1), mask.height // 2, 40)
+    block_draw(draw, placed.block, x=px, y=py, width=x1 - x0 - 2 * px, align=align,
+               fill=round(255 * placed.opacity))  # fmt: skip
+    im.paste(color, (x0, y0), mask)
+
+
+@lru_cache(maxsize=8)
+def _rings(size: tuple[int, int]) -> Image.Image:
+    w, h = size
+    r = round(min(w, h) * 0.62)
     ring = Image.new("L", (r, r))
     d = ImageDraw.Draw(ring)
-    d.ellipse((r // 4, -r // 2, r + r // 2, r * 3 // 4), outline=22, width=max(r // 40, 6))
-    d.ellipse((r // 2, -r // 4, r + r // 2, r // 2), fill=14)
-    im.paste(ink, box, ring)
+    d.ellipse((r // 5, -r // 2, r + r // 2, r * 4 // 5), outline=26, width=max(r // 45, 6))
+    d.ellipse((r // 2, -r // 4, r + r // 2, r // 2), fill=16)
+    return ring
+
+
+def _decorate(im: Image.Image, ink: tuple[int, int, int]) -> None:
+    """Two faint rings in the top-right corner: depth without competing with the text."""
+    ring = _rings(im.size)
+    im.paste(ink, (im.width - ring.width, 0), ring)
 
 
 def card_render(spec: CardSpec, *, formats: tuple[str, ...] = ("png", "jpeg")) -> RenderedCard:

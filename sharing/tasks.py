@@ -11,7 +11,8 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from celery import Task, shared_task
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
 from . import card_jobs
@@ -34,7 +35,7 @@ STALE_GIVE_UP = timedelta(days=2)
 STALE_BATCH = 500
 
 
-class ResultCardTask(Task):
+class ResultCardTask(DjangoTask):
     """Marks the card failed once the task has failed for good (retries spent, or an error
     that is not worth retrying); editors see the error in the Result admin."""
 
@@ -75,3 +76,14 @@ def rerender_stale_cards() -> int:
 def ping() -> str:
     """A no-op the worker tests enqueue to see a real worker consume from the broker."""
     return "pong"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def rollup_daily_stats() -> int:
+    """Beat (hourly): upsert the daily stats rollups of closed UTC days (idempotent).
+
+    Owned by the sharing & stats work; the service is sharing.stats.stats_rollup.
+    """
+    from .stats import stats_rollup
+
+    return stats_rollup()

@@ -97,12 +97,13 @@ def broker_config(broker: str) -> tuple[str, dict[str, Any]]:
 
 
 def _reset_pools(app: Any) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    if app.amqp._producer_pool is not None:
-        app.amqp._producer_pool.force_close_all()
-        app.amqp._producer_pool = None
+    # Drop the app's connection and producer pools (kombu keeps them in global registries),
+    # so the next publish connects to the broker configured now.
+    from kombu import pools
+
+    app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()
 
 
 @contextmanager
@@ -220,6 +221,7 @@ def celery_worker(
     broker: str = "embedded",
     *,
     pool: str = "solo",
+    concurrency: int = 1,
     purge: bool = True,
     transport_options: str = "",
     ready_timeout: float = 60.0,
@@ -242,7 +244,7 @@ def celery_worker(
         "--pool",
         pool,
         "--concurrency",
-        "1",
+        str(concurrency),
         "--loglevel",
         "INFO",
         "--hostname",

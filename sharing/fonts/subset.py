@@ -50,8 +50,8 @@ CJK_EXTRA = [
 ]
 # Spaces, digits and ASCII punctuation too, so an RTL phrase stays one run in one font.
 NEUTRALS = [(0x0020, 0x0040), (0x005B, 0x0060), (0x007B, 0x007E), (0x00A0, 0x00A0)]
-HEBREW = NEUTRALS + [(0x0590, 0x05FF), (0xFB1D, 0xFB4F)]
-ARABIC = NEUTRALS + [(0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)]
+HEBREW = [*NEUTRALS, (0x0590, 0x05FF), (0xFB1D, 0xFB4F)]
+ARABIC = [*NEUTRALS, (0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)]
 
 
 def gb2312_hanzi(*, level2: bool) -> list[int]:
@@ -106,7 +106,9 @@ def main() -> None:
     parser.add_argument("--src-cjk", default="/usr/share/fonts/opentype/noto")
     parser.add_argument("--gb2312-level2", action="store_true", help="also the 3,008 rarer hanzi")
     parser.add_argument(
-        "--cjk-regular", action="store_true", help="also a Regular SC (+1.6 MB); else Bold serves both"
+        "--cjk-regular",
+        action="store_true",
+        help="also a Regular SC (+1.6 MB); else Bold serves both",
     )
     args = parser.parse_args()
     core, cjk = Path(args.src_core), Path(args.src_cjk)

@@ -5,6 +5,8 @@
 //    POST /api/results/<id>/shares/ and then opens the channel with that link filled in.
 (function () {
   "use strict";
+  if (window.qbShareLoaded) return; // the share bar includes this file; load it once
+  window.qbShareLoaded = true;
 
   var landing = document.querySelector("[data-own-url]");
   if (landing && window.history && history.replaceState) {

@@ -54,6 +54,10 @@ class _FormReader(HTMLParser):
             self.inside = True
         if not self.inside:
             return
+        if tag == "option":
+            if self._select and "selected" in a:
+                self.data[self._select] = a.get("value", "")
+            return
         name = a.get("name", "")
         if not name or "__prefix__" in name or "-empty-" in name:
             if tag == "select":
@@ -71,8 +75,6 @@ class _FormReader(HTMLParser):
         elif tag == "select":
             self._select = name
             self.data.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select] = a.get("value", "")
         elif tag == "textarea":
             self._textarea = name
             self.data[name] = ""

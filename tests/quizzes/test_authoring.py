@@ -172,12 +172,18 @@ def _gif() -> bytes:
 
 def _bomb() -> bytes:
     buffer = io.BytesIO()
-    Image.new("1", (15_000, 15_000)).save(buffer, "PNG")  # 225 Mpx, a few KB
+    Image.new("1", (6_000, 6_000)).save(buffer, "PNG")  # 36 Mpx in a few KB; the limit is 20
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("upload", ["gif", "bomb"])
-def test_an_uploaded_gif_or_bomb_is_refused_with_a_message(upload, editor, calculator):
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        ("gif", "The file is not a readable PNG, JPEG or WebP image."),
+        ("bomb", "The image has more than 20,000,000 pixels."),
+    ],
+)
+def test_an_uploaded_gif_or_bomb_is_refused_with_a_message(upload, message, editor, calculator):
     client = client_for(editor)
     data = form_data(client.get(admin_url(calculator)).content.decode())
     content = _gif() if upload == "gif" else _bomb()
@@ -185,7 +191,7 @@ def test_an_uploaded_gif_or_bomb_is_refused_with_a_message(upload, editor, calcu
     response = client.post(admin_url(calculator), data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'class="errorlist' in html
+    assert f'<ul class="errorlist" id="id_card_image_error"><li>{message}</li></ul>' in html
     calculator.refresh_from_db()
     assert not calculator.card_image
 

@@ -363,3 +363,30 @@ def test_publish_needs_an_editor(author, tmp_path):
     out, _ = run("import_quiz", str(path), "--user", "alice")
     assert out.strip() == "which-morning-drink"
     assert Quiz.objects.get().owner == author
+
+
+def test_a_cover_image_travels_in_the_bundle(editor, tmp_path):
+    data = demo_data("which-morning-drink")
+    data["cover"] = "images/cover.png"
+    bundle = write_bundle(
+        tmp_path, {"quiz.json": json.dumps(data), "images/cover.png": png_bytes((64, 48))}
+    )
+    run("import_quiz", str(bundle), "--publish")
+    version = QuizVersion.objects.get(quiz__slug="which-morning-drink")
+    assert version.cover.name.startswith("quiz-images/cover")
+    assert version.definition["cover"] == version.cover.name
+
+    exported, images = _export_zip("which-morning-drink", tmp_path / "out.zip")
+    assert exported["cover"].startswith("images/cover")
+    assert images == [exported["cover"]]
+
+
+def test_a_bad_cover_path_is_refused(editor, tmp_path):
+    data = demo_data("which-morning-drink")
+    data["cover"] = "../cover.gif"
+    _assert_refused(
+        write_json(tmp_path / "q.json", data),
+        "cover: must be a relative path inside the bundle",
+        table_counts(),
+        ("which-morning-drink", []),
+    )

@@ -21,8 +21,8 @@ UNKNOWN_PLACEHOLDER_SCORE = "{path}: unknown placeholder {{score}}"
 UNKNOWN_NAME_HIEGHT = "{path}: unknown name 'hieght'"
 UNKNOWN_NAME_NAME = "{path}: unknown name 'name'"
 UNKNOWN_NAME_CHANGE = "{path}: unknown name 'change'"
-FORBIDDEN_ATTRIBUTE = "{path}: Attribute is not allowed"
-BLOW_UP = "{path}: too large"
+FORBIDDEN_ATTRIBUTE = "{path}: attribute access is not allowed"
+BLOW_UP = "{path}: the exponent 387420489 is too large (at most 1000)"
 DIVISION_BY_ZERO = "{path}: division by zero"
 
 
@@ -55,10 +55,16 @@ def score_quiz(**changes: Any) -> dict[str, Any]:
                 "key": "desk",
                 "type": "single",
                 "prompt": "Your desk?",
-                "choices": [{"key": "clean", "label": "Clean", "value": 2}, {"key": "mess", "label": "Mess"}],
+                "choices": [
+                    {"key": "clean", "label": "Clean", "value": 2},
+                    {"key": "mess", "label": "Mess"},
+                ],
             }
         ],
-        "outcomes": [{"key": "messy", "title": "Messy", "max": 1}, {"key": "tidy", "title": "Tidy", "min": 1}],
+        "outcomes": [
+            {"key": "messy", "title": "Messy", "max": 1},
+            {"key": "tidy", "title": "Tidy", "min": 1},
+        ],
     }
     data.update(changes)
     return data
@@ -75,7 +81,10 @@ def trivia_quiz() -> dict[str, Any]:
                 "key": "france",
                 "type": "single",
                 "prompt": "Capital of France?",
-                "choices": [{"key": "paris", "label": "Paris", "correct": True}, {"key": "lyon", "label": "Lyon"}],
+                "choices": [
+                    {"key": "paris", "label": "Paris", "correct": True},
+                    {"key": "lyon", "label": "Lyon"},
+                ],
             },
             {
                 "key": "nordic",
@@ -88,7 +97,10 @@ def trivia_quiz() -> dict[str, Any]:
                 ],
             },
         ],
-        "outcomes": [{"key": "low", "title": "Keep going", "max": 1}, {"key": "top", "title": "Top", "min": 2}],
+        "outcomes": [
+            {"key": "low", "title": "Keep going", "max": 1},
+            {"key": "top", "title": "Top", "min": 2},
+        ],
     }
 
 
@@ -229,7 +241,9 @@ def test_it_refuses_a_bad_question_key() -> None:
 def test_it_refuses_a_duplicate_question_key() -> None:
     data = drink()
     data["questions"][2]["key"] = "alarm"
-    assert problems(data) == ["questions[2].key: duplicate question key 'alarm' (also questions[0])"]
+    assert problems(data) == [
+        "questions[2].key: duplicate question key 'alarm' (also questions[0])"
+    ]
 
 
 def test_it_refuses_a_duplicate_choice_key() -> None:
@@ -389,7 +403,9 @@ def test_trivia_outcomes_must_cover_every_score() -> None:
 def test_a_calculator_outcome_after_the_default_is_unreachable() -> None:
     data = weight()
     data["outcomes"][1].pop("when")
-    assert problems(data) == ["outcomes[2]: unreachable: outcomes[1] has no when, so it always matches first"]
+    assert problems(data) == [
+        "outcomes[2]: unreachable: outcomes[1] has no when, so it always matches first"
+    ]
 
 
 def test_it_refuses_a_bad_language_code() -> None:
@@ -453,7 +469,9 @@ def test_export_puts_format_first_and_leaves_defaults_out() -> None:
         "prompt": "Your first name (it goes on your result card)",
         "max_length": 30,
     }
-    assert exported["questions"][1]["min"] == 30 and isinstance(exported["questions"][1]["min"], int)
+    assert exported["questions"][1]["min"] == 30 and isinstance(
+        exported["questions"][1]["min"], int
+    )
     assert exported["questions"][5]["choices"][1] == {"key": "ok", "label": "6 to 8 hours"}
 
 
@@ -481,7 +499,9 @@ def test_programs_are_json_and_cover_every_expression() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
     max_leaves=30,
 )
 
@@ -511,7 +531,9 @@ def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
 
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["weight-in-10-years", "which-morning-drink"]), st.data(), json_values)
-def test_the_validator_never_raises_on_a_damaged_example(slug: str, draw: Any, junk: object) -> None:
+def test_the_validator_never_raises_on_a_damaged_example(
+    slug: str, draw: Any, junk: object
+) -> None:
     data = example(slug)
     path = draw.draw(st.sampled_from(_paths(data)[1:]))
     target = data
@@ -536,6 +558,24 @@ def test_it_refuses_an_unknown_placeholder() -> None:
     assert problems(data) == [UNKNOWN_PLACEHOLDER_NME.format(path="outcomes[1].description")]
 
 
+def test_it_refuses_a_wrong_format_string_in_a_template() -> None:
+    data = weight()
+    data["card"]["headline"] = "In 10 years I'll weigh {weight_10y:.9f} kg"
+    assert problems(data) == [
+        "card.headline: wrong format string {weight_10y:.9f}: use ',', '.1f' or ',.2f' "
+        "(0 to 6 decimals)"
+    ]
+
+
+def test_it_refuses_unbalanced_braces_in_a_template() -> None:
+    data = drink()
+    data["outcomes"][2]["title"] = "Green {tea"
+    assert problems(data) == [
+        "outcomes[2].title: unbalanced braces: '{' at character 7 is never closed "
+        "(write '{{' for a literal brace)"
+    ]
+
+
 def test_outcome_is_a_placeholder_of_cards_only() -> None:
     data = drink()
     data["outcomes"][0]["title"] = "{outcome}!"
@@ -556,7 +596,9 @@ def test_it_refuses_a_formula_with_an_unknown_name() -> None:
 
 
 def test_a_text_question_is_not_a_name_in_formulas() -> None:
-    assert problems(with_variable("name + 1")) == [UNKNOWN_NAME_NAME.format(path="variables[3].expr")]
+    assert problems(with_variable("name + 1")) == [
+        UNKNOWN_NAME_NAME.format(path="variables[3].expr")
+    ]
 
 
 def test_a_variable_cannot_use_a_later_one() -> None:
@@ -566,7 +608,9 @@ def test_a_variable_cannot_use_a_later_one() -> None:
 
 
 def test_it_refuses_forbidden_syntax() -> None:
-    assert problems(with_variable("weight.real")) == [FORBIDDEN_ATTRIBUTE.format(path="variables[3].expr")]
+    assert problems(with_variable("weight.real")) == [
+        FORBIDDEN_ATTRIBUTE.format(path="variables[3].expr")
+    ]
 
 
 def test_it_refuses_a_blow_up() -> None:
@@ -581,12 +625,12 @@ def test_it_refuses_a_division_by_zero_at_the_corners() -> None:
 
 
 def test_a_corner_failure_names_the_answers_behind_the_variables_used() -> None:
-    # extra reads change, which reads weight_10y, weight and through it every non-text answer;
-    # the first corner where change is 0 is reported.
-    message = problems(with_variable("1 / change"))
-    assert message == [
+    # extra reads change, hence weight_10y, hence every non-text answer. The first corner
+    # (in question order) with change 0: weight 30, age 14 (age_drift 0.4), daily -0.3,
+    # fruit -0.1, sleep ok 0 -> 30 + 10 * (-0.3 - 0.1 + 0 + 0.4) = 30, change 0.
+    assert problems(with_variable("1 / change")) == [
         DIVISION_BY_ZERO.format(path="variables[3].expr")
-        + " when weight=30, age=14, exercise=daily, snacks=[soda], sleep=short"
+        + " when weight=30, age=14, exercise=daily, snacks=[fruit], sleep=ok"
     ]
 
 
@@ -597,11 +641,13 @@ def test_a_when_failing_at_a_corner_is_reported_at_the_outcome() -> None:
 
 
 def test_it_refuses_a_calculator_whose_outcomes_can_all_miss() -> None:
+    # Nothing matches 2 <= change <= 3 any more. First such corner: weight 30, age 14 (0.4),
+    # daily -0.3, fruit -0.1, short sleep 0.3 -> 30 + 10 * 0.3 = 33, change 3.
     data = weight()
     data["outcomes"][2]["when"] = "change > 3"
     assert problems(data) == [
-        "outcomes: no outcome matches when weight=30, age=14, exercise=weekly, snacks=(no answer), "
-        "sleep=ok"
+        "outcomes: no outcome matches when weight=30, age=14, exercise=daily, snacks=[fruit], "
+        "sleep=short"
     ]
 
 

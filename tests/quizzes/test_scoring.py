@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import math
 from pathlib import Path
@@ -24,8 +26,14 @@ def load(data: dict[str, Any]) -> dict[str, Any]:
     return definition
 
 
-def example(slug: str) -> dict[str, Any]:
+@functools.cache
+def _example(slug: str) -> dict[str, Any]:
     return load(json.loads((EXAMPLES / f"{slug}.json").read_text(encoding="utf-8")))
+
+
+def example(slug: str) -> dict[str, Any]:
+    """A fresh copy of a spec example's definition (validated once: corners take a moment)."""
+    return copy.deepcopy(_example(slug))
 
 
 def score(definition: dict[str, Any], answers: dict[str, Any]):
@@ -65,7 +73,9 @@ TIDY = [
         "prompt": "Habits?",
         "required": False,
         "max_choices": 2,
-        "choices": choices(("lists", {"value": 0.1}), ("bins", {"value": 0.2}), ("piles", {"value": -1})),
+        "choices": choices(
+            ("lists", {"value": 0.1}), ("bins", {"value": 0.2}), ("piles", {"value": -1})
+        ),
     },
 ]
 
@@ -81,7 +91,9 @@ CAPITALS = [
         "type": "multi",
         "prompt": "Nordic?",
         "required": False,
-        "choices": choices(("oslo", {"correct": True}), ("rome", {}), ("helsinki", {"correct": True})),
+        "choices": choices(
+            ("oslo", {"correct": True}), ("rome", {}), ("helsinki", {"correct": True})
+        ),
     },
     {"key": "name", "type": "text", "prompt": "Name?"},
 ]
@@ -96,16 +108,28 @@ def test_the_weight_example_heavier() -> None:
     # = 91.0; change = round(91 - 80, 1) = 11.0: not <= -1, not < 2 -> heavier.
     result = score(
         example("weight-in-10-years"),
-        {"name": "Ana", "weight": 80, "age": 30, "exercise": "weekly",
-         "snacks": ["soda", "fruit"], "sleep": "ok"},
+        {
+            "name": "Ana",
+            "weight": 80,
+            "age": 30,
+            "exercise": "weekly",
+            "snacks": ["soda", "fruit"],
+            "sleep": "ok",
+        },
     )
     assert result.outcome_key == "heavier"
     assert result.values == {"age_drift": 0.4, "weight_10y": 91.0, "change": 11.0}
     assert result.score is None and result.max_score is None
     assert result.context == {
-        "name": "Ana", "weight": 80.0, "age": 30.0, "exercise": "Once or twice a week",
-        "snacks": "Sugary drinks, Fresh fruit", "sleep": "6 to 8 hours",
-        "age_drift": 0.4, "weight_10y": 91.0, "change": 11.0,
+        "name": "Ana",
+        "weight": 80.0,
+        "age": 30.0,
+        "exercise": "Once or twice a week",
+        "snacks": "Sugary drinks, Fresh fruit",
+        "sleep": "6 to 8 hours",
+        "age_drift": 0.4,
+        "weight_10y": 91.0,
+        "change": 11.0,
     }
 
 
@@ -170,8 +194,11 @@ def test_the_drink_example_latte() -> None:
     assert (result.outcome_key, result.score, result.max_score) == ("latte", 3.0, None)
     assert result.values == {}
     assert result.context == {
-        "alarm": "Snooze. Twice.", "weekend": "A café and a book", "music": "Ambient",
-        "name": "Bo", "score": 3.0,
+        "alarm": "Snooze. Twice.",
+        "weekend": "A café and a book",
+        "music": "Ambient",
+        "name": "Bo",
+        "score": 3.0,
     }
 
 
@@ -188,7 +215,11 @@ def test_a_personality_tie_goes_to_the_outcome_listed_first() -> None:
 
 
 def test_a_score_quiz_sums_single_multi_and_number_values() -> None:
-    definition = quiz("score", TIDY, [{"key": "low", "title": "Low", "max": 5}, {"key": "high", "title": "High", "min": 5}])
+    definition = quiz(
+        "score",
+        TIDY,
+        [{"key": "low", "title": "Low", "max": 5}, {"key": "high", "title": "High", "min": 5}],
+    )
     # clean 2 + hours 3.5 + lists 0.1 + bins 0.2 = 5.8 -> high (low's max is 5).
     result = score(definition, {"desk": "clean", "hours": 3.5, "habits": ["lists", "bins"]})
     assert (result.outcome_key, result.score) == ("high", 5.8)
@@ -198,19 +229,30 @@ def test_a_score_quiz_sums_single_multi_and_number_values() -> None:
 
 
 def test_a_score_sum_has_no_float_noise() -> None:
-    definition = quiz("score", TIDY, [{"key": "exact", "title": "Exact", "max": 0.3}, {"key": "more", "title": "More"}])
+    definition = quiz(
+        "score",
+        TIDY,
+        [{"key": "exact", "title": "Exact", "max": 0.3}, {"key": "more", "title": "More"}],
+    )
     # mess 0 + 0.1 + 0.2 is 0.30000000000000004 in plain floats, which would miss max 0.3.
     result = score(definition, {"desk": "mess", "habits": ["lists", "bins"]})
     assert (result.outcome_key, result.score) == ("exact", 0.3)
 
 
 def test_a_score_boundary_belongs_to_the_first_outcome() -> None:
-    definition = quiz("score", TIDY, [{"key": "low", "title": "Low", "max": 2}, {"key": "high", "title": "High", "min": 2}])
+    definition = quiz(
+        "score",
+        TIDY,
+        [{"key": "low", "title": "Low", "max": 2}, {"key": "high", "title": "High", "min": 2}],
+    )
     assert score(definition, {"desk": "clean"}).outcome_key == "low"
 
 
 def test_a_score_outside_every_range_gets_the_nearest_outcome() -> None:
-    outcomes = [{"key": "a", "title": "A", "min": 0, "max": 1}, {"key": "b", "title": "B", "min": 5}]
+    outcomes = [
+        {"key": "a", "title": "A", "min": 0, "max": 1},
+        {"key": "b", "title": "B", "min": 5},
+    ]
     definition = quiz("score", TIDY, outcomes)
     assert score(definition, {"desk": "clean", "hours": 1}).outcome_key == "a"  # 3: 2 vs 2
     assert score(definition, {"desk": "clean", "hours": 2}).outcome_key == "b"  # 4: 3 vs 1
@@ -219,7 +261,10 @@ def test_a_score_outside_every_range_gets_the_nearest_outcome() -> None:
 
 # --- trivia --------------------------------------------------------------------------------------
 
-TRIVIA_OUTCOMES = [{"key": "low", "title": "{score} of {max_score}", "max": 1}, {"key": "top", "title": "Top", "min": 2}]
+TRIVIA_OUTCOMES = [
+    {"key": "low", "title": "{score} of {max_score}", "max": 1},
+    {"key": "top", "title": "Top", "min": 2},
+]
 
 
 def test_trivia_counts_exact_sets_only() -> None:
@@ -234,7 +279,7 @@ def test_trivia_counts_exact_sets_only() -> None:
     assert unanswered.score == 1.0 and unanswered.context["nordic"] == ""
 
 
-# --- properties ------------------------------------------------------------------------------------
+# --- properties ------------------------------------------------------------------------------
 
 OUTCOME_KEYS = ["a", "b", "c", "d"]
 
@@ -248,7 +293,10 @@ def personality_quizzes(draw: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     answers: dict[str, Any] = {}
     for i in range(draw(st.integers(1, 4))):
         qtype = draw(st.sampled_from(["single", "multi"]))
-        cs = [{"key": f"c{j}", "label": f"C{j}", "points": draw(points)} for j in range(draw(st.integers(2, 4)))]
+        cs = [
+            {"key": f"c{j}", "label": f"C{j}", "points": draw(points)}
+            for j in range(draw(st.integers(2, 4)))
+        ]
         questions.append({"key": f"q{i}", "type": qtype, "prompt": "?", "choices": cs})
         chosen = draw(st.lists(st.sampled_from([c["key"] for c in cs]), min_size=1, unique=True))
         answers[f"q{i}"] = chosen if qtype == "multi" else chosen[0]
@@ -323,13 +371,22 @@ def test_a_score_outcome_satisfies_its_bounds_when_any_does(
     outcomes = []
     for i, (lo, hi) in enumerate(ranges):
         lo, hi = (hi, lo) if lo is not None and hi is not None and lo > hi else (lo, hi)
-        outcomes.append({"key": f"o{i}", "title": "O", **({"min": lo} if lo is not None else {}), **({"max": hi} if hi is not None else {})})
+        outcomes.append(
+            {
+                "key": f"o{i}",
+                "title": "O",
+                **({"min": lo} if lo is not None else {}),
+                **({"max": hi} if hi is not None else {}),
+            }
+        )
     definition = quiz("score", TIDY, outcomes)
     result = score(definition, {"desk": desk, "hours": hours, "habits": habits})
     assert result.score is not None
 
     def holds(o: dict[str, Any]) -> bool:
-        return (o["min"] is None or o["min"] <= result.score) and (o["max"] is None or result.score <= o["max"])
+        return (o["min"] is None or o["min"] <= result.score) and (
+            o["max"] is None or result.score <= o["max"]
+        )
 
     matching = [o["key"] for o in definition["outcomes"] if holds(o)]
     if matching:
@@ -338,11 +395,18 @@ def test_a_score_outcome_satisfies_its_bounds_when_any_does(
 
 # --- answers_validate: the 400 cases --------------------------------------------------------------
 
-WEIGHT_OK = {"name": "Ana", "weight": 80, "age": 30, "exercise": "weekly", "snacks": ["soda"], "sleep": "ok"}
+WEIGHT_OK = {
+    "name": "Ana",
+    "weight": 80,
+    "age": 30,
+    "exercise": "weekly",
+    "snacks": ["soda"],
+    "sleep": "ok",
+}
 
 
 def errors_of(answers: object, definition: dict[str, Any] | None = None) -> dict[str, list[str]]:
-    clean, errors = answers_validate(
+    _clean, errors = answers_validate(
         definition=definition or example("weight-in-10-years"), answers=answers
     )
     return errors
@@ -354,8 +418,14 @@ def test_clean_answers_are_typed_and_in_quiz_order() -> None:
         answers={**WEIGHT_OK, "name": "  Ana ", "weight": "72.5", "snacks": ["fruit", "soda"]},
     )
     assert errors == {}
-    assert clean == {"name": "Ana", "weight": 72.5, "age": 30.0, "exercise": "weekly",
-                     "snacks": ["soda", "fruit"], "sleep": "ok"}
+    assert clean == {
+        "name": "Ana",
+        "weight": 72.5,
+        "age": 30.0,
+        "exercise": "weekly",
+        "snacks": ["soda", "fruit"],
+        "sleep": "ok",
+    }
 
 
 def test_unanswered_optional_questions_are_left_out() -> None:
@@ -403,7 +473,9 @@ def test_it_refuses_a_number_out_of_range() -> None:
     }
 
 
-@pytest.mark.parametrize("value", [True, "heavy", "72,5", float("nan"), float("inf"), "1e999", [80], {}])
+@pytest.mark.parametrize(
+    "value", [True, "heavy", "72,5", float("nan"), float("inf"), "1e999", [80], {}]
+)
 def test_it_refuses_what_is_not_a_number(value: object) -> None:
     assert errors_of({**WEIGHT_OK, "weight": value}) == {"weight": ["Enter a number."]}
 
@@ -489,7 +561,10 @@ def test_it_lists_every_error_at_once() -> None:
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(list(WEIGHT_OK) + ["x"]), inner, max_size=6),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(st.sampled_from([*WEIGHT_OK, "x"]), inner, max_size=6)
+        ),
         max_leaves=20,
     )
 )
@@ -497,5 +572,7 @@ def test_answers_validate_never_raises(answers: object) -> None:
     definition = example("weight-in-10-years")
     clean, errors = answers_validate(definition=definition, answers=answers)
     if not errors:
-        result = score_compute(definition=definition, answers=clean, programs=quiz_programs(definition))
+        result = score_compute(
+            definition=definition, answers=clean, programs=quiz_programs(definition)
+        )
         assert result.outcome_key in {"lighter", "steady", "heavier"}

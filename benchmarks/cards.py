@@ -1,0 +1,101 @@
+"""Card rendering speed: ``.venv/bin/python benchmarks/cards.py``.
+
+Prints the median milliseconds per card (render + encode) for each layout and format, with a
+gradient and with a photo background, pinned to one core. Wall time and CPU time are both
+shown: on a shared machine the CPU time is the steadier number.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PIL import Image
+
+from sharing.cards import LAYOUTS, CardSpec, card_render
+
+RUNS = 30
+FORMATS = {"png": ("png",), "jpeg": ("jpeg",), "best": ("png", "jpeg")}
+
+
+def photo(w: int = 1600, h: int = 1000, seed: int = 1) -> bytes:
+    """A photo-like JPEG made in memory: smooth colour fields plus sensor-like noise."""
+    rnd = random.Random(seed)
+    small = Image.new("RGB", (16, 10))
+    small.putdata([(rnd.randrange(40, 220), rnd.randrange(60, 200), rnd.randrange(80, 255))
+                   for _ in range(160)])  # fmt: skip
+    im = small.resize((w, h), Image.Resampling.BICUBIC)
+    im = Image.blend(im, Image.effect_noise((w, h), 40).convert("RGB"), 0.18)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def spec(layout: str, n: int, image: bytes | None) -> CardSpec:
+    """A realistic card; ``n`` varies the name so no two renders are the same text."""
+    return CardSpec(
+        layout=layout,
+        headline=f"Visitor {n}, in 10 years you will weigh {50 + n % 40} kg",
+        subline="What will you weigh? Take the test",
+        name=f"Visitor {n}",
+        quiz_title="The 10-year weight test",
+        share_url=f"https://quiz.example.com/s/{n:08d}",
+        background="#1e3a8a",
+        gradient_to="#9333ea",
+        image=image,
+    )
+
+
+def bench_render(layout: str, formats: tuple[str, ...], image: bytes | None) -> tuple:
+    """(median wall ms, median CPU ms, median bytes) over RUNS renders after a warm-up."""
+    for n in range(3):
+        card_render(spec(layout, n, image), formats=formats)
+    wall, cpu, size = [], [], []
+    for n in range(RUNS):
+        s = spec(layout, 1000 + n, image)
+        w0, c0 = time.perf_counter(), time.thread_time()
+        card = card_render(s, formats=formats)
+        wall.append((time.perf_counter() - w0) * 1000)
+        cpu.append((time.thread_time() - c0) * 1000)
+        size.append(len(card.data))
+    return statistics.median(wall), statistics.median(cpu), statistics.median(size), card.format
+
+
+def bench_worker() -> str:
+    """TODO(lead): cards/s through a real Celery worker on a real broker."""
+    return "not run"
+
+
+def bench_chromium() -> str:
+    """TODO(lead): cold and warm Chromium screenshot of the same card, and the ratios."""
+    return "not run"
+
+
+def main() -> None:
+    """Print the table."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"median of {RUNS} renders, one core, load average {load:.1f}")
+    print(f"{'layout':<7} {'background':<9} {'format':<5} {'wall ms':>8} {'cpu ms':>7} "
+          f"{'KB':>6}  chosen")  # fmt: skip
+    pictures = {"gradient": None, "photo": photo()}
+    for layout in LAYOUTS:
+        for bg, image in pictures.items():
+            for label, formats in FORMATS.items():
+                wall, cpu, size, fmt = bench_render(layout, formats, image)
+                print(f"{layout:<7} {bg:<9} {label:<5} {wall:8.1f} {cpu:7.1f} "
+                      f"{size / 1024:6.0f}  {fmt}")  # fmt: skip
+    print(f"celery worker cards/s: {bench_worker()}")
+    print(f"chromium cold/warm vs Pillow: {bench_chromium()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The loop in Chromium: a visitor shares by copying, a friend opens the link, sees the
+visitor's card and takes the test; an editor then sees the figures on the stats page.
+
+Two browser contexts (two phones, two cookie jars) on a live server. Screenshots of the share
+page and the stats page go to /tmp/shots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path("/tmp/shots")
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/140.0 Mobile Safari/537.36"
+)
+DESKTOP_UA = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/140.0 Safari/537.36"
+)
+SLUG = "which-morning-drink"
+CHOICES = {"alarm": "up", "weekend": "project", "music": "techno"}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not IN_CI, reason="Debian's Chromium is not installed"
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db):
+    # A transactional test flushes the tables, the roles made by a data migration included.
+    from django.contrib.auth.models import Group
+
+    for name in ("Authors", "Editors"):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def phone(chromium, base: str):
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+        user_agent=PHONE_UA, device_scale_factor=2,
+    )  # fmt: skip
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    context.set_default_timeout(15_000)
+    return context
+
+
+def shot(page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def take(page, name: str) -> None:
+    """Answer the morning-drink quiz from its intro page (JavaScript on)."""
+    page.locator("[data-start]").tap()
+    for index, key in enumerate(["alarm", "weekend", "music"]):
+        screen = page.locator(f'[data-screen="{index}"]')
+        screen.wait_for(state="visible")
+        screen.locator(f'label.choice:has(input[value="{CHOICES[key]}"])').tap()
+    last = page.locator('[data-screen="3"]')
+    last.wait_for(state="visible")
+    last.locator("input[name=answer]").fill(name)
+    last.locator("[data-next]").tap()
+    page.wait_for_url("**/r/*/")
+
+
+def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
+    chromium, live_server, publish, editor, settings
+):
+    from quizzes.models import Result
+    from sharing.models import Click, Share
+
+    settings.SITE_URL = live_server.url  # absolute image URLs point at this server
+    publish(SLUG)
+    base = live_server.url
+
+    visitor = phone(chromium, base)
+    page = visitor.new_page()
+    page.goto(f"{base}/q/{SLUG}/")
+    take(page, "Ana")
+    title = page.locator("h1").inner_text()
+    page.locator('button[data-channel="copy"]').tap()
+    page.locator("[data-copied]").wait_for(state="visible")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert re.fullmatch(rf"{re.escape(base)}/s/[\w-]+/", copied)
+    assert page.locator("[data-share-link]").input_value() == copied
+    assert Share.objects.get(kind="button").channel == "copy"
+    shot(page, "share-result-page")
+
+    friend = phone(chromium, base)
+    fpage = friend.new_page()
+    fpage.goto(copied)
+    assert fpage.locator("h1").inner_text() == title
+    fpage.wait_for_function("document.querySelector('.result-image img').naturalWidth > 0")
+    # The address bar now shows the friend's own link (private sharing).
+    minted = Share.objects.get(kind="minted")
+    fpage.wait_for_url(f"{base}/s/{minted.code}/")
+    shot(fpage, "share-landing")
+    assert Click.objects.count() == 1
+    fpage.locator("[data-take]").tap()
+    take(fpage, "Ben")
+
+    code = copied.rstrip("/").rsplit("/", 1)[-1]
+    friend_result = Result.objects.exclude(referred_by=None).get()
+    assert (friend_result.referred_by.code, friend_result.depth) == (code, 1)
+    assert Result.objects.count() == 2
+
+    desk = chromium.new_context(viewport={"width": 1280, "height": 900}, user_agent=DESKTOP_UA)
+    staff = desk.new_page()
+    staff.goto(f"{base}/accounts/login/")
+    staff.locator("input[name=login]").fill(editor.email)
+    staff.locator("input[name=password]").fill("correct horse battery")
+    staff.locator("form button[type=submit]").last.click()
+    staff.wait_for_url(lambda url: "/accounts/login/" not in url)
+    staff.goto(f"{base}/editor/quizzes/{SLUG}/stats/")
+
+    def figure(name: str) -> str:
+        return staff.locator(f'[data-figure="{name}"] b').inner_text()
+
+    assert [figure(n) for n in ("completions", "shares", "clicks", "referred_completions")] == [
+        "2", "1", "1", "1"]  # fmt: skip
+    assert (figure("viral_coefficient"), figure("max_depth")) == ("0.5", "1")
+    assert staff.locator('tr[data-channel="copy"] td.num').all_inner_texts() == ["1", "1", "1"]
+    shot(staff, "share-stats-page")
+    for context in (visitor, friend, desk):
+        context.close()
