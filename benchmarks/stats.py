@@ -57,7 +57,7 @@ def insert(table: str, columns: list[str], rows: list[tuple]) -> None:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - fixed table and column names
             for i in range(0, len(rows), 50_000):
                 cursor.executemany(sql, rows[i : i + 50_000])
 
@@ -84,20 +84,61 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
         done = when + dt.timedelta(seconds=40)
         ref, depth = None, 0
         if button_shares and rng.random() < 0.3:
-            ref, parent_depth = button_shares[rng.randrange(max(0, len(button_shares) - 5000),
-                                                            len(button_shares))]  # fmt: skip
+            ref, parent_depth = button_shares[
+                rng.randrange(max(0, len(button_shares) - 5000), len(button_shares))
+            ]
             depth = parent_depth + 1
         rid = secrets.token_urlsafe(16)
-        results.append((rid, quiz_id, version_id, f"v{i}", take, rng.choice(OUTCOMES), "t", "",
-                        "{}", "{}", "ready", "", "", ref, depth, done))  # fmt: skip
+        results.append(
+            (
+                rid,
+                quiz_id,
+                version_id,
+                f"v{i}",
+                take,
+                rng.choice(OUTCOMES),
+                "t",
+                "",
+                "{}",
+                "{}",
+                "ready",
+                "",
+                "",
+                ref,
+                depth,
+                done,
+            )
+        )
         share_id += 1
-        shares.append((share_id, secrets.token_urlsafe(9), quiz_id, rid, "link", "default",
-                        f"v{i}", None, done))  # fmt: skip
+        shares.append(
+            (
+                share_id,
+                secrets.token_urlsafe(9),
+                quiz_id,
+                rid,
+                "link",
+                "default",
+                f"v{i}",
+                None,
+                done,
+            )
+        )
         if rng.random() < 0.3:
             share_id += 1
             shared = done + dt.timedelta(seconds=20)
-            shares.append((share_id, secrets.token_urlsafe(9), quiz_id, rid,
-                           rng.choice(CHANNELS), "button", f"v{i}", None, shared))  # fmt: skip
+            shares.append(
+                (
+                    share_id,
+                    secrets.token_urlsafe(9),
+                    quiz_id,
+                    rid,
+                    rng.choice(CHANNELS),
+                    "button",
+                    f"v{i}",
+                    None,
+                    shared,
+                )
+            )
             button_shares.append((share_id, depth))
             for c in range(rng.randint(0, 16)):
                 clicks.append((share_id, quiz_id, f"c{i}-{c}", shared + dt.timedelta(minutes=c)))
@@ -106,23 +147,55 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
     for i in range(int(150_000 * scale)):
         day = (start + dt.timedelta(seconds=rng.random() * span)).date()
         views.append((quiz_id, f"w{i}", day, now))
-    insert("quizzes_answerevent", ["quiz_id", "take", "question_key", "position", "created_at"],
-           answers)  # fmt: skip
-    insert("quizzes_result", ["id", "quiz_id", "version_id", "visitor", "take", "outcome_key",
-                              "title", "description", "values", "card_text", "card_status",
-                              "card_name", "card_error", "referred_by_id", "depth",
-                              "created_at"], [r[:13] + (None,) + r[14:] for r in results])  # fmt: skip
-    insert("sharing_share", ["id", "code", "quiz_id", "result_id", "channel", "kind", "owner",
-                             "parent_id", "created_at"], shares)  # fmt: skip
+    insert(
+        "quizzes_answerevent",
+        ["quiz_id", "take", "question_key", "position", "created_at"],
+        answers,
+    )
+    insert(
+        "quizzes_result",
+        [
+            "id",
+            "quiz_id",
+            "version_id",
+            "visitor",
+            "take",
+            "outcome_key",
+            "title",
+            "description",
+            "values",
+            "card_text",
+            "card_status",
+            "card_name",
+            "card_error",
+            "referred_by_id",
+            "depth",
+            "created_at",
+        ],
+        [(*r[:13], None, *r[14:]) for r in results],
+    )
+    insert(
+        "sharing_share",
+        [
+            "id",
+            "code",
+            "quiz_id",
+            "result_id",
+            "channel",
+            "kind",
+            "owner",
+            "parent_id",
+            "created_at",
+        ],
+        shares,
+    )
     from quizzes.models import Result
 
     referred = [(r[13], r[0]) for r in results if r[13] is not None]
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.executemany(
-            "UPDATE quizzes_result SET referred_by_id = %s WHERE id = %s", referred
-        )
+        cursor.executemany("UPDATE quizzes_result SET referred_by_id = %s WHERE id = %s", referred)
     insert("sharing_click", ["share_id", "quiz_id", "visitor", "created_at"], clicks)
     insert("sharing_preview", ["share_id", "quiz_id", "agent", "created_at"], previews)
     insert("quizzes_quizview", ["quiz_id", "visitor", "day", "created_at"], views)
@@ -135,9 +208,13 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
             cursor.execute("ANALYZE")
     assert Result.objects.count() == len(results)
     counts = {
-        "views": len(views), "answer_events": len(answers), "results": len(results),
-        "shares": len(shares), "clicks": len(clicks), "previews": len(previews),
-    }  # fmt: skip
+        "views": len(views),
+        "answer_events": len(answers),
+        "results": len(results),
+        "shares": len(shares),
+        "clicks": len(clicks),
+        "previews": len(previews),
+    }
     counts["total"] = sum(counts.values())
     return counts
 
@@ -165,10 +242,18 @@ def child(total: int, days: int) -> None:
 
     user = get_user_model().objects.create(username="bench", email="bench@example.com")
     quiz = Quiz.objects.create(slug="bench", owner=user)
-    definition = {"questions": [{"key": k} for k in QUESTIONS],
-                  "outcomes": [{"key": k} for k in OUTCOMES]}  # fmt: skip
-    version = QuizVersion.objects.create(quiz=quiz, number=1, status="published", title="Bench",
-                                         kind="personality", definition=definition)  # fmt: skip
+    definition = {
+        "questions": [{"key": k} for k in QUESTIONS],
+        "outcomes": [{"key": k} for k in OUTCOMES],
+    }
+    version = QuizVersion.objects.create(
+        quiz=quiz,
+        number=1,
+        status="published",
+        title="Bench",
+        kind="personality",
+        definition=definition,
+    )
     Quiz.objects.filter(pk=quiz.pk).update(
         live_version=version, created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days + 1)
     )
@@ -186,23 +271,40 @@ def child(total: int, days: int) -> None:
     rerun_t0 = time.perf_counter()
     stats_rollup()
     rerun_s = time.perf_counter() - rerun_t0
-    print(json.dumps({
-        "events": counts, "generate_s": round(generated, 1),
-        "stats_without_rollups_s": round(live_s, 3), "rollup_first_run_s": round(rollup_s, 2),
-        "rollup_days": days_written, "rollup_hourly_run_s": round(rerun_s, 2),
-        "stats_with_rollups_s": round(rolled_s, 4), "same_body": live == rolled,
-        "rollup_rows": DailyStats.objects.count(), "completions": rolled["completions"],
-        "clicks": rolled["clicks"], "viral_coefficient": rolled["viral_coefficient"],
-        "max_depth": rolled["max_depth"],
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "events": counts,
+                "generate_s": round(generated, 1),
+                "stats_without_rollups_s": round(live_s, 3),
+                "rollup_first_run_s": round(rollup_s, 2),
+                "rollup_days": days_written,
+                "rollup_hourly_run_s": round(rerun_s, 2),
+                "stats_with_rollups_s": round(rolled_s, 4),
+                "same_body": live == rolled,
+                "rollup_rows": DailyStats.objects.count(),
+                "completions": rolled["completions"],
+                "clicks": rolled["clicks"],
+                "viral_coefficient": rolled["viral_coefficient"],
+                "max_depth": rolled["max_depth"],
+            }
+        )
+    )
 
 
 # --- the parent: one child per database ----------------------------------------------------
 
 
 def run(name: str, env: dict[str, str], args: argparse.Namespace) -> dict | None:
-    cmd = [sys.executable, __file__, "--child", "--events", str(args.events), "--days",
-           str(args.days)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        "--events",
+        str(args.events),
+        "--days",
+        str(args.days),
+    ]
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         print(f"{name}: failed\n{done.stderr[-3000:]}")
@@ -223,14 +325,14 @@ def main() -> None:
         return
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     with tempfile.TemporaryDirectory(prefix="qb-bench-") as tmp:
-        backends = [("SQLite", dict(base, DATA_DIR=tmp,
-                                    DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3"))]  # fmt: skip
+        backends = [
+            ("SQLite", dict(base, DATA_DIR=tmp, DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3"))
+        ]
         db_name = f"qb_bench_{os.getpid()}"
         if reachable(PG_URL):
             import psycopg
 
-            admin = psycopg.connect(PG_URL.replace("postgres://", "postgresql://"),
-                                    autocommit=True)  # fmt: skip
+            admin = psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), autocommit=True)
             admin.execute(f"CREATE DATABASE {db_name}")
             pg = urlparse(PG_URL)._replace(path=f"/{db_name}").geturl()
             backends.append(("PostgreSQL", dict(base, DATA_DIR=tmp, DATABASE_URL=pg)))

@@ -183,7 +183,8 @@ def main() -> int:
         ]
         print(
             f"gunicorn 2 sync workers on {base}; load: {tool}, {args.connections} "
-            f"connections, {args.seconds}s per URL; SQLite in {tmp}"
+            f"connections, {args.seconds}s per URL; "
+            f"{'PostgreSQL' if 'DATABASE_URL' in env else 'SQLite'} (DATA_DIR {tmp})"
         )
         rows = []
         for name, path, headers, body in cases:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import nested_admin
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
@@ -54,7 +55,13 @@ def _version_of(obj: Any) -> QuizVersion | None:
 
 
 class DraftOnly:
-    """Inline rows change only while their version is an editable draft."""
+    """Inline rows change only while their version is an editable draft; `position` is set
+    by dragging (nested_admin), so it is a hidden field."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "position":
+            kwargs["widget"] = forms.HiddenInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
     def _editable(self, request: HttpRequest, obj: Any) -> bool:
         version = _version_of(obj)
@@ -86,9 +93,12 @@ class QuestionInline(DraftOnly, nested_admin.NestedStackedInline):
         (None, {"fields": (("key", "type", "required"), "prompt", "help", "position")}),
         (
             _("Number and text answers"),
-            {"fields": (("min", "max", "step", "unit"), "max_length"), "classes": ("compact",)},
+            {"fields": (("min", "max", "step", "unit"), "max_length"), "classes": ("collapse",)},
         ),
-        (_("Multiple choice"), {"fields": (("min_choices", "max_choices"),)}),
+        (
+            _("How many choices (multiple choice)"),
+            {"fields": (("min_choices", "max_choices"),), "classes": ("collapse",)},
+        ),
     )
     inlines = [ChoiceInline]
     sortable_field_name = "position"

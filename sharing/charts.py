@@ -94,6 +94,12 @@ def days(by_day: Sequence[dict[str, object]], *, title: str) -> SafeString:
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" '
             'stroke-linejoin="round"/>'
         )
+        if n <= 62:  # few days: dots, so a single day still shows
+            parts.extend(
+                f'<circle cx="{_n(left + i * step + step / 2)}" cy="{_n(y(v))}" r="4" '
+                f'fill="{colour}"/>'
+                for i, v in enumerate(series[key])
+            )
     if by_day:
         for i in sorted({0, len(by_day) - 1}):
             anchor = "start" if i == 0 else "end"

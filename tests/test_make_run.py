@@ -52,16 +52,19 @@ def fetch(url: str) -> tuple[int, str]:
         return 0, ""
 
 
-def group_members(pgid: int) -> list[str]:
-    """The processes still in process group `pgid`, as "pid command" lines."""
+def processes_of(data_dir: Path) -> list[str]:
+    """Live processes started for this DATA_DIR (make, serve, runserver, the worker, its pool
+    and beat, whatever their process group), as "pid command" lines."""
+    marker = f"DATA_DIR={data_dir}".encode()
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or entry.name == str(os.getpid()):
             continue
         try:
             stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if fields[0] != "Z" and int(fields[2]) == pgid:
+            if stat[stat.rindex(")") + 2] == "Z":
+                continue
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
                 cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
                 found.append(f"{entry.name} {cmd.strip()}")
         except (OSError, ValueError):
@@ -134,14 +137,15 @@ def enqueue_ping(data_dir: Path) -> None:
     )
 
 
-def stop_and_check_nothing_is_left(started: Started) -> None:
-    pgid = started.process.pid
-    os.killpg(pgid, signal.SIGTERM)
+def stop_and_check_nothing_is_left(started: Started, data_dir: Path) -> None:
+    assert len(processes_of(data_dir)) >= 4  # make, serve, runserver, the worker (+ pool, beat)
+    stop_at = time.monotonic()
+    os.killpg(started.process.pid, signal.SIGTERM)
     started.process.wait(timeout=STOP_TIMEOUT)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while group_members(pgid) and time.monotonic() < deadline:
+    while processes_of(data_dir) and time.monotonic() - stop_at < STOP_TIMEOUT:
         time.sleep(0.2)
-    assert group_members(pgid) == [], started.output()
+    assert processes_of(data_dir) == [], started.output()
+    assert "Traceback" not in started.output()
 
 
 def test_make_run_serves_the_demo_and_a_worker_then_stops_cleanly(tmp_path):
@@ -166,7 +170,7 @@ def test_make_run_serves_the_demo_and_a_worker_then_stops_cleanly(tmp_path):
         output = first.output()
         assert "Demo editor login: editor@example.com / quizbuilder-demo" in output
         assert "Imported demo quizzes: " in output
-        stop_and_check_nothing_is_left(first)
+        stop_and_check_nothing_is_left(first, data_dir)
     print(f"make run, first start to first 200: {first.seconds_to_first_200:.1f} s")
 
     with make_run(data_dir, tmp_path / "second.log") as second:
@@ -177,6 +181,6 @@ def test_make_run_serves_the_demo_and_a_worker_then_stops_cleanly(tmp_path):
         output = second.output()
         assert "Imported demo quizzes" not in output  # the data was kept
         assert "Demo editor login: editor@example.com" in output
-        stop_and_check_nothing_is_left(second)
+        stop_and_check_nothing_is_left(second, data_dir)
     print(f"make run, second start to first 200: {second.seconds_to_first_200:.1f} s")
     assert second.seconds_to_first_200 < first.seconds_to_first_200

@@ -62,9 +62,12 @@ def chromium():
 
 def phone(chromium, base: str):
     context = chromium.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-        user_agent=PHONE_UA, device_scale_factor=2,
-    )  # fmt: skip
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        user_agent=PHONE_UA,
+        device_scale_factor=2,
+    )
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     context.set_default_timeout(15_000)
     return context
@@ -145,7 +148,11 @@ def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
         return staff.locator(f'[data-figure="{name}"] b').inner_text()
 
     assert [figure(n) for n in ("completions", "shares", "clicks", "referred_completions")] == [
-        "2", "1", "1", "1"]  # fmt: skip
+        "2",
+        "1",
+        "1",
+        "1",
+    ]
     assert (figure("viral_coefficient"), figure("max_depth")) == ("0.5", "1")
     assert staff.locator('tr[data-channel="copy"] td.num').all_inner_texts() == ["1", "1", "1"]
     shot(staff, "share-stats-page")

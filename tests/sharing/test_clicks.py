@@ -170,7 +170,7 @@ def test_a_friend_gets_a_minted_link_for_the_address_bar(a_share, browser):
 
 
 def test_a_friend_reopening_their_minted_link_is_neither_and_keeps_the_referrer(a_share, browser):
-    _, owner_result, url = a_share
+    _, _owner_result, url = a_share
     friend = browser()
     minted = own_code(friend.get(path_of(url)).content.decode())
     html = friend.get(f"/s/{minted}/").content.decode()
@@ -266,3 +266,13 @@ def test_fifty_concurrent_identical_clicks_count_once(publish, live_server, brow
     assert statuses == [200] * 50
     assert Click.objects.filter(share__code=code_of(url)).count() == 1
     assert Share.objects.filter(kind=ShareKind.MINTED, owner="concurrent-friend-0001").count() == 1
+
+
+def test_a_share_page_costs_a_few_queries(a_share, browser, django_assert_max_num_queries):
+    _, _, url = a_share
+    friend = browser()
+    # Lookup, click insert, minted lookup, own-result lookup, minted insert (in a savepoint).
+    with django_assert_max_num_queries(8):
+        assert friend.get(path_of(url)).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert friend.get(path_of(url)).status_code == 200

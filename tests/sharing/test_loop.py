@@ -30,9 +30,19 @@ from tests.sharing.conftest import BOT_UA, SLUG, code_of, complete, path_of, sha
 OUTCOMES = ["espresso", "latte", "green_tea", "smoothie"]
 QUESTIONS = ["alarm", "weekend", "music", "name"]
 FIGURES = (
-    "views", "starts", "completions", "completion_rate", "shares", "share_rate", "previews",
-    "clicks", "referred_completions", "click_to_completion", "viral_coefficient", "max_depth",
-)  # fmt: skip
+    "views",
+    "starts",
+    "completions",
+    "completion_rate",
+    "shares",
+    "share_rate",
+    "previews",
+    "clicks",
+    "referred_completions",
+    "click_to_completion",
+    "viral_coefficient",
+    "max_depth",
+)
 
 
 def run_loop(browser) -> dict:
@@ -65,8 +75,10 @@ def run_loop(browser) -> dict:
 
 
 def expected_stats(outcome: str, day: str) -> dict:
-    by_outcome = {k: dict.fromkeys(("completions", "shares", "clicks", "referred_completions"), 0)
-                  for k in OUTCOMES}  # fmt: skip
+    by_outcome = {
+        k: dict.fromkeys(("completions", "shares", "clicks", "referred_completions"), 0)
+        for k in OUTCOMES
+    }
     by_outcome[outcome] = {"completions": 5, "shares": 2, "clicks": 2, "referred_completions": 2}
     return {
         "quiz": SLUG,
@@ -89,8 +101,14 @@ def expected_stats(outcome: str, day: str) -> dict:
         "by_outcome": by_outcome,
         "by_question": [{"key": k, "answered": 5} for k in QUESTIONS],
         "by_depth": {"0": 3, "1": 1, "2": 1},
-        "by_day_totals": {"date": day, "views": 4, "completions": 5, "shares": 2, "clicks": 2,
-                          "referred_completions": 2},  # fmt: skip
+        "by_day_totals": {
+            "date": day,
+            "views": 4,
+            "completions": 5,
+            "shares": 2,
+            "clicks": 2,
+            "referred_completions": 2,
+        },
     }
 
 
@@ -139,9 +157,7 @@ def check_everywhere(client: Client, token: str, expected: dict, query: str = ""
 
 
 @pytest.mark.django_db
-def test_the_loop_is_counted_exactly_through_api_command_and_page(
-    published_quiz, browser, editor
-):
+def test_the_loop_is_counted_exactly_through_api_command_and_page(published_quiz, browser, editor):
     results = run_loop(browser)
     outcome = results["a"]["outcome"]["key"]
     assert {r["outcome"]["key"] for r in results.values()} == {outcome}
@@ -179,5 +195,11 @@ def test_the_loop_is_counted_exactly_through_api_command_and_page(
         f"/api/quizzes/{SLUG}/stats/?from={yesterday}&to={today}",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     ).json()
-    assert body["by_day"][1] == {"date": today.isoformat(), "views": 0, "completions": 0,
-                                 "shares": 0, "clicks": 0, "referred_completions": 0}  # fmt: skip
+    assert body["by_day"][1] == {
+        "date": today.isoformat(),
+        "views": 0,
+        "completions": 0,
+        "shares": 0,
+        "clicks": 0,
+        "referred_completions": 0,
+    }

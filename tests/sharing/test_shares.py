@@ -10,10 +10,22 @@ from django.test import RequestFactory
 
 from quizzes.models import Result
 from sharing.models import Share, ShareKind
-from tests.sharing.conftest import code_of, complete, share
+from tests.sharing.conftest import code_of, complete
 
-CHANNELS = ["native", "copy", "qr", "whatsapp", "telegram", "x", "facebook", "line", "weibo",
-            "wechat", "email", "other"]  # fmt: skip
+CHANNELS = [
+    "native",
+    "copy",
+    "qr",
+    "whatsapp",
+    "telegram",
+    "x",
+    "facebook",
+    "line",
+    "weibo",
+    "wechat",
+    "email",
+    "other",
+]
 
 
 @pytest.fixture

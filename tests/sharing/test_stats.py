@@ -36,8 +36,9 @@ class Events:
         model.objects.filter(pk=pk).update(created_at=when)
 
     def answer(self, take: str, key: str, when: dt.datetime, position: int = 0):
-        row = AnswerEvent.objects.create(quiz=self.quiz, take=take, question_key=key,
-                                         position=position)  # fmt: skip
+        row = AnswerEvent.objects.create(
+            quiz=self.quiz, take=take, question_key=key, position=position
+        )
         self._move(AnswerEvent, row.pk, when)
 
     def result(self, when, *, outcome="espresso", referred_by=None, depth=0, take=None, answers=()):
@@ -46,15 +47,22 @@ class Events:
         for i, key in enumerate(answers):
             self.answer(take, key, when, i)
         row = Result.objects.create(
-            quiz=self.quiz, version=self.quiz.live_version, visitor=f"v{self.n}", take=take,
-            outcome_key=outcome, title=outcome, referred_by=referred_by, depth=depth,
-        )  # fmt: skip
+            quiz=self.quiz,
+            version=self.quiz.live_version,
+            visitor=f"v{self.n}",
+            take=take,
+            outcome_key=outcome,
+            title=outcome,
+            referred_by=referred_by,
+            depth=depth,
+        )
         self._move(Result, row.pk, when)
         return Result.objects.get(pk=row.pk)
 
     def share(self, result, channel, when, kind=ShareKind.BUTTON):
-        row = Share.objects.create(quiz=self.quiz, result=result, channel=channel, kind=kind,
-                                   owner=result.visitor)  # fmt: skip
+        row = Share.objects.create(
+            quiz=self.quiz, result=result, channel=channel, kind=kind, owner=result.visitor
+        )
         self._move(Share, row.pk, when)
         return row
 
@@ -83,10 +91,19 @@ def test_an_empty_quiz_has_zeros_and_no_division_by_zero(published_quiz):
     assert body["click_to_completion"] == body["viral_coefficient"] == 0.0
     assert body["max_depth"] == 0
     assert body["by_channel"] == {}
-    assert body["by_question"] == [{"key": k, "answered": 0}
-                                   for k in ("alarm", "weekend", "music", "name")]  # fmt: skip
-    assert body["by_day"] == [{"date": TODAY.isoformat(), "views": 0, "completions": 0,
-                               "shares": 0, "clicks": 0, "referred_completions": 0}]  # fmt: skip
+    assert body["by_question"] == [
+        {"key": k, "answered": 0} for k in ("alarm", "weekend", "music", "name")
+    ]
+    assert body["by_day"] == [
+        {
+            "date": TODAY.isoformat(),
+            "views": 0,
+            "completions": 0,
+            "shares": 0,
+            "clicks": 0,
+            "referred_completions": 0,
+        }
+    ]
 
 
 def test_events_are_counted_by_their_own_day_and_ranges_are_inclusive(events):
@@ -105,8 +122,12 @@ def test_events_are_counted_by_their_own_day_and_ranges_are_inclusive(events):
     assert (body["views"], body["completions"], body["shares"], body["clicks"]) == (1, 1, 1, 1)
     assert (body["referred_completions"], body["previews"], body["max_depth"]) == (1, 0, 1)
     assert body["by_outcome"]["latte"]["completions"] == 1
-    assert body["by_outcome"]["espresso"] == {"completions": 0, "shares": 1, "clicks": 1,
-                                              "referred_completions": 1}  # fmt: skip
+    assert body["by_outcome"]["espresso"] == {
+        "completions": 0,
+        "shares": 1,
+        "clicks": 1,
+        "referred_completions": 1,
+    }
     assert body["by_channel"] == {"x": {"shares": 1, "clicks": 1, "referred_completions": 1}}
     assert body["share_rate"] == 0.0  # d1's completion was not shared
 
@@ -136,7 +157,11 @@ def test_a_start_is_a_take_counted_on_the_day_of_its_first_event(events):
     assert both["starts"] == 3
     assert both["completion_rate"] == round(2 / 3, 4) == 0.6667
     assert {q["key"]: q["answered"] for q in both["by_question"]} == {
-        "alarm": 2, "weekend": 2, "music": 0, "name": 0}  # fmt: skip
+        "alarm": 2,
+        "weekend": 2,
+        "music": 0,
+        "name": 0,
+    }
 
 
 def _random_history(events, rng):
@@ -146,10 +171,12 @@ def _random_history(events, rng):
         for _ in range(rng.randint(0, 4)):
             ref = rng.choice(shares) if shares and rng.random() < 0.5 else None
             result = events.result(
-                at(day, rng.randint(0, 23)), outcome=rng.choice(["espresso", "latte"]),
-                referred_by=ref, depth=(ref.result.depth + 1) if ref else 0,
+                at(day, rng.randint(0, 23)),
+                outcome=rng.choice(["espresso", "latte"]),
+                referred_by=ref,
+                depth=(ref.result.depth + 1) if ref else 0,
                 answers=rng.sample(["alarm", "weekend", "music"], rng.randint(0, 3)),
-            )  # fmt: skip
+            )
             if rng.random() < 0.6:
                 share = events.share(result, rng.choice(["x", "copy", "line"]), at(day, 23))
                 shares.append(share)
@@ -207,9 +234,14 @@ def test_max_depth_is_the_maximum_over_days(events):
 
 @pytest.mark.parametrize(
     "query, field",
-    [("?from=2025-13-01", "from"), ("?to=yesterday", "to"), ("?from=2025-1-1", "from"),
-     ("?from=2025-03-02&to=2025-03-01", "dates"), ("?from=1900-01-01&to=2025-01-01", "dates")],
-)  # fmt: skip
+    [
+        ("?from=2025-13-01", "from"),
+        ("?to=yesterday", "to"),
+        ("?from=2025-1-1", "from"),
+        ("?from=2025-03-02&to=2025-03-01", "dates"),
+        ("?from=1900-01-01&to=2025-01-01", "dates"),
+    ],
+)
 def test_bad_dates_are_a_400(published_quiz, editor, query, field):
     _, token = token_create(user=editor)
     response = Client().get(
@@ -223,8 +255,9 @@ def test_bad_dates_are_a_400(published_quiz, editor, query, field):
     assert page.status_code == 400
     assert 'role="alert"' in page.content.decode()
     with pytest.raises(CommandError):
-        call_command("quiz_stats", "which-morning-drink", "--from", "2025-13-01",
-                     stdout=io.StringIO())  # fmt: skip
+        call_command(
+            "quiz_stats", "which-morning-drink", "--from", "2025-13-01", stdout=io.StringIO()
+        )
 
 
 def test_the_csv_has_the_daily_figures(events, editor):
@@ -258,7 +291,9 @@ def test_the_stats_page_needs_a_login_and_the_right_to_see_it(published_quiz, ot
     assert client.get("/editor/quizzes/nope/stats/").status_code == 404
 
 
-def test_the_stats_page_draws_its_charts_in_svg_without_scripts(events, editor, django_assert_max_num_queries):
+def test_the_stats_page_draws_its_charts_in_svg_without_scripts(
+    events, editor, django_assert_max_num_queries
+):
     _random_history(events, random.Random(2))
     client = Client()
     client.force_login(editor)

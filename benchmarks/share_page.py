@@ -1,0 +1,195 @@
+"""Share-page throughput: clicks counted per second on /s/<code>/ beside a trivial view.
+
+    .venv/bin/python benchmarks/share_page.py [--seconds 10] [--connections 8]
+
+Same server as benchmarks/web.py (gunicorn, 2 sync workers, DEBUG off, fresh SQLite in a
+temporary DATA_DIR, or BENCH_DATABASE_URL): a visitor completes the demo quiz and shares it on
+WhatsApp, then wrk loads
+- `/healthz` (the trivial view),
+- the share page as new visitors (no cookie: every request is a counted click and mints the
+  friend's own link: two inserts),
+- the share page as one returning visitor (the click exists: an insert that is ignored),
+- the share page as a link-preview bot (a preview row, no cookie).
+It prints requests/s, p50/p99 and the ratio to /healthz, then checks that the clicks stored
+equal the new-visitor requests answered (nothing acknowledged was lost or doubled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.web import (  # noqa: E402
+    ANSWERS,
+    GUNICORN,
+    PYTHON,
+    SLUG,
+    UA,
+    free_port,
+    python_run,
+    setup,
+    wait_up,
+)
+
+BOT = "WhatsApp/2.23.20.0 A"
+
+
+def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    if re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        print(out)
+        raise SystemExit(f"errors while loading {url}")
+
+    def ms(pct: str) -> float:
+        value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50": ms("50"),
+        "p99": ms("99"),
+    }
+
+
+def pyload(url: str, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, float]:
+    rps, p50, p99 = python_run(url, seconds, connections, headers, None, Path("/tmp"))
+    return {"rps": rps, "requests": round(rps * seconds), "p50": p50, "p99": p99}
+
+
+def post_json(url: str, body: dict, cookie: str = "") -> tuple[dict, str]:
+    headers = {"Content-Type": "application/json", "User-Agent": UA}
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
+    with urllib.request.urlopen(request) as r:
+        cookies = "; ".join(c.split(";")[0] for c in r.headers.get_all("Set-Cookie") or [])
+        return json.loads(r.read()), cookies or cookie
+
+
+def manage_count(env: dict[str, str], code: str) -> int:
+    script = (
+        "from sharing.models import Click;"
+        f"print(Click.objects.filter(share__code={code!r}).count())"
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    load = wrk if shutil.which("wrk") else pyload
+    tmp = Path(tempfile.mkdtemp(prefix="qb-share-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    port = free_port()
+    env.update(
+        DATA_DIR=str(tmp),
+        DJANGO_DEBUG="false",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        RATELIMIT_ENABLED="false",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        LOG_LEVEL="WARNING",
+    )
+    for name in ("BENCH_DATABASE_URL", "BENCH_REDIS_URL"):
+        if os.environ.get(name):
+            env[name.removeprefix("BENCH_")] = os.environ[name]
+    setup(env)
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "quizbuilder.wsgi",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_up(base)
+        result, cookie = post_json(f"{base}/api/quizzes/{SLUG}/responses/", {"answers": ANSWERS})
+        shared, _ = post_json(
+            f"{base}/api/results/{result['id']}/shares/", {"channel": "whatsapp"}, cookie
+        )
+        path = "/" + shared["share_url"].split("/", 3)[3]
+        code = path.strip("/").rsplit("/", 1)[-1]
+        with urllib.request.urlopen(
+            urllib.request.Request(base + path, headers={"User-Agent": UA})
+        ) as r:
+            friend = "; ".join(c.split(";")[0] for c in r.headers.get_all("Set-Cookie"))
+        before = manage_count(env, code)
+        cases = [
+            ("bare view /healthz", "/healthz", {}),
+            ("share page, new visitors", path, {"User-Agent": UA}),
+            ("share page, returning", path, {"User-Agent": UA, "Cookie": friend}),
+            ("share page, preview bot", path, {"User-Agent": BOT}),
+        ]
+        print(
+            f"gunicorn 2 sync workers on {base}; load: {load.__name__}, {args.connections} "
+            f"connections, {args.seconds}s per URL; database: "
+            f"{env.get('DATABASE_URL', f'SQLite in {tmp}')}"
+        )
+        rows = []
+        counted = 0
+        for name, url_path, headers in cases:
+            if name != "share page, new visitors":
+                load(base + url_path, 1, args.connections, headers)  # warm up
+            figures = load(base + url_path, args.seconds, args.connections, headers)
+            if name == "share page, new visitors":
+                counted = figures["requests"]
+            rows.append((name, figures))
+        bare = rows[0][1]["rps"]
+        print(f"{'':28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}")
+        for name, f in rows:
+            print(f"{name:28}{f['rps']:9.0f}{f['p50']:9.1f}{f['p99']:9.1f}{f['rps'] / bare:9.0%}")
+        stored = manage_count(env, code) - before
+        # wrk stops with up to one request per connection in flight: sent (so counted by the
+        # server) but not answered in time (so not in wrk's total).
+        exact = counted <= stored <= counted + args.connections
+        print(
+            f"clicks stored in the new-visitor run: {stored}; responses wrk received: "
+            f"{counted} (+ at most {args.connections} in flight at the end): "
+            f"{'exact' if exact else 'MISMATCH'}"
+        )
+        return 0 if exact else 1
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
