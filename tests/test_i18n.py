@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
+CATALOGUES = sorted(
+    p
+    for p in Path(settings.BASE_DIR).glob("**/locale/zh_Hans/LC_MESSAGES")
+    if ".venv" not in p.parts and "var" not in p.parts
+)
 
 
 def test_a_browser_asking_for_chinese_gets_the_interface_in_chinese(db, client):
@@ -72,8 +77,9 @@ def msgstrs(entry: str) -> list[str]:
     return ["".join(part[1:-1] for part in text) for text in texts]
 
 
-def test_every_string_of_the_chinese_catalogue_is_translated():
-    po = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda p: str(p.parents[2].name or "locale"))
+def test_every_string_of_the_chinese_catalogues_is_translated(folder):
+    po = (folder / "django.po").read_text(encoding="utf-8")
     entries = [e for e in po.split("\n\n")[1:] if "msgid" in e]  # [0] is the header
 
     untranslated = [e for e in entries if not all(msgstrs(e))]
@@ -82,4 +88,8 @@ def test_every_string_of_the_chinese_catalogue_is_translated():
     assert len(entries) > 50
     assert untranslated == []
     assert fuzzy == []
-    assert (CATALOGUE / "django.mo").is_file()
+    assert (folder / "django.mo").is_file()
+
+
+def test_the_project_catalogue_exists():
+    assert Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" in CATALOGUES
