@@ -52,12 +52,14 @@ def insert(table: str, columns: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            names = ", ".join(f'"{c}"' for c in columns)
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - fixed table and column names
+            names = ", ".join(f'"{c}"' for c in columns)  # "values" is a keyword in SQLite
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - fixed table and column names
             for i in range(0, len(rows), 50_000):
                 cursor.executemany(sql, rows[i : i + 50_000])
 
@@ -69,7 +71,7 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
     start = now - dt.timedelta(days=days)
     span = (now - start).total_seconds()
     scale = total / 1_000_000
-    takes = int(110_000 * scale)
+    takes = int(117_000 * scale)
     moments = sorted(start + dt.timedelta(seconds=rng.random() * span) for _ in range(takes))
     answers, results, shares, clicks, previews, views = [], [], [], [], [], []
     button_shares: list[tuple[int, int]] = []  # (share id, depth of its result)
@@ -238,7 +240,7 @@ def child(total: int, days: int) -> None:
     call_command("migrate", verbosity=0)
     from quizzes.models import Quiz, QuizVersion
     from sharing.models import DailyStats
-    from sharing.stats import quiz_stats, stats_rollup
+    from sharing.stats import days_compute, quiz_stats, stats_rollup, utc_today
 
     user = get_user_model().objects.create(username="bench", email="bench@example.com")
     quiz = Quiz.objects.create(slug="bench", owner=user)
@@ -268,6 +270,8 @@ def child(total: int, days: int) -> None:
     days_written = stats_rollup()
     rollup_s = time.perf_counter() - t0
     rolled_s, rolled = timed(lambda: quiz_stats(quiz), 20)
+    today = utc_today()
+    today_s, _ = timed(lambda: days_compute(quiz_id=quiz.pk, first=today, last=today), 20)
     rerun_t0 = time.perf_counter()
     stats_rollup()
     rerun_s = time.perf_counter() - rerun_t0
@@ -281,6 +285,7 @@ def child(total: int, days: int) -> None:
                 "rollup_days": days_written,
                 "rollup_hourly_run_s": round(rerun_s, 2),
                 "stats_with_rollups_s": round(rolled_s, 4),
+                "of_which_today_live_s": round(today_s, 4),
                 "same_body": live == rolled,
                 "rollup_rows": DailyStats.objects.count(),
                 "completions": rolled["completions"],

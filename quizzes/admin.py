@@ -15,6 +15,7 @@ import nested_admin
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -81,6 +82,9 @@ class DraftOnly:
 
 class ChoiceInline(DraftOnly, nested_admin.NestedTabularInline):
     model = Choice
+    formfield_overrides = {
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 22})},
+    }
     fields = ("key", "label", "value", "points", "correct", "position")
     sortable_field_name = "position"
     extra = 0
@@ -249,7 +253,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 class ResultAdmin(admin.ModelAdmin):
-    list_display = ("id", "quiz", "version", "outcome_key", "title", "created_at")
+    list_display: tuple[str, ...] = ("id", "quiz", "version", "outcome_key", "title", "created_at")
     list_select_related = ("quiz", "version")
     # The result card's status and, once the last retry failed, why (sharing.tasks).
     list_display += ("card_status", "card_error")

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from .models import Choice, Outcome, Question, QuizVersion, Variable
 from .quizfile import quizfile_validate
-from .services import file_data_build
+from .versionrows import file_data_build
 
 _PATH = re.compile(
     r"(?P<list>questions|variables|outcomes)\[(?P<i>\d+)\]"
@@ -28,9 +28,9 @@ _PATH = re.compile(
 _FIELD = re.compile(r"[A-Za-z_]+")
 
 
-def _kept(formset: Any) -> list[BaseForm]:
+def _kept(formset: Any) -> list[Any]:
     """The forms that will be saved, in the order the author put them."""
-    forms = []
+    forms: list[Any] = []
     for index, form in enumerate(formset.forms):
         if formset.can_delete and formset._should_delete_form(form):
             continue

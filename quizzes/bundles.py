@@ -178,10 +178,10 @@ def bundle_read(raw: bytes, *, image_max_bytes: int) -> tuple[Any, dict[str, byt
             images: dict[str, bytes] = {}
             total = 0
             for path in image_paths(data):
-                info = members.get(path)
-                if info is None:
+                member = members.get(path)
+                if member is None:
                     continue
-                images[path] = _read_member(zf, info, image_max_bytes)
+                images[path] = _read_member(zf, member, image_max_bytes)
                 total += len(images[path])
                 if total > BUNDLE_MAX_TOTAL:
                     raise BundleError([Problem("$", "the images add up to too many bytes")])
@@ -248,7 +248,8 @@ def version_export(*, version: Any) -> tuple[dict[str, Any], dict[str, bytes], l
     from django.core.files.storage import default_storage
 
     from .quizfile import quizfile_export
-    from .services import version_definition, version_file_data
+    from .services import version_definition
+    from .versionrows import version_file_data
 
     definition, problems = version_definition(version=version)
     data = quizfile_export(definition) if definition else version_file_data(version=version)

@@ -69,7 +69,7 @@ def upload_clean(upload: Any) -> Any:
     )
 
 
-def _image_field(label: str) -> forms.FileField:
+def _image_field(label: Any) -> forms.FileField:
     # A plain FileField: Django's ImageField would accept GIFs and word a bomb vaguely.
     return forms.FileField(
         required=False,

@@ -9,29 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from .images import ImageError, image_clean
 from .models import (
     AuditEntry,
-    Choice,
-    Outcome,
-    Question,
     Quiz,
     QuizVersion,
-    Variable,
     VersionStatus,
 )
 from .permissions import user_can_edit, user_can_publish, user_is_author
 from .quizfile import Problem, quiz_programs, quizfile_validate
+from .versionrows import images_prepare, rows_write, version_file_data
 
 User = AbstractBaseUser | AnonymousUser
-CARD_KEYS = ("headline", "subline", "background", "gradient_to", "text_color")
 CACHE_PREFIX = "published-quiz:"
 
 
@@ -60,94 +53,7 @@ class Published:
     fallback_card: str
 
 
-# --- rows <-> definition -------------------------------------------------------------------
-
-
-def _card_from(obj: QuizVersion | Outcome) -> dict[str, str]:
-    card = {k: getattr(obj, f"card_{k}") for k in CARD_KEYS if getattr(obj, f"card_{k}")}
-    if obj.card_image:
-        card["image"] = obj.card_image.name
-    return card
-
-
-def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
-    """The version's rows as a quizbuilder/1 document (not yet validated)."""
-    questions = [(q, list(q.choices.all())) for q in version.questions.prefetch_related("choices")]
-    return file_data_build(
-        version=version,
-        questions=questions,
-        variables=list(version.variables.all()),
-        outcomes=list(version.outcomes.all()),
-    )
-
-
-def file_data_build(
-    *,
-    version: QuizVersion,
-    questions: list[tuple[Question, list[Choice]]],
-    variables: list[Variable],
-    outcomes: list[Outcome],
-) -> dict[str, Any]:
-    """A quizbuilder/1 document from row objects, saved or not (the admin checks unsaved
-    edits with it before anything is written)."""
-    data: dict[str, Any] = {
-        "format": "quizbuilder/1",
-        "slug": version.quiz.slug,
-        "language": version.language,
-        "title": version.title,
-        "description": version.description,
-        "kind": version.kind,
-        "questions": [],
-        "outcomes": [],
-    }
-    for q, choices in questions:
-        item: dict[str, Any] = {"key": q.key, "type": q.type, "prompt": q.prompt}
-        if q.help:
-            item["help"] = q.help
-        item["required"] = q.required
-        if q.type == "number":
-            item.update(min=q.min, max=q.max)
-            if q.step is not None:
-                item["step"] = q.step
-            if q.unit:
-                item["unit"] = q.unit
-        elif q.type == "text":
-            if q.max_length is not None:
-                item["max_length"] = q.max_length
-        else:
-            if q.type == "multi":
-                if q.min_choices is not None:
-                    item["min_choices"] = q.min_choices
-                if q.max_choices is not None:
-                    item["max_choices"] = q.max_choices
-            item["choices"] = [
-                {
-                    "key": c.key,
-                    "label": c.label,
-                    "value": c.value,
-                    "points": c.points or {},
-                    "correct": c.correct,
-                }
-                for c in choices
-            ]
-        data["questions"].append(item)
-    if version.kind == "calculator":
-        data["variables"] = [{"key": v.key, "expr": v.expr} for v in variables]
-    for o in outcomes:
-        out: dict[str, Any] = {"key": o.key, "title": o.title, "description": o.description}
-        for bound in ("min", "max"):
-            if getattr(o, bound) is not None:
-                out[bound] = getattr(o, bound)
-        if o.when:
-            out["when"] = o.when
-        if card := _card_from(o):
-            out["card"] = card
-        data["outcomes"].append(out)
-    if card := _card_from(version):
-        data["card"] = card
-    if version.cover:
-        data["cover"] = version.cover.name
-    return data
+# --- rows <-> definition (quizzes.versionrows) --------------------------------------------
 
 
 def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -155,117 +61,6 @@ def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, 
     if version.status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED) and version.definition:
         return version.definition, []
     return quizfile_validate(version_file_data(version=version))
-
-
-def _images_prepare(
-    *, definition: dict[str, Any], images: dict[str, bytes]
-) -> tuple[dict[str, ContentFile], list[Problem]]:
-    """Every image the definition names, checked and re-encoded, before anything is saved."""
-    files: dict[str, ContentFile] = {}
-    problems: list[Problem] = []
-    named = [("card.image", (definition.get("card") or {}).get("image"))]
-    named += [
-        (f"outcomes[{i}].card.image", (o.get("card") or {}).get("image"))
-        for i, o in enumerate(definition["outcomes"])
-    ]
-    if definition.get("cover"):
-        named.append(("cover", definition["cover"]))
-    for where, path in named:
-        if not path or path in files:
-            continue
-        if path not in images:
-            problems.append(Problem(where, f"image {path!r} is not in the bundle"))
-            continue
-        try:
-            data, ext, _w, _h = image_clean(
-                images[path],
-                max_bytes=settings.IMAGE_MAX_BYTES,
-                max_pixels=settings.IMAGE_MAX_PIXELS,
-            )
-        except ImageError as exc:
-            problems.append(Problem(where, str(exc)))
-            continue
-        files[path] = ContentFile(data, name=f"{path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}.{ext}")
-    return files, problems
-
-
-def _apply_card(obj: QuizVersion | Outcome, card: dict[str, Any], image: ContentFile | None):
-    for k in CARD_KEYS:
-        setattr(obj, f"card_{k}", card.get(k) or "")
-    if image is not None:
-        # One stored file per bundle path: a second holder shares the first one's name.
-        if getattr(image, "stored_name", None):
-            obj.card_image.name = image.stored_name
-        else:
-            obj.card_image.save(image.name, image, save=False)
-            image.stored_name = obj.card_image.name
-
-
-def _rows_write(
-    *, version: QuizVersion, definition: dict[str, Any], files: dict[str, ContentFile]
-) -> None:
-    """Replace the version's rows by the definition's; `files` holds the prepared images
-    (an image path without a file is left unset: the caller copies stored ones)."""
-    version.questions.all().delete()
-    version.variables.all().delete()
-    version.outcomes.all().delete()
-    version.title = definition["title"]
-    version.description = definition.get("description") or ""
-    version.language = definition.get("language") or "en"
-    version.kind = definition["kind"]
-    card = definition.get("card") or {}
-    _apply_card(version, card, files.get(card.get("image") or ""))
-    if definition.get("cover") and definition["cover"] in files:
-        cover = files[definition["cover"]]
-        version.cover.save(cover.name, cover, save=False)
-    version.save()
-    for qi, q in enumerate(definition["questions"]):
-        question = Question.objects.create(
-            version=version,
-            position=qi,
-            key=q["key"],
-            type=q["type"],
-            prompt=q["prompt"],
-            help=q.get("help") or "",
-            required=q.get("required", q["type"] != "text"),
-            min=q.get("min"),
-            max=q.get("max"),
-            step=q.get("step"),
-            unit=q.get("unit") or "",
-            max_length=q.get("max_length"),
-            min_choices=q.get("min_choices"),
-            max_choices=q.get("max_choices"),
-        )
-        Choice.objects.bulk_create(
-            Choice(
-                question=question,
-                position=ci,
-                key=c["key"],
-                label=c["label"],
-                value=c.get("value") or 0,
-                points=c.get("points") or {},
-                correct=bool(c.get("correct")),
-            )
-            for ci, c in enumerate(q.get("choices") or [])
-        )
-    Variable.objects.bulk_create(
-        Variable(version=version, position=i, key=v["key"], expr=v["expr"])
-        for i, v in enumerate(definition.get("variables") or [])
-    )
-    for oi, o in enumerate(definition["outcomes"]):
-        outcome = Outcome(
-            version=version,
-            position=oi,
-            key=o["key"],
-            title=o["title"],
-            description=o.get("description") or "",
-            min=o.get("min"),
-            max=o.get("max"),
-            when=o.get("when") or "",
-        )
-        ocard = o.get("card") or {}
-        _apply_card(outcome, ocard, files.get(ocard.get("image") or ""))
-        outcome.save()
 
 
 def _audit(*, quiz: Quiz, version: QuizVersion | None, user: Any, action: str, comment: str = ""):
@@ -290,7 +85,7 @@ def quiz_import(
     definition, problems = quizfile_validate(data)
     if definition is None:
         raise QuizRefused(problems)
-    files, problems = _images_prepare(definition=definition, images=images or {})
+    files, problems = images_prepare(definition=definition, images=images or {})
     if problems:
         raise QuizRefused(problems)
     with transaction.atomic():
@@ -298,7 +93,7 @@ def quiz_import(
             slug=definition["slug"], defaults={"owner": user}
         )
         version = quiz_draft_get_or_create(quiz=quiz, user=user, copy_live=False)
-        _rows_write(version=version, definition=definition, files=files)
+        rows_write(version=version, definition=definition, files=files)
         _audit(quiz=quiz, version=version, user=user, action="imported")
         if publish:
             version_publish(version=version, user=user, check_permission=False)
@@ -335,7 +130,7 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
     if copy_live and source is not None:
         definition, _ = version_definition(version=source)
         if definition is not None:
-            _rows_write(version=version, definition=definition, files={})
+            rows_write(version=version, definition=definition, files={})
             # Image files are shared, not copied: versions never delete them.
             version.card_image = source.card_image
             version.cover = source.cover

@@ -11,8 +11,9 @@ import warnings
 from collections import OrderedDict
 from functools import lru_cache
 
-import segno
 from PIL import Image, ImageChops, ImageDraw, ImageOps
+
+from .cardqr import qr_matrix
 
 Color = tuple[int, int, int]
 PHOTO_CACHE_SIZE = 16
@@ -98,15 +99,37 @@ def gradient(size: tuple[int, int], start: Color, end: Color) -> Image.Image:
     return Image.merge("RGB", bands)
 
 
+@lru_cache(maxsize=8)
+def _scrim(size: tuple[int, int], corners: tuple[int, int, int, int]) -> Image.Image:
+    """The scrim's alpha: bilinear between the four corner values (cached per size)."""
+    alpha = Image.new("L", (2, 2))
+    alpha.putdata(list(corners))
+    return alpha.resize(size, Image.Resampling.BILINEAR, box=(0.5, 0.5, 1.5, 1.5))
+
+
 def scrim_apply(im: Image.Image, corners: tuple[int, int, int, int]) -> Image.Image:
     """``im`` darkened by black whose alpha runs bilinearly between the four corner values
     (top-left, top-right, bottom-left, bottom-right; 0-255)."""
-    alpha = Image.new("L", (2, 2))
-    alpha.putdata(list(corners))
-    alpha = alpha.resize(im.size, Image.Resampling.BILINEAR, box=(0.5, 0.5, 1.5, 1.5))
     out = im.copy()
-    out.paste((0, 0, 0), (0, 0, *im.size), alpha)
+    out.paste((0, 0, 0), (0, 0, *im.size), _scrim(im.size, corners))
     return out
+
+
+_digests: OrderedDict[int, tuple[bytes, str]] = OrderedDict()
+
+
+def bytes_digest(data: bytes) -> str:
+    """A 32-hex-digit digest of ``data``, remembered for the last few objects: a worker passes
+    the same photo bytes object for every card of a quiz, so it is hashed once, not per card
+    (the entry keeps the object alive, so its id cannot be reused meanwhile)."""
+    hit = _digests.get(id(data))
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    _digests[id(data)] = (data, digest)
+    while len(_digests) > PHOTO_CACHE_SIZE:
+        _digests.popitem(last=False)
+    return digest
 
 
 def photo_background(
@@ -117,7 +140,7 @@ def photo_background(
     Kept in a small LRU keyed by (hash of the bytes, size, scrim): a quiz's photo is decoded
     once per layout, not once per card. Callers must not modify the returned image.
     """
-    key = (hashlib.blake2b(data, digest_size=16).hexdigest() + repr(scrim), size)
+    key = (bytes_digest(data) + repr(scrim), size)
     cached = _photo_cache.get(key)
     if cached is not None:
         _photo_cache.move_to_end(key)
@@ -140,24 +163,35 @@ def photo_background(
     return result
 
 
-@lru_cache(maxsize=64)
-def qr_panel(url: str, size: int) -> Image.Image | None:
-    """A ``size`` px white rounded square with the QR code of ``url`` centred in it, as RGBA,
-    or None if the code would need modules under 2 px (too dense to scan from a screen)."""
-    qr = segno.make(url, error="m", micro=False)
-    n = qr.symbol_size(border=0)[0]
-    scale = size // (n + 5)  # at least 2.5 modules of white quiet zone on each side
-    if scale < 2:
-        return None
-    modules = bytes(0 if dark else 255 for row in qr.matrix for dark in row)
-    code = Image.frombytes("L", (n, n), modules).resize((n * scale,) * 2, Image.Resampling.NEAREST)
+@lru_cache(maxsize=8)
+def _qr_blank(size: int) -> Image.Image:
+    """A ``size`` px white rounded square with smooth corners, as RGBA (cached per size)."""
     mask = Image.new("L", (size * 2, size * 2))
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, size * 2 - 1, size * 2 - 1), size // 5, 255)
     panel = Image.new("RGBA", (size, size), (255, 255, 255, 0))
-    panel.putalpha(mask.resize((size, size), Image.Resampling.LANCZOS))  # smooth corners
+    panel.putalpha(mask.resize((size, size), Image.Resampling.LANCZOS))
+    return panel
+
+
+@lru_cache(maxsize=64)
+def qr_panel(url: str, size: int) -> Image.Image | None:
+    """A ``size`` px white rounded square with the QR code of ``url`` centred in it, as RGBA,
+    or None if the code would need modules under 2 px (too dense to scan from a screen).
+    Callers must not modify the returned image (it is cached)."""
+    matrix = qr_matrix(url)
+    n = len(matrix)
+    scale = size // (n + 5)  # at least 2.5 modules of white quiet zone on each side
+    if scale < 2:
+        return None
+    modules = b"".join(row for row in matrix).translate(_DARK_TO_INK)
+    code = Image.frombytes("L", (n, n), modules).resize((n * scale,) * 2, Image.Resampling.NEAREST)
+    panel = _qr_blank(size).copy()
     offset = (size - n * scale) // 2
     panel.paste(code.convert("RGB"), (offset, offset))
     return panel
+
+
+_DARK_TO_INK = bytes([255] + [0] * 255)  # a module byte: 0 light -> 255, else dark -> 0
 
 
 def _jpeg_strip_app0(data: bytes) -> bytes:
@@ -171,40 +205,79 @@ def _jpeg_strip_app0(data: bytes) -> bytes:
 # 4:2:0 chroma costs nothing visible on text at these qualities and a third of the bytes.
 _JPEG_STEPS = ((86, 2), (80, 2), (72, 2), (64, 2), (54, 2), (42, 2))  # (quality, subsampling)
 _WEBP_STEPS = (86, 78, 70, 60, 48)
+PALETTE_SCAN = 1024  # images with more distinct colours than this are written as RGB PNG
+PALETTE_TOLERANCE = 6  # the largest channel error a palette PNG may make (of 255)
+
+
+def png_palette(im: Image.Image) -> Image.Image | None:
+    """``im`` as a palette image if no pixel moves more than ``PALETTE_TOLERANCE`` levels in
+    any channel (checked on the whole image), else None.
+
+    For cards of up to ``PALETTE_SCAN`` colours (flat backgrounds: the colour, the text colour
+    and the antialiasing between them), the 256 commonest colours make the palette. Pillow maps
+    pixels to it through a 6-bit-per-channel cache, so even a 256-colour image can move by a
+    level or two: visually lossless, not bit-exact; the PNG is less than half the size of the
+    RGB one and several times faster to write. Gradients and photos have thousands of
+    colours and get None (a palette would band them).
+    """
+    colors = im.getcolors(PALETTE_SCAN)
+    if colors is None:
+        return None
+    colors.sort(key=lambda c: (-c[0], c[1]))
+    keep = [c for _n, c in colors[:256]]
+    flat = [v for c in keep for v in c]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(flat + flat[:3] * (256 - len(keep)))
+    out = im.quantize(palette=palette, dither=Image.Dither.NONE)
+    worst = max(hi for _lo, hi in ImageChops.difference(im, out.convert("RGB")).getextrema())
+    return out if worst <= PALETTE_TOLERANCE else None
+
+
+def encode_one(im: Image.Image, fmt: str, *, max_bytes: int) -> bytes:
+    """``im`` in one format, with nothing but pixels: no EXIF, ICC, text chunks or JFIF
+    header. PNG: palette when :func:`png_palette` allows, else RGB; zlib level 6 either way.
+    JPEG (4:2:0, optimised Huffman tables) and WebP start at quality 86 and step down until
+    they fit ``max_bytes`` (PNG is lossless and does not step; it may come out larger)."""
+    if fmt == "png":
+        buf = io.BytesIO()
+        (png_palette(im) or im).save(buf, "PNG", compress_level=6)
+        return buf.getvalue()
+    if fmt == "jpeg":
+        for quality, sub in _JPEG_STEPS:
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=quality, subsampling=sub, optimize=True)
+            data = _jpeg_strip_app0(buf.getvalue())
+            if len(data) <= max_bytes:
+                break
+        return data
+    if fmt == "webp":
+        for quality in _WEBP_STEPS:
+            buf = io.BytesIO()
+            im.save(buf, "WEBP", quality=quality, method=1)
+            data = buf.getvalue()
+            if len(data) <= max_bytes:
+                break
+        return data
+    raise ValueError(f"unknown card format: {fmt!r}")
 
 
 def image_encode(im: Image.Image, *, formats: tuple[str, ...], max_bytes: int) -> tuple[bytes, str]:
-    """The smallest encoding of ``im`` among ``formats`` that fits ``max_bytes``.
-
-    PNG is lossless (zlib level 6 with Pillow's adaptive filters); JPEG (4:2:0, optimised
-    Huffman tables) and WebP start at quality 86 and step down until they fit. If no asked-for
-    format fits, JPEG is used: the byte limit (WhatsApp's) wins over the format wish. Nothing but
-    pixels is written: no EXIF, ICC, text chunks or JFIF header.
+    """The first encoding of ``im`` in ``formats`` order that fits ``max_bytes`` (see
+    :func:`encode_one`); ``formats`` is a ranking, best first. If none fits, JPEG is used: the
+    byte limit (WhatsApp's) wins over the format wish.
     """
-    found: list[tuple[bytes, str]] = []
+    tried: dict[str, bytes] = {}
     for fmt in formats:
-        buf = io.BytesIO()
-        if fmt == "png":
-            im.save(buf, "PNG", compress_level=6)
-            data = buf.getvalue()
-        elif fmt == "jpeg":
-            for quality, sub in _JPEG_STEPS:
-                buf = io.BytesIO()
-                im.save(buf, "JPEG", quality=quality, subsampling=sub, optimize=True)
-                data = _jpeg_strip_app0(buf.getvalue())
-                if len(data) <= max_bytes:
-                    break
-        elif fmt == "webp":
-            for quality in _WEBP_STEPS:
-                buf = io.BytesIO()
-                im.save(buf, "WEBP", quality=quality, method=1)
-                data = buf.getvalue()
-                if len(data) <= max_bytes:
-                    break
-        else:
-            raise ValueError(f"unknown card format: {fmt!r}")
-        found.append((data, fmt))
-    fitting = [f for f in found if len(f[0]) <= max_bytes]
-    if not fitting and "jpeg" not in formats:  # e.g. PNG of a photo: the limit comes first
-        return image_encode(im, formats=("jpeg",), max_bytes=max_bytes)
-    return min(fitting or found, key=lambda f: len(f[0]))
+        tried[fmt] = encode_one(im, fmt, max_bytes=max_bytes)
+        if len(tried[fmt]) <= max_bytes:
+            return tried[fmt], fmt
+    if "jpeg" not in tried:
+        tried["jpeg"] = encode_one(im, "jpeg", max_bytes=max_bytes)
+    return tried["jpeg"], "jpeg"
+
+
+def encodings_rank(im: Image.Image, *, formats: tuple[str, ...], max_bytes: int) -> list[str]:
+    """``formats`` ordered by the size of ``im`` encoded in each, smallest first (slow: every
+    format is encoded; used once per card design to predict the winner)."""
+    sizes = {fmt: len(encode_one(im, fmt, max_bytes=max_bytes)) for fmt in formats}
+    return sorted(formats, key=lambda f: (sizes[f], formats.index(f)))

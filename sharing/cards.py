@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 from PIL import Image, ImageDraw
@@ -193,6 +194,41 @@ def _colors(spec: CardSpec, bg: Image.Image, box: tuple[int, int, int, int]) -> 
     return text, (*panel, min(alpha, 255))
 
 
+_BASE_CACHE_SIZE = 32
+_bases: OrderedDict[tuple, tuple[Image.Image, tuple[int, int, int]]] = OrderedDict()
+
+
+def _base(spec: CardSpec, layout: CardLayout) -> tuple[Image.Image, tuple[int, int, int]]:
+    """The part of a card every card of the design shares: background (colour, gradient or
+    scrimmed photo), the panel or the rings, and the accent bar; and the text colour. Cached
+    per design, so a card costs one copy of it instead of gradient, mask and composites.
+    Callers must not modify the returned image."""
+    digest = ci.bytes_digest(spec.image) if spec.image else None
+    has_kicker = any(p.role == "kicker" for p in layout.texts)
+    key = (spec.layout, spec.background, spec.gradient_to, spec.text_color, digest, has_kicker)
+    hit = _bases.get(key)
+    if hit is not None:
+        _bases.move_to_end(key)
+        return hit
+    im, is_photo = _background(spec, layout.size)
+    text, panel = _colors(spec, im, layout.content_box)
+    w, h = layout.size
+    if panel is not None:
+        inset = _STYLE[spec.layout]["mx"] // 2
+        ov = Image.new("L", (w, h))
+        ImageDraw.Draw(ov).rounded_rectangle((inset, inset, w - inset, h - inset), 28, panel[3])
+        im.paste(panel[:3], (0, 0), ov)
+    elif not is_photo:
+        _decorate(im, text)
+    if has_kicker:
+        x0, y0, x1, y1 = layout.accent
+        ImageDraw.Draw(im).rounded_rectangle((x0, y0, x1, y1), (y1 - y0) // 2, fill=text)
+    _bases[key] = (im, text)
+    while len(_bases) > _BASE_CACHE_SIZE:
+        _bases.popitem(last=False)
+    return im, text
+
+
 def _background(spec: CardSpec, size: tuple[int, int]) -> tuple[Image.Image, bool]:
     """A fresh copy of the card's background, and whether it is a photo."""
     if spec.image:
@@ -217,22 +253,14 @@ def card_draw(spec: CardSpec) -> tuple[Image.Image, CardLayout]:
     if spec.layout not in LAYOUTS:
         raise ValueError(f"unknown card layout: {spec.layout!r}")
     layout = card_layout(spec)
-    im, is_photo = _background(spec, layout.size)
-    text, panel = _colors(spec, im, layout.content_box)
-    w, h = layout.size
-    if panel is not None:
-        inset = _STYLE[spec.layout]["mx"] // 2
-        ov = Image.new("L", (w, h))
-        ImageDraw.Draw(ov).rounded_rectangle((inset, inset, w - inset, h - inset), 28, panel[3])
-        im.paste(panel[:3], (0, 0), ov)
-    elif not is_photo:
-        _decorate(im, text)
+    base, text = _base(spec, layout)
+    im = base.copy()
     align = _STYLE[spec.layout]["align"]
-    if any(p.role == "kicker" for p in layout.texts):
-        x0, y0, x1, y1 = layout.accent
-        ImageDraw.Draw(im).rounded_rectangle((x0, y0, x1, y1), (y1 - y0) // 2, fill=text)
     for placed in layout.texts:
-        _text_draw(im, placed, text, align, layout.name_pad if placed.role == "name" else None)
+        x0, y0, x1, y1 = placed.box
+        pill = layout.name_pad if placed.role == "name" else None
+        mask = _text_mask(placed.block, x1 - x0, max(y1 - y0, 1), placed.opacity, align, pill)
+        im.paste(text, (x0, y0), mask)
     if layout.qr_box:
         qr = ci.qr_panel(spec.share_url, layout.qr_box[2] - layout.qr_box[0])
         if qr is not None:
@@ -240,27 +268,29 @@ def card_draw(spec: CardSpec) -> tuple[Image.Image, CardLayout]:
     return im, layout
 
 
-def _text_draw(
-    im: Image.Image,
-    placed: PlacedText,
-    color: tuple[int, int, int],
+@lru_cache(maxsize=256)
+def _text_mask(
+    block: TextBlock,
+    width: int,
+    height: int,
+    opacity: float,
     align: str,
     pill: tuple[int, int] | None,
-) -> None:
-    """Draw one block through a mask the size of its box (so nothing spills out); the name
-    sits in a translucent pill of the text colour."""
-    x0, y0, x1, y1 = placed.box
-    mask = Image.new("L", (x1 - x0, max(y1 - y0, 1)))
+) -> Image.Image:
+    """One block drawn on a mask the size of its box (so nothing spills out); the name sits
+    in a translucent pill of the text colour. Cached: a quiz's title, site name and subline
+    are the same on all its cards. Do not modify."""
+    mask = Image.new("L", (width, height))
     draw = ImageDraw.Draw(mask)
     px, py = pill or (0, 0)
-    if pill and placed.block.widths:
-        width = round(max(placed.block.widths)) + 2 * px
-        side = "right" if align == "start" and placed.block.rtl else align
-        left = {"center": (x1 - x0 - width) // 2, "right": x1 - x0 - width}.get(side, 0)
-        draw.rounded_rectangle((left, 0, left + width, mask.height - 1), mask.height // 2, 40)
-    block_draw(draw, placed.block, x=px, y=py, width=x1 - x0 - 2 * px, align=align,
-               fill=round(255 * placed.opacity))  # fmt: skip
-    im.paste(color, (x0, y0), mask)
+    if pill and block.widths:
+        pill_w = round(max(block.widths)) + 2 * px
+        side = "right" if align == "start" and block.rtl else align
+        left = {"center": (width - pill_w) // 2, "right": width - pill_w}.get(side, 0)
+        draw.rounded_rectangle((left, 0, left + pill_w, height - 1), height // 2, 40)
+    block_draw(draw, block, x=px, y=py, width=width - 2 * px, align=align,
+               fill=round(255 * opacity))  # fmt: skip
+    return mask
 
 
 @lru_cache(maxsize=8)
@@ -280,12 +310,46 @@ def _decorate(im: Image.Image, ink: tuple[int, int, int]) -> None:
     im.paste(ink, (im.width - ring.width, 0), ring)
 
 
+# A card of average length in the design, encoded in every format once to rank them.
+_REFERENCE = dict(headline="Alex, your result is a headline about this long", name="Alex",
+                  subline="Which one are you? Take the quiz and see")  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _formats_rank(design: CardSpec, formats: tuple[str, ...]) -> tuple[str, ...]:
+    """``formats`` ranked by the size of a reference card of the design (its
+    background, colours, photo, quiz title, site name and whether it has a QR code), smallest
+    first. Measured, not guessed: the reference card is encoded in every format once per
+    design (about 30 ms, then cached); a design's cards differ only in their text, which
+    barely moves the ratio between formats."""
+    url = "https://example.com/s/Ab3dE9xQ" if design.share_url else ""
+    im, _layout = card_draw(replace(design, **_REFERENCE, share_url=url))
+    return tuple(ci.encodings_rank(im, formats=formats, max_bytes=MAX_BYTES[design.layout]))
+
+
 def card_render(spec: CardSpec, *, formats: tuple[str, ...] = ("png", "jpeg")) -> RenderedCard:
-    """Render ``spec`` and return the smallest encoding among ``formats`` within the layout's
-    byte limit (``MAX_BYTES``: the og card stays under 300 KB for WhatsApp). A photo card
-    skips PNG, which never wins on a photo and costs the most time. No metadata is written."""
-    im, _layout = card_draw(spec)
+    """Render ``spec`` and encode it once, in the format of ``formats`` predicted smallest.
+
+    "The smaller of" means: the format that is smallest for a reference card of the same
+    design (:func:`_formats_rank`, measured once per design and cached), so a card costs one
+    encode, not one per format. For real cards the chosen file is within a few percent of the
+    truly smallest one (``tests/sharing/test_cards.py`` checks representative cards: at most
+    5% larger). A photo card skips PNG, which never wins on a photo and costs the most time.
+    PNG is written as a palette image when that is lossless or within a few levels
+    (:func:`sharing.cardimage.png_palette`: flat-colour cards), else as RGB. If the chosen
+    format would exceed the layout's byte limit (``MAX_BYTES``: the og card stays under 300 KB
+    for WhatsApp), the next one is tried, then JPEG at lower qualities. Deterministic: equal
+    specs give equal bytes. No metadata is written.
+    """
+    if spec.layout not in LAYOUTS:
+        raise ValueError(f"unknown card layout: {spec.layout!r}")
+    if not formats:
+        raise ValueError("no card format given")
     candidates = tuple(f for f in formats if not (spec.image and f == "png")) or formats
+    if len(candidates) > 1:
+        design = replace(spec, headline="", subline="", name="", share_url=spec.share_url and "q")
+        candidates = _formats_rank(design, candidates)
+    im, _layout = card_draw(spec)
     data, fmt = ci.image_encode(im, formats=candidates, max_bytes=MAX_BYTES[spec.layout])
     return RenderedCard(data, fmt, im.width, im.height, CONTENT_TYPES[fmt])
 

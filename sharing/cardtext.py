@@ -221,6 +221,7 @@ def _ellipsize(line: list[Run], weight: str, size: int, max_w: float) -> list[Ru
         clusters.pop()
 
 
+@lru_cache(maxsize=1024)
 def text_fit(
     text: str,
     *,
@@ -241,6 +242,7 @@ def text_fit(
     measured width is at most ``width``; the block's height is at most ``height`` unless one
     line at ``min_size`` is already taller (the caller clips). ``balance`` evens out the line
     lengths (same number of lines, narrowest measure), as a designer would for a headline.
+    Cached: a quiz's title, site name and subline are fitted once, not once per card.
     """
     runs = runs_split(text, weight)
     rtl = _is_rtl(text)

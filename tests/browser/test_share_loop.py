@@ -80,8 +80,20 @@ def shot(page, name: str) -> Path:
     return path
 
 
+def until(page, selector: str, check: str) -> None:
+    """Wait until `check` (a function of the element) is true; the CSP forbids eval, which
+    page.wait_for_function would need."""
+    element = page.locator(selector)
+    for _ in range(100):
+        if element.evaluate(check):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{selector}: {check} never became true")
+
+
 def take(page, name: str) -> None:
     """Answer the morning-drink quiz from its intro page (JavaScript on)."""
+    page.wait_for_load_state("load")  # take.js (deferred) has set up the screens
     page.locator("[data-start]").tap()
     for index, key in enumerate(["alarm", "weekend", "music"]):
         screen = page.locator(f'[data-screen="{index}"]')
@@ -121,7 +133,7 @@ def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
     fpage = friend.new_page()
     fpage.goto(copied)
     assert fpage.locator("h1").inner_text() == title
-    fpage.wait_for_function("document.querySelector('.result-image img').naturalWidth > 0")
+    until(fpage, ".result-image img", "img => img.complete && img.naturalWidth > 0")
     # The address bar now shows the friend's own link (private sharing).
     minted = Share.objects.get(kind="minted")
     fpage.wait_for_url(f"{base}/s/{minted.code}/")
@@ -156,5 +168,12 @@ def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
     assert (figure("viral_coefficient"), figure("max_depth")) == ("0.5", "1")
     assert staff.locator('tr[data-channel="copy"] td.num').all_inner_texts() == ["1", "1", "1"]
     shot(staff, "share-stats-page")
+
+    # WeChat has no share URL: its button shows a QR code of the WeChat link to scan.
+    page.locator('summary[data-channel="wechat"]').tap()
+    until(page, "[data-qr]", "img => img.src.endsWith('/qr.svg') && img.naturalWidth > 0")
+    assert Share.objects.filter(kind="button", channel="wechat").count() == 1
+    page.locator("[data-qr]").scroll_into_view_if_needed()
+    shot(page, "share-wechat-qr")
     for context in (visitor, friend, desk):
         context.close()

@@ -219,3 +219,17 @@ def test_workflow_actions_need_post_and_csrf(author, draft):
     assert client.post(url).status_code == 403
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT
+
+
+def test_publishing_a_broken_draft_lists_its_problems_and_changes_nothing(editor):
+    from quizzes.services import quiz_create
+
+    version = quiz_create(slug="empty-quiz", title="Empty", kind="personality", user=editor)
+    response = action(client_for(editor), "publish", slug="empty-quiz")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "questions: needs at least 1 question" in html
+    assert "outcomes: needs at least 1 outcome" in html
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
+    assert Quiz.objects.get(slug="empty-quiz").live_version is None

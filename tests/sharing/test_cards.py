@@ -8,11 +8,13 @@ import random
 import time
 
 import pytest
+import segno
 import zxingcpp
-from PIL import Image
+from PIL import Image, ImageChops
 
 from sharing import cardimage
 from sharing.cardfonts import font_chain, font_get, runs_split
+from sharing.cardqr import qr_matrix
 from sharing.cards import (
     LAYOUTS,
     MAX_BYTES,
@@ -301,3 +303,46 @@ def test_the_inputs_hash_changes_with_every_input():
 def test_an_unknown_layout_is_refused():
     with pytest.raises(ValueError, match="layout"):
         card_render(CardSpec(layout="banner", headline="x"))
+
+
+REPRESENTATIVE = {
+    "og gradient": spec("og"),
+    "square flat colour": spec("square", gradient_to=None, background="#f5f5f4"),
+    "story subtle gradient, Chinese": spec(
+        "story", background="#1c1917", gradient_to="#57534e", language="zh-hans",
+        headline="安娜，十年后你的体重将是六十二公斤", name="安娜", subline="你将来会有多重？",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(REPRESENTATIVE))
+def test_the_chosen_format_is_the_smaller_or_within_5_percent(case):
+    card_spec = REPRESENTATIVE[case]
+    best = card_render(card_spec, formats=("png", "jpeg"))
+    sizes = [len(card_render(card_spec, formats=(f,)).data) for f in ("png", "jpeg")]
+    assert len(best.data) <= min(sizes) * 1.05, (best.format, sizes)
+
+
+@pytest.mark.parametrize("background", ["#1e3a8a", "#f5f5f4"])
+def test_a_flat_colour_png_is_a_palette_image_within_the_tolerance(background):
+    im = card_draw(spec(gradient_to=None, background=background))[0]
+    png = decode(card_render(spec(gradient_to=None, background=background)).data)
+    assert png.mode == "P"
+    diff = ImageChops.difference(im, png.convert("RGB")).getextrema()
+    assert max(hi for _lo, hi in diff) <= cardimage.PALETTE_TOLERANCE
+
+
+def test_a_gradient_png_stays_lossless():
+    im = card_draw(spec())[0]
+    png = decode(card_render(spec(), formats=("png",)).data)
+    assert png.mode == "RGB"
+    assert png.tobytes() == im.tobytes()
+
+
+def test_the_fast_qr_matrix_is_segnos_module_for_module():
+    rnd = random.Random(5)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    for _ in range(300):
+        url = URL[:-8] + "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(4, 200)))
+        expected = segno.make(url, error="m", micro=False).matrix
+        assert qr_matrix(url) == tuple(bytes(row) for row in expected), url
