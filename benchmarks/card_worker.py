@@ -48,7 +48,7 @@ from quizzes.models import Result  # noqa: E402
 from quizzes.services import quiz_import  # noqa: E402
 from sharing.tasks import render_result_card  # noqa: E402
 from tests.conftest import demo_data  # noqa: E402
-from tests.workers import app_broker, celery_worker, redis_reachable, redis_url  # noqa: E402
+from tests.workers import celery_worker, redis_reachable, redis_url, wait_for  # noqa: E402
 
 SLUG = "which-morning-drink"
 
@@ -87,8 +87,6 @@ def throughput(version: object, n: int, broker: str, pool: str, concurrency: int
         def all_ready() -> bool:
             return Result.objects.filter(card_status="ready").count() == n
 
-        from tests.workers import wait_for
-
         wait_for(all_ready, timeout=600, what=f"{n} cards", worker=worker, interval=0.01)
         elapsed = time.perf_counter() - start
     assert len(list((Path(settings.MEDIA_ROOT) / "cards").iterdir())) == n
@@ -97,8 +95,6 @@ def throughput(version: object, n: int, broker: str, pool: str, concurrency: int
 
 def latency(version: object, samples: int, broker: str) -> tuple[list[float], list[float]]:
     """Seconds from the POST's response to a ready card (and the POSTs' own durations)."""
-    from tests.workers import wait_for
-
     body = {"answers": {q["key"]: (q["choices"][0]["key"] if q.get("choices") else "Ana")
                         for q in version.definition["questions"]}}  # type: ignore # fmt: skip
     after, posts = [], []
@@ -140,14 +136,12 @@ def main() -> None:
     print(f"data: {DATA} (SQLite), cores: {os.cpu_count()}, Redis: "
           f"{redis_url() if redis else 'not reachable: skipped'}")  # fmt: skip
     if redis:
-        with app_broker("redis"):
-            for pool, conc in (("solo", 1), ("prefork", os.cpu_count() or 1)):
-                rate = throughput(version, args.cards, "redis", pool, conc)
-                print(f"throughput on Redis, {pool} x{conc}: {rate:.0f} cards/s "
-                      f"({args.cards} distinct og cards)")  # fmt: skip
+        for pool, conc in (("solo", 1), ("prefork", os.cpu_count() or 1)):
+            rate = throughput(version, args.cards, "redis", pool, conc)
+            print(f"throughput on Redis, {pool} x{conc}: {rate:.0f} cards/s "
+                  f"({args.cards} distinct og cards)")  # fmt: skip
     for broker in ("embedded", "redis") if redis else ("embedded",):
-        with app_broker(broker):
-            after, posts = latency(version, args.samples, broker)
+        after, posts = latency(version, args.samples, broker)
         print(
             f"card ready after the POST, one idle worker on {broker:8}: "
             f"p50 {pct(after, 0.5) * 1000:.0f} ms, p95 {pct(after, 0.95) * 1000:.0f} ms, "

@@ -80,7 +80,7 @@ def bench_render(layout: str, formats: tuple[str, ...], image: bytes | None) -> 
 
 def _other(module: str, argv: list[str]) -> bool:
     """Run ``benchmarks/<module>.py``'s main() with ``argv``, on all cores; False if that
-    benchmark is not there (it is written separately)."""
+    benchmark is not there (it is written separately). A failure is printed, not raised."""
     if not (Path(__file__).resolve().parent / f"{module}.py").exists():
         return False
     if hasattr(os, "sched_setaffinity"):
@@ -89,6 +89,8 @@ def _other(module: str, argv: list[str]) -> bool:
     saved, sys.argv = sys.argv, [module, *argv]
     try:
         mod.main()
+    except Exception as exc:  # one failing part must not hide the others' figures
+        print(f"failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
     finally:
         sys.argv = saved
     return True

@@ -20,7 +20,7 @@ def media_serve(
     request: HttpRequest, path: str, document_root: str | None = None
 ) -> HttpResponseBase:
     """Serve a file of MEDIA_ROOT; a card gets Cache-Control for a year."""
-    response = serve(request, path, document_root=document_root or settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=str(document_root or settings.MEDIA_ROOT))
     if path.startswith(CARDS_PREFIX) and response.status_code in (200, 304):
         response["Cache-Control"] = IMMUTABLE
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from typing import Any
 
 import segno
@@ -95,8 +96,9 @@ def share_qr(request: HttpRequest, code: str) -> HttpResponse:
     if share is None:
         raise Http404
     url = request.build_absolute_uri(reverse("sharing:landing", args=[share.code]))
-    svg = segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111827")
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=6, border=2, dark="#111827")
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

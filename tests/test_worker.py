@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import IN_CI
-from tests.workers import app_broker, celery_worker, mark, redis_reachable, redis_url, wait_for
+from tests.workers import celery_worker, mark, redis_reachable, redis_url, wait_for
 
 # The worker only sees committed rows; serialized_rollback brings back the rows migrations
 # made (the Authors and Editors groups) that flushing a transactional test removes.
@@ -69,18 +69,20 @@ def assert_card_file(image: dict) -> None:
 
 
 def test_a_worker_on_the_embedded_broker_makes_a_pending_card_ready(publish, visitor):
-    with app_broker("embedded"), celery_worker("embedded") as worker:
+    with celery_worker("embedded") as worker:
         image = take_and_wait_for_the_card(publish, visitor, worker)
     assert_card_file(image)
 
 
 def test_a_worker_on_redis_makes_a_pending_card_ready(redis_broker, publish, visitor):
-    with app_broker("redis"), celery_worker("redis") as worker:
+    with celery_worker("redis") as worker:
         image = take_and_wait_for_the_card(publish, visitor, worker)
     assert_card_file(image)
 
 
-def test_the_task_of_a_killed_worker_is_redelivered_to_a_new_worker_on_redis(redis_broker, tmp_path):
+def test_the_task_of_a_killed_worker_is_redelivered_to_a_new_worker_on_redis(
+    redis_broker, tmp_path
+):
     """acks_late + reject_on_worker_lost: a worker SIGKILLed mid-task never acks, so Redis
     keeps the message in its unacked set; a new worker restores it once the visibility
     timeout (shortened here through CELERY_TRANSPORT_OPTIONS) has passed, and runs it."""
@@ -89,15 +91,16 @@ def test_the_task_of_a_killed_worker_is_redelivered_to_a_new_worker_on_redis(red
     quick_restore = json.dumps(
         {"visibility_timeout": 1, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
     )
-    with app_broker("redis"):
-        with celery_worker("redis") as first:
-            mark.delay(str(done), 3.0)
-            wait_for(started.exists, timeout=30, what="the slow task to start", worker=first)
-            first.kill()
-        assert not done.exists()
-        time.sleep(1.5)  # past the visibility timeout
-        with celery_worker("redis", purge=False, transport_options=quick_restore) as second:
-            wait_for(done.exists, timeout=60, what="the redelivered task", worker=second)
+    with celery_worker("redis") as first:
+        mark.delay(str(done), 3.0)
+        wait_for(started.exists, timeout=30, what="the slow task to start", worker=first)
+        first.kill()
+    assert not done.exists()
+    time.sleep(1.5)  # past the visibility timeout
+    with celery_worker(
+        "redis", queue=first.queue, purge=False, transport_options=quick_restore
+    ) as second:
+        wait_for(done.exists, timeout=60, what="the redelivered task", worker=second)
     pids = started.read_text().split()
     assert pids == [str(first.pid), str(second.pid)]
     assert done.read_text().split() == [str(second.pid)]

@@ -96,34 +96,36 @@ def broker_config(broker: str) -> tuple[str, dict[str, Any]]:
     raise ValueError(broker)
 
 
-def _reset_pools(app: Any) -> None:
-    # Drop the app's connection and producer pools (kombu keeps them in global registries),
-    # so the next publish connects to the broker configured now.
+def _reset_app(app: Any) -> None:
+    # Drop the app's pools (kombu keeps them in global registries) and its AMQP helper
+    # (queues, router and task sender are cached there), so that the next publish uses
+    # the broker and queue configured now.
     from kombu import pools
 
     app._pool = None
-    app.amqp._producer_pool = None
+    app.__dict__.pop("amqp", None)
     pools.reset()
 
 
 @contextmanager
-def app_broker(broker: str) -> Iterator[None]:
-    """Point this process' Celery app at the embedded broker or Redis for the block."""
+def app_broker(broker: str, queue: str = "celery") -> Iterator[None]:
+    """Point this process' Celery app at the embedded broker or Redis, and its tasks at
+    `queue`, for the block."""
     from quizbuilder.celery import app
 
     url, options = broker_config(broker)
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
-    _reset_pools(app)
-    app.conf["broker_url"] = url
-    app.conf["broker_transport_options"] = options
+    keys = ("broker_url", "broker_transport_options", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    _reset_app(app)
+    app.conf.update(broker_url=url, broker_transport_options=options, task_default_queue=queue)
     try:
         yield
     finally:
-        _reset_pools(app)
-        app.conf["broker_url"], app.conf["broker_transport_options"] = saved
+        _reset_app(app)
+        app.conf.update(saved)
 
 
-def queue_purge(broker: str, queue: str = "celery") -> int:
+def queue_purge(broker: str, queue: str) -> int:
     """Drop waiting messages (earlier test runs leave enqueued tasks nobody consumed)."""
     from quizbuilder.celery import app
 
@@ -138,6 +140,7 @@ def queue_purge(broker: str, queue: str = "celery") -> int:
 @dataclass
 class Worker:
     broker: str
+    queue: str
     process: subprocess.Popen
     log_path: Path
     marks: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="qb-marks-")))
@@ -170,8 +173,7 @@ class Worker:
     def round_trip(self, timeout: float = 30.0) -> None:
         """Send `mark` through the broker and wait until this worker has run it."""
         path = self.marks / f"ping-{uuid.uuid4().hex}"
-        with app_broker(self.broker):
-            mark.delay(str(path))
+        mark.delay(str(path))
         wait_for(
             path.exists, timeout=timeout, what=f"a round trip through {self.broker}", worker=self
         )
@@ -222,39 +224,36 @@ def celery_worker(
     *,
     pool: str = "solo",
     concurrency: int = 1,
+    queue: str | None = None,
     purge: bool = True,
     transport_options: str = "",
     ready_timeout: float = 60.0,
 ) -> Iterator[Worker]:
     """A running `celery -A quizbuilder worker` on `broker` ("embedded" or "redis").
 
-    Yields once a task sent through the broker has run in the worker; stops it on exit.
+    It consumes its own queue (a new one unless `queue` is given), and for the block this
+    process' Celery app sends its tasks there: workers of other test runs or of `make run`
+    on the same broker neither steal these tasks nor feed this worker theirs. Yields once a
+    task sent through the broker has run in the worker; stops it on exit.
     `transport_options` is JSON for CELERY_TRANSPORT_OPTIONS (e.g. a short visibility_timeout).
     """
-    if purge:
-        queue_purge(broker)
+    queue = queue or f"test-{uuid.uuid4().hex[:12]}"
+    with app_broker(broker, queue):
+        if purge:
+            queue_purge(broker, queue)
+        cmd = [sys.executable, "-m", "celery", "-A", "quizbuilder", "worker", "--pool", pool,
+               "--concurrency", str(concurrency), "--queues", queue, "--loglevel", "INFO",
+               "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip",
+               "--without-mingle", "--without-heartbeat", "--include", "tests.workers"]  # fmt: skip
+        with _running(cmd, broker, queue, transport_options, ready_timeout) as worker:
+            yield worker
+
+
+@contextmanager
+def _running(
+    cmd: list[str], broker: str, queue: str, transport_options: str, ready_timeout: float
+) -> Iterator[Worker]:
     log = Path(tempfile.mkstemp(prefix=f"qb-worker-{broker}-", suffix=".log")[1])
-    cmd = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "quizbuilder",
-        "worker",
-        "--pool",
-        pool,
-        "--concurrency",
-        str(concurrency),
-        "--loglevel",
-        "INFO",
-        "--hostname",
-        f"test-{uuid.uuid4().hex[:8]}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        "--include",
-        "tests.workers",
-    ]
     with open(log, "wb") as out:
         process = subprocess.Popen(
             cmd,
@@ -264,7 +263,7 @@ def celery_worker(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    worker = Worker(broker=broker, process=process, log_path=log)
+    worker = Worker(broker=broker, queue=queue, process=process, log_path=log)
     try:
         wait_for(
             lambda: " ready." in worker.log(),

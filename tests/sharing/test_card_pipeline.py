@@ -39,9 +39,7 @@ def drink(publish):
 
 def make_result(quiz, *, outcome="latte", name="", visitor="v-1", **card_text) -> Result:
     version = quiz.live_version
-    outcome_title = next(
-        o["title"] for o in version.definition["outcomes"] if o["key"] == outcome
-    )
+    outcome_title = next(o["title"] for o in version.definition["outcomes"] if o["key"] == outcome)
     text = {"headline": f"My morning drink: {outcome_title}", **card_text}
     if name:
         text["name"] = name
@@ -431,3 +429,18 @@ def test_production_media_on_s3_is_stored_with_a_year_long_cache_header():
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     assert storage["OPTIONS"]["object_parameters"] == {"CacheControl": IMMUTABLE}
     assert storage["OPTIONS"]["querystring_auth"] is False
+
+
+def test_editors_see_failed_cards_and_their_error_in_the_result_admin(drink, client):
+    from tests.factories import UserFactory
+
+    failed = make_result(drink, visitor="v-1")
+    make_result(drink, visitor="v-2")
+    card_jobs.result_card_fail(result_id=failed.id, error="OSError: disk full")
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    page = client.get("/admin/quizzes/result/?card_status__exact=failed")
+
+    assert page.status_code == 200
+    assert page.content.decode().count("OSError: disk full") == 1
+    assert failed.id in page.content.decode()
