@@ -2,7 +2,11 @@
 
 Used only when DEBUG (quizbuilder/urls.py). In production media never goes through Django:
 the S3 storage sets Cache-Control on each object (settings.STORAGES), or, with local storage,
-a front proxy serves MEDIA_ROOT at MEDIA_URL (the nginx block is in README.md).
+a front proxy serves MEDIA_ROOT at MEDIA_URL, e.g. nginx:
+
+    location /media/cards/ { alias /srv/quizbuilder/var/media/cards/;
+        add_header Cache-Control "public, max-age=31536000, immutable"; }
+    location /media/ { alias /srv/quizbuilder/var/media/; }
 """
 
 from __future__ import annotations
