@@ -127,7 +127,19 @@ def outcome_texts(
     card_text = {
         key: template_render(card[key], context=context) for key in CARD_TEXT_KEYS if card.get(key)
     }
+    if name := visitor_name(definition=definition, context=context):
+        card_text["name"] = name
     return title, description, card_text
+
+
+def visitor_name(*, definition: dict[str, Any], context: dict[str, Any]) -> str:
+    """The visitor's name for their card: the text question keyed `name`, else the first one."""
+    texts = [q["key"] for q in definition["questions"] if q["type"] == "text"]
+    if not texts:
+        return ""
+    key = "name" if "name" in texts else texts[0]
+    value = context.get(key)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def result_compute(

@@ -42,24 +42,56 @@ def _isolated(settings, tmp_path):
     cache.clear()
 
 
+def roles_restore() -> None:
+    """Make the role groups again, with their permissions: flushing a transactional test
+    removes the rows the data migration made."""
+    import importlib
+
+    from django.contrib.auth.models import Permission
+
+    roles = importlib.import_module("accounts.migrations.0002_roles").ROLES
+    for name, perms in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, model, actions in perms:
+            codenames = [f"{action}_{model}" for action in actions]
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+
+
+@pytest.fixture
+def roles(transactional_db):
+    roles_restore()
+
+
+def role(name: str) -> Group:
+    group = Group.objects.filter(name=name).first()
+    if group is None:  # flushed by an earlier transactional test
+        roles_restore()
+        group = Group.objects.get(name=name)
+    return group
+
+
 @pytest.fixture
 def editor(db):
     user = UserFactory(username="erin", email="erin@example.com")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(role("Editors"))
     return user
 
 
 @pytest.fixture
 def author(db):
     user = UserFactory(username="alice", email="alice@example.com")
-    user.groups.add(Group.objects.get(name="Authors"))
+    user.groups.add(role("Authors"))
     return user
 
 
 @pytest.fixture
 def other_author(db):
     user = UserFactory(username="bob", email="bob@example.com")
-    user.groups.add(Group.objects.get(name="Authors"))
+    user.groups.add(role("Authors"))
     return user
 
 

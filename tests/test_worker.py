@@ -18,12 +18,13 @@ from django.conf import settings
 from tests.conftest import IN_CI
 from tests.workers import celery_worker, mark, redis_reachable, redis_url, wait_for
 
-# The worker only sees committed rows; serialized_rollback brings back the rows migrations
-# made (the Authors and Editors groups) that flushing a transactional test removes.
+# The worker only sees committed rows, hence transactional tests; `roles` brings back the
+# groups the data migration made, which flushing the tables removes.
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.timeout(240),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles"),
 ]
 
 

@@ -188,6 +188,7 @@ def test_a_response_saves_the_result_with_expiring_answers_and_the_funnel(visito
     assert result.card_text == {
         "headline": "My morning drink: Espresso",
         "subline": "Which morning drink are you?",
+        "name": "Ada",
     }
     assert result.visitor == visitor.cookies["qb_visitor"].value.split(":")[0]
     assert sorted(AnswerEvent.objects.values_list("question_key", flat=True)) == [
