@@ -7,6 +7,8 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from . import fsbroker  # noqa: F401  (registers the embedded broker's transport alias)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizbuilder.settings")
 
 app = Celery("quizbuilder")

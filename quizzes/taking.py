@@ -225,7 +225,7 @@ def response_submit(
             referred_by=referrer,
             depth=depth,
         )
-        result.default_share = share_default_create(result=result)  # type: ignore[attr-defined]
+        result.default_share = share_default_create(result=result, fresh=True)  # type: ignore[attr-defined]
         AnswerEvent.objects.bulk_create(
             [
                 AnswerEvent(quiz_id=published.quiz_id, take=take_id, question_key=k, position=p)

@@ -87,18 +87,21 @@ def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share 
     return share, (referrer.depth + 1) if referrer is not None else 1
 
 
-def share_default_create(*, result: Result) -> Share:
+def share_default_create(*, result: Result, fresh: bool = False) -> Share:
     """The result's default `link` share (in the result body; not counted as a share).
 
+    `fresh` says the result was saved in this transaction, so it has no link yet: a plain
+    INSERT then replaces get-or-create's read and savepoint on the hot completion path.
     Also hands the visitor's address-bar links on this quiz that had no result yet to this
     result: from now on clicks and completions through them count for this visitor.
     """
-    share, _ = Share.objects.get_or_create(
-        result=result,
-        channel=Channel.LINK,
-        kind=ShareKind.DEFAULT,
-        defaults={"quiz_id": result.quiz_id, "owner": result.visitor},
-    )
+    fields = {"result": result, "channel": Channel.LINK, "kind": ShareKind.DEFAULT}
+    if fresh:
+        share = Share.objects.create(**fields, quiz_id=result.quiz_id, owner=result.visitor)
+    else:
+        share, _ = Share.objects.get_or_create(
+            **fields, defaults={"quiz_id": result.quiz_id, "owner": result.visitor}
+        )
     Share.objects.filter(
         kind=ShareKind.MINTED, quiz_id=result.quiz_id, owner=result.visitor, result=None
     ).update(result=result)
@@ -118,16 +121,24 @@ def share_create(*, result: Result, channel: object) -> Share:
         return share_default_create(result=result)
     if not isinstance(channel, str) or channel not in BUTTON_CHANNELS:
         raise ShareRefused("channel")
+    own = {"result": result, "channel": channel, "kind__in": [ShareKind.DEFAULT, ShareKind.BUTTON]}
     try:
         share, _ = Share.objects.get_or_create(
-            result=result,
-            channel=channel,
-            kind=ShareKind.BUTTON,
-            defaults={"quiz_id": result.quiz_id, "owner": result.visitor},
+            **own,
+            defaults={
+                "kind": ShareKind.BUTTON,
+                "quiz_id": result.quiz_id,
+                "owner": result.visitor,
+            },
         )
     except IntegrityError:
         # Only a race between two first taps lands here; the winner's row is the answer.
-        share = Share.objects.get(result=result, channel=channel, kind=ShareKind.BUTTON)
+        share = Share.objects.get(**own)
+    if share.kind == ShareKind.DEFAULT:
+        # The card's QR link, made by the system, becomes a share once a button asks for it:
+        # one link per result and channel, and it is counted from now on.
+        Share.objects.filter(pk=share.pk).update(kind=ShareKind.BUTTON)
+        share.kind = ShareKind.BUTTON
     return share
 
 

@@ -59,6 +59,24 @@ def test_the_same_result_and_channel_give_back_the_same_link(result, client):
     assert Share.objects.filter(kind=ShareKind.BUTTON).count() == 1
 
 
+def test_the_qr_button_reuses_the_cards_qr_link_and_counts_it_once(result, client):
+    from sharing.card_jobs import result_qr_share
+
+    card_link = result_qr_share(result=Result.objects.get(pk=result["id"]))
+    assert card_link.kind == ShareKind.DEFAULT  # drawn on the card: not a share by itself
+
+    first = post(client, result["id"], {"channel": "qr"})
+    second = post(client, result["id"], {"channel": "qr"})
+
+    assert first.status_code == second.status_code == 201
+    assert code_of(first.json()["share_url"]) == card_link.code == code_of(
+        second.json()["share_url"]
+    )
+    assert list(Share.objects.filter(channel="qr").values_list("kind", flat=True)) == [
+        ShareKind.BUTTON
+    ]
+
+
 def test_link_gives_back_the_default_link_which_is_not_a_share(result, client):
     body = post(client, result["id"], {"channel": "link"}).json()
     assert body == {"channel": "link", "share_url": result["share_url"]}

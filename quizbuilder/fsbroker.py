@@ -1,0 +1,65 @@
+"""The embedded broker: kombu's filesystem transport, made safe for a live worker.
+
+kombu's own `_put` creates the message file and then writes it, and `_get` moves whatever
+file it lists; a worker polling every 50 ms can take a file that is still empty or half
+written, fail to decode it and lose the message (seen in the card benchmark). Here a message
+is written under a temporary name in the same folder's sibling and renamed into place, which
+is atomic on one filesystem, and a taken message is moved aside within DATA_DIR (not to
+/tmp, which may be another filesystem) before it is read.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from time import monotonic
+
+from kombu.exceptions import ChannelError
+from kombu.transport import TRANSPORT_ALIASES, filesystem
+from kombu.utils.json import dumps, loads
+from kombu.utils.encoding import bytes_to_str, str_to_bytes
+from queue import Empty
+
+ALIAS = "qbfs"
+
+
+class Channel(filesystem.Channel):
+    def _put(self, queue: str, payload: object, **kwargs: object) -> None:
+        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        final = os.path.join(self.data_folder_out, name)
+        partial = os.path.join(self.processed_folder, f".{name}.part")
+        try:
+            with open(partial, "wb") as f:
+                f.write(str_to_bytes(dumps(payload)))
+            os.replace(partial, final)
+        except OSError as exc:
+            raise ChannelError(f"Cannot add a message to {self.data_folder_out!r}") from exc
+
+    def _get(self, queue: str) -> object:
+        wanted = f"{queue}.msg"
+        for name in sorted(os.listdir(self.data_folder_in)):
+            if name.partition(".")[2] != wanted:
+                continue
+            taken = os.path.join(self.processed_folder, f"{name}.{uuid.uuid4().hex}")
+            try:
+                # Whoever renames the file first owns the message; the others move on.
+                os.replace(os.path.join(self.data_folder_in, name), taken)
+            except OSError:
+                continue
+            try:
+                with open(taken, "rb") as f:
+                    payload = f.read()
+            finally:
+                try:
+                    os.remove(taken)
+                except OSError:
+                    pass
+            return loads(bytes_to_str(payload))
+        raise Empty()
+
+
+class Transport(filesystem.Transport):
+    Channel = Channel
+
+
+TRANSPORT_ALIASES[ALIAS] = f"{__name__}:Transport"
