@@ -10,32 +10,34 @@ is atomic on one filesystem, and a taken message is moved aside within DATA_DIR 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from queue import Empty
 from time import monotonic
+from typing import Any
 
 from kombu.exceptions import ChannelError
 from kombu.transport import TRANSPORT_ALIASES, filesystem
-from kombu.utils.json import dumps, loads
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
-from queue import Empty
+from kombu.utils.json import dumps, loads
 
 ALIAS = "qbfs"
 
 
 class Channel(filesystem.Channel):
-    def _put(self, queue: str, payload: object, **kwargs: object) -> None:
+    def _put(self, queue: Any, message: Any, **kwargs: Any) -> None:
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         partial = os.path.join(self.processed_folder, f".{name}.part")
         try:
             with open(partial, "wb") as f:
-                f.write(str_to_bytes(dumps(payload)))
+                f.write(str_to_bytes(dumps(message)))
             os.replace(partial, final)
         except OSError as exc:
             raise ChannelError(f"Cannot add a message to {self.data_folder_out!r}") from exc
 
-    def _get(self, queue: str) -> object:
+    def _get(self, queue: Any, timeout: Any = None) -> Any:
         wanted = f"{queue}.msg"
         for name in sorted(os.listdir(self.data_folder_in)):
             if name.partition(".")[2] != wanted:
@@ -50,10 +52,8 @@ class Channel(filesystem.Channel):
                 with open(taken, "rb") as f:
                     payload = f.read()
             finally:
-                try:
+                with contextlib.suppress(OSError):
                     os.remove(taken)
-                except OSError:
-                    pass
             return loads(bytes_to_str(payload))
         raise Empty()
 

@@ -42,11 +42,17 @@ class Quiz(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quizzes"
     )
     shared_with = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="shared_quizzes",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="shared_quizzes",
         help_text=_("Other authors who may see and edit this quiz's drafts."),
     )
     live_version = models.ForeignKey(
-        "QuizVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "QuizVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The published version visitors take."),
     )
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -300,6 +306,9 @@ class QuizView(models.Model):
         ]
         indexes = [models.Index(fields=["quiz", "day"], name="view_quiz_day")]
 
+    def __str__(self) -> str:
+        return f"{self.quiz_id}/{self.visitor}/{self.day}"
+
 
 class AnswerEvent(models.Model):
     """A question answered during a take, for the funnel. One row per question per take."""
@@ -317,3 +326,6 @@ class AnswerEvent(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["quiz", "created_at"], name="answer_quiz_time")]
+
+    def __str__(self) -> str:
+        return f"{self.take}/{self.question_key}"

@@ -27,7 +27,9 @@ def user_is_editor(user: Any) -> bool:
 
 
 def user_is_author(user: Any) -> bool:
-    return user_is_editor(user) or _in_group(user, AUTHORS) or bool(getattr(user, "is_staff", False))
+    return (
+        user_is_editor(user) or _in_group(user, AUTHORS) or bool(getattr(user, "is_staff", False))
+    )
 
 
 def user_can_publish(user: Any, quiz: Quiz) -> bool:

@@ -69,8 +69,8 @@ def test_the_qr_button_reuses_the_cards_qr_link_and_counts_it_once(result, clien
     second = post(client, result["id"], {"channel": "qr"})
 
     assert first.status_code == second.status_code == 201
-    assert code_of(first.json()["share_url"]) == card_link.code == code_of(
-        second.json()["share_url"]
+    assert (
+        code_of(first.json()["share_url"]) == card_link.code == code_of(second.json()["share_url"])
     )
     assert list(Share.objects.filter(channel="qr").values_list("kind", flat=True)) == [
         ShareKind.BUTTON

@@ -16,7 +16,7 @@ from quizzes.models import Quiz
 from quizzes.services import quiz_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
-DEMO_PASSWORD = "quizbuilder-demo"
+DEMO_PASSWORD = "quizbuilder-demo"  # noqa: S105  (a local demo account, printed on start)
 
 
 class Command(BaseCommand):
