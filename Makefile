@@ -33,6 +33,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 	@:
 
+# Share links, card URLs and OG tags are absolute on SITE_URL: follow PORT unless it is set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py load_demo

@@ -99,7 +99,7 @@ class QuizbuilderUserAdmin(UserAdmin):
                 self.message_user(
                     request,
                     _("Invited %(email)s: the invitation email is on its way.")
-                    % {"email": user.email},
+                    % {"email": getattr(user, "email", "")},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:auth_user_changelist"))

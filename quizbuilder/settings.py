@@ -131,7 +131,7 @@ else:
     for sub in ("in", "processed"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     # quizbuilder/fsbroker.py: kombu's filesystem transport with atomic message files.
-    CELERY_BROKER_URL = "qbfs://"
+    CELERY_BROKER_URL = "qbfs://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "in"),
         "data_folder_out": str(BROKER_DIR / "in"),

@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("quizzes.urls")),
 ]
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, view=media_serve, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static(  # type: ignore[arg-type]
+        settings.MEDIA_URL, view=media_serve, document_root=settings.MEDIA_ROOT
+    )

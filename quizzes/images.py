@@ -43,7 +43,8 @@ def image_clean(
 
 
 def _clean(data: bytes, *, max_pixels: int) -> tuple[bytes, str, int, int]:
-    with Image.open(io.BytesIO(data), formats=list(ACCEPTED)) as im:
+    with Image.open(io.BytesIO(data), formats=list(ACCEPTED)) as opened:
+        im: Image.Image = opened
         ext = ACCEPTED.get(im.format or "")
         if ext is None:
             raise ImageError("Only PNG, JPEG and WebP images are accepted.")

@@ -10,6 +10,7 @@ import io
 import warnings
 from collections import OrderedDict
 from functools import lru_cache
+from typing import cast
 
 from PIL import Image, ImageChops, ImageDraw, ImageOps
 
@@ -225,11 +226,14 @@ def png_palette(im: Image.Image) -> Image.Image | None:
         return None
     colors.sort(key=lambda c: (-c[0], c[1]))
     keep = [c for _n, c in colors[:256]]
-    flat = [v for c in keep for v in c]
+    flat = [v for c in keep for v in cast(tuple[int, ...], c)]
     palette = Image.new("P", (1, 1))
     palette.putpalette(flat + flat[:3] * (256 - len(keep)))
     out = im.quantize(palette=palette, dither=Image.Dither.NONE)
-    worst = max(hi for _lo, hi in ImageChops.difference(im, out.convert("RGB")).getextrema())
+    extrema = cast(
+        tuple[tuple[int, int], ...], ImageChops.difference(im, out.convert("RGB")).getextrema()
+    )
+    worst = max(hi for _lo, hi in extrema)
     return out if worst <= PALETTE_TOLERANCE else None
 
 

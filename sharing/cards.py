@@ -15,6 +15,7 @@ import json
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -311,8 +312,11 @@ def _decorate(im: Image.Image, ink: tuple[int, int, int]) -> None:
 
 
 # A card of average length in the design, encoded in every format once to rank them.
-_REFERENCE = dict(headline="Alex, your result is a headline about this long", name="Alex",
-                  subline="Which one are you? Take the quiz and see")  # fmt: skip
+_REFERENCE: dict[str, Any] = {
+    "headline": "Alex, your result is a headline about this long",
+    "name": "Alex",
+    "subline": "Which one are you? Take the quiz and see",
+}
 
 
 @lru_cache(maxsize=256)

@@ -268,11 +268,11 @@ def text_fit(
         if lines is not None and balance and len(lines) > 1:
             narrow, wide = width * 0.5, float(width)
             for _ in range(7):
-                mid = (narrow + wide) / 2
-                if len(_wrap(tokens, weight, size, mid)) <= len(lines):
-                    wide = mid
+                half = (narrow + wide) / 2
+                if len(_wrap(tokens, weight, size, half)) <= len(lines):
+                    wide = half
                 else:
-                    narrow = mid
+                    narrow = half
             lines = _wrap(tokens, weight, size, wide)
         if lines is None:
             lines = _wrap(tokens, weight, size, width)

@@ -107,7 +107,7 @@ def test_without_redis_the_broker_is_the_filesystem_in_data_dir_and_the_cache_lo
 
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout)
-    assert shown["broker"] == "qbfs://"  # kombu filesystem transport, atomic writes
+    assert shown["broker"] == "qbfs://localhost/"  # kombu filesystem transport, atomic writes
     assert shown["backend"] is None
     assert shown["transport"]["data_folder_in"] == str(tmp_path / "broker" / "in")
     assert shown["transport"]["data_folder_out"] == str(tmp_path / "broker" / "in")

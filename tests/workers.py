@@ -90,7 +90,7 @@ def embedded_transport_options() -> dict[str, Any]:
 def broker_config(broker: str) -> tuple[str, dict[str, Any]]:
     """(broker URL, transport options) for "embedded" or "redis"."""
     if broker == "embedded":
-        return "qbfs://", embedded_transport_options()
+        return "qbfs://localhost/", embedded_transport_options()
     if broker == "redis":
         return redis_url(), {"visibility_timeout": 3600}
     raise ValueError(broker)
