@@ -51,19 +51,7 @@ bench: install-dev
 	$(PY) benchmarks/web.py
 	$(PY) benchmarks/cards.py
 	$(PY) benchmarks/stats.py
-
-# Collect new interface strings into the Chinese catalogues (locale/, and <app>/locale/ for an
-# app that has one), compile them, and list what still needs a translation (GNU gettext needed:
-# apt-get install gettext).
-messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var \
-		--ignore=tests --ignore=benchmarks
-	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=var
-	@for po in $$(find . -path ./.venv -prune -o -path '*/zh_Hans/LC_MESSAGES/django.po' -print); do \
-		echo "$$po: $$(msgfmt --statistics -o /dev/null $$po 2>&1)"; \
-		msgattrib --untranslated --no-wrap --no-location $$po | grep '^msgid ' | grep -v '^msgid ""$$'; \
-		msgattrib --only-fuzzy --no-wrap --no-location $$po | grep '^msgid ' | grep -v '^msgid ""$$'; \
-	done; true
+	$(PY) benchmarks/share_page.py
 
 clean:
 	rm -rf $(VENV) var
