@@ -89,7 +89,8 @@ def throughput(version: object, n: int, broker: str, pool: str, concurrency: int
 
         wait_for(all_ready, timeout=600, what=f"{n} cards", worker=worker, interval=0.01)
         elapsed = time.perf_counter() - start
-    assert len(list((Path(settings.MEDIA_ROOT) / "cards").iterdir())) == n
+    # One og card per distinct result at least (the square card with its QR may be drawn too).
+    assert len(list((Path(settings.MEDIA_ROOT) / "cards").iterdir())) >= n
     return n / elapsed
 
 

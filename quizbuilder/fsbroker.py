@@ -26,8 +26,9 @@ ALIAS = "qbfs"
 
 
 class Channel(filesystem.Channel):
-    # kombu's two base classes disagree on this signature; callers pass (queue, message).
-    def _put(self, queue: Any, message: Any) -> None:  # type: ignore[override]
+    # kombu's two base classes disagree on this signature; basic_publish passes publish
+    # options (mandatory, immediate...) as keywords, which a file has no use for.
+    def _put(self, queue: Any, message: Any, **kwargs: Any) -> None:  # type: ignore[override]
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         partial = os.path.join(self.processed_folder, f".{name}.part")

@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 TAKE_RE = re.compile(r"[A-Za-z0-9_-]{16,40}\Z")
 CARD_TEXT_KEYS = ("headline", "subline")
 SCORING_FAILED = "We could not work out a result from these answers. Please try again later."
+# What an empty placeholder leaves at the start of a text ("{name}, you'll weigh..."):
+# commas, enumeration commas and colons (Western and full width) and the spaces after them.
+LEADING_LEFTOVER_RE = re.compile(r"\A\s*[,，、:：][,，、:：\s]*")
+SPACES_RE = re.compile(r" {2,}")
+SPACE_COMMA_RE = re.compile(r" +([,，])")
 
 
 class AnswersInvalid(Exception):
@@ -114,18 +119,36 @@ def _outcome(definition: dict[str, Any], key: str) -> dict[str, Any]:
     raise ScoringError(f"unknown outcome {key!r}")
 
 
+def text_tidy(text: str) -> str:
+    """`text` without what an empty placeholder leaves behind.
+
+    Punctuation (",", "，", "、", ":", "：") and spaces left at the start go, and the new first
+    letter is capitalised; doubled spaces become one and a space before a comma goes.
+    ", in 10 years you'll weigh 74 kg" -> "In 10 years you'll weigh 74 kg";
+    "，你是一杯拿铁" -> "你是一杯拿铁". Text with nothing left over comes back as it was.
+    """
+    tidy = SPACE_COMMA_RE.sub(r"\1", SPACES_RE.sub(" ", text))
+    stripped = LEADING_LEFTOVER_RE.sub("", tidy)
+    if stripped != tidy and stripped:
+        stripped = stripped[0].upper() + stripped[1:]
+    return stripped
+
+
 def outcome_texts(
     *, definition: dict[str, Any], scored: ScoreResult
 ) -> tuple[str, str, dict[str, str]]:
-    """Title, description and card texts of the outcome, placeholders filled."""
+    """Title, description and card texts of the outcome, placeholders filled and tidied
+    (`text_tidy`), so a skipped optional name leaves no stray comma."""
     outcome = _outcome(definition, scored.outcome_key)
     context = dict(scored.context)
-    title = template_render(outcome["title"], context=context)
-    description = template_render(outcome.get("description") or "", context=context)
+    title = text_tidy(template_render(outcome["title"], context=context))
+    description = text_tidy(template_render(outcome.get("description") or "", context=context))
     card = {**(definition.get("card") or {}), **(outcome.get("card") or {})}
     context["outcome"] = title
     card_text = {
-        key: template_render(card[key], context=context) for key in CARD_TEXT_KEYS if card.get(key)
+        key: text_tidy(template_render(card[key], context=context))
+        for key in CARD_TEXT_KEYS
+        if card.get(key)
     }
     if name := visitor_name(definition=definition, context=context):
         card_text["name"] = name

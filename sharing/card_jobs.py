@@ -17,7 +17,10 @@ name that exists in storage is never rendered or written again. So a retried or 
 task writes nothing new, and two visitors with the same outcome and no name share one file.
 The QR code carries the result's own `qr` share link, which would make every card unique,
 so it is drawn only where a link cannot be tapped: on the square and story layouts
-(QR_LAYOUTS), rendered on demand. The Open Graph card (1200x630, the link preview in a chat,
+(QR_LAYOUTS). The render task draws each result's square card too (the picture a visitor
+saves or shares as a file), before marking the og card ready, and keeps its name in
+`Result.card_text[SQUARE_NAME_KEY]` (a derived name, not a text: no migration, and the
+texts the cards read are unchanged). The Open Graph card (1200x630, the link preview in a chat,
 where the friend taps the link itself) has no QR and is shared between equal results.
 
 Card URLs never change content (the hash is in the name): they are served with a year-long
@@ -47,6 +50,8 @@ from .models import Channel, Share, ShareKind
 logger = logging.getLogger(__name__)
 
 OG = "og"
+SQUARE = "square"
+SQUARE_NAME_KEY = "square_card"  # Result.card_text key holding the square card's name
 QR_LAYOUTS = frozenset({"square", "story"})
 FORMATS = ("png", "jpeg")
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
@@ -60,13 +65,22 @@ _images: OrderedDict[str, bytes] = OrderedDict()
 IMAGE_CACHE_SIZE = 16
 
 
+class SquareInfo(TypedDict):
+    """`image.square` (a spec extension): the result's square card, with its QR code."""
+
+    url: str
+    width: int
+    height: int
+
+
 class ImageInfo(TypedDict):
-    """The `image` object of api.md's result body."""
+    """The `image` object of api.md's result body (plus `square`, a spec extension)."""
 
     status: str
     url: str | None
     width: int
     height: int
+    square: SquareInfo | None
 
 
 # --- inputs --------------------------------------------------------------------------------
@@ -227,6 +241,38 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
     return name
 
 
+def result_square_render(*, result_id: str) -> str | None:
+    """Render and store a result's square card (with its QR code) and keep its name in
+    `card_text[SQUARE_NAME_KEY]`.
+
+    Idempotent: a name already kept is returned as is; the file name comes from the inputs
+    (written once); the name is kept with an update that leaves a deleted result alone.
+    Returns the storage name, or None for an unknown or deleted result.
+    """
+    result = (
+        Result.objects.select_related("version")
+        .filter(pk=result_id, deleted_at__isnull=True)
+        .first()
+    )
+    if result is None:
+        return None
+    text = dict(result.card_text or {})
+    if text.get(SQUARE_NAME_KEY):
+        return str(text[SQUARE_NAME_KEY])
+    name = card_store(spec=result_card_spec(result=result, layout=SQUARE))
+    text[SQUARE_NAME_KEY] = name
+    updated = Result.objects.filter(pk=result.pk, deleted_at__isnull=True).update(card_text=text)
+    return name if updated else None
+
+
+def result_cards_render(*, result_id: str) -> str | None:
+    """The render task's work: the square card first, then the og card (which marks the
+    result ready), so a ready result has both. Returns the og card's name, or None."""
+    if result_square_render(result_id=result_id) is None:
+        return None
+    return result_card_render(result_id=result_id)
+
+
 def result_card_fail(*, result_id: str, error: str) -> bool:
     """Mark a result's card failed with `error` (shown to editors), unless it is ready.
 
@@ -290,11 +336,22 @@ def result_image_info(result: Result) -> ImageInfo:
 
     `url` is always an absolute URL of a file that exists, so a link-preview bot never
     gets a 404; status says pending or failed. Reads `result.version` (select_related it).
+    `square` is the square card (with the QR code) once the result is ready, else None.
     """
     width, height = LAYOUTS[OG]
     if result.card_status == CardStatus.READY and result.card_name:
         return ImageInfo(status="ready", url=card_url(result.card_name), width=width,
-                         height=height)  # fmt: skip
+                         height=height, square=result_square_info(result))  # fmt: skip
     fallback = result.version.fallback_card if result.version_id else ""
     url = card_url(fallback) if fallback else _absolute(static(DEFAULT_CARD))
-    return ImageInfo(status=str(result.card_status), url=url, width=width, height=height)
+    return ImageInfo(status=str(result.card_status), url=url, width=width, height=height,
+                     square=None)  # fmt: skip
+
+
+def result_square_info(result: Result) -> SquareInfo | None:
+    """{url, width, height} of the result's square card, or None if it has none (yet)."""
+    name = (result.card_text or {}).get(SQUARE_NAME_KEY) if not result.deleted_at else None
+    if not name:
+        return None
+    width, height = LAYOUTS[SQUARE]
+    return SquareInfo(url=card_url(str(name)), width=width, height=height)

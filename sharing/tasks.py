@@ -49,8 +49,9 @@ class ResultCardTask(DjangoTask):
 
 @shared_task(base=ResultCardTask, **RETRY)
 def render_result_card(result_id: str) -> None:
-    """Draw and store a result's card and mark it ready (enqueued on commit of the result)."""
-    card_jobs.result_card_render(result_id=result_id)
+    """Draw and store a result's square and og cards and mark it ready (enqueued on commit
+    of the result)."""
+    card_jobs.result_cards_render(result_id=result_id)
 
 
 @shared_task(**RETRY)

@@ -56,6 +56,30 @@ def share_channels(result: Any, share_url: str) -> list[dict[str, str]]:
     ]
 
 
+# Chinese quizzes lead with the channels people in China share on; others keep CHANNELS' order.
+LEAD_CHANNELS = {"zh": ("wechat", "weibo")}
+WECHAT = {"channel": "wechat", "label": "", "template": "", "href": ""}
+
+
+def lead_channels(language: str) -> tuple[str, ...]:
+    """The channels shown first (before the copy link) for a quiz in `language`."""
+    return LEAD_CHANNELS.get((language or "").lower().split("-")[0], ())
+
+
+@register.simple_tag
+def share_layout(result: Any, share_url: str) -> dict[str, list[dict[str, str]]]:
+    """The share bar's buttons in two groups: `lead` (shown before the copy link; WeChat
+    and Weibo for a Chinese quiz, else none) and `rest`; WeChat (its QR panel) is a
+    pseudo-channel {"channel": "wechat"}, last of `rest` when it does not lead."""
+    version = getattr(result, "version", None)
+    lead = lead_channels(str(getattr(version, "language", "") or ""))
+    buttons = {c["channel"]: c for c in share_channels(result, share_url)}
+    buttons["wechat"] = WECHAT
+    first = [buttons[c] for c in lead]
+    rest = [b for c, b in buttons.items() if c not in lead]
+    return {"lead": first, "rest": rest}
+
+
 @register.simple_tag
 def share_text_for(result: Any) -> str:
     return share_text(result)

@@ -71,21 +71,53 @@
   }
 
   // The card image as a file for the share sheet, fetched ahead: share() must run while the
-  // tap still counts as a user gesture.
+  // tap still counts as a user gesture. data-image is the square card (it carries the QR
+  // code) once drawn, else the link-preview card.
   var native = bar.querySelector('[data-channel="native"]');
+  function loadImageFile(image) {
+    if (!image || !native || !navigator.share || !navigator.canShare || !window.File) return;
+    fetch(image, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.blob() : null;
+    }).then(function (blob) {
+      if (!blob) return;
+      var ext = (blob.type.split("/")[1] || "png").replace("jpeg", "jpg");
+      var file = new File([blob], "result." + ext, { type: blob.type });
+      if (navigator.canShare({ files: [file] })) imageFile = file;
+    }).catch(function () { /* no file: the link alone is shared */ });
+  }
   if (native && navigator.share) {
     native.hidden = false;
-    var image = bar.getAttribute("data-image");
-    if (image && navigator.canShare && window.File) {
-      fetch(image, { credentials: "same-origin" }).then(function (r) {
-        return r.ok ? r.blob() : null;
-      }).then(function (blob) {
-        if (!blob) return;
-        var ext = (blob.type.split("/")[1] || "png").replace("jpeg", "jpg");
-        var file = new File([blob], "result." + ext, { type: blob.type });
-        if (navigator.canShare({ files: [file] })) imageFile = file;
-      }).catch(function () { /* no file: the link alone is shared */ });
-    }
+    loadImageFile(bar.getAttribute("data-image"));
+  }
+
+  // "Save image": hidden while the cards are drawn; when the result page swaps its picture
+  // in (result.js), read the result once more for the square card.
+  var save = bar.querySelector("[data-save-image]");
+  var picture = document.querySelector("div.result-image[data-image]");
+  if (save && save.hidden && picture && window.MutationObserver) {
+    var observer = new MutationObserver(function () {
+      if (!picture.querySelector("img")) return;
+      observer.disconnect();
+      fetch(bar.getAttribute("data-result-api"), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (body) {
+        var square = body && body.image && body.image.square;
+        if (!square || !square.url) return;
+        save.href = square.url;
+        save.hidden = false;
+        bar.setAttribute("data-image", square.url);
+        loadImageFile(square.url);
+      }).catch(function () { /* no square card: nothing to save */ });
+    });
+    observer.observe(picture, { childList: true, subtree: true });
+  }
+
+  // The WeChat QR panel sits below its row (CSS :has() shows it; this class for the rest).
+  var wechat = bar.querySelector("details.wechat");
+  if (wechat) {
+    wechat.addEventListener("toggle", function () {
+      bar.classList.toggle("qr-open", wechat.open);
+    });
   }
   var copyButton = bar.querySelector('button[data-channel="copy"]');
   if (copyButton) copyButton.hidden = false;

@@ -72,6 +72,45 @@ def test_a_result_card_is_stored_under_the_hash_of_its_inputs_and_marked_ready(d
     assert card_files() == [name.removeprefix("cards/")]
 
 
+def test_the_task_renders_the_square_card_with_the_results_qr_link_for_the_result_page(
+    drink, visitor
+):
+    import zxingcpp
+    from PIL import Image
+
+    result = make_result(drink)
+
+    render_result_card(result.id)
+    render_result_card(result.id)  # redelivered: nothing new
+
+    result.refresh_from_db()
+    square = result.card_text[card_jobs.SQUARE_NAME_KEY]
+    assert CARD_NAME.match(square) and square != result.card_name
+    assert result.card_status == "ready"
+    with default_storage.open(square, "rb") as f:
+        image = Image.open(f)
+        image.load()
+    assert image.size == LAYOUTS["square"]
+    share = Share.objects.get(result=result, channel=Channel.QR)
+    decoded = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert decoded == [f"{settings.SITE_URL}/s/{share.code}/"]
+    assert card_files() == sorted(n.removeprefix("cards/") for n in (result.card_name, square))
+    body = visitor.get(f"/api/results/{result.id}/").json()
+    assert body["image"]["square"] == {
+        "url": f"{settings.SITE_URL}{settings.MEDIA_URL}{square}",
+        "width": 1080,
+        "height": 1080,
+    }
+    assert body["image"]["url"] == f"{settings.SITE_URL}{settings.MEDIA_URL}{result.card_name}"
+
+
+def test_a_pending_result_has_no_square_card_yet(drink, visitor):
+    result = make_result(drink)
+
+    assert card_jobs.result_image_info(result)["square"] is None
+    assert visitor.get(f"/api/results/{result.id}/").json()["image"]["square"] is None
+
+
 def test_the_card_shows_the_frozen_texts_and_the_merged_design(drink):
     result = make_result(drink, outcome="espresso", name="Zoë", subline="Which drink are you?")
 
@@ -108,7 +147,9 @@ def test_a_missing_headline_falls_back_to_the_outcome_title(drink):
 
 def test_rendering_again_writes_no_new_file_and_draws_nothing(drink):
     result = make_result(drink)
-    name = card_jobs.result_card_render(result_id=result.id)
+    render_result_card(result.id)
+    result.refresh_from_db()
+    name, square = result.card_name, result.card_text[card_jobs.SQUARE_NAME_KEY]
     mtime = (Path(settings.MEDIA_ROOT) / name).stat().st_mtime_ns
     # A redelivered task, and one that finds the result pending again (a lost status write).
     Result.objects.filter(pk=result.pk).update(card_status="pending", card_name="")
@@ -118,7 +159,7 @@ def test_rendering_again_writes_no_new_file_and_draws_nothing(drink):
         assert card_jobs.result_card_render(result_id=result.id) == name
         render_result_card(result.id)
 
-    assert card_files() == [name.removeprefix("cards/")]
+    assert card_files() == sorted(n.removeprefix("cards/") for n in (name, square))
     assert (Path(settings.MEDIA_ROOT) / name).stat().st_mtime_ns == mtime
     result.refresh_from_db()
     assert (result.card_status, result.card_name) == ("ready", name)
@@ -344,7 +385,7 @@ def test_image_info_of_a_pending_card_is_the_versions_fallback_card(drink):
 
     fallback = result.version.fallback_card
     assert info == {"status": "pending", "url": f"{settings.SITE_URL}/media/{fallback}",
-                    "width": 1200, "height": 630}  # fmt: skip
+                    "width": 1200, "height": 630, "square": None}  # fmt: skip
 
 
 def test_image_info_before_any_fallback_card_is_the_static_default_card(drink):
@@ -363,7 +404,7 @@ def test_image_info_of_a_ready_card_has_the_hash_in_its_url(drink):
     info = card_jobs.result_image_info(result)
 
     assert info == {"status": "ready", "url": f"{settings.SITE_URL}/media/{name}",
-                    "width": 1200, "height": 630}  # fmt: skip
+                    "width": 1200, "height": 630, "square": None}  # fmt: skip
     assert re.search(r"/media/cards/[0-9a-f]{32}\.(png|jpg)$", info["url"])
     assert LAYOUTS["og"] == (1200, 630)
 
@@ -393,9 +434,12 @@ def test_the_api_shows_a_ready_card(drink, visitor):
     render_result_card(result_id)
 
     body = visitor.get(f"/api/results/{result_id}/").json()
-    name = Result.objects.get(pk=result_id).card_name
+    result = Result.objects.get(pk=result_id)
+    name, square = result.card_name, result.card_text[card_jobs.SQUARE_NAME_KEY]
     assert body["image"] == {"status": "ready", "url": f"{settings.SITE_URL}/media/{name}",
-                             "width": 1200, "height": 630}  # fmt: skip
+                             "width": 1200, "height": 630,
+                             "square": {"url": f"{settings.SITE_URL}/media/{square}",
+                                        "width": 1080, "height": 1080}}  # fmt: skip
 
 
 # --- media serving -------------------------------------------------------------------------
