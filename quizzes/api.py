@@ -83,19 +83,25 @@ def api_view(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[
     return decorate
 
 
+class NotFinite(ValueError):
+    """NaN, Infinity or a number too large for a float in a request body."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed")
+    raise NotFinite(f"{name} is not allowed")
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError("number too large")
+        raise NotFinite("number too large")
     return value
 
 
 def json_body(request: HttpRequest) -> tuple[dict[str, Any] | None, JsonResponse | None]:
-    """The request's JSON object, or the 4xx that says why there is none."""
+    """The request's JSON object, or the 4xx that says why there is none, in plain words."""
+    if request.META.get("CONTENT_TYPE") and request.content_type != "application/json":
+        return None, error(415, "body", "Send the body as JSON (Content-Type: application/json).")
     limit = settings.API_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -107,11 +113,19 @@ def json_body(request: HttpRequest) -> tuple[dict[str, Any] | None, JsonResponse
     if len(body) > limit:
         return None, error(413, "body", f"The body is larger than {limit} bytes.")
     try:
-        data = json.loads(
-            body.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite
-        )
-    except (ValueError, RecursionError):
-        return None, error(400, "body", "The body is not valid JSON (NaN and Infinity included).")
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, error(400, "body", "The body is not valid UTF-8.")
+    if not text.strip():
+        return None, error(400, "body", "The body is empty: send a JSON object.")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
+    except NotFinite:
+        return None, error(400, "body", "Numbers must be finite: NaN and Infinity are not JSON.")
+    except RecursionError:
+        return None, error(400, "body", "The body is nested too deeply.")
+    except ValueError:
+        return None, error(400, "body", "The body is not valid JSON.")
     if not isinstance(data, dict):
         return None, error(400, "body", "The body must be a JSON object.")
     return data, None

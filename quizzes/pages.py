@@ -4,6 +4,7 @@ database beyond the ones named here)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -11,10 +12,12 @@ from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .bodies import quiz_seconds, result_image
 from .models import Kind, Quiz, Result
+from .scoring import ANSWER, answers_validate
 from .services import Published
 
 RESTART = _("This page was open too long or the quiz changed. Please start again.")
@@ -32,6 +35,24 @@ def _tile_image(background: str, gradient_to: str) -> str:
         "<rect width='84' height='84' fill='url(#g)'/></svg>"
     )
     return "data:image/svg+xml," + quote(svg, safe=":/=' ")
+
+
+def duration_text(seconds: float) -> str:
+    """A friendly, rounded "about …" for how long something takes, in the active language:
+    "about 15 seconds", "about 30 seconds", "about a minute", "about 2 minutes"."""
+    if seconds < 20:
+        return gettext("about 15 seconds")
+    if seconds < 45:
+        return gettext("about 30 seconds")
+    if seconds < 90:
+        return gettext("about a minute")
+    minutes = round(seconds / 60)
+    return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
+
+
+def quiz_duration_text(definition: dict[str, Any]) -> str:
+    """How long taking the quiz takes, as every page says it (home, intro, share page)."""
+    return duration_text(quiz_seconds(definition))
 
 
 def quiz_tile(quiz: Quiz) -> dict[str, Any]:
@@ -52,17 +73,60 @@ def quiz_tile(quiz: Quiz) -> dict[str, Any]:
         "language": version.language,
         "image": image,
         "count": len(definition["questions"]),
-        "seconds": quiz_seconds(definition),
+        "duration": quiz_duration_text(definition),
     }
 
 
 def questions_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each question with its place, for templates that show all of them."""
+    """Each question with its place and its checks, for templates that show all of them."""
     total = len(definition["questions"])
     return [
-        {"q": q, "index": i, "number": i + 1, "total": total, "is_last": i == total - 1}
+        {
+            "q": q,
+            "index": i,
+            "number": i + 1,
+            "total": total,
+            "is_last": i == total - 1,
+            "check": question_check(q),
+        }
         for i, q in enumerate(definition["questions"])
     ]
+
+
+def question_check(question: dict[str, Any]) -> str:
+    """The rules take.js checks an answer against on Next, as JSON, with the server's messages.
+
+    Each message is what `answers_validate` says of an answer that breaks the rule, so the
+    browser and the server always say the same words.
+    """
+
+    def said(raw: object) -> str:
+        _, errors = answers_validate(definition={"questions": [question]}, answers={key: raw})
+        return errors.get(key, [""])[0]
+
+    key, kind = question["key"], question["type"]
+    check: dict[str, Any] = {"required": bool(question["required"])}
+    messages = {"required": ANSWER}
+    if kind == "number":
+        lo, hi, step = question["min"], question["max"], question["step"]
+        check.update(min=lo, max=hi, step=step or None)
+        messages.update(number=said("abc"), range=said(hi + abs(hi) + 1))
+        if step:
+            messages["step"] = said(lo + step / 2)
+    elif kind == "multi":
+        keys = [c["key"] for c in question["choices"]]
+        fewest = max(question.get("min_choices") or 0, 1 if question["required"] else 0)
+        most = question.get("max_choices") or len(keys)
+        check.update(fewest=fewest, most=most)
+        if fewest > 1:
+            messages["few"] = said(keys[: fewest - 1])
+        if most < len(keys):
+            messages["many"] = said(keys[: most + 1])
+    elif kind == "text":
+        check["max_length"] = question["max_length"]
+        messages["long"] = said("x" * (question["max_length"] + 1))
+    check["messages"] = messages
+    return json.dumps(check, ensure_ascii=False)
 
 
 def intro_context(published: Published, *, ref: str = "", preview: bool = False) -> dict[str, Any]:
@@ -72,7 +136,7 @@ def intro_context(published: Published, *, ref: str = "", preview: bool = False)
         "quiz": definition,
         "slug": published.slug,
         "count": len(definition["questions"]),
-        "seconds": quiz_seconds(definition),
+        "duration": quiz_duration_text(definition),
         "retention_days": published.retention_days,
         "screens": [] if preview else questions_of(definition),
         "start_url": f"{take_url}?{urlencode({'ref': ref})}" if ref else take_url,

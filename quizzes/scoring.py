@@ -72,7 +72,7 @@ def answers_validate(
         return {}, {"answers": ["Send the answers as an object of question keys and answers."]}
     questions = {q["key"]: q for q in definition["questions"]}
     errors: dict[str, list[str]] = {}
-    unknown = [f"unknown question {key!r}" for key in answers if key not in questions]
+    unknown = [f"Unknown question {key!r}." for key in answers if key not in questions]
     if unknown:
         errors["answers"] = unknown
     clean: dict[str, Any] = {}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("r/<str:result_id>/", views.result, name="result"),
     path("r/<str:result_id>/delete/", views.result_delete, name="result-delete"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("editor/quizzes/<slug:slug>/preview/", preview.preview, name="preview"),
     path("api/quizzes/", api.quiz_list, name="api-quiz-list"),
     path("api/quizzes/<slug:slug>/", api.quiz_detail, name="api-quiz-detail"),

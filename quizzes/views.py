@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
@@ -155,7 +156,12 @@ def result(request: HttpRequest, result_id: str) -> HttpResponse:
         return render(request, "quizzes/not_found.html", status=404)
     with translation.override(found.version.language or settings.LANGUAGE_CODE):
         if found.deleted_at is not None:
-            return render(request, "quizzes/result_gone.html", {"result": found}, status=410)
+            context = {
+                "result": found,
+                "quiz_title": found.version.title,
+                "is_owner": found.visitor == getattr(request, "visitor", None),
+            }
+            return render(request, "quizzes/result_gone.html", context, status=410)
         context = pages.result_context(request, found)
         return render(request, "quizzes/result.html", context)
 
@@ -170,6 +176,11 @@ def result_delete(request: HttpRequest, result_id: str) -> HttpResponse:
     except NotOwner:
         return render(request, "quizzes/forbidden.html", status=403)
     return redirect(found)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico for pages without a <link rel=icon> (the admin): the site's SVG icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

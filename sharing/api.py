@@ -21,9 +21,11 @@ CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
 
 @api_view("POST")
 def shares(request: HttpRequest, result_id: str) -> JsonResponse:
-    result = Result.objects.filter(pk=result_id[:40], deleted_at=None).first()
+    result = Result.objects.filter(pk=result_id[:40]).first()
     if result is None:
         return error(404, "result", "There is no result at this address.")
+    if result.deleted_at is not None:  # as GET /api/results/<id>/ says
+        return error(410, "result", "This result was deleted by its owner.")
     data, problem = json_body(request)
     if problem is not None or data is None:
         return problem or error(400, "body", "The body must be a JSON object.")

@@ -17,6 +17,11 @@ SOFT = "#a5b4fc"
 ACCENT = "#db2777"
 GRID = "#e5e7eb"
 MUTED = "#6b7280"
+# Charts are drawn 400 units wide and shown at most 28rem wide (site.css .chart): 14-unit
+# text stays >= 11 px on a 390 px phone and <= 16 px on a desktop.
+WIDTH = 400
+FONT = 14
+BAR_MAX = 36  # a day's column is never wider than this, so one day is not one big block
 
 
 def _n(value: float) -> str:
@@ -26,29 +31,29 @@ def _n(value: float) -> str:
 def bars(rows: Sequence[tuple[str, int]], *, title: str, note: Sequence[str] = ()) -> SafeString:
     """Horizontal bars, one row per (label, value), widths relative to the largest value.
 
+    Each label sits on its own line above its bar, the value at the line's end, so the
+    chart stays narrow (400 units) and its 14-unit text is at least 11 px on a phone.
     `note` gives an optional text per row shown after the value (e.g. a drop-off).
     """
-    width, label_w, row_h = 640, 190, 34
-    height = max(row_h * len(rows) + 8, 40)
+    width, row_h = WIDTH, 48
+    height = max(row_h * len(rows) + 4, 40)
     top = max((v for _, v in rows), default=0) or 1
-    bar_w = width - label_w - 120
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(title)}</title>"
     ]
     for i, (label, value) in enumerate(rows):
-        y = 4 + i * row_h
-        w = max(bar_w * value / top, 2 if value else 0)
+        y = 2 + i * row_h
+        w = max(width * value / top, 2 if value else 0)
         extra = f" · {escape(note[i])}" if i < len(note) and note[i] else ""
         parts.append(
-            f'<text x="{label_w - 10}" y="{y + 21}" text-anchor="end" font-size="14" '
-            f'fill="#111827">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="24" rx="6" fill="{GRID}"/>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{_n(w)}" height="24" rx="6" fill="{BRAND}"/>'
-            f'<text x="{label_w + bar_w + 8}" y="{y + 21}" font-size="14" font-weight="700" '
-            f'fill="#111827">{value}<tspan font-weight="400" fill="{MUTED}">{extra}</tspan>'
-            "</text>"
+            f'<text x="0" y="{y + 16}" font-size="{FONT}" fill="#111827">{escape(label)}</text>'
+            f'<text x="{width}" y="{y + 16}" text-anchor="end" font-size="{FONT}" '
+            f'font-weight="700" fill="#111827">{value}<tspan font-weight="400" '
+            f'fill="{MUTED}">{extra}</tspan></text>'
+            f'<rect x="0" y="{y + 22}" width="{width}" height="18" rx="5" fill="{GRID}"/>'
+            f'<rect x="0" y="{y + 22}" width="{_n(w)}" height="18" rx="5" fill="{BRAND}"/>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -56,7 +61,7 @@ def bars(rows: Sequence[tuple[str, int]], *, title: str, note: Sequence[str] = (
 
 def days(by_day: Sequence[dict[str, object]], *, title: str) -> SafeString:
     """Columns of completions per day, with clicks and referred completions as lines."""
-    width, height, left, bottom, top_pad = 640, 220, 36, 28, 12
+    width, height, left, bottom, top_pad = WIDTH, 200, 36, 28, 12
     n = max(len(by_day), 1)
     series = {
         key: [int(d.get(key, 0) or 0) for d in by_day]  # type: ignore[call-overload]
@@ -74,13 +79,13 @@ def days(by_day: Sequence[dict[str, object]], *, title: str) -> SafeString:
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(title)}</title>",
         f'<line x1="{left}" y1="{_n(y(0))}" x2="{width - 8}" y2="{_n(y(0))}" stroke="{GRID}"/>',
-        f'<text x="{left - 6}" y="{_n(y(top) + 5)}" text-anchor="end" font-size="12" '
+        f'<text x="{left - 6}" y="{_n(y(top) + 5)}" text-anchor="end" font-size="{FONT}" '
         f'fill="{MUTED}">{top}</text>',
-        f'<text x="{left - 6}" y="{_n(y(0))}" text-anchor="end" font-size="12" '
+        f'<text x="{left - 6}" y="{_n(y(0))}" text-anchor="end" font-size="{FONT}" '
         f'fill="{MUTED}">0</text>',
     ]
     for i, v in enumerate(series["completions"]):
-        bar = max(step * 0.7, 1)
+        bar = min(max(step * 0.7, 1), BAR_MAX)
         x = left + i * step + (step - bar) / 2
         parts.append(
             f'<rect x="{_n(x)}" y="{_n(y(v))}" width="{_n(bar)}" height="{_n(y(0) - y(v))}" '
@@ -105,7 +110,7 @@ def days(by_day: Sequence[dict[str, object]], *, title: str) -> SafeString:
             anchor = "start" if i == 0 else "end"
             x = left if i == 0 else width - 8
             parts.append(
-                f'<text x="{x}" y="{height - 8}" text-anchor="{anchor}" font-size="12" '
+                f'<text x="{x}" y="{height - 8}" text-anchor="{anchor}" font-size="{FONT}" '
                 f'fill="{MUTED}">{escape(str(by_day[i]["date"]))}</text>'
             )
     parts.append("</svg>")

@@ -78,9 +78,12 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
     take_url = reverse("quizzes:intro", args=[quiz.slug])
     if seen.ref:
         take_url += "?" + urlencode({"ref": seen.ref})
+    title, description = landing_meta(result)
     return {
         "landing": seen,
         "result": result,
+        "meta_title": title,
+        "meta_description": description,
         "quiz_title": version.title,
         "quiz_open": quiz.is_public,
         "image": image,
@@ -88,6 +91,27 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
         "own_url": reverse("sharing:landing", args=[seen.own_code]) if seen.own_code else "",
         "take_url": take_url,
     }
+
+
+def landing_meta(result: Any) -> tuple[str, str]:
+    """The share page's link-preview title and description.
+
+    Title: the card's headline (placeholders filled at completion) when it has one, else
+    "<outcome title> · <quiz title>". Description: the card's subline, else the quiz's
+    description, else its title; never the visitor's personal outcome description.
+    """
+    version = result.version
+    definition = version.definition or {}
+    quiz_title = str(definition.get("title") or version.title)
+    text = result.card_text or {}
+    headline = str(text.get("headline") or "").strip()
+    title = headline or f"{result.title} · {quiz_title}"
+    description = (
+        str(text.get("subline") or "").strip()
+        or str(definition.get("description") or version.description or "").strip()
+        or quiz_title
+    )
+    return title, description
 
 
 def share_qr(request: HttpRequest, code: str) -> HttpResponse:
@@ -121,7 +145,19 @@ def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "sharing/stats.html", context, status=400)
     if request.GET.get("format") == "csv":
         return _csv(quiz.slug, body)
-    return render(request, "sharing/stats.html", {"quiz": quiz, "form": form, **_page(body)})
+    context = {"quiz": quiz, "form": form, **_page(body), "outcomes": _outcomes(quiz, body)}
+    return render(request, "sharing/stats.html", context)
+
+
+def _outcomes(quiz: Quiz, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The by-outcome rows with each outcome's title from the live version (the key when a
+    key is not in it); the CSV and the API keep the keys."""
+    definition = (quiz.live_version.definition if quiz.live_version else None) or {}
+    titles = {o.get("key"): o.get("title") for o in definition.get("outcomes") or []}
+    return [
+        {"key": key, "title": titles.get(key) or key, **row}
+        for key, row in body["by_outcome"].items()
+    ]
 
 
 def _csv(slug: str, body: dict[str, Any]) -> HttpResponse:

@@ -77,6 +77,7 @@
     });
   }
 
+  // Messages next to a question, the question marked (as the no-JS page marks it).
   function showErrors(screen, messages) {
     var box = screen.querySelector("[data-errors]");
     box.textContent = "";
@@ -85,6 +86,40 @@
       p.textContent = message;
       box.appendChild(p);
     });
+    var invalid = box.childNodes.length > 0;
+    screen.querySelector(".question").classList.toggle("invalid", invalid);
+    screen.querySelectorAll("input[type=text]").forEach(function (input) {
+      if (invalid) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    });
+  }
+
+  var NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+  // The first rule the answer breaks, in the server's words (data-check), or null.
+  function check(screen, answer) {
+    var rules;
+    try { rules = JSON.parse(screen.dataset.check || "{}"); } catch (e) { rules = {}; }
+    var says = rules.messages || {};
+    var type = screen.dataset.type;
+    if (answer === null || answer === "" || (Array.isArray(answer) && answer.length === 0)) {
+      return rules.required ? says.required : null;
+    }
+    if (type === "number") {
+      var x = NUMBER_RE.test(answer) ? parseFloat(answer) : NaN;
+      if (!isFinite(x)) return says.number;
+      if (x < rules.min || x > rules.max) return says.range;
+      if (rules.step) {
+        var steps = (x - rules.min) / rules.step;
+        if (Math.abs(steps - Math.round(steps)) > 1e-6) return says.step;
+      }
+    } else if (type === "multi") {
+      if (says.few && answer.length < rules.fewest) return says.few;
+      if (says.many && answer.length > rules.most) return says.many;
+    } else if (type === "text") {
+      if (rules.max_length && answer.length > rules.max_length) return says.long;
+    }
+    return null;
   }
 
   function show(index, push) {
@@ -136,17 +171,22 @@
         window.location.assign(new URL(reply.data.result_url).pathname);
         return;
       }
+      // Every question with an error keeps its message; the first one is shown.
       var errors = (reply.data && reply.data.errors) || {};
-      var target = screens.length - 1;
-      for (var i = 0; i < screens.length; i++) {
-        if (errors[screens[i].dataset.key]) { target = i; break; }
-      }
-      var messages = errors[screens[target].dataset.key] || [];
+      var target = -1;
+      screens.forEach(function (s, i) {
+        var mine = errors[s.dataset.key];
+        showErrors(s, mine || []);
+        if (mine && target < 0) target = i;
+      });
+      var others = [];
       Object.keys(errors).forEach(function (key) {
         if (!screens.some(function (s) { return s.dataset.key === key; })) {
-          messages = messages.concat(errors[key]);
+          others = others.concat(errors[key]);
         }
       });
+      if (target < 0) target = screens.length - 1;
+      var messages = (errors[screens[target].dataset.key] || []).concat(others);
       show(target, true);
       showErrors(screens[target], messages);
     }).catch(function () {
@@ -166,7 +206,13 @@
       state.answers[key] = answer;
     }
     save();
-    showErrors(screen, []);
+    var problem = check(screen, key in state.answers ? state.answers[key] : null);
+    showErrors(screen, problem ? [problem] : []);
+    if (problem) {
+      var input = screen.querySelector("input[type=text]");
+      if (input) input.focus();
+      return;
+    }
     if (index === screens.length - 1) {
       submit(screen);
       return;

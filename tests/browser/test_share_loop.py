@@ -177,3 +177,101 @@ def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
     shot(page, "share-wechat-qr")
     for context in (visitor, friend, desk):
         context.close()
+
+
+def serve_media(context) -> None:
+    """Serve /media/ from MEDIA_ROOT (the live server runs with DEBUG off, and so without
+    the debug media view), so the screenshots show the real cards."""
+    from django.conf import settings
+
+    def fulfil(route):
+        name = route.request.url.split("/media/", 1)[1].split("?", 1)[0]
+        path = Path(settings.MEDIA_ROOT) / name
+        if path.is_file():
+            route.fulfill(path=str(path))
+        else:
+            route.fulfill(status=404, body="")
+
+    context.route("**/media/**", fulfil)
+
+
+def login(page, base: str, user) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.locator("input[name=login]").fill(user.email)
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(
+    chromium, live_server, publish, editor, settings
+):
+    from quizzes.models import Result
+    from sharing.card_jobs import SQUARE_NAME_KEY
+    from sharing.tasks import render_result_card
+
+    settings.SITE_URL = live_server.url
+    publish(SLUG)
+    base = live_server.url
+    visitor = phone(chromium, base)
+    serve_media(visitor)
+    page = visitor.new_page()
+    page.goto(f"{base}/q/{SLUG}/")
+    take(page, "Ana")
+    assert page.locator("[data-save-image]").is_hidden()  # no worker yet: no square card
+
+    result = Result.objects.get()
+    render_result_card(result.id)  # what the worker does
+    page.reload()
+    result.refresh_from_db()
+    save = page.locator("[data-save-image]")
+    assert save.is_visible()
+    assert save.get_attribute("href") == f"{base}/media/{result.card_text[SQUARE_NAME_KEY]}"
+    until(page, ".result-image img", "img => img.complete && img.naturalWidth > 0")
+    assert page_width(page) <= 390
+    shot(page, "share-result-ready-390")
+
+    # Opening WeChat's QR panel keeps the grid: WeChat stays one cell, the panel goes below.
+    email = page.locator('a[data-channel="email"]').bounding_box()
+    wechat_before = page.locator('summary[data-channel="wechat"]').bounding_box()
+    page.locator('summary[data-channel="wechat"]').tap()
+    until(page, "[data-qr]", "img => img.src.endsWith('/qr.svg') && img.naturalWidth > 0")
+    assert page.locator("[data-qr-panel]").is_visible()
+    wechat = page.locator('summary[data-channel="wechat"]').bounding_box()
+    assert wechat == wechat_before
+    assert wechat["width"] == email["width"] and wechat["y"] == email["y"]
+    page.locator("[data-qr]").scroll_into_view_if_needed()
+    shot(page, "share-wechat-open-390")
+
+    # The editor's stats page and account page fit a phone.
+    login(page, base, editor)
+    page.goto(f"{base}/editor/quizzes/{SLUG}/stats/")
+    assert page_width(page) <= 390
+    outcome = result.outcome_key
+    title = page.locator(f'tr[data-outcome="{outcome}"] td').first.inner_text()
+    assert title == result.title  # the outcome's title, not its key
+    smallest = page.evaluate(
+        "Math.min(...[...document.querySelectorAll('svg.chart text')].map("
+        "t => t.getBoundingClientRect().height))"
+    )
+    assert smallest >= 11
+    shot(page, "share-stats-390")
+    page.goto(f"{base}/account/")
+    page.locator("input[name=name]").fill("weekly report")
+    page.locator("form.token-form button").click()
+    page.locator("[data-new-token]").wait_for()
+    assert page_width(page) <= 390
+    assert "Bearer <token>" in page.locator("main").inner_text()
+    shot(page, "account-390")
+
+    desk = chromium.new_context(viewport={"width": 1280, "height": 900}, user_agent=DESKTOP_UA)
+    staff = desk.new_page()
+    login(staff, base, editor)
+    staff.goto(f"{base}/editor/quizzes/{SLUG}/stats/")
+    shot(staff, "share-stats-1280")
+    for context in (visitor, desk):
+        context.close()

@@ -127,22 +127,161 @@ def test_a_reload_in_the_middle_keeps_the_answers(browser, live_server, publish)
     context.close()
 
 
-def test_an_error_shows_next_to_the_question(browser, live_server, publish):
+def errors_of(screen) -> str:
+    return screen.locator("[data-errors]").text_content()
+
+
+def is_marked(screen) -> bool:
+    return "invalid" in (screen.locator("fieldset.question").get_attribute("class") or "")
+
+
+def test_each_answer_is_checked_on_next_in_the_servers_words(browser, live_server, publish):
     publish("weight-in-10-years")
     context = phone(browser)
     page = context.new_page()
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "/responses/" in r.url else None)
     page.goto(f"{live_server.url}/q/weight-in-10-years/")
     page.locator("[data-start]").tap()
     answer_screen(page, 0, {"type": "text"}, "Ada")
-    answer_screen(page, 1, {"type": "number"}, "900")
-    for index in (2,):
-        answer_screen(page, index, {"type": "number"}, "30")
-    answer_screen(page, 3, {"type": "single"}, "never")
-    answer_screen(page, 4, {"type": "multi"}, [])
-    answer_screen(page, 5, {"type": "single"}, "short")
     screen = page.locator('[data-screen="1"]')
     screen.wait_for(state="visible")
-    assert screen.locator("[data-errors]").inner_text() == ("Enter a number between 30 and 250.")
+    field = screen.locator("input[name=answer]")
+    for typed, message in (
+        ("", "Answer this question."),
+        ("abc", "Enter a number."),
+        ("900", "Enter a number between 30 and 250."),
+        ("29.9", "Enter a number between 30 and 250."),
+        ("72.55", "Enter a number between 30 and 250 in steps of 0.1."),
+    ):
+        field.fill(typed)
+        screen.locator("[data-next]").tap()
+        assert errors_of(screen) == message, typed
+        assert screen.is_visible() and is_marked(screen)
+        assert field.get_attribute("aria-invalid") == "true"
+    shot(page, "question-error-js")
+    field.fill("72,5")  # a decimal comma, as some phone keyboards type it
+    screen.locator("[data-next]").tap()
+    page.locator('[data-screen="2"]').wait_for(state="visible")
+    assert errors_of(screen) == "" and not is_marked(screen)
+    assert field.get_attribute("aria-invalid") is None
+    assert sent == []
+    context.close()
+
+
+PICKY = {
+    "format": "quizbuilder/1",
+    "slug": "picky",
+    "title": "Picky",
+    "kind": "score",
+    "questions": [
+        {
+            "key": "fruits",
+            "type": "multi",
+            "prompt": "Pick two or three",
+            "min_choices": 2,
+            "max_choices": 3,
+            "choices": [{"key": k, "label": k.upper(), "value": 1} for k in "abcd"],
+        },
+        {"key": "nick", "type": "text", "prompt": "Nickname", "max_length": 5},
+    ],
+    "outcomes": [{"key": "low", "title": "Low", "max": 50}, {"key": "high", "title": "High"}],
+}
+
+
+def test_too_few_or_too_many_choices_are_refused_on_next(browser, live_server, editor):
+    from quizzes.services import quiz_import
+
+    quiz_import(data=PICKY, user=editor, publish=True)
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/picky/")
+    page.locator("[data-start]").tap()
+    screen = page.locator('[data-screen="0"]')
+    screen.wait_for(state="visible")
+    screen.locator("[data-next]").tap()
+    assert errors_of(screen) == "Answer this question."
+    screen.locator('label.choice:has(input[value="a"])').tap()
+    screen.locator("[data-next]").tap()
+    assert errors_of(screen) == "Choose at least 2 options." and is_marked(screen)
+    for key in "bcd":
+        screen.locator(f'label.choice:has(input[value="{key}"])').tap()
+    screen.locator("[data-next]").tap()
+    assert errors_of(screen) == "Choose at most 3 options." and is_marked(screen)
+    screen.locator('label.choice:has(input[value="d"])').tap()
+    screen.locator("[data-next]").tap()
+    page.locator('[data-screen="1"]').wait_for(state="visible")
+    assert errors_of(screen) == "" and not is_marked(screen)
+    context.close()
+
+
+def test_server_errors_on_several_questions_are_all_shown(browser, live_server, publish):
+    publish("weight-in-10-years")
+    context = phone(browser)
+    page = context.new_page()
+    errors = {
+        "sleep": ["Choose one of the options."],
+        "weight": ["Enter a number between 30 and 250."],
+        "answers": ["Unknown question 'zzz'."],
+    }
+    page.route("**/responses/", lambda route: route.fulfill(status=400, json={"errors": errors}))
+    take_with_js_until_submit(page, live_server.url, "weight-in-10-years")
+    first = page.locator('[data-screen="1"]')
+    first.wait_for(state="visible")
+    assert errors_of(first) == "Enter a number between 30 and 250.Unknown question 'zzz'."
+    assert is_marked(first)
+    last = page.locator('[data-screen="5"]')
+    assert errors_of(last) == "Choose one of the options." and is_marked(last)
+    for index in (0, 2, 3, 4):
+        other = page.locator(f'[data-screen="{index}"]')
+        assert errors_of(other) == "" and not is_marked(other)
+    # Fixing the first one clears its mark; the other stays marked until it is answered.
+    first.locator("[data-next]").tap()
+    page.locator('[data-screen="2"]').wait_for(state="visible")
+    assert not is_marked(first) and is_marked(last)
+    context.close()
+
+
+def take_with_js_until_submit(page, base: str, slug: str) -> None:
+    data = demo_data(slug)
+    answers = TAKES[slug]["answers"]
+    page.goto(f"{base}/q/{slug}/")
+    page.locator("[data-start]").tap()
+    for index, question in enumerate(data["questions"]):
+        answer_screen(page, index, question, answers.get(question["key"]))
+
+
+def test_hidden_share_buttons_stay_hidden(browser, live_server, publish):
+    from django.test import Client
+
+    from tests.quizzes.takehelp import BROWSER_UA, post_json, responses_url
+
+    publish("which-morning-drink")
+    answers = TAKES["which-morning-drink"]["answers"]
+    created = post_json(
+        Client(HTTP_USER_AGENT=BROWSER_UA),
+        responses_url("which-morning-drink"),
+        {"answers": answers},
+    )
+    url = f"{live_server.url}/r/{created.json()['id']}/"
+    context = phone(browser, javascript=False)
+    page = context.new_page()
+    page.goto(url)
+    page.locator("[data-share-bar]").wait_for()
+    assert page.locator('[data-channel="native"]').count() == 1
+    assert not page.locator('[data-channel="native"]').is_visible()
+    assert not page.locator('[data-channel="copy"]').is_visible()
+    assert not page.locator("[data-copied]").is_visible()
+    shot(page, "result-share-nojs")
+    context.close()
+    context = phone(browser)
+    page = context.new_page()
+    page.add_init_script("delete Navigator.prototype.share; delete Navigator.prototype.canShare;")
+    page.goto(url)
+    page.locator("[data-share-bar]").wait_for()
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof navigator.share") == "undefined"
+    assert not page.locator('[data-channel="native"]').is_visible()
     context.close()
 
 

@@ -57,7 +57,7 @@ TAKES: dict[str, dict[str, Any]] = {
             "moons": "jupiter",
         },
         "outcome": "astronomer",
-        "title": "Astronomer: 6/7",
+        "title": "Astronomer",
         "score": 6,
         "max_score": 7,
     },

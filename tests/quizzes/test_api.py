@@ -251,7 +251,7 @@ BAD = [
         "age",
         "Answer this question.",
     ),
-    ("an unknown key", {**GOOD_PICKY, "shoe": 42}, "answers", "unknown question 'shoe'"),
+    ("an unknown key", {**GOOD_PICKY, "shoe": 42}, "answers", "Unknown question 'shoe'."),
     (
         "a choice key that does not exist",
         {**GOOD_PICKY, "fruits": ["a", "z"]},
@@ -317,32 +317,65 @@ def test_a_wrong_single_choice_is_a_400(visitor, publish):
     assert response.json() == {"errors": {"alarm": ["Choose one of the options."]}}
 
 
+EMPTY = "The body is empty: send a JSON object."
+NOT_JSON = "The body is not valid JSON."
+NOT_FINITE = "Numbers must be finite: NaN and Infinity are not JSON."
+NOT_OBJECT = "The body must be a JSON object."
+ANSWERS = "Send the answers as an object of question keys and answers."
+
+
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "message"),
     [
-        ("{not json", "body"),
-        ('{"answers": NaN}', "body"),
-        ('{"answers": {"age": Infinity}}', "body"),
-        ('{"answers": {"age": -Infinity}}', "body"),
-        ('{"answers": {"age": 1e400}}', "body"),
-        ("[]", "body"),
-        ('"answers"', "body"),
-        ("12", "body"),
-        ("null", "body"),
-        ("", "body"),
-        (b"\xff\xfe{}", "body"),
-        ("[" * 5000 + "]" * 5000, "body"),
-        ("{}", "answers"),
-        ('{"answers": []}', "answers"),
-        ('{"answers": "x"}', "answers"),
+        ("{not json", "body", NOT_JSON),
+        ('{"answers": {"age": 30', "body", NOT_JSON),
+        ('{"answers": NaN}', "body", NOT_FINITE),
+        ('{"answers": {"age": Infinity}}', "body", NOT_FINITE),
+        ('{"answers": {"age": -Infinity}}', "body", NOT_FINITE),
+        ('{"answers": {"age": 1e400}}', "body", NOT_FINITE),
+        ("[]", "body", NOT_OBJECT),
+        ('"answers"', "body", NOT_OBJECT),
+        ("12", "body", NOT_OBJECT),
+        ("null", "body", NOT_OBJECT),
+        ("", "body", EMPTY),
+        ("  \n", "body", EMPTY),
+        (b"\xff\xfe{}", "body", "The body is not valid UTF-8."),
+        ("[" * 5000 + "]" * 5000, "body", "The body is nested too deeply."),
+        ("{}", "answers", ANSWERS),
+        ('{"answers": []}', "answers", ANSWERS),
+        ('{"answers": "x"}', "answers", ANSWERS),
     ],
 )
-def test_a_body_that_is_not_a_json_object_of_answers_is_a_400(visitor, picky, body, field):
+def test_a_body_that_is_not_a_json_object_of_answers_is_a_400_that_says_why(
+    visitor, picky, body, field, message
+):
     response = post_json(visitor, responses_url("picky"), body)
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert field in response.json()["errors"]
+    assert response.json() == {"errors": {field: [message]}}
     assert Result.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_a_post_that_says_it_is_not_json_is_a_415(visitor, picky, content_type):
+    body = json.dumps({"answers": {}})
+    response = visitor.post(responses_url("picky"), body, content_type=content_type)
+    assert response.status_code == 415
+    assert response.json() == {
+        "errors": {"body": ["Send the body as JSON (Content-Type: application/json)."]}
+    }
+
+
+def test_json_with_a_charset_or_without_a_content_type_is_read(visitor, picky):
+    body = json.dumps({"answers": {}})
+    with_charset = visitor.post(
+        responses_url("picky"), body, content_type="application/json; charset=utf-8"
+    )
+    assert with_charset.status_code == 400 and "body" not in with_charset.json()["errors"]
+    bare = visitor.generic("POST", responses_url("picky"), body.encode(), content_type="")
+    assert bare.status_code == 400 and "body" not in bare.json()["errors"]
 
 
 def test_a_body_over_64_kb_is_a_413(visitor, picky, settings):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from quizzes.templating import template_render
 
 from quizzes.quizfile import quiz_programs, quizfile_export, quizfile_validate
 from quizzes.scoring import answers_validate, score_compute
 from quizzes.services import published_get
+from quizzes.templating import template_render
 from tests.conftest import DEMO_DIR, demo_data, demo_files
 
 # slug, answers, outcome, score, max_score, the outcome title as the visitor reads it
@@ -118,7 +118,7 @@ CASES = [
         "astronomer",
         5,
         7,
-        "Astronomer: 5/7",
+        "Astronomer",
     ),
     # the same, but rings misses Jupiter: a multi scores only for exactly its correct set
     (
@@ -135,7 +135,7 @@ CASES = [
         "stargazer",
         4,
         7,
-        "Stargazer: 4/7",
+        "Stargazer",
     ),
     (
         "solar-system-trivia",
@@ -151,7 +151,7 @@ CASES = [
         "mission_control",
         7,
         7,
-        "Mission control: 7/7",
+        "Mission control",
     ),
     # espresso 2+2+1 = 5 ties pour_over 2+2+1 = 5: espresso is listed first
     (

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 
 import pytest
+from django.templatetags.static import static
 from django.test import Client
+from django.utils import translation
 from django.utils.html import escape
 
 from quizzes.models import AnswerEvent, QuizView, Result
+from quizzes.pages import duration_text, question_check
 from quizzes.services import quiz_draft_get_or_create, quiz_import
 from tests.conftest import demo_data
 from tests.quizzes.takehelp import BROWSER_UA, TAKES
@@ -126,8 +131,77 @@ def test_a_number_out_of_range_is_explained_in_plain_words(visitor, publish):
     html = page.content.decode()
     assert "Your weight today" in html
     assert "Enter a number between 30 and 250." in html
-    assert 'inputmode="decimal"' in html and 'min="30"' in html and 'max="250"' in html
-    assert 'step="0.1"' in html and '<span class="unit">kg</span>' in html
+    # A text field with a decimal keypad: a number field would drop "72,5" and "abc" unread.
+    assert 'type="text" inputmode="decimal" name="answer"' in html
+    assert "From 30 to 250" in html and '<span class="unit">kg</span>' in html
+    # Marked as in error, as take.js marks it.
+    assert '<fieldset class="question invalid">' in html
+    assert 'autocomplete="off" aria-invalid="true">' in html
+
+
+def test_a_question_without_error_is_not_marked(visitor, publish):
+    publish("weight-in-10-years")
+    html = visitor.get("/q/weight-in-10-years/take/").content.decode()
+    assert '<fieldset class="question">' in html and "aria-invalid" not in html
+
+
+def test_the_intro_carries_each_questions_checks_in_the_servers_words(visitor, publish):
+    publish("weight-in-10-years")
+    html = visitor.get("/q/weight-in-10-years/").content.decode()
+    checks = {
+        key: json.loads(unescape(value))
+        for key, value in re.findall(r'data-key="(\w+)" data-type="\w+" data-check="([^"]+)"', html)
+    }
+    assert checks["weight"] == {
+        "required": True,
+        "min": 30,
+        "max": 250,
+        "step": 0.1,
+        "messages": {
+            "required": "Answer this question.",
+            "number": "Enter a number.",
+            "range": "Enter a number between 30 and 250.",
+            "step": "Enter a number between 30 and 250 in steps of 0.1.",
+        },
+    }
+    assert checks["name"]["messages"]["long"] == "Use at most 30 characters."
+    assert checks["snacks"] == {
+        "required": False,
+        "fewest": 0,
+        "most": 4,
+        "messages": {"required": "Answer this question."},
+    }
+
+
+def test_a_multi_choice_check_says_how_few_and_how_many():
+    question = {
+        "key": "pick",
+        "type": "multi",
+        "required": True,
+        "min_choices": 2,
+        "max_choices": 3,
+        "choices": [{"key": k, "label": k} for k in "abcde"],
+    }
+    check = json.loads(question_check(question))
+    assert (check["fewest"], check["most"]) == (2, 3)
+    assert check["messages"]["few"] == "Choose at least 2 options."
+    assert check["messages"]["many"] == "Choose at most 3 options."
+
+
+@pytest.mark.parametrize("slug", sorted(TAKES))
+def test_a_demo_result_page_says_the_score_once(visitor, publish, slug):
+    publish(slug)
+    expected = TAKES[slug]
+    page = visitor.get(take_without_js(visitor, slug, expected["answers"])["Location"])
+    html = page.content.decode()
+    title = re.search(r'<h1 class="outcome-title">(.*?)</h1>', html).group(1)
+    lead = re.search(r'<p class="lead">(.*?)</p>', html, re.S)
+    words = title + (lead.group(1) if lead else "")
+    if expected["max_score"] is not None:
+        score, most = expected["score"], expected["max_score"]
+        assert html.count(f"{score} / {most}") == 1
+        for said in (f"{score}/{most}", f"{score} out of {most}"):
+            assert said not in words
 
 
 def test_a_decimal_comma_is_understood(visitor, publish):
@@ -180,7 +254,7 @@ def test_the_intro_has_one_start_button_the_size_and_the_privacy_note(visitor, p
     html = visitor.get("/q/which-morning-drink/").content.decode()
     assert html.count("data-start") == 1
     assert 'href="/q/which-morning-drink/take/"' in html
-    assert "4 questions · about 26 seconds" in html
+    assert "4 questions · about 30 seconds" in html
     assert "We keep your answers for 30 days, then only your result." in html
 
 
@@ -218,9 +292,43 @@ def test_the_home_page_lists_quizzes_with_their_size_and_time(visitor, publish):
     publish("weight-in-10-years")
     html = visitor.get("/").content.decode()
     assert "Which morning drink are you?" in html and "What will you weigh in 10 years?" in html
-    assert "4 questions · about 26 seconds" in html
-    assert "6 questions · about 42 seconds" in html
+    assert "4 questions · about 30 seconds" in html
+    assert "6 questions · about 30 seconds" in html
     assert 'src="data:image/svg+xml,' in html
+    # A heading may not sit in a <span> (phrasing content): each tile's text is a <div>.
+    assert re.search(r"<span[^>]*>\s*<h2", html) is None
+    assert '<div><h2 lang="en">Which morning drink are you?</h2>' in html
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (6, "about 15 seconds"),
+        (19, "about 15 seconds"),
+        (20, "about 30 seconds"),
+        (26, "about 30 seconds"),
+        (42, "about 30 seconds"),
+        (45, "about a minute"),
+        (89, "about a minute"),
+        (90, "about 2 minutes"),
+        (200, "about 3 minutes"),
+    ],
+)
+def test_times_are_rounded_to_friendly_values(seconds, text):
+    assert duration_text(seconds) == text
+
+
+def test_times_are_said_in_chinese_too():
+    with translation.override("zh-hans"):
+        assert duration_text(26) == "约 30 秒"
+        assert duration_text(60) == "约 1 分钟"
+        assert duration_text(300) == "约 5 分钟"
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("favicon.svg")
 
 
 def test_unknown_quizzes_and_results_are_friendly_404s(visitor):

@@ -15,6 +15,7 @@ from tests.quizzes.takehelp import BROWSER_UA, TAKES, post_json, responses_url
 
 pytestmark = pytest.mark.django_db
 IP = "203.0.113.77"
+OWNER_DELETED = "Your result is deleted. Its image and share links no longer work."
 
 
 def submit(client, slug="weight-in-10-years", **extra):
@@ -62,7 +63,13 @@ def test_a_visitor_deletes_their_own_result_and_its_links_stop_working(visitor, 
     response = visitor.post(f"/r/{result.id}/delete/")
     assert response.status_code == 302 and response["Location"] == f"/r/{result.id}/"
     gone = visitor.get(f"/r/{result.id}/")
-    assert gone.status_code == 410 and "This result was deleted" in gone.content.decode()
+    assert gone.status_code == 410
+    assert OWNER_DELETED in gone.content.decode()
+    assert "Its owner deleted it" not in gone.content.decode()
+    others = friend.get(f"/r/{result.id}/")
+    assert others.status_code == 410 and "This result was deleted" in others.content.decode()
+    assert "Its owner deleted it." in others.content.decode()
+    assert OWNER_DELETED not in others.content.decode()
     assert visitor.get(f"/api/results/{result.id}/").status_code == 410
     assert friend.get(f"/s/{code}/").status_code in (404, 410)
     result.refresh_from_db()
@@ -72,6 +79,18 @@ def test_a_visitor_deletes_their_own_result_and_its_links_stop_working(visitor, 
     # Counts already made stay: the completion, its answers in the funnel, the referral.
     assert Result.objects.count() == 2 and AnswerEvent.objects.count() == events
     assert Result.objects.filter(referred_by__code=code).count() == 1
+
+
+def test_the_owner_of_a_chinese_result_is_told_in_chinese_that_it_is_deleted(
+    visitor, friend, publish
+):
+    publish("ni-shi-na-zhong-ka-fei")
+    result = submit(visitor, slug="ni-shi-na-zhong-ka-fei")
+    visitor.post(f"/r/{result.id}/delete/")
+    mine = visitor.get(f"/r/{result.id}/").content.decode()
+    assert "你的结果已删除，图片和分享链接均已失效。" in mine and "主人" not in mine
+    theirs = friend.get(f"/r/{result.id}/").content.decode()
+    assert "结果的主人已将其删除" in theirs
 
 
 def test_deleting_twice_is_harmless(visitor, publish):

@@ -444,7 +444,7 @@ def test_it_refuses_answers_that_are_not_an_object() -> None:
 
 
 def test_it_refuses_an_unknown_question() -> None:
-    assert errors_of({**WEIGHT_OK, "foo": 1}) == {"answers": ["unknown question 'foo'"]}
+    assert errors_of({**WEIGHT_OK, "foo": 1}) == {"answers": ["Unknown question 'foo'."]}
 
 
 def test_it_refuses_a_missing_required_answer() -> None:
@@ -548,7 +548,7 @@ def test_a_required_multi_needs_one_choice() -> None:
 
 def test_it_lists_every_error_at_once() -> None:
     assert errors_of({"weight": "x", "bar": 1, "snacks": 3}) == {
-        "answers": ["unknown question 'bar'"],
+        "answers": ["Unknown question 'bar'."],
         "weight": ["Enter a number."],
         "age": ["Answer this question."],
         "exercise": ["Answer this question."],

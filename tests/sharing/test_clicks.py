@@ -122,15 +122,35 @@ def test_the_page_has_open_graph_and_twitter_meta(a_share, browser):
         found = re.search(rf'<meta (?:property|name)="{name}" content="([^"]*)"', html)
         return found.group(1) if found else None
 
-    assert meta("og:title") == result["outcome"]["title"]
+    title = f"My morning drink: {result['outcome']['title']}"  # the card headline
+    assert meta("og:title") == meta("twitter:title") == title
+    assert meta("og:description") == meta("twitter:description") == "Which morning drink are you?"
     assert meta("og:url") == url
     assert meta("og:image").startswith(("http://", "https://"))
     assert meta("og:image:width") == "1200"
     assert meta("og:image:height") == "630"
-    assert meta("og:description")
     assert meta("twitter:card") == "summary_large_image"
     assert result["outcome"]["title"] in html
     assert take_ref(html) == code_of(url)
+
+
+def test_without_a_card_headline_the_meta_is_outcome_and_quiz_title_and_quiz_description(
+    a_share, browser
+):
+    _, result, url = a_share
+    Result.objects.filter(pk=result["id"]).update(card_text={"name": "Ana"})
+    html = browser().get(path_of(url)).content.decode()
+
+    def meta(name):
+        found = re.search(rf'<meta (?:property|name)="{name}" content="([^"]*)"', html)
+        return found.group(1) if found else None
+
+    title = f"{result['outcome']['title']} · Which morning drink are you?"
+    described = "Four questions to find the drink that matches your mornings."
+    assert meta("og:title") == meta("twitter:title") == title
+    assert meta("og:description") == meta("twitter:description") == meta("description")
+    assert meta("description") == described
+    assert "Ana, you" not in meta("og:description")  # never the personal description
 
 
 def test_an_unknown_code_is_a_friendly_404_with_the_quiz_list(published_quiz, browser):

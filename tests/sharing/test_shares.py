@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -101,12 +102,15 @@ def test_a_body_that_is_not_a_json_object_is_a_400(result, client, body):
     assert list(response.json()["errors"]) == ["body"]
 
 
-def test_an_unknown_or_deleted_result_is_a_404(result, client):
+def test_an_unknown_result_is_a_404_and_a_deleted_one_a_410_as_its_get(result, client):
     response = post(client, "no-such-result-0000000000", {"channel": "x"})
     assert response.status_code == 404
     assert response.json() == {"errors": {"result": ["There is no result at this address."]}}
     Result.objects.filter(pk=result["id"]).update(deleted_at="2025-01-01T00:00:00Z")
-    assert post(client, result["id"], {"channel": "x"}).status_code == 404
+    gone = post(client, result["id"], {"channel": "x"})
+    assert gone.status_code == 410
+    assert gone.json() == {"errors": {"result": ["This result was deleted by its owner."]}}
+    assert client.get(f"/api/results/{result['id']}/").status_code == 410
 
 
 def test_only_post_is_allowed(result, client):
@@ -146,3 +150,40 @@ def test_a_share_links_qr_code_is_an_svg(result, client):
     assert response["Content-Type"] == "image/svg+xml"
     assert b'xmlns="http://www.w3.org/2000/svg"' in response.content
     assert client.get("/s/unknown-code/qr.svg").status_code == 404
+
+
+def _bar_order(html: str) -> list[str]:
+    return re.findall(r'data-channel="(\w+)"', html)
+
+
+def test_the_share_bar_keeps_its_order_for_an_english_quiz(result):
+    html = render_to_string(
+        "sharing/_share_bar.html",
+        {"result": Result.objects.get(pk=result["id"]), "share_url": result["share_url"]},
+        request=RequestFactory().get("/"),
+    )
+    assert _bar_order(html) == [
+        "native", "copy", "whatsapp", "telegram", "x", "facebook", "line", "weibo", "email",
+        "wechat",
+    ]  # fmt: skip
+
+
+def test_a_chinese_quiz_leads_with_wechat_and_weibo_then_copy_link(publish):
+    from quizzes.models import Quiz
+
+    quiz = Quiz.objects.get(pk=publish("ni-shi-na-zhong-ka-fei").quiz_id)
+    version = quiz.live_version
+    assert version.language == "zh-hans"
+    outcome = version.definition["outcomes"][0]
+    row = Result.objects.create(quiz=quiz, version=version, visitor="v-zh", take="t-zh",
+                                outcome_key=outcome["key"], title=outcome["title"])  # fmt: skip
+    html = render_to_string(
+        "sharing/_share_bar.html",
+        {"result": row, "share_url": "https://example.test/s/abc/"},
+        request=RequestFactory().get("/"),
+    )
+    assert _bar_order(html) == [
+        "wechat", "weibo", "native", "copy", "whatsapp", "telegram", "x", "facebook", "line",
+        "email",
+    ]  # fmt: skip
+    assert html.count("data-qr-panel") == 1

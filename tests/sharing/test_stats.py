@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 
 import pytest
 from django.core.management import call_command
@@ -304,3 +305,32 @@ def test_the_stats_page_draws_its_charts_in_svg_without_scripts(
         assert f"<title>{title}</title>" in html
     assert "<script" not in html and "cdn" not in html.lower()
     assert 'name="from"' in html and 'name="to"' in html and "format=csv" in html
+
+
+def test_the_stats_page_names_outcomes_by_title_and_wraps_tables_to_scroll(events, editor):
+    events.result(at(TODAY))
+    client = Client()
+    client.force_login(editor)
+
+    html = client.get("/editor/quizzes/which-morning-drink/stats/").content.decode()
+
+    titles = re.findall(r'<tr data-outcome="(\w+)"><td title="\w+">([^<]+)</td>', html)
+    assert ("latte", "Latte") in titles and ("green_tea", "Green Tea") in titles
+    assert html.count('<div class="table-scroll"><table') == html.count("<table")
+    assert html.count("<table") == 4
+
+
+def test_chart_text_is_readable_on_a_phone_and_one_day_is_a_narrow_bar():
+    from sharing import charts
+
+    funnel = str(charts.bars([("Referred completions", 3), ("Views", 10)], title="Funnel"))
+    one_day = str(charts.days([{"date": "2025-03-01", "completions": 4}], title="By day"))
+
+    for svg in (funnel, one_day):
+        assert 'viewBox="0 0 400 ' in svg
+        # Shown <= 28rem wide, >= ~340 px on a 390 px phone: 14 units >= 11.9 px.
+        assert set(re.findall(r'font-size="(\d+)"', svg)) == {"14"}
+    widths = [
+        float(w) for w in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"', one_day)
+    ]
+    assert widths == [charts.BAR_MAX]

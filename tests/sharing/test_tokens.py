@@ -133,3 +133,20 @@ def test_the_account_page_needs_a_login(db):
     response = Client().get("/account/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "For the stats API: send <code>Authorization: Bearer &lt;token&gt;</code>."),
+        ("zh-hans", "发送请求头 <code>Authorization: Bearer &lt;token&gt;</code>。"),
+    ],
+)
+def test_the_account_page_shows_the_header_with_its_token_placeholder(editor, language, sentence):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(editor)
+
+    html = client.get("/account/").content.decode()
+
+    assert sentence in html
+    assert "Bearer <token>" not in html  # a raw <token> is an unknown tag: browsers hide it
