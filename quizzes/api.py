@@ -74,7 +74,7 @@ def api_view(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[
             else:
                 response = view(request, *args, **kwargs)
             if cross:
-                response["Access-Control-Allow-Origin"] = origin
+                response["Access-Control-Allow-Origin"] = origin or ""
                 response["Vary"] = "Origin"
             return response
 
@@ -201,7 +201,6 @@ def response_create(request: HttpRequest, slug: str) -> JsonResponse:
         result,
         slug=published.slug,
         share_code=getattr(getattr(result, "default_share", None), "code", None),
-        fallback_card=published.fallback_card,
         absolute=_absolute(request),
     )
     return JsonResponse(body, status=201, json_dumps_params={"ensure_ascii": False})
@@ -224,7 +223,6 @@ def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
         result,
         slug=result.quiz.slug,
         share_code=share.code if share else None,
-        fallback_card=result.version.fallback_card,
         absolute=_absolute(request),
     )
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

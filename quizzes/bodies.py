@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from .models import CardStatus, Result
+from .models import Result
 
 QUESTION_FIELDS = (
     "key",
@@ -29,7 +28,6 @@ QUESTION_FIELDS = (
     "min_choices",
     "max_choices",
 )
-CARD_SIZE = (1200, 630)
 SECONDS = {"single": 6, "multi": 6, "number": 8, "text": 8}
 
 Absolute = Callable[[str], str]
@@ -60,38 +58,19 @@ def quiz_seconds(definition: dict[str, Any]) -> int:
     return sum(SECONDS.get(q["type"], 8) for q in definition["questions"])
 
 
-def _storage_url(name: str, absolute: Absolute) -> str | None:
-    if not name:
-        return None
-    url = default_storage.url(name)
-    return url if url.startswith(("http://", "https://")) else absolute(url)
+def result_image(result: Result, *, absolute: Absolute) -> dict[str, Any]:
+    """{status, url, width, height, square} of a result's card; the quiz's fallback while
+    pending (sharing.card_jobs decides which file)."""
+    from sharing.card_jobs import result_image_info
 
-
-def result_image(result: Result, *, fallback_card: str, absolute: Absolute) -> dict[str, Any]:
-    """{status, url, width, height} of a result's card; the quiz's fallback while pending."""
-    try:
-        from sharing.card_jobs import result_image_info
-    except ImportError:
-        result_image_info = None
-    if result_image_info is not None:
-        info = dict(result_image_info(result))
-        if info.get("url") and not str(info["url"]).startswith(("http://", "https://")):
-            info["url"] = absolute(info["url"])
-        return info
-    width, height = CARD_SIZE
-    if result.card_status == CardStatus.READY and result.card_name:
-        url = _storage_url(result.card_name, absolute)
-        return {"status": "ready", "url": url, "width": width, "height": height}
-    return {
-        "status": result.card_status,
-        "url": _storage_url(fallback_card, absolute),
-        "width": width,
-        "height": height,
-    }
+    info = dict(result_image_info(result))
+    if info.get("url") and not str(info["url"]).startswith(("http://", "https://")):
+        info["url"] = absolute(str(info["url"]))
+    return info
 
 
 def result_body(
-    result: Result, *, slug: str, share_code: str | None, fallback_card: str, absolute: Absolute
+    result: Result, *, slug: str, share_code: str | None, absolute: Absolute
 ) -> dict[str, Any]:
     """The result body of api.md, with absolute URLs."""
     return {
@@ -109,7 +88,7 @@ def result_body(
         "share_url": absolute(reverse("sharing:landing", args=[share_code]))
         if share_code
         else None,
-        "image": result_image(result, fallback_card=fallback_card, absolute=absolute),
+        "image": result_image(result, absolute=absolute),
     }
 
 

@@ -211,9 +211,7 @@ def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
         "kind": version.kind,
         "score_text": score_text(result, version.kind),
         "figures": figures(result) if version.kind == Kind.CALCULATOR else [],
-        "image": result_image(
-            result, fallback_card=version.fallback_card, absolute=request.build_absolute_uri
-        ),
+        "image": result_image(result, absolute=request.build_absolute_uri),
         "poll_url": reverse("quizzes:api-result-detail", args=[result.id]),
         "again_url": reverse("quizzes:intro", args=[result.quiz.slug]),
         "is_owner": result.visitor == getattr(request, "visitor", None),

@@ -288,6 +288,9 @@ def result_delete(*, result: Result, visitor: str) -> None:
     if result.deleted_at is not None:
         return
     card_name = result.card_name
+    # The square card carries this result's own QR link (and maybe the visitor's name): it is
+    # never shared with another result, so it goes whatever the og card does.
+    square_card = (result.card_text or {}).get("square_card", "")
     result.deleted_at = timezone.now()
     result.answers = None
     result.answers_expire_at = None
@@ -314,6 +317,8 @@ def result_delete(*, result: Result, visitor: str) -> None:
     )
     if card_name and not Result.objects.filter(card_name=card_name).exists():
         transaction.on_commit(lambda: default_storage.delete(card_name))
+    if square_card:
+        transaction.on_commit(lambda: default_storage.delete(square_card))
 
 
 def answers_purge(*, now: Any = None) -> int:

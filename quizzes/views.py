@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sharing.bots import is_preview_bot
@@ -94,7 +95,7 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
     published = _published_or_404(slug)
     definition = published.definition
     state = None
-    notice = ""
+    notice: str | Promise = ""
     if request.method == "POST":
         state = state_load(request.POST.get("state", ""), version=published.version_id)
         notice = "" if state else pages.RESTART
@@ -134,7 +135,7 @@ def question_page(
     state: dict[str, Any],
     *,
     errors: list[str] | None = None,
-    notice: str = "",
+    notice: str | Promise = "",
     preview: bool = False,
     action: str = "",
 ) -> HttpResponse:

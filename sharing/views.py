@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from quizzes.bodies import result_image
 from quizzes.models import Quiz
+from quizzes.pages import quiz_duration_text
 from quizzes.permissions import user_can_see_stats
 
 from . import charts
@@ -63,11 +64,7 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
 
 def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
     result, quiz = seen.result, seen.share.quiz
-    version = result.version
-    fallback = version.fallback_card or (
-        quiz.live_version.fallback_card if quiz.live_version else ""
-    )
-    image = result_image(result, fallback_card=fallback, absolute=request.build_absolute_uri)
+    image = result_image(result, absolute=request.build_absolute_uri)
     if not image.get("url"):
         image = {
             "url": request.build_absolute_uri(static(PLACEHOLDER)),
@@ -84,7 +81,8 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
         "result": result,
         "meta_title": title,
         "meta_description": description,
-        "quiz_title": version.title,
+        "quiz_title": result.version.title,
+        "duration": quiz_duration_text(result.version.definition or {"questions": []}),
         "quiz_open": quiz.is_public,
         "image": image,
         "page_url": request.build_absolute_uri(seen.share.get_absolute_url()),
