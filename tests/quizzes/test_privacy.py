@@ -139,3 +139,27 @@ def test_no_row_anywhere_holds_the_visitors_ip_address(publish):
         for row in model.objects.all():
             for f in model._meta.concrete_fields:
                 assert IP not in str(getattr(row, f.attname)), f"{model.__name__}.{f.name}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_result_removes_its_own_card_files(visitor, publish, settings):
+    # transaction=True: files go on commit, as in production.
+    from django.core.files.storage import default_storage
+
+    from sharing.card_jobs import result_cards_render
+
+    publish("weight-in-10-years")
+    created = post_json(
+        visitor,
+        responses_url("weight-in-10-years"),
+        {"answers": TAKES["weight-in-10-years"]["answers"]},
+    )
+    result_cards_render(result_id=created.json()["id"])
+    result = Result.objects.get(pk=created.json()["id"])
+    og, square = result.card_name, result.card_text["square_card"]
+    assert default_storage.exists(og) and default_storage.exists(square)
+
+    assert visitor.post(f"/r/{result.id}/delete/").status_code == 302
+
+    assert not default_storage.exists(square)  # it holds this result's own QR link
+    assert not default_storage.exists(og)  # no other result shares it
