@@ -18,7 +18,14 @@ from django.urls import path, reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY")
+# DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it in this process for Playwright.
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def run_django(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -7,20 +7,14 @@ page and the stats page go to /tmp/shots/.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import CHROMIUM, PHONE_UA, SHOTS
 from tests.conftest import IN_CI
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path("/tmp/shots")
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/140.0 Mobile Safari/537.36"
-)
 DESKTOP_UA = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/140.0 Safari/537.36"
@@ -35,29 +29,6 @@ pytestmark = [
         not Path(CHROMIUM).exists() and not IN_CI, reason="Debian's Chromium is not installed"
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    # A transactional test flushes the tables, the roles made by a data migration included.
-    from django.contrib.auth.models import Group
-
-    for name in ("Authors", "Editors"):
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def phone(chromium, base: str):

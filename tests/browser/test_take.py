@@ -7,20 +7,13 @@ result, in English and in Chinese, go to /tmp/shots/.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import CHROMIUM, PHONE_UA, SHOTS
 from tests.conftest import IN_CI, demo_data, demo_files
 from tests.quizzes.takehelp import TAKES
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path("/tmp/shots")
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/140.0 Mobile Safari/537.36"
-)
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,29 +22,6 @@ pytestmark = [
         not Path(CHROMIUM).exists() and not IN_CI, reason="Debian's Chromium is not installed"
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    # A transactional test flushes the tables, the roles made by a data migration included.
-    from django.contrib.auth.models import Group
-
-    for name in ("Authors", "Editors"):
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def phone(browser, *, javascript: bool = True):
