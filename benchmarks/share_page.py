@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -33,14 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.web import (  # noqa: E402
     ANSWERS,
-    GUNICORN,
     PYTHON,
     SLUG,
     UA,
-    free_port,
+    gunicorn_site,
     python_run,
-    setup,
-    wait_up,
 )
 
 BOT = "WhatsApp/2.23.20.0 A"
@@ -104,42 +98,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
     load = wrk if shutil.which("wrk") else pyload
-    tmp = Path(tempfile.mkdtemp(prefix="qb-share-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    port = free_port()
-    env.update(
-        DATA_DIR=str(tmp),
-        DJANGO_DEBUG="false",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        RATELIMIT_ENABLED="false",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL=f"http://127.0.0.1:{port}",
-        LOG_LEVEL="WARNING",
-    )
-    for name in ("BENCH_DATABASE_URL", "BENCH_REDIS_URL"):
-        if os.environ.get(name):
-            env[name.removeprefix("BENCH_")] = os.environ[name]
-    setup(env)
-    server = subprocess.Popen(
-        [
-            GUNICORN,
-            "quizbuilder.wsgi",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_up(base)
+    with gunicorn_site("qb-share-bench-") as (base, env, tmp):
         result, cookie = post_json(f"{base}/api/quizzes/{SLUG}/responses/", {"answers": ANSWERS})
         shared, _ = post_json(
             f"{base}/api/results/{result['id']}/shares/", {"channel": "whatsapp"}, cookie
@@ -185,10 +144,6 @@ def main() -> int:
             f"{'exact' if exact else 'MISMATCH'}"
         )
         return 0 if exact else 1
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

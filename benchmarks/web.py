@@ -26,6 +26,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,14 +123,12 @@ def python_run(
     return len(latencies) / seconds, q[49], q[98]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    args = parser.parse_args()
-    tool = "wrk" if shutil.which("wrk") else "python-threads"
-    run = wrk_run if tool == "wrk" else python_run
-    tmp = Path(tempfile.mkdtemp(prefix="qb-bench-"))
+@contextmanager
+def gunicorn_site(prefix: str) -> Iterator[tuple[str, dict[str, str], Path]]:
+    """A fresh site on gunicorn (2 sync workers) on 127.0.0.1: its own DATA_DIR, migrated,
+    demo quizzes loaded, DEBUG and rate limits off. BENCH_DATABASE_URL / BENCH_REDIS_URL
+    point it at servers. Yields (base URL, its environment, its DATA_DIR)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     port = free_port()
     env.update(
@@ -164,6 +164,21 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_up(base)
+        yield base, env, tmp
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    tool = "wrk" if shutil.which("wrk") else "python-threads"
+    run = wrk_run if tool == "wrk" else python_run
+    with gunicorn_site("qb-bench-") as (base, env, tmp):
         # A returning visitor: one cookie, view already counted today.
         with urllib.request.urlopen(
             urllib.request.Request(f"{base}/q/{SLUG}/", headers={"User-Agent": UA})
@@ -205,10 +220,6 @@ def main() -> int:
             ok = ok and (goal is None or rps / bare >= goal)
             print(f"{name:28}{rps:9.0f}{p50:9.2f}{p99:9.2f}{rps / bare:9.0%}  {verdict}")
         return 0 if ok else 1
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
