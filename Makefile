@@ -49,10 +49,10 @@ test: lint
 	$(PY) tests/services.py run
 
 bench: install-dev
-	$(PY) benchmarks/web.py
-	$(PY) benchmarks/cards.py
-	$(PY) benchmarks/stats.py
-	$(PY) benchmarks/share_page.py
+	-$(PY) benchmarks/web.py
+	-$(PY) benchmarks/cards.py
+	-$(PY) benchmarks/stats.py
+	-$(PY) benchmarks/share_page.py
 
 clean:
 	rm -rf $(VENV) var
