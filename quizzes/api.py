@@ -22,9 +22,9 @@ from sharing.bots import is_preview_bot
 from sharing.cookies import ref_cookie_get
 
 from .bodies import quiz_public, result_body
-from .models import Quiz, Result
+from .models import Result
 from .ratelimit import RateLimited
-from .services import published_get
+from .services import Published, published_get, quizzes_published
 from .taking import AnswersInvalid, answer_record, response_submit, take_clean, view_record
 from .visitors import ip_hash
 
@@ -141,11 +141,7 @@ def _is_browser(request: HttpRequest) -> bool:
 
 @api_view("GET")
 def quiz_list(request: HttpRequest) -> JsonResponse:
-    quizzes = (
-        Quiz.objects.filter(archived_at__isnull=True, live_version__isnull=False)
-        .select_related("live_version")
-        .order_by("-live_version__published_at")
-    )
+    quizzes = quizzes_published()
     return JsonResponse(
         {
             "quizzes": [
@@ -173,14 +169,25 @@ def quiz_detail(request: HttpRequest, slug: str) -> JsonResponse:
     )
 
 
-@api_view("POST")
-def response_create(request: HttpRequest, slug: str) -> JsonResponse:
+def _published_and_body(
+    request: HttpRequest, slug: str
+) -> tuple[Published, dict[str, Any]] | JsonResponse:
+    """The published quiz and the JSON object posted to it, or the error response."""
     published = published_get(slug=slug)
     if published is None:
         return JsonResponse(NOT_FOUND, status=404)
     data, problem = json_body(request)
     if problem is not None or data is None:
         return problem or error(400, "body", "The body must be a JSON object.")
+    return published, data
+
+
+@api_view("POST")
+def response_create(request: HttpRequest, slug: str) -> JsonResponse:
+    found = _published_and_body(request, slug)
+    if isinstance(found, JsonResponse):
+        return found
+    published, data = found
     if "answers" not in data:
         return error(400, "answers", "Send the answers as an object of question keys and answers.")
     ref = data.get("ref") or ref_cookie_get(request, quiz_id=published.quiz_id)
@@ -231,12 +238,10 @@ def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
 @api_view("POST")
 def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
     """Count an answered question of a take for the funnel (take.js calls it once a question)."""
-    published = published_get(slug=slug)
-    if published is None:
-        return JsonResponse(NOT_FOUND, status=404)
-    data, problem = json_body(request)
-    if problem is not None or data is None:
-        return problem or error(400, "body", "The body must be a JSON object.")
+    found = _published_and_body(request, slug)
+    if isinstance(found, JsonResponse):
+        return found
+    published, data = found
     take = take_clean(data.get("take"))
     keys = [q["key"] for q in published.definition["questions"]]
     if take is None:

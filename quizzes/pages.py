@@ -55,6 +55,13 @@ def quiz_duration_text(definition: dict[str, Any]) -> str:
     return duration_text(quiz_seconds(definition))
 
 
+def quiz_tiles() -> list[dict[str, Any]]:
+    """The published quizzes as list tiles (home page, unknown share links)."""
+    from .services import quizzes_published
+
+    return [quiz_tile(q) for q in quizzes_published()]
+
+
 def quiz_tile(quiz: Quiz) -> dict[str, Any]:
     """A quiz in the list: cover (or a gradient tile), title, size and time to take it."""
     version = quiz.live_version

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -299,6 +300,15 @@ def _cache_forget(slug: str) -> None:
     # request cached the old value in between.
     published_cache_clear(slug=slug)
     transaction.on_commit(lambda: published_cache_clear(slug=slug))
+
+
+def quizzes_published() -> QuerySet[Quiz]:
+    """The quizzes visitors see listed: live and not archived, newest first."""
+    return (
+        Quiz.objects.filter(archived_at__isnull=True, live_version__isnull=False)
+        .select_related("live_version")
+        .order_by("-live_version__published_at")
+    )
 
 
 def published_cache_clear(*, slug: str) -> None:

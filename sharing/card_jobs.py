@@ -154,14 +154,23 @@ def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
         subline=str(text.get("subline") or ""),
         name=str(text.get("name") or ""),
         quiz_title=str(definition.get("title") or version.title),
-        site_name=settings.SITE_NAME,
         share_url=share_url,
-        background=design.get("background") or "#1e3a8a",
-        gradient_to=design.get("gradient_to") or None,
-        text_color=design.get("text_color") or None,
-        image=_image_bytes(design.get("image")),
-        language=str(definition.get("language") or version.language or "en"),
+        **_design_fields(design=design, definition=definition, version=version),
     )
+
+
+def _design_fields(
+    *, design: dict[str, Any], definition: dict[str, Any], version: QuizVersion
+) -> dict[str, Any]:
+    """The CardSpec fields every card of a version shares: colours, image, language, site."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "background": design.get("background") or "#1e3a8a",
+        "gradient_to": design.get("gradient_to") or None,
+        "text_color": design.get("text_color") or None,
+        "image": _image_bytes(design.get("image")),
+        "language": str(definition.get("language") or version.language or "en"),
+    }
 
 
 def fallback_card_spec(*, version: QuizVersion) -> CardSpec:
@@ -179,12 +188,7 @@ def fallback_card_spec(*, version: QuizVersion) -> CardSpec:
         layout=OG,
         headline=str(definition.get("title") or version.title),
         subline=subline,
-        site_name=settings.SITE_NAME,
-        background=design.get("background") or "#1e3a8a",
-        gradient_to=design.get("gradient_to") or None,
-        text_color=design.get("text_color") or None,
-        image=_image_bytes(design.get("image")),
-        language=str(definition.get("language") or version.language or "en"),
+        **_design_fields(design=design, definition=definition, version=version),
     )
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from quizzes.bodies import result_image
 from quizzes.models import Quiz
-from quizzes.pages import quiz_duration_text
+from quizzes.pages import quiz_duration_text, quiz_tiles
 from quizzes.permissions import user_can_see_stats
 
 from . import charts
@@ -32,12 +32,7 @@ PLACEHOLDER = "img/share-card.png"
 
 
 def _gone(request: HttpRequest, status: int) -> HttpResponse:
-    quizzes = (
-        Quiz.objects.filter(archived_at__isnull=True, live_version__isnull=False)
-        .select_related("live_version")
-        .order_by("-live_version__published_at")
-    )
-    context = {"quizzes": quizzes, "gone": status == 410}
+    context = {"items": quiz_tiles(), "gone": status == 410}
     return render(request, "sharing/not_found.html", context, status=status)
 
 
