@@ -128,7 +128,7 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
-    for sub in ("in", "processed"):
+    for sub in ("in", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     # quizbuilder/fsbroker.py: kombu's filesystem transport with atomic message files.
     CELERY_BROKER_URL = "qbfs://localhost/"
@@ -136,6 +136,8 @@ else:
         "data_folder_in": str(BROKER_DIR / "in"),
         "data_folder_out": str(BROKER_DIR / "in"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Broadcast (pidbox) exchanges: kombu's default is ./control in the working directory.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         # The filesystem transport polls its folder; 1 s by default, 50 ms keeps a card's
         # latency after the response POST low for an idle worker (an idle poll is a listdir).
