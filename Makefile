@@ -54,5 +54,15 @@ bench: install-dev
 	-$(PY) benchmarks/stats.py
 	-$(PY) benchmarks/share_page.py
 
+# Collect new interface strings into the zh_Hans catalogues, compile them, list what still
+# needs a translation (GNU gettext: apt-get install gettext).
+messages: install
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed: apt-get install gettext"; exit 1; }
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'benchmarks/*'
+	$(PY) manage.py compilemessages -l zh_Hans -i '.venv'
+	@for po in locale/zh_Hans/LC_MESSAGES/django.po quizzes/locale/zh_Hans/LC_MESSAGES/django.po; do \
+		msgattrib --untranslated --no-obsolete "$$po" | grep '^msgid "' | grep -v '^msgid ""$$' \
+		| sed "s|^|$$po: |" || true; done
+
 clean:
 	rm -rf $(VENV) var
