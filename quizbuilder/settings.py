@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "nested_admin",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "accounts",
     "quizzes",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "quizzes.visitors.VisitorMiddleware",
 ]
 
@@ -180,6 +182,17 @@ ACCOUNT_SIGNUP_OPEN = env.bool("ACCOUNT_SIGNUP_OPEN", default=False)
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes.
+# accounts/middleware.py sends staff without an authenticator from /admin/ to the set-up page
+# (and editors from the studio, when MFA_REQUIRED_FOR_EDITORS is set).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+# One 30 s step either side: phones' clocks drift (RFC 6238, section 5.2); a used code is
+# refused for the rest of its window all the same.
+MFA_TOTP_TOLERANCE = 1
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+MFA_REQUIRED_FOR_EDITORS = env.bool("MFA_REQUIRED_FOR_EDITORS", default=False)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
