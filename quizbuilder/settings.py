@@ -193,6 +193,10 @@ MFA_TOTP_ISSUER = SITE_NAME
 MFA_TOTP_TOLERANCE = 1
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 MFA_REQUIRED_FOR_EDITORS = env.bool("MFA_REQUIRED_FOR_EDITORS", default=False)
+# Editors' API tokens expire (accounts/tokens.py): after this many days unless the editor
+# chooses otherwise when making one, and never later than the maximum.
+API_TOKEN_DAYS_DEFAULT = env.int("API_TOKEN_DAYS_DEFAULT", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
