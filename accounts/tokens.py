@@ -1,7 +1,8 @@
 """Personal API tokens: made once, shown once, stored as a SHA-256 digest.
 
 A token is `qb_` + 32 random url-safe bytes. Only its digest and its first characters (to
-recognise it in a list) are stored, so a leaked database gives nobody access.
+recognise it in a list) are stored, so a leaked database gives nobody access. Every token expires
+(API_TOKEN_DAYS_DEFAULT days, at most API_TOKEN_MAX_DAYS), so a forgotten one stops working.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -26,34 +28,56 @@ def _digest(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode()).hexdigest()
 
 
-def token_create(*, user: Any, name: str = "") -> tuple[ApiToken, str]:
-    """Make a token for `user`; returns the row and the plaintext, which is never stored."""
+class TokenRefused(ValueError):
+    """The token asked for cannot be made (its lifetime is out of bounds)."""
+
+
+def token_days_parse(value: str | int | None) -> int:
+    """A token's lifetime in days: API_TOKEN_DAYS_DEFAULT when not given, else a whole number
+    from 1 to API_TOKEN_MAX_DAYS; raises TokenRefused otherwise."""
+    if value is None or value == "":
+        return int(settings.API_TOKEN_DAYS_DEFAULT)
+    try:
+        days = int(str(value).strip()[:12])
+    except ValueError:
+        days = 0
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise TokenRefused(settings.API_TOKEN_MAX_DAYS)
+    return days
+
+
+def token_create(*, user: Any, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """Make a token for `user` valid for `days` (API_TOKEN_DAYS_DEFAULT when None); returns
+    the row and the plaintext, which is never stored."""
+    days = token_days_parse(days)
     plaintext = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
         name=name[:100],
         prefix=plaintext[:PREFIX_SHOWN],
         digest=_digest(plaintext),
+        expires_at=timezone.now() + dt.timedelta(days=days),
     )
     return token, plaintext
 
 
 def token_authenticate(header: str | None) -> Any | None:
-    """The active user of a valid, unrevoked `Authorization: Bearer <token>`, else None."""
+    """The active user of a valid, unrevoked, unexpired `Authorization: Bearer <token>`, else
+    None."""
     if not header:
         return None
     scheme, _, plaintext = header.strip().partition(" ")
     plaintext = plaintext.strip()
     if scheme.lower() != "bearer" or not plaintext.startswith(PREFIX) or len(plaintext) > 200:
         return None
+    now = timezone.now()
     token = (
-        ApiToken.objects.filter(digest=_digest(plaintext), revoked_at=None)
+        ApiToken.objects.filter(digest=_digest(plaintext), revoked_at=None, expires_at__gt=now)
         .select_related("user")
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,12 +11,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .tokens import token_create, token_revoke
+from .tokens import TokenRefused, token_create, token_days_parse, token_revoke
 
 
-def _page(request: HttpRequest, new_token: str | None = None, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    new_token: str | None = None,
+    status: int = 200,
+    days_error: str | None = None,
+) -> HttpResponse:
     tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
-    context = {"tokens": tokens, "new_token": new_token}
+    context = {
+        "tokens": tokens,
+        "new_token": new_token,
+        "days_error": days_error,
+        "days_default": settings.API_TOKEN_DAYS_DEFAULT,
+        "days_max": settings.API_TOKEN_MAX_DAYS,
+    }
     return render(request, "accounts/account.html", context, status=status)
 
 
@@ -28,8 +40,16 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_new(request: HttpRequest) -> HttpResponse:
+    try:
+        days = token_days_parse(request.POST.get("days"))
+    except TokenRefused:
+        days_error = _("Choose a number of days from 1 to %(max)d.") % {
+            "max": settings.API_TOKEN_MAX_DAYS
+        }
+        return _page(request, status=400, days_error=days_error)
+    name = request.POST.get("name", "").strip()
     # Shown in this response only (not redirected through a message or the session).
-    _, plaintext = token_create(user=request.user, name=request.POST.get("name", "").strip())
+    _token, plaintext = token_create(user=request.user, name=name, days=days)
     return _page(request, new_token=plaintext, status=201)
 
 

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -5,6 +6,9 @@ from django.urls import include, path
 
 from quizzes.admin import authoring_site
 from sharing.media import media_serve
+
+# The admin's own login form would skip the second factor: send it to allauth's login instead.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -116,3 +116,16 @@ def publish(editor):
         return quiz_import(data=data, user=editor, publish=True)
 
     return _publish
+
+
+# Editors' accounts (tests/accounts/).
+
+
+@pytest.fixture(autouse=True)
+def _accounts_defaults(settings):
+    # A fast hasher in tests (Django's docs, "Speeding up the tests"): PBKDF2 makes every
+    # UserFactory and every login cost a noticeable fraction of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production sends staff without an authenticator from /admin/ to the MFA set-up page;
+    # tests/accounts/test_mfa.py turns it back on where that is what it tests.
+    settings.MFA_REQUIRED_FOR_STAFF = False
