@@ -46,6 +46,14 @@ def user_can_edit(user: Any, quiz: Quiz) -> bool:
     return quiz.owner_id == user.pk or quiz.shared_with.filter(pk=user.pk).exists()
 
 
+def user_can_import(user: Any, quiz: Quiz | None) -> bool:
+    """Importing a file makes a new quiz (any Author) or a new draft of an existing one, which
+    is editing it: the same rule as the studio's "Edit" button."""
+    if quiz is None:
+        return user_is_author(user)
+    return user_can_edit(user, quiz)
+
+
 def user_can_see_stats(user: Any, quiz: Quiz) -> bool:
     return user_can_edit(user, quiz)
 
