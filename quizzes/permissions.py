@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from .models import Quiz
@@ -66,3 +67,15 @@ def quizzes_visible_to(user: Any) -> QuerySet[Quiz]:
     if not user_is_author(user):
         return qs.none()
     return qs.filter(Q(owner=user) | Q(shared_with=user)).distinct()
+
+
+def authoring_accounts() -> QuerySet[Any]:
+    """The accounts a quiz can be shared with: active Authors, Editors and staff, never a plain
+    account (the same people user_is_author admits)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[AUTHORS, EDITORS]) | Q(is_staff=True) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
