@@ -24,7 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from .admin_check import QuizCheck
 from .forms import OutcomeAdminForm, QuizVersionAdminForm
 from .models import AuditEntry, Choice, Outcome, Question, Quiz, QuizVersion, Result, Variable
-from .permissions import quizzes_visible_to, user_can_edit, user_is_author
+from .permissions import (
+    authoring_accounts,
+    quizzes_visible_to,
+    user_can_edit,
+    user_is_author,
+)
 
 
 class AuthoringSite(admin.AdminSite):
@@ -232,6 +237,12 @@ class QuizAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
         return quizzes_visible_to(request.user).select_related("owner", "live_version")
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Not every account on the site: a posted id outside this list is refused too.
+        if db_field.name == "shared_with":
+            kwargs["queryset"] = authoring_accounts()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

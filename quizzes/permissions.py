@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from .models import Quiz
@@ -46,6 +47,14 @@ def user_can_edit(user: Any, quiz: Quiz) -> bool:
     return quiz.owner_id == user.pk or quiz.shared_with.filter(pk=user.pk).exists()
 
 
+def user_can_import(user: Any, quiz: Quiz | None) -> bool:
+    """Importing a file makes a new quiz (any Author) or a new draft of an existing one, which
+    is editing it: the same rule as the studio's "Edit" button."""
+    if quiz is None:
+        return user_is_author(user)
+    return user_can_edit(user, quiz)
+
+
 def user_can_see_stats(user: Any, quiz: Quiz) -> bool:
     return user_can_edit(user, quiz)
 
@@ -58,3 +67,15 @@ def quizzes_visible_to(user: Any) -> QuerySet[Quiz]:
     if not user_is_author(user):
         return qs.none()
     return qs.filter(Q(owner=user) | Q(shared_with=user)).distinct()
+
+
+def authoring_accounts() -> QuerySet[Any]:
+    """The accounts a quiz can be shared with: active Authors, Editors and staff, never a plain
+    account (the same people user_is_author admits)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[AUTHORS, EDITORS]) | Q(is_staff=True) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )

@@ -5,7 +5,6 @@ worked out and shown on the spot."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from . import pages
 from .flow import flow_advance, state_load, state_new
 from .models import Quiz, VersionStatus
-from .permissions import user_can_edit
+from .permissions import quizzes_visible_to
 from .quizfile import quiz_programs
 from .services import Published, version_definition
 from .taking import AnswersInvalid, result_compute, take_new
@@ -30,9 +29,8 @@ def _preview_version(quiz: Quiz):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
-    quiz = get_object_or_404(Quiz, slug=slug)
-    if not user_can_edit(request.user, quiz):
-        raise PermissionDenied
+    # Not "forbidden": that would tell a private draft from a slug nobody took.
+    quiz = get_object_or_404(quizzes_visible_to(request.user), slug=slug)
     version = _preview_version(quiz)
     if version is None:
         raise Http404

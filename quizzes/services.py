@@ -21,7 +21,7 @@ from .models import (
     QuizVersion,
     VersionStatus,
 )
-from .permissions import user_can_edit, user_can_publish, user_is_author
+from .permissions import user_can_edit, user_can_import, user_can_publish, user_is_author
 from .quizfile import Problem, quiz_programs, quizfile_validate
 from .versionrows import images_prepare, rows_write, version_file_data
 
@@ -82,6 +82,7 @@ def quiz_import(
     Refuses the whole file (QuizRefused, every problem listed) and saves nothing when any rule
     is broken. An open draft of the quiz is replaced by the imported content. With `publish`
     the new version is published at once (the caller checks the user may publish).
+    Raises NotAllowed, saving nothing, when the user may not edit the existing quiz.
     """
     definition, problems = quizfile_validate(data)
     if definition is None:
@@ -90,9 +91,14 @@ def quiz_import(
     if problems:
         raise QuizRefused(problems)
     with transaction.atomic():
-        quiz, _created = Quiz.objects.get_or_create(
-            slug=definition["slug"], defaults={"owner": user}
-        )
+        slug = definition["slug"]
+        quiz, created = Quiz.objects.get_or_create(slug=slug, defaults={"owner": user})
+        # Rolled back with the transaction when refused, even a quiz just created.
+        if not user_can_import(user, None if created else quiz):
+            raise NotAllowed(
+                f"{user} may not import into {slug!r}: only its owner, the authors it is "
+                "shared with and Editors may change it."
+            )
         version = quiz_draft_get_or_create(quiz=quiz, user=user, copy_live=False)
         rows_write(version=version, definition=definition, files=files)
         _audit(quiz=quiz, version=version, user=user, action="imported")

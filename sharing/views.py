@@ -8,7 +8,6 @@ from typing import Any
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -20,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from quizzes.bodies import result_image
 from quizzes.models import Quiz
 from quizzes.pages import quiz_duration_text, quiz_tiles
-from quizzes.permissions import user_can_see_stats
+from quizzes.permissions import quizzes_visible_to
 
 from . import charts
 from .bots import is_preview_bot
@@ -127,9 +126,11 @@ def qr_data_uri(url: str) -> str:
 
 @login_required
 def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
-    quiz = get_object_or_404(Quiz.objects.select_related("live_version"), slug=slug)
-    if not user_can_see_stats(request.user, quiz):
-        raise PermissionDenied
+    # Not "forbidden": that would tell a private draft from a slug nobody took. Whoever sees
+    # a quiz in the studio sees its stats (user_can_see_stats).
+    quiz = get_object_or_404(
+        quizzes_visible_to(request.user).select_related("live_version"), slug=slug
+    )
     form = {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
     try:
         body = quiz_stats(quiz, *stats_dates_parse(form["from"], form["to"]))

@@ -355,12 +355,14 @@ def test_a_republish_shows_the_new_title(
 # --- draft preview ---------------------------------------------------------------------------
 
 
-def test_the_preview_needs_a_login_and_the_right_to_edit(client, other_author, publish):
+def test_the_preview_needs_a_login_and_is_not_found_without_the_right_to_edit(
+    client, other_author, publish
+):
     publish("which-morning-drink")
     url = "/editor/quizzes/which-morning-drink/preview/"
     assert client.get(url).status_code == 302
     client.force_login(other_author)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_the_preview_shows_the_draft_and_counts_and_saves_nothing(client, editor, publish):

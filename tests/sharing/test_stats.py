@@ -281,12 +281,14 @@ def test_the_csv_has_the_daily_figures(events, editor):
     ]
 
 
-def test_the_stats_page_needs_a_login_and_the_right_to_see_it(published_quiz, other_author):
+def test_the_stats_page_needs_a_login_and_is_not_found_without_the_right(
+    published_quiz, other_author
+):
     url = "/editor/quizzes/which-morning-drink/stats/"
     assert Client().get(url).status_code == 302
     client = Client()
     client.force_login(other_author)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     published_quiz.shared_with.add(other_author)
     assert client.get(url).status_code == 200
     assert client.get("/editor/quizzes/nope/stats/").status_code == 404
