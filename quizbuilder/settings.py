@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "quizzes.visitors.VisitorMiddleware",
+    "quizzes.ratelimit.RetryAfterMiddleware",  # every 429 carries Retry-After
 ]
 
 ROOT_URLCONF = "quizbuilder.urls"
