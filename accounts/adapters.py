@@ -9,7 +9,10 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+
+from quizzes.visitors import client_address
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,14 @@ def site_info() -> SiteInfo:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's login and sign-up rate limits key on this: the same trusted-proxy rules as
+        # every other per-address limit (TRUSTED_PROXY_COUNT, TRUSTED_PROXIES).
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.ACCOUNT_SIGNUP_OPEN)
 

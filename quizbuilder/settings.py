@@ -6,6 +6,7 @@ production sets DJANGO_DEBUG=false and the variables listed in README.md.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "quizzes.visitors.VisitorMiddleware",
+    "quizzes.ratelimit.RetryAfterMiddleware",  # every 429 carries Retry-After
 ]
 
 ROOT_URLCONF = "quizbuilder.urls"
@@ -262,6 +264,18 @@ RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default
 RATELIMIT_SUBMISSIONS_PER_VISITOR = env("RATELIMIT_SUBMISSIONS_PER_VISITOR", default="30/h")
 RATELIMIT_SUBMISSIONS_PER_IP = env("RATELIMIT_SUBMISSIONS_PER_IP", default="120/h")
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
+
+# --- Trusted proxies (quizzes/visitors.py client_address) ---------------------------------
+# X-Forwarded-For is believed only through these: TRUSTED_PROXY_COUNT proxies in front of the
+# app (1 behind the README's nginx), and/or TRUSTED_PROXIES, the addresses or CIDRs they
+# connect from. Parsed here so that a typo stops the start, not every request.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(p, strict=False)) for p in env.list("TRUSTED_PROXIES", default=[])
+]
+# allauth asks the account adapter (accounts/adapters.py), which asks client_address; its own
+# setting is kept equal for any allauth code that reads it directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 API_ALLOWED_ORIGINS = env.list("API_ALLOWED_ORIGINS", default=[])
 DEMO_EDITOR_EMAIL = "editor@example.com"
 

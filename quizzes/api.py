@@ -35,6 +35,13 @@ def error(status: int, field: str, message: str) -> JsonResponse:
     return JsonResponse({"errors": {field: [message]}}, status=status)
 
 
+def rate_limited(exc: RateLimited) -> JsonResponse:
+    """The JSON 429 with Retry-After: the seconds until the exceeded window ends."""
+    response = error(429, "rate_limit", str(exc))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _origin_of(url: str) -> str:
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0]}".lower()
@@ -203,7 +210,7 @@ def response_create(request: HttpRequest, slug: str) -> JsonResponse:
     except AnswersInvalid as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
     except RateLimited as exc:
-        return error(429, "rate_limit", str(exc))
+        return rate_limited(exc)
     body = result_body(
         result,
         slug=published.slug,

@@ -9,16 +9,22 @@ Identities are the visitor id and the daily-rotating IP hash: no raw address is 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PREFIX = "rl:"
 
 
 class RateLimited(Exception):
-    """Too many submissions in the current window."""
+    """Too many requests in the current window; `retry_after` seconds until it ends."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def rate_parse(rate: str) -> tuple[int, int]:
@@ -47,15 +53,51 @@ def ratelimit_hit(*, scope: str, ident: str, rate: str) -> bool:
     return count <= limit
 
 
+def window_left(rate: str) -> int:
+    """Seconds until the current window of `rate` ends (at least 1): a 429's Retry-After."""
+    _, period = rate_parse(rate)
+    return max(1, period - int(time.time()) % period)
+
+
+def limits_hit(hits: Sequence[tuple[str, str, str]]) -> int:
+    """Count one hit in each (scope, ident, rate). 0 while every one is within its rate,
+    else the seconds until the last exceeded window ends (when a retry may succeed)."""
+    wait = 0
+    for scope, ident, rate in hits:
+        if not ratelimit_hit(scope=scope, ident=ident, rate=rate):
+            wait = max(wait, window_left(rate))
+    return wait
+
+
 def submission_check(*, visitor: str, ip_hash: str) -> None:
     """Count a submission for the visitor and the IP hash; RateLimited past either limit."""
     if not settings.RATELIMIT_ENABLED:
         return
-    by_visitor = ratelimit_hit(
-        scope="submit-visitor", ident=visitor, rate=settings.RATELIMIT_SUBMISSIONS_PER_VISITOR
+    wait = limits_hit(
+        [
+            ("submit-visitor", visitor, settings.RATELIMIT_SUBMISSIONS_PER_VISITOR),
+            ("submit-ip", ip_hash, settings.RATELIMIT_SUBMISSIONS_PER_IP),
+        ]
     )
-    by_ip = ratelimit_hit(
-        scope="submit-ip", ident=ip_hash, rate=settings.RATELIMIT_SUBMISSIONS_PER_IP
-    )
-    if not (by_visitor and by_ip):
-        raise RateLimited("Too many submissions. Please wait a while and try again.")
+    if wait:
+        raise RateLimited(
+            "Too many submissions. Please wait a while and try again.", retry_after=wait
+        )
+
+
+# allauth's own 429s (sign-up, password reset...) do not say when to come back; its shortest
+# windows are a minute long.
+RETRY_AFTER_DEFAULT = 60
+
+
+class RetryAfterMiddleware:
+    """Every 429 says when to retry: ours set Retry-After from the window, others get a minute."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 429 and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(RETRY_AFTER_DEFAULT)
+        return response

@@ -116,9 +116,11 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
     except AnswersInvalid as exc:
         state, errors = pages.first_error(definition, step.state, exc.errors)
         return question_page(request, definition, state, errors=errors)
-    except RateLimited:
+    except RateLimited as exc:
         with translation.override(_language(definition)):
-            return render(request, "quizzes/ratelimited.html", {"quiz": definition}, status=429)
+            page = render(request, "quizzes/ratelimited.html", {"quiz": definition}, status=429)
+        page["Retry-After"] = str(exc.retry_after)
+        return page
     return redirect(result)
 
 

@@ -1,15 +1,19 @@
 """Anonymous visitors: a signed, first-party cookie id, and a keyed hash of the IP.
 
 No account, no raw IP anywhere: rate limits and de-duplication use `ip_hash`, keyed with a
-secret that rotates daily, so yesterday's hashes cannot be joined with today's.
+secret that rotates daily, so yesterday's hashes cannot be joined with today's. The address
+itself comes from `client_address`, the one place that reads X-Forwarded-For (allauth's
+adapter asks it too), and only through the trusted-proxy settings.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.signing import BadSignature
@@ -23,9 +27,63 @@ def visitor_new_id() -> str:
     return secrets.token_urlsafe(15)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _address(text: str) -> str | None:
+    """`text` as a normalised IP address, None when it is not one (garbage in a header)."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def _trusted(address: str, networks: Sequence[Network]) -> bool:
+    ip = ipaddress.ip_address(address)
+    return any(ip.version == n.version and ip in n for n in networks)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client behind our own proxies; REMOTE_ADDR without any.
+
+    X-Forwarded-For is believed only through settings: with TRUSTED_PROXIES, only when the
+    peer (REMOTE_ADDR) is one of them; with TRUSTED_PROXY_COUNT = N, the client is the N-th
+    address from the right of the header (what our N proxies appended; anything to its left
+    was sent by the client and may be forged). With TRUSTED_PROXIES alone, the client is the
+    right-most address that is not a trusted proxy. A header too short or not an address
+    falls back to REMOTE_ADDR: a misconfigured chain shares a limit, it never lets a client
+    pick its own identity.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    count: int = settings.TRUSTED_PROXY_COUNT
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    peer = _address(remote)
+    if peer is None or (count <= 0 and not networks):
+        return remote
+    if networks and not _trusted(peer, networks):
+        return peer
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+    hops = [h for h in hops if h]
+    if count > 0:
+        chosen = _address(hops[-count]) if len(hops) >= count else None
+        return chosen or peer
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            return peer
+        if not _trusted(address, networks):
+            return address
+    return peer
+
+
 def ip_hash(request: HttpRequest) -> str:
     """A daily-rotating keyed hash of the client address: stable for a day, never reversible."""
-    ip = request.META.get("REMOTE_ADDR", "") or ""
+    ip = client_address(request)
     day = timezone.now().date().isoformat()
     key = hmac.new(settings.SECRET_KEY.encode(), f"ip-key:{day}".encode(), hashlib.sha256)
     return hmac.new(key.digest(), ip.encode(), hashlib.sha256).hexdigest()[:32]
