@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from quizbuilder.enqueue import task_enqueue_on_commit
 from sharing.services import referral_resolve, share_default_create
 
 from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
@@ -258,7 +259,8 @@ def response_submit(
         )
         from sharing.tasks import render_result_card
 
-        render_result_card.delay_on_commit(result.id)
+        # A broker outage must not turn the saved result into a 500 (finding 4).
+        task_enqueue_on_commit(render_result_card, result.id)
     return result
 
 

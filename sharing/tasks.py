@@ -15,6 +15,8 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
+from quizbuilder.enqueue import task_enqueue
+
 from . import card_jobs
 
 logger = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ def rerender_stale_cards() -> int:
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
     )
     for result_id in ids:
-        render_result_card.delay(result_id)
+        task_enqueue(render_result_card, result_id)
     if ids:
         logger.info("re-enqueued %d pending cards", len(ids))
     return len(ids)
