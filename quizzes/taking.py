@@ -287,6 +287,15 @@ def result_delete(*, result: Result, visitor: str) -> None:
     """
     if result.visitor != visitor:
         raise NotOwner("Only the visitor who got this result can delete it.")
+    with transaction.atomic():
+        # The row lock orders this against a card render recording its file (sharing's
+        # card_jobs takes the same lock): the names read here are the last ones recorded.
+        locked = Result.objects.select_for_update().get(pk=result.pk)
+        _result_empty(result=locked)
+    result.refresh_from_db()
+
+
+def _result_empty(*, result: Result) -> None:
     if result.deleted_at is not None:
         return
     card_name = result.card_name

@@ -35,6 +35,7 @@ RETRY = {
 STALE_AFTER = timedelta(minutes=5)
 STALE_GIVE_UP = timedelta(days=2)
 STALE_BATCH = 500
+ORPHAN_AFTER = timedelta(hours=1)  # far longer than any render takes (CELERY_TASK_TIME_LIMIT)
 
 
 class ResultCardTask(DjangoTask):
@@ -73,6 +74,13 @@ def rerender_stale_cards() -> int:
     if ids:
         logger.info("re-enqueued %d pending cards", len(ids))
     return len(ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_orphan_cards() -> int:
+    """Beat (hourly): delete card files no live result or version uses, an hour after they
+    were written; returns how many."""
+    return card_jobs.orphan_cards_sweep(older_than=ORPHAN_AFTER)
 
 
 @shared_task

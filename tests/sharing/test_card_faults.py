@@ -9,6 +9,8 @@ workers): the worker's card renderer waits until the gate file exists.
 from __future__ import annotations
 
 import json
+import os
+import re
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from quizzes.models import Result
 from sharing.tasks import rerender_stale_cards
 from tests.conftest import IN_CI
 from tests.workers import (
+    CARD_GATE_ENV,
     _reset_app,
     celery_worker,
     redis_reachable,
@@ -38,6 +41,7 @@ pytestmark = [
 ]
 
 SLUG = "which-morning-drink"
+RENDER_DONE = re.compile(r"render_result_card\[[^\]]+\] succeeded")
 BROKERS = ["embedded", "redis"]
 
 
@@ -57,8 +61,7 @@ def answers_for(definition: dict, name: str = "Ana") -> dict:
     return answers
 
 
-def take(publish, visitor) -> dict:
-    version = publish(SLUG)
+def take(version, visitor) -> dict:
     created = visitor.post(
         f"/api/quizzes/{SLUG}/responses/",
         {"answers": answers_for(version.definition)},
@@ -127,9 +130,9 @@ def test_a_response_is_saved_and_answered_201_when_the_broker_is_unwritable(
     broker, publish, visitor, tmp_path
 ):
     with celery_worker(broker) as worker:
-        publish(SLUG)
+        version = publish(SLUG)
         with broker_unwritable(broker, tmp_path):
-            body = take(publish, visitor)
+            body = take(version, visitor)
         assert body["image"]["status"] == "pending"
         assert Result.objects.filter(quiz__slug=SLUG).count() == 1
         # The broker is back; the periodic job finds the pending card and a worker draws it.
@@ -145,3 +148,62 @@ def test_publishing_is_not_refused_when_the_broker_is_unwritable(broker, publish
         version = publish(SLUG)
     assert version.status == "published"
     json.dumps(version.definition)  # the version is whole
+
+
+# --- finding 8: a result deleted while its card is drawn --------------------------------------
+
+
+def test_a_card_drawn_for_a_result_deleted_meanwhile_is_not_kept(
+    broker, publish, visitor, tmp_path
+):
+    gate = tmp_path / "gate"
+    started = Path(f"{gate}.started")
+    version = publish(SLUG)  # before the worker starts: its fallback card is not drawn
+    before = card_files()
+    with celery_worker(broker, env={CARD_GATE_ENV: str(gate)}) as worker:
+        body = take(version, visitor)
+        wait_for(started.exists, timeout=60, what="the card render to start", worker=worker)
+        assert visitor.post(f"/r/{body['id']}/delete/").status_code == 302
+        gate.touch()
+        wait_for(
+            lambda: RENDER_DONE.search(worker.log()),
+            timeout=60,
+            what="the render task to end",
+            worker=worker,
+        )
+    result = Result.objects.get(pk=body["id"])
+    assert (result.card_name, result.card_text, result.card_status) == ("", {}, "pending")
+    # Neither the square card (name and QR) nor the og card (name) is left in storage.
+    assert card_files() == before
+    assert visitor.get(f"/api/results/{body['id']}/").status_code == 410
+
+
+def test_the_hourly_sweep_removes_only_old_card_files_nothing_refers_to(publish):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from sharing.tasks import sweep_orphan_cards
+
+    version = publish(SLUG)
+    Result.objects.create(
+        quiz=version.quiz, version=version, visitor="v-1", take="t-1", outcome_key="latte",
+        title="Latte", card_name="cards/og.png", card_text={"square_card": "cards/square.png"},
+    )  # fmt: skip
+    Result.objects.create(
+        quiz=version.quiz, version=version, visitor="v-2", take="t-2", outcome_key="latte",
+        title="", card_name="cards/deleted.png", deleted_at=timezone.now(),
+    )  # fmt: skip
+    version.__class__.objects.filter(pk=version.pk).update(fallback_card="cards/fallback.png")
+    names = ["og", "square", "fallback", "deleted", "orphan", "fresh-orphan"]
+    for name in names:
+        default_storage.save(f"cards/{name}.png", ContentFile(b"png"))
+    two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
+    for name in names[:-1]:
+        path = Path(settings.MEDIA_ROOT) / f"cards/{name}.png"
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    assert sweep_orphan_cards() == 2
+
+    assert card_files() >= {"og.png", "square.png", "fallback.png", "fresh-orphan.png"}
+    assert not card_files() & {"deleted.png", "orphan.png"}
+    assert sweep_orphan_cards() == 0
