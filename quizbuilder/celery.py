@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "sharing.tasks.rollup_daily_stats",
         "schedule": crontab(minute=5),
     },
+    "sweep-orphan-cards": {
+        "task": "sharing.tasks.sweep_orphan_cards",
+        "schedule": crontab(minute=41),
+    },
     "retry-stale-cards": {
         "task": "sharing.tasks.rerender_stale_cards",
         "schedule": crontab(minute="*/10"),

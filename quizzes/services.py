@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from quizbuilder.enqueue import task_enqueue
+
 from .models import (
     AuditEntry,
     Quiz,
@@ -221,7 +223,7 @@ def _after_publish(version_id: int) -> None:
     # The fallback card is drawn by a worker; imported lazily to keep quizzes free of sharing.
     from sharing.tasks import render_fallback_card
 
-    render_fallback_card.delay(version_id)
+    task_enqueue(render_fallback_card, version_id)
 
 
 def version_submit(*, version: QuizVersion, user: Any, comment: str = "") -> None:

@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from quizbuilder.enqueue import task_enqueue_on_commit
 from sharing.services import referral_resolve, share_default_create
 
 from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
@@ -258,7 +259,8 @@ def response_submit(
         )
         from sharing.tasks import render_result_card
 
-        render_result_card.delay_on_commit(result.id)
+        # A broker outage must not turn the saved result into a 500 (finding 4).
+        task_enqueue_on_commit(render_result_card, result.id)
     return result
 
 
@@ -285,6 +287,15 @@ def result_delete(*, result: Result, visitor: str) -> None:
     """
     if result.visitor != visitor:
         raise NotOwner("Only the visitor who got this result can delete it.")
+    with transaction.atomic():
+        # The row lock orders this against a card render recording its file (sharing's
+        # card_jobs takes the same lock): the names read here are the last ones recorded.
+        locked = Result.objects.select_for_update().get(pk=result.pk)
+        _result_empty(result=locked)
+    result.refresh_from_db()
+
+
+def _result_empty(*, result: Result) -> None:
     if result.deleted_at is not None:
         return
     card_name = result.card_name

@@ -232,14 +232,19 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
         return card_store(spec=result_card_spec(result=result, layout=layout))
     if result.card_status == CardStatus.READY and result.card_name:
         return result.card_name
-    name = card_store(spec=result_card_spec(result=result, layout=OG))
-    updated = (
-        Result.objects.filter(pk=result.pk, deleted_at__isnull=True)
-        .exclude(card_status=CardStatus.READY)
-        .update(card_status=CardStatus.READY, card_name=name, card_error="")
-    )
+    spec = result_card_spec(result=result, layout=OG)
+    name = card_store(spec=spec)
+    with transaction.atomic():
+        if not _result_lock_live(result_id=result.pk):
+            _card_discard(name=name, spec=spec)
+            return None
+        updated = (
+            Result.objects.filter(pk=result.pk)
+            .exclude(card_status=CardStatus.READY)
+            .update(card_status=CardStatus.READY, card_name=name, card_error="")
+        )
     if not updated:
-        # Deleted meanwhile (or made ready by another delivery): keep what is there.
+        # Made ready by another delivery meanwhile: keep what is there.
         current = Result.objects.filter(pk=result.pk).values_list("card_name", flat=True).first()
         return current or None
     return name
@@ -263,10 +268,41 @@ def result_square_render(*, result_id: str) -> str | None:
     text = dict(result.card_text or {})
     if text.get(SQUARE_NAME_KEY):
         return str(text[SQUARE_NAME_KEY])
-    name = card_store(spec=result_card_spec(result=result, layout=SQUARE))
+    spec = result_card_spec(result=result, layout=SQUARE)
+    name = card_store(spec=spec)
     text[SQUARE_NAME_KEY] = name
-    updated = Result.objects.filter(pk=result.pk, deleted_at__isnull=True).update(card_text=text)
-    return name if updated else None
+    with transaction.atomic():
+        if _result_lock_live(result_id=result.pk):
+            Result.objects.filter(pk=result.pk).update(card_text=text)
+            return name
+    _card_discard(name=name, spec=spec)
+    return None
+
+
+def _result_lock_live(*, result_id: str) -> bool:
+    """Lock the result's row until the end of the transaction; whether it is not deleted.
+
+    A card is recorded only under this lock and `result_delete` takes the same lock, so
+    either the delete sees the card's name (and removes the file after its commit) or the
+    render sees the deletion (and removes the file it wrote): a deleted visitor's name and QR
+    code never stay in storage (on SQLite the write transaction itself serialises them).
+    """
+    live = (
+        Result.objects.select_for_update()
+        .filter(pk=result_id, deleted_at__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return live is not None
+
+
+def _card_discard(*, name: str, spec: CardSpec) -> None:
+    """Remove a card just written for a result deleted meanwhile, if it is personal (a name or
+    a QR link: no other result shares it) and no live result or version refers to it."""
+    if not (spec.name or spec.share_url) or card_referenced(names=[name]):
+        return
+    default_storage.delete(name)
+    logger.info("removed card %s of a result deleted while it was drawn", name)
 
 
 def result_cards_render(*, result_id: str) -> str | None:
@@ -308,6 +344,51 @@ def fallback_card_render(*, version_id: int) -> str | None:
 
         published_cache_clear(slug=version.quiz.slug)
     return name
+
+
+def card_referenced(*, names: list[str]) -> set[str]:
+    """Which of `names` a live result (og or square card) or a version (fallback) uses."""
+    used: set[str] = set()
+    live = Result.objects.filter(deleted_at__isnull=True)
+    used.update(live.filter(card_name__in=names).values_list("card_name", flat=True))
+    squares = live.filter(**{f"card_text__{SQUARE_NAME_KEY}__in": names})
+    used.update(str(t.get(SQUARE_NAME_KEY)) for t in squares.values_list("card_text", flat=True))
+    used.update(
+        QuizVersion.objects.filter(fallback_card__in=names).values_list("fallback_card", flat=True)
+    )
+    return used
+
+
+def orphan_cards_sweep(*, older_than: timedelta, batch: int = 500) -> int:
+    """Delete card files no live result or version refers to, written more than `older_than`
+    ago (younger ones may belong to a render that has not recorded its name yet).
+
+    Catches what the delete-time cleanup cannot: a worker that died between writing a card and
+    recording it, a delete whose after-commit removal failed. Returns how many were removed.
+    """
+    try:
+        _dirs, files = default_storage.listdir(CARDS_DIR)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    names = [f"{CARDS_DIR}/{f}" for f in files if not f.startswith(".")]
+    for start in range(0, len(names), batch):
+        chunk = names[start : start + batch]
+        used = card_referenced(names=chunk)
+        for name in chunk:
+            if name in used:
+                continue
+            try:
+                if default_storage.get_modified_time(name) > cutoff:
+                    continue
+                default_storage.delete(name)
+            except FileNotFoundError:
+                continue
+            removed += 1
+    if removed:
+        logger.info("removed %d orphan card files", removed)
+    return removed
 
 
 def stale_card_results(*, older_than: timedelta, newer_than: timedelta, limit: int) -> list[str]:

@@ -15,6 +15,8 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
+from quizbuilder.enqueue import task_enqueue
+
 from . import card_jobs
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ RETRY = {
 STALE_AFTER = timedelta(minutes=5)
 STALE_GIVE_UP = timedelta(days=2)
 STALE_BATCH = 500
+ORPHAN_AFTER = timedelta(hours=1)  # far longer than any render takes (CELERY_TASK_TIME_LIMIT)
 
 
 class ResultCardTask(DjangoTask):
@@ -67,10 +70,17 @@ def rerender_stale_cards() -> int:
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
     )
     for result_id in ids:
-        render_result_card.delay(result_id)
+        task_enqueue(render_result_card, result_id)
     if ids:
         logger.info("re-enqueued %d pending cards", len(ids))
     return len(ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_orphan_cards() -> int:
+    """Beat (hourly): delete card files no live result or version uses, an hour after they
+    were written; returns how many."""
+    return card_jobs.orphan_cards_sweep(older_than=ORPHAN_AFTER)
 
 
 @shared_task

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from celery import shared_task
+from celery.signals import worker_init, worker_process_init
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -42,6 +43,36 @@ def mark(path: str, seconds: float = 0.0) -> None:
     time.sleep(seconds)
     with open(path, "a") as f:
         f.write(f"{os.getpid()}\n")
+
+
+# --- a slow card render, for tests only -------------------------------------------------------
+# With CARD_GATE_ENV set to a path, a test worker's card renderer appends its pid to
+# `<path>.started` and then waits until `<path>` exists, so a test can act (delete the result,
+# break the storage, kill the worker) while a card is being drawn.
+CARD_GATE_ENV = "QB_TEST_CARD_GATE"
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _card_gate_install(**_kwargs: Any) -> None:
+    gate = os.environ.get(CARD_GATE_ENV)
+    if not gate:
+        return
+    from sharing import card_jobs
+
+    original = card_jobs.card_render
+    if getattr(original, "gated", False):
+        return
+
+    def gated(spec: Any, **kwargs: Any) -> Any:
+        with open(gate + ".started", "a") as f:
+            f.write(f"{os.getpid()}\n")
+        while not os.path.exists(gate):
+            time.sleep(0.02)
+        return original(spec, **kwargs)
+
+    gated.gated = True  # type: ignore[attr-defined]
+    card_jobs.card_render = gated  # type: ignore[assignment]
 
 
 def redis_url() -> str:
@@ -228,6 +259,7 @@ def celery_worker(
     purge: bool = True,
     transport_options: str = "",
     ready_timeout: float = 60.0,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Worker]:
     """A running `celery -A quizbuilder worker` on `broker` ("embedded" or "redis").
 
@@ -235,7 +267,8 @@ def celery_worker(
     process' Celery app sends its tasks there: workers of other test runs or of `make run`
     on the same broker neither steal these tasks nor feed this worker theirs. Yields once a
     task sent through the broker has run in the worker; stops it on exit.
-    `transport_options` is JSON for CELERY_TRANSPORT_OPTIONS (e.g. a short visibility_timeout).
+    `transport_options` is JSON for CELERY_TRANSPORT_OPTIONS (e.g. a short visibility_timeout);
+    `env` adds variables to the worker's environment (e.g. CARD_GATE_ENV).
     """
     queue = queue or f"test-{uuid.uuid4().hex[:12]}"
     with app_broker(broker, queue):
@@ -245,20 +278,25 @@ def celery_worker(
                "--concurrency", str(concurrency), "--queues", queue, "--loglevel", "INFO",
                "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip",
                "--without-mingle", "--without-heartbeat", "--include", "tests.workers"]  # fmt: skip
-        with _running(cmd, broker, queue, transport_options, ready_timeout) as worker:
+        with _running(cmd, broker, queue, transport_options, ready_timeout, env) as worker:
             yield worker
 
 
 @contextmanager
 def _running(
-    cmd: list[str], broker: str, queue: str, transport_options: str, ready_timeout: float
+    cmd: list[str],
+    broker: str,
+    queue: str,
+    transport_options: str,
+    ready_timeout: float,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Worker]:
     log = Path(tempfile.mkstemp(prefix=f"qb-worker-{broker}-", suffix=".log")[1])
     with open(log, "wb") as out:
         process = subprocess.Popen(
             cmd,
             cwd=ROOT,
-            env=worker_env(broker, transport_options),
+            env={**worker_env(broker, transport_options), **(env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

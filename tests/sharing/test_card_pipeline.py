@@ -312,10 +312,11 @@ def test_stale_pending_cards_are_enqueued_again(drink):
     Result.objects.filter(pk=ready.pk).update(card_status="ready", card_name="cards/x.png")
     Result.objects.filter(pk=ancient.pk).update(created_at=timezone.now() - timedelta(days=3))
 
-    with mock.patch.object(render_result_card, "delay") as delay:
+    with mock.patch.object(render_result_card, "apply_async") as send:
         assert rerender_stale_cards() == 1
 
-    delay.assert_called_once_with(stale.id)
+    send.assert_called_once()
+    assert send.call_args.kwargs["args"] == (stale.id,)
     assert fresh.card_status == "pending"
 
 
@@ -326,12 +327,13 @@ def test_publishing_enqueues_the_fallback_card_of_the_new_version(
     publish, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(render_fallback_card, "delay") as delay,
+        mock.patch.object(render_fallback_card, "apply_async") as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         version = publish("which-morning-drink")
 
-    delay.assert_called_once_with(version.pk)
+    send.assert_called_once()
+    assert send.call_args.kwargs["args"] == (version.pk,)
 
 
 def test_the_fallback_card_is_the_quiz_title_on_the_quiz_design(drink):

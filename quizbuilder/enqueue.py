@@ -1,0 +1,42 @@
+"""Enqueueing from a request path: never lets a broker outage fail what was already done.
+
+A response POST saves the result and then enqueues its card. If the broker is unreachable
+(Redis down, the embedded broker's folder unwritable) the visitor must still get the 201
+with the result id: a 500 there hides the id, and a retried POST makes a duplicate
+completion. Every job enqueued through these helpers has a catch-up path that does not need
+this message (the pending card is re-enqueued by `sharing.tasks.rerender_stale_cards`, the
+fallback card is drawn again at the next publish), so a lost message is logged, not raised.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# kombu retries a publish on a connection error (by default 3 times, up to 1 s apart): two
+# quick tries are enough for a blip and keep a visitor's request short when Redis is down.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def task_enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
+    """Send `task(*args, **kwargs)` to the broker now; returns whether it was sent.
+
+    Never raises: a broker error is logged (with the task and its arguments) and False is
+    returned, so the caller's work stands and the periodic catch-up job sends it later.
+    """
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY)
+    except Exception:
+        logger.exception("could not enqueue %s%r; the periodic job will catch up", task.name, args)
+        return False
+    return True
+
+
+def task_enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
+    """Send `task(*args, **kwargs)` once the current transaction commits (never, if it rolls
+    back), so a worker never looks for a row that is not there yet. Never raises."""
+    transaction.on_commit(lambda: task_enqueue(task, *args, **kwargs))

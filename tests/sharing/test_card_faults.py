@@ -1,0 +1,209 @@
+"""Cards under faults, with real worker processes on the embedded broker and on Redis:
+the broker unwritable, a result deleted while its card is drawn, storage unwritable, the
+worker SIGKILLed. Each test ends with the card in the state a visitor would expect.
+
+The slow render is the `QB_TEST_CARD_GATE` hook of tests/workers.py (loaded only by test
+workers): the worker's card renderer waits until the gate file exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from quizzes.models import Result
+from sharing.tasks import rerender_stale_cards
+from tests.conftest import IN_CI
+from tests.workers import (
+    CARD_GATE_ENV,
+    _reset_app,
+    celery_worker,
+    redis_reachable,
+    redis_url,
+    wait_for,
+)
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.timeout(240),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles"),
+]
+
+SLUG = "which-morning-drink"
+RENDER_DONE = re.compile(r"render_result_card\[[^\]]+\] succeeded")
+BROKERS = ["embedded", "redis"]
+
+
+@pytest.fixture(params=BROKERS)
+def broker(request) -> str:
+    if request.param == "redis" and not redis_reachable():
+        if IN_CI:
+            pytest.fail(f"Redis is not reachable at {redis_url()} (required under CI=true)")
+        pytest.skip(f"Redis is not reachable at {redis_url()}")
+    return request.param
+
+
+def answers_for(definition: dict, name: str = "Ana") -> dict:
+    answers: dict = {}
+    for q in definition["questions"]:
+        answers[q["key"]] = q["choices"][0]["key"] if q.get("choices") else name
+    return answers
+
+
+def take(version, visitor) -> dict:
+    created = visitor.post(
+        f"/api/quizzes/{SLUG}/responses/",
+        {"answers": answers_for(version.definition)},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    return created.json()
+
+
+def image_of(visitor, result_id: str) -> dict:
+    return visitor.get(f"/api/results/{result_id}/").json()["image"]
+
+
+def wait_ready(visitor, result_id: str, worker) -> dict:
+    def ready():
+        image = image_of(visitor, result_id)
+        return image if image["status"] == "ready" else None
+
+    return wait_for(ready, timeout=90, what="the card to be ready", worker=worker)
+
+
+def make_stale(result_id: str) -> None:
+    """Age the result past the stale job's threshold, as if minutes had passed."""
+    Result.objects.filter(pk=result_id).update(created_at=timezone.now() - timedelta(minutes=6))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def broker_unwritable(broker: str, tmp_path: Path) -> Iterator[None]:
+    """For the block, this process' Celery app cannot publish: the embedded broker's folders
+    lie under a regular file (so even root cannot write there), or Redis is a closed port."""
+    from quizbuilder.celery import app
+
+    saved = {k: app.conf[k] for k in ("broker_url", "broker_transport_options")}
+    _reset_app(app)
+    if broker == "embedded":
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("")
+        options = dict(saved["broker_transport_options"])
+        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            options[key] = str(blocker / "in")
+        app.conf.update(broker_transport_options=options)
+    else:
+        app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        yield
+    finally:
+        _reset_app(app)
+        app.conf.update(saved)
+
+
+def card_files() -> set[str]:
+    folder = Path(settings.MEDIA_ROOT) / "cards"
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+# --- finding 4: the broker unwritable ---------------------------------------------------------
+
+
+def test_a_response_is_saved_and_answered_201_when_the_broker_is_unwritable(
+    broker, publish, visitor, tmp_path
+):
+    with celery_worker(broker) as worker:
+        version = publish(SLUG)
+        with broker_unwritable(broker, tmp_path):
+            body = take(version, visitor)
+        assert body["image"]["status"] == "pending"
+        assert Result.objects.filter(quiz__slug=SLUG).count() == 1
+        # The broker is back; the periodic job finds the pending card and a worker draws it.
+        make_stale(body["id"])
+        assert rerender_stale_cards() == 1
+        image = wait_ready(visitor, body["id"], worker)
+    assert image["url"].startswith(f"{settings.SITE_URL}/media/cards/")
+    assert Result.objects.filter(quiz__slug=SLUG).count() == 1
+
+
+def test_publishing_is_not_refused_when_the_broker_is_unwritable(broker, publish, tmp_path):
+    with broker_unwritable(broker, tmp_path):
+        version = publish(SLUG)
+    assert version.status == "published"
+    json.dumps(version.definition)  # the version is whole
+
+
+# --- finding 8: a result deleted while its card is drawn --------------------------------------
+
+
+def test_a_card_drawn_for_a_result_deleted_meanwhile_is_not_kept(
+    broker, publish, visitor, tmp_path
+):
+    gate = tmp_path / "gate"
+    started = Path(f"{gate}.started")
+    version = publish(SLUG)  # before the worker starts: its fallback card is not drawn
+    before = card_files()
+    with celery_worker(broker, env={CARD_GATE_ENV: str(gate)}) as worker:
+        body = take(version, visitor)
+        wait_for(started.exists, timeout=60, what="the card render to start", worker=worker)
+        assert visitor.post(f"/r/{body['id']}/delete/").status_code == 302
+        gate.touch()
+        wait_for(
+            lambda: RENDER_DONE.search(worker.log()),
+            timeout=60,
+            what="the render task to end",
+            worker=worker,
+        )
+    result = Result.objects.get(pk=body["id"])
+    assert (result.card_name, result.card_text, result.card_status) == ("", {}, "pending")
+    # Neither the square card (name and QR) nor the og card (name) is left in storage.
+    assert card_files() == before
+    assert visitor.get(f"/api/results/{body['id']}/").status_code == 410
+
+
+def test_the_hourly_sweep_removes_only_old_card_files_nothing_refers_to(publish):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from sharing.tasks import sweep_orphan_cards
+
+    version = publish(SLUG)
+    Result.objects.create(
+        quiz=version.quiz, version=version, visitor="v-1", take="t-1", outcome_key="latte",
+        title="Latte", card_name="cards/og.png", card_text={"square_card": "cards/square.png"},
+    )  # fmt: skip
+    Result.objects.create(
+        quiz=version.quiz, version=version, visitor="v-2", take="t-2", outcome_key="latte",
+        title="", card_name="cards/deleted.png", deleted_at=timezone.now(),
+    )  # fmt: skip
+    version.__class__.objects.filter(pk=version.pk).update(fallback_card="cards/fallback.png")
+    names = ["og", "square", "fallback", "deleted", "orphan", "fresh-orphan"]
+    for name in names:
+        default_storage.save(f"cards/{name}.png", ContentFile(b"png"))
+    two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
+    for name in names[:-1]:
+        path = Path(settings.MEDIA_ROOT) / f"cards/{name}.png"
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    assert sweep_orphan_cards() == 2
+
+    assert card_files() >= {"og.png", "square.png", "fallback.png", "fresh-orphan.png"}
+    assert not card_files() & {"deleted.png", "orphan.png"}
+    assert sweep_orphan_cards() == 0
