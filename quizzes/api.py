@@ -135,7 +135,30 @@ def json_body(request: HttpRequest) -> tuple[dict[str, Any] | None, JsonResponse
         return None, error(400, "body", "The body is not valid JSON.")
     if not isinstance(data, dict):
         return None, error(400, "body", "The body must be a JSON object.")
+    if not _valid_text(data):
+        # "\ud800" is valid JSON but no valid text: no database (nor UTF-8) can store it.
+        return None, error(
+            400, "body", "The body contains text that is not valid Unicode (a lone surrogate)."
+        )
     return data, None
+
+
+def _valid_text(data: object) -> bool:
+    """No string in `data` (keys included) holds a lone surrogate. Iterative: any depth."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def _absolute(request: HttpRequest) -> Callable[[str], str]:

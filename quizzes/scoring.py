@@ -129,7 +129,7 @@ def _number_clean(q: dict[str, Any], raw: object) -> tuple[Any, str]:
     try:
         x = float(raw)
     except OverflowError:  # an int too large for a float: out of any range, not "not a number"
-        x = math.copysign(1e300, raw)  # type: ignore[arg-type]
+        x = 1e300 if raw > 0 else -1e300  # type: ignore[operator]
     lo, hi, step = q["min"], q["max"], q["step"]
     between = f"between {number_text(lo)} and {number_text(hi)}"
     if not math.isfinite(x):

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue_on_commit
@@ -223,37 +223,62 @@ def response_submit(
     take_id = take_clean(take)
     if take_id is not None:
         existing = Result.objects.filter(quiz_id=published.quiz_id, take=take_id).first()
-        if existing is not None and existing.visitor == visitor and not existing.deleted_at:
+        if existing is not None and _is_theirs(existing, visitor=visitor):
             return existing
         if existing is not None:
-            take_id = None
-    take_id = take_id or take_new()
+            take_id = None  # another visitor's (or a deleted) take: never theirs, a new one
     referrer, depth = referral_resolve(quiz_id=published.quiz_id, ref=ref, visitor=visitor)
-    now = timezone.now()
+    fields = {
+        "answers": clean,
+        "answers_expire_at": timezone.now() + timedelta(days=published.retention_days),
+        "outcome_key": computed.outcome_key,
+        "title": computed.title,
+        "description": computed.description,
+        "score": computed.score,
+        "max_score": computed.max_score,
+        "values": computed.values,
+        "card_text": computed.card_text,
+        "referred_by": referrer,
+        "depth": depth,
+    }
+    try:
+        return _result_create(
+            published=published, visitor=visitor, take=take_id or take_new(), fields=fields
+        )
+    except IntegrityError:
+        # A concurrent request with the same take committed first (the unique quiz+take
+        # constraint): the same visitor gets that one result back, anyone else a new take.
+        if take_id is None:
+            raise
+        existing = Result.objects.filter(quiz_id=published.quiz_id, take=take_id).first()
+        if existing is not None and _is_theirs(existing, visitor=visitor):
+            return existing
+        return _result_create(published=published, visitor=visitor, take=take_new(), fields=fields)
+
+
+def _is_theirs(result: Result, *, visitor: str) -> bool:
+    return result.visitor == visitor and result.deleted_at is None
+
+
+def _result_create(
+    *, published: Published, visitor: str, take: str, fields: dict[str, Any]
+) -> Result:
+    # In a savepoint: a unique-take conflict rolls back this insert only, and the caller
+    # can still read the row that won.
     with transaction.atomic():
         result = Result.objects.create(
             quiz_id=published.quiz_id,
             # The cached published version, so the result body reads no row for it.
             version=QuizVersion(pk=published.version_id, fallback_card=published.fallback_card),
             visitor=visitor,
-            take=take_id,
-            answers=clean,
-            answers_expire_at=now + timedelta(days=published.retention_days),
-            outcome_key=computed.outcome_key,
-            title=computed.title,
-            description=computed.description,
-            score=computed.score,
-            max_score=computed.max_score,
-            values=computed.values,
-            card_text=computed.card_text,
-            referred_by=referrer,
-            depth=depth,
+            take=take,
+            **fields,
         )
         result.default_share = share_default_create(result=result, fresh=True)  # type: ignore[attr-defined]
         AnswerEvent.objects.bulk_create(
             [
-                AnswerEvent(quiz_id=published.quiz_id, take=take_id, question_key=k, position=p)
-                for k, p in _answered(published.definition, clean)
+                AnswerEvent(quiz_id=published.quiz_id, take=take, question_key=k, position=p)
+                for k, p in _answered(published.definition, fields["answers"])
             ],
             ignore_conflicts=True,
         )
