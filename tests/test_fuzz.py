@@ -149,6 +149,11 @@ values = st.recursive(
 )
 
 
+def often(usual: st.SearchStrategy[Any], rare: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """`usual` four times in five, else `rare`."""
+    return st.integers(0, 4).flatmap(lambda n: rare if n == 0 else usual)
+
+
 def answer_for(question: dict[str, Any]) -> st.SearchStrategy[Any]:
     """An answer of the right type (with hostile content) or anything at all."""
     keys = [c["key"] for c in question.get("choices") or []] or ["x"]
@@ -472,12 +477,15 @@ PAGES = [
     page=st.sampled_from(PAGES) | percent(text).map(lambda s: f"/q/{s}/"),
     q=query,
     ref=percent(text),
+    method=often(st.just("GET"), st.sampled_from(["HEAD", "POST", "PUT", "DELETE", "OPTIONS"])),
     extra=headers,
 )
-def test_visitor_pages_never_fail(quizzes, page, q, ref, extra):
+def test_visitor_pages_never_fail(quizzes, page, q, ref, method, extra):
     if page.startswith("/q/") and not q:
         q = f"ref={ref}"
-    send(client(), "GET", with_query(page, q), expect_json=False, **extra)
+    if method != "GET":
+        extra.pop("CONTENT_LENGTH", None)
+    send(client(), method, with_query(page, q), expect_json=False, **extra)
 
 
 STATE = re.compile(r'name="state" value="([^"]+)"')
@@ -497,11 +505,6 @@ odd_fields = st.lists(
     st.tuples(FORM_NAMES, FORM_VALUES) | st.tuples(st.just("action"), st.just("back")),
     max_size=3,
 )
-
-
-def often(usual: st.SearchStrategy[Any], rare: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """`usual` four times in five, else `rare`."""
-    return st.integers(0, 4).flatmap(lambda n: rare if n == 0 else usual)
 
 
 def take_moves(slug: str) -> st.SearchStrategy[list[list[tuple[str, str]]]]:
