@@ -314,11 +314,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 # Browser features no page uses are off for the site and anything it might embed; kept: the
 # Copy buttons (clipboard-write), the phone's share sheet (web-share) and passkeys/security
-# keys for two-factor sign-in (publickey-credentials-*), all for this origin only.
+# keys for two-factor sign-in (publickey-credentials-*), all for this origin only. Only names
+# Chromium knows everywhere: it warns in the console about others (web-share is unknown on
+# desktop Linux, but phones share through it).
 PERMISSIONS_POLICY: dict[str, list[str] | str] = {
     "accelerometer": [],
     "autoplay": [],
-    "bluetooth": [],
     "camera": [],
     "display-capture": [],
     "encrypted-media": [],

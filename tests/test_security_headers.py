@@ -15,7 +15,7 @@ from quizzes.taking import take_new
 from tests.sharing.conftest import ANSWERS, BROWSER_UA, SLUG, complete, share
 from tests.test_settings import run_django
 
-OFF = ["camera", "microphone", "geolocation", "payment", "usb", "serial", "hid", "bluetooth"]
+OFF = ["camera", "microphone", "geolocation", "payment", "usb", "serial", "hid", "midi"]
 SELF = ["clipboard-write", "web-share", "publickey-credentials-get"]
 
 
