@@ -35,6 +35,9 @@ install-dev: $(VENV)/.installed-dev
 
 # Share links, card URLs and OG tags are absolute on SITE_URL: follow PORT unless it is set.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# Debug (and its development key) only here, in `make messages` and in the tests
+# (pyproject.toml): the settings default to production, where debug is off.
+run messages: export DJANGO_DEBUG ?= true
 run: install
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py load_demo

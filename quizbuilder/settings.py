@@ -1,13 +1,15 @@
 """Quizbuilder settings: one module, read from the environment.
 
-Every value has a safe default for local use, so `make run` works on a fresh machine;
-production sets DJANGO_DEBUG=false and the variables listed in README.md.
+Safe by default: without DJANGO_DEBUG the site runs as in production and needs a
+DJANGO_SECRET_KEY. `make run`, `make messages` and the tests turn debug on (Makefile,
+pyproject.toml's pytest env); production sets the variables listed in README.md.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 from pathlib import Path
 
 import environ
@@ -17,7 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A deployment that forgets DJANGO_DEBUG must not show tracebacks and settings to the world.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     # The "django-insecure-" prefix makes `check --deploy` flag this key if it ever ships.
     SECRET_KEY = env(
@@ -25,7 +28,14 @@ if DEBUG:
         default="django-insecure-dev-only-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
     )
 else:
-    SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: production without a key must not start
+    SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+    if not SECRET_KEY:
+        # Refuse to start, in one sentence an operator can act on rather than a traceback.
+        sys.exit(
+            "Quizbuilder: DJANGO_SECRET_KEY is not set. In production set it to a long random "
+            "value (python -c 'import secrets; print(secrets.token_urlsafe(64))'); for "
+            "development set DJANGO_DEBUG=true (make run does), which uses a development key."
+        )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="Quizbuilder")
@@ -55,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -293,6 +304,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Our own cookies (the visitor id, the share code that brought a friend) and the language
+# cookie follow the session cookie: HTTPS-only in production (`make run` serves plain HTTP;
+# there they are Secure when the request is), never sent on cross-site subrequests, and out
+# of reach of scripts, none of which reads them (the language switch is a form).
+VISITOR_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# Browser features no page uses are off for the site and anything it might embed; kept: the
+# Copy buttons (clipboard-write), the phone's share sheet (web-share) and passkeys/security
+# keys for two-factor sign-in (publickey-credentials-*), all for this origin only. Only names
+# Chromium knows everywhere: it warns in the console about others (web-share is unknown on
+# desktop Linux, but phones share through it).
+PERMISSIONS_POLICY: dict[str, list[str] | str] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "gamepad": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+    "clipboard-write": "self",
+    "web-share": "self",
+    "publickey-credentials-create": "self",
+    "publickey-credentials-get": "self",
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from sharing.bots import is_preview_bot
@@ -212,6 +213,7 @@ def _published_and_body(
     return published, data
 
 
+@cache_control(private=True, no_store=True)
 @api_view("POST")
 def response_create(request: HttpRequest, slug: str) -> JsonResponse:
     found = _published_and_body(request, slug)
@@ -243,6 +245,7 @@ def response_create(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(body, status=201, json_dumps_params={"ensure_ascii": False})
 
 
+@cache_control(private=True, no_store=True)
 @api_view("GET")
 def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
     result = (
@@ -265,6 +268,7 @@ def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
+@cache_control(private=True, no_store=True)
 @api_view("POST")
 def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
     """Count an answered question of a take for the funnel (take.js calls it once a question)."""

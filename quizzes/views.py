@@ -19,6 +19,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sharing.bots import is_preview_bot
@@ -82,6 +83,7 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
 
 
+@cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
 def take(request: HttpRequest, slug: str) -> HttpResponse:
     """One question per screen without JavaScript; the last answer submits the take."""
@@ -146,6 +148,7 @@ def question_page(
         return render(request, "quizzes/take.html", context)
 
 
+@cache_control(private=True, no_store=True)
 def result(request: HttpRequest, result_id: str) -> HttpResponse:
     found = pages.result_find(result_id)
     if found is None:

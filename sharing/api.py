@@ -7,6 +7,7 @@ decorator and body parser these views reuse.
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import cache_control
 
 from accounts.tokens import token_authenticate
 from quizzes.api import api_view, error, json_body
@@ -19,6 +20,7 @@ from .stats import StatsRangeError, quiz_stats, stats_dates_parse
 CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
 
 
+@cache_control(private=True, no_store=True)
 @api_view("POST")
 def shares(request: HttpRequest, result_id: str) -> JsonResponse:
     result = Result.objects.filter(pk=result_id[:40]).first()
@@ -37,6 +39,7 @@ def shares(request: HttpRequest, result_id: str) -> JsonResponse:
     return JsonResponse({"channel": share.channel, "share_url": share_url}, status=201)
 
 
+@cache_control(private=True, no_store=True)
 @api_view("GET")
 def stats(request: HttpRequest, slug: str) -> JsonResponse:
     user = token_authenticate(request.headers.get("Authorization"))
@@ -45,10 +48,10 @@ def stats(request: HttpRequest, slug: str) -> JsonResponse:
         response["WWW-Authenticate"] = 'Bearer realm="quizbuilder"'
         return response
     quiz = Quiz.objects.filter(slug=slug).select_related("live_version").first()
-    if quiz is None:
-        return error(404, "quiz", "There is no quiz with this address.")
-    if not user_can_see_stats(user, quiz):
-        return error(403, "quiz", "This token's user may not see this quiz's stats.")
+    if quiz is None or not user_can_see_stats(user, quiz):
+        # One answer for both (the 403 of api.md): a 404 beside it would tell a token holder
+        # which slugs are private drafts of others.
+        return error(403, "quiz", "This token's user may not see a quiz at this address.")
     try:
         date_from, date_to = stats_dates_parse(request.GET.get("from"), request.GET.get("to"))
         body = quiz_stats(quiz, date_from, date_to)

@@ -14,7 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from quizzes.bodies import result_image
 from quizzes.models import Quiz
@@ -124,6 +124,7 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=5, border=2, dark="#111827")
 
 
+@cache_control(private=True, no_store=True)
 @login_required
 def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
     # Not "forbidden": that would tell a private draft from a slug nobody took. Whoever sees
