@@ -35,6 +35,9 @@ from .formulas import FormulaError, formula_compile
 from .quizcheck import (
     KEY_MESSAGE,
     KEY_RE,
+    MAX_OUTCOMES,
+    MAX_QUESTIONS,
+    MAX_VARIABLES,
     Checker,
     Problem,
     _image_path_ok,
@@ -100,13 +103,13 @@ def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem
         "description": ck.text(top, "description", "$", max_length=5000, allow_empty=True),
         "kind": known,
     }
-    raw_outcomes = ck.items(top, "outcomes", "$", least=1, what="outcome")
+    raw_outcomes = ck.items(top, "outcomes", "$", least=1, most=MAX_OUTCOMES, what="outcome")
     outcomes = [
         outcome_check(ck, o, f"outcomes[{i}]", kind=known) for i, o in enumerate(raw_outcomes)
     ]
     outcome_keys = _unique_keys(ck, outcomes, "outcomes", "outcome")
     start = ck.mark()
-    raw_questions = ck.items(top, "questions", "$", least=1, what="question")
+    raw_questions = ck.items(top, "questions", "$", least=1, most=MAX_QUESTIONS, what="question")
     questions = [
         question_check(ck, q, f"questions[{i}]", kind=known, outcome_keys=outcome_keys)
         for i, q in enumerate(raw_questions)
@@ -185,7 +188,9 @@ def _variables_check(
         return []
     variables: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(ck.items(top, "variables", "$", least=0, what="variables")):
+    for i, raw in enumerate(
+        ck.items(top, "variables", "$", least=0, most=MAX_VARIABLES, what="variables")
+    ):
         where = f"variables[{i}]"
         v = ck.obj(raw, where, required=("key", "expr"))
         if v is None:
