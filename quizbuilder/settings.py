@@ -263,6 +263,9 @@ API_MAX_BODY_BYTES = 65536
 VISITOR_COOKIE_NAME = "qb_visitor"
 VISITOR_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default=30)
+# The most days a quiz version may keep raw answers: import and the admin refuse more, and a
+# stored value above it (a legacy row, a lowered maximum) is clamped to it when used.
+RESULT_RETENTION_DAYS_MAX = env.int("RESULT_RETENTION_DAYS_MAX", default=365)
 RATELIMIT_SUBMISSIONS_PER_VISITOR = env("RATELIMIT_SUBMISSIONS_PER_VISITOR", default="30/h")
 RATELIMIT_SUBMISSIONS_PER_IP = env("RATELIMIT_SUBMISSIONS_PER_IP", default="120/h")
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)

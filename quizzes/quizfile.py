@@ -47,7 +47,13 @@ from .quizcheck import (
 from .quizcorners import corners_check
 from .templating import TemplateError, template_check
 
-__all__ = ["Problem", "quiz_programs", "quizfile_export", "quizfile_validate"]
+__all__ = [
+    "RETENTION_DAYS_DEFAULT",
+    "Problem",
+    "quiz_programs",
+    "quizfile_export",
+    "quizfile_validate",
+]
 
 FORMAT = "quizbuilder/1"
 KINDS = ("personality", "score", "trivia", "calculator")
@@ -59,7 +65,12 @@ LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*\Z", re.IGNORECASE)
 _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
 # "cover" (the quiz's list/intro image, a path in the .zip like a card image) is an extension
 # of the spec added for the authoring admin; it is in the definition only when given.
-_OPTIONAL = ("language", "description", "variables", "card", "cover")
+# "retention_days" (days the version keeps raw answers, 1..the site's maximum, default 30) is
+# another: it is part of the reviewed version. Like "cover", the definition holds it only
+# when it is not the default, so files without it read and export as before.
+_OPTIONAL = ("language", "description", "variables", "card", "cover", "retention_days")
+RETENTION_DAYS_DEFAULT = 30
+RETENTION_DAYS_MAX = 365  # the site's maximum is settings.RESULT_RETENTION_DAYS_MAX
 _SCORE_NAMES = {
     "personality": {"score"},
     "score": {"score", "max_score"},
@@ -67,8 +78,13 @@ _SCORE_NAMES = {
 }
 
 
-def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem]]:
+def quizfile_validate(
+    data: object, *, retention_days_max: int = RETENTION_DAYS_MAX
+) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Check a parsed quizbuilder/1 file against every rule of the format.
+
+    `retention_days_max` is the site's maximum for `retention_days` (the caller reads it
+    from settings: this module knows none).
 
     Returns `(definition, [])`, the normalised quiz with every default filled in, or
     `(None, problems)` listing every problem found, each at its JSON path. Never raises, for
@@ -122,6 +138,11 @@ def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem
     )
     if "cover" in top:
         definition["cover"] = _cover_check(ck, top["cover"])
+    days = ck.integer(
+        top, "retention_days", "$", lo=1, hi=retention_days_max, what=" days (the site's maximum)"
+    )
+    if days is not None and days != RETENTION_DAYS_DEFAULT:
+        definition["retention_days"] = days
     programs = _expressions_check(ck, definition, raw_questions)
     _templates_check(ck, definition, raw_questions)
     if questions_ok and known == "trivia":
@@ -346,6 +367,7 @@ def quizfile_export(definition: dict[str, Any]) -> dict[str, Any]:
     _put(out, "description", d["description"], "")
     _put(out, "cover", d.get("cover"), None)
     out["kind"] = d["kind"]
+    _put(out, "retention_days", d.get("retention_days"), None)
     out["questions"] = [_question_export(q) for q in d["questions"]]
     if d["variables"]:
         out["variables"] = [{"key": v["key"], "expr": v["expr"]} for v in d["variables"]]
