@@ -15,7 +15,10 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import csrf, defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 
@@ -289,3 +292,45 @@ def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
         position=keys.index(data["question"]),
     )
     return JsonResponse({}, status=202)
+
+
+# --- error handlers (quizbuilder.urls, settings.CSRF_FAILURE_VIEW) ------------------------
+# Under /api/ every answer is JSON (api.md), also when no view of ours runs: an unknown path
+# or a bad slug (404), a Host header we do not serve (DisallowedHost, 400), a CSRF refusal
+# (403) and an unhandled exception (500). Every other path keeps Django's HTML pages.
+
+
+def is_api_path(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def error_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, DisallowedHost):
+        return error(400, "host", _("This site does not answer to that Host header."))
+    return error(400, "request", _("The request cannot be read."))
+
+
+def error_permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.permission_denied(request, exception)
+    return error(403, "permission", _("You may not do this."))
+
+
+def error_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.page_not_found(request, exception)
+    return error(404, "path", _("There is nothing at this API address."))
+
+
+def error_server(request: HttpRequest) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.server_error(request)
+    return error(500, "server", _("Something went wrong on our side. Please try again later."))
+
+
+def error_csrf(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if not is_api_path(request):
+        return csrf.csrf_failure(request, reason)
+    return error(403, "csrf", _("The request was refused by the cross-site request check."))

@@ -56,9 +56,6 @@ class Quiz(models.Model):
         help_text=_("The published version visitors take."),
     )
     archived_at = models.DateTimeField(null=True, blank=True)
-    retention_days = models.PositiveIntegerField(
-        default=30, help_text=_("Days raw answers are kept; outcomes and computed values stay.")
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,6 +106,13 @@ class QuizVersion(CardFields):
     language = models.CharField(max_length=20, default="en")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
+    # Part of the reviewed version, not a live setting of the quiz: a change makes a draft that
+    # an editor publishes. Bounded 1..settings.RESULT_RETENTION_DAYS_MAX where it comes in
+    # (file, admin) and clamped where it is used (quizzes.services.retention_days_bound).
+    retention_days = models.PositiveIntegerField(
+        default=30,
+        help_text=_("Days raw answers are kept; outcomes and computed values stay."),
+    )
     # Frozen at publish (and on import): the normalised quizbuilder/1 definition, the compiled
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.
     definition = models.JSONField(null=True, blank=True, editable=False)
@@ -130,6 +134,9 @@ class QuizVersion(CardFields):
                 fields=["quiz"],
                 condition=Q(status__in=["draft", "review"]),
                 name="one_open_draft_per_quiz",
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_days__gte=1), name="version_retention_days_positive"
             ),
         ]
 

@@ -27,7 +27,7 @@ from sharing.services import referral_resolve, share_default_create
 from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
 from .ratelimit import submission_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
-from .services import Published
+from .services import Published, retention_days_bound
 from .templating import template_render
 
 logger = logging.getLogger(__name__)
@@ -230,7 +230,8 @@ def response_submit(
     referrer, depth = referral_resolve(quiz_id=published.quiz_id, ref=ref, visitor=visitor)
     fields = {
         "answers": clean,
-        "answers_expire_at": timezone.now() + timedelta(days=published.retention_days),
+        "answers_expire_at": timezone.now()
+        + timedelta(days=retention_days_bound(published.retention_days)),
         "outcome_key": computed.outcome_key,
         "title": computed.title,
         "description": computed.description,
