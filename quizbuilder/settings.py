@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 
 import environ
@@ -136,7 +137,9 @@ else:
 # no server yet is consumed by a real worker process (tasks never run eagerly by default).
 BROKER_DIR = DATA_DIR / "broker"
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+    # quizbuilder/redisbroker.py: kombu's Redis transport with the fix that keeps a worker
+    # alive when Redis goes away with a task in flight (rediss:// keeps kombu's own).
+    CELERY_BROKER_URL = re.sub(r"^redis://", "qbredis://", REDIS_URL)
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
@@ -164,6 +167,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses its broker reconnects for as long as it takes (Celery's default gives up
+# after 100 tries, about an hour, and the worker exits): cards wait, then catch up.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

@@ -15,12 +15,18 @@ import pytest
 from django.core.cache import cache
 
 from quizbuilder import cache as resilient
-from quizzes.models import Result
+from quizzes.models import CardStatus, Result
 from quizzes.services import CACHE_PREFIX, quiz_archive
 from tests.conftest import IN_CI
 from tests.quizzes.takehelp import TAKES
 from tests.quizzes.test_pages import take_without_js
-from tests.workers import RedisServer, redis_server
+from tests.workers import (
+    CARD_GATE_ENV,
+    RedisServer,
+    celery_worker_as_served,
+    redis_server,
+    wait_for,
+)
 
 SLUG = "which-morning-drink"
 
@@ -170,3 +176,52 @@ def test_a_dead_redis_costs_a_cache_call_at_most_the_socket_timeout(redis_binary
     rest = time.monotonic() - started
     assert first < 1.0, first
     assert rest < 0.1, rest
+
+
+# --- the worker: a card in flight when Redis goes away --------------------------------------
+
+
+@pytest.mark.redis
+@pytest.mark.worker
+@pytest.mark.timeout(120)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("roles")
+def test_a_card_in_flight_when_redis_goes_is_drawn_once_it_returns(
+    own_redis, monkeypatch, publish, visitor, tmp_path
+):
+    """The worker loses its broker while it draws a card: it must not die, must reconnect
+    when Redis is back, and the card must end ready without anyone doing anything."""
+    monkeypatch.setenv("TEST_REDIS_URL", own_redis.url)  # the worker and this process' app
+    gate = tmp_path / "gate"
+    started = tmp_path / "gate.started"
+    publish(SLUG)
+    with celery_worker_as_served("redis", env={CARD_GATE_ENV: str(gate)}) as worker:
+        created = visitor.post(
+            f"/api/quizzes/{SLUG}/responses/",
+            {"answers": answers_json()},
+            content_type="application/json",
+        )
+        assert created.status_code == 201, created.content
+        result_id = created.json()["id"]
+        wait_for(started.exists, timeout=30, what="the card render to start", worker=worker)
+
+        own_redis.stop()
+        wait_for(
+            lambda: "Connection to broker lost" in worker.log() or not worker.alive(),
+            timeout=20,
+            what="the worker to notice",
+        )
+        time.sleep(2)  # a worker that would die of it has died by now
+        assert worker.alive(), worker.log()[-4000:]
+
+        own_redis.start()
+        gate.touch()
+
+        def ready() -> bool:
+            return Result.objects.get(id=result_id).card_status == CardStatus.READY
+
+        wait_for(ready, timeout=60, what="the card to be ready", worker=worker)
+        assert worker.alive()
+        # The worker consumes again: a new task goes through the restarted Redis.
+        worker.round_trip(timeout=30)
+    assert "AttributeError" not in worker.log()

@@ -368,3 +368,20 @@ def redis_server(folder: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def celery_worker_as_served(
+    broker: str = "redis", *, env: dict[str, str] | None = None, ready_timeout: float = 60.0
+) -> Iterator[Worker]:
+    """`celery_worker`, but started as `make run` and the README's unit start it: a prefork
+    pool of 2, with gossip, mingle and heartbeat (whose channels go through the broker too)."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    with app_broker(broker, queue):
+        queue_purge(broker, queue)
+        cmd = [sys.executable, "-m", "celery", "-A", "quizbuilder", "worker", "--pool", "prefork",
+               "--concurrency", "2", "--queues", queue, "--loglevel", "INFO",
+               "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
+               "--include", "tests.workers"]  # fmt: skip
+        with _running(cmd, broker, queue, "", ready_timeout, env) as worker:
+            yield worker
