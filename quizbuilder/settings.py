@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -127,12 +128,19 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds a cache call waits to connect to Redis, or for its answer, before it counts as a miss
+# (quizbuilder/cache.py): a Redis that is down or unreachable costs a page at most this much.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="qb"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -142,7 +150,9 @@ else:
 # no server yet is consumed by a real worker process (tasks never run eagerly by default).
 BROKER_DIR = DATA_DIR / "broker"
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+    # quizbuilder/redisbroker.py: kombu's Redis transport with the fix that keeps a worker
+    # alive when Redis goes away with a task in flight (rediss:// keeps kombu's own).
+    CELERY_BROKER_URL = re.sub(r"^redis://", "qbredis://", REDIS_URL)
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
@@ -170,6 +180,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses its broker reconnects for as long as it takes (Celery's default gives up
+# after 100 tries, about an hour, and the worker exits): cards wait, then catch up.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

@@ -8,15 +8,19 @@ Identities are the visitor id and the daily-rotating IP hash: no raw address is 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PREFIX = "rl:"
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -39,18 +43,45 @@ def rate_parse(rate: str) -> tuple[int, int]:
 
 
 def ratelimit_hit(*, scope: str, ident: str, rate: str) -> bool:
-    """Count one hit for `ident` in `scope`; True while the count is within `rate`."""
+    """Count one hit for `ident` in `scope`; True while the count is within `rate`.
+
+    While the shared cache is unavailable (Redis down: quizbuilder/cache.py answers misses),
+    the hit is counted in this process instead: the limits hold per process, looser but not
+    gone, and a visitor is never refused because Redis is."""
     limit, period = rate_parse(rate)
     window = int(time.time()) // period
     key = f"{PREFIX}{scope}:{ident}:{window}"
-    # add() creates the counter only if missing; incr() is atomic on Redis and locked on locmem.
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
+    count = _count(cache, key, period)
+    if not _shared_available():
+        count = _count(_local, key, period)
     return count <= limit
+
+
+def _count(store: BaseCache, key: str, period: int) -> int:
+    # add() creates the counter only if missing; incr() is atomic on Redis and locked on locmem.
+    store.add(key, 0, timeout=period + 1)
+    try:
+        return store.incr(key)
+    except ValueError:  # expired between add and incr, or the cache is unavailable
+        store.set(key, 1, timeout=period + 1)
+        return 1
+
+
+# Counters for when the shared cache is down; never read settings here (import time).
+_local = LocMemCache("ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+_fallback = {"on": False}
+
+
+def _shared_available() -> bool:
+    available = getattr(cache, "available", None)  # ResilientRedisCache; locmem always is
+    up = available() if available is not None else True
+    if up == _fallback["on"]:  # a change: say it once, not on every request
+        _fallback["on"] = not up
+        if up:
+            logger.warning("Rate limits: the shared cache is back, counting there again")
+        else:
+            logger.warning("Rate limits: the shared cache is unavailable, counting per process")
+    return up
 
 
 def window_left(rate: str) -> int:

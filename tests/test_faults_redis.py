@@ -1,0 +1,227 @@
+"""A Redis outage degrades the site, never breaks it (issue 9, finding 2).
+
+Each test runs its own `redis-server` on a free port (tests/workers.py `redis_server`), stops it
+with SIGKILL in the middle of the flow and starts it again on the same port, so both suite runs
+(SQLite + embedded broker, PostgreSQL + Redis) exercise the real failure, never the shared Redis.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+
+import pytest
+from django.core.cache import cache
+
+from quizbuilder import cache as resilient
+from quizzes.models import CardStatus, Result
+from quizzes.services import CACHE_PREFIX, quiz_archive
+from tests.conftest import IN_CI
+from tests.quizzes.takehelp import TAKES
+from tests.quizzes.test_pages import take_without_js
+from tests.workers import (
+    CARD_GATE_ENV,
+    RedisServer,
+    celery_worker_as_served,
+    redis_server,
+    wait_for,
+)
+
+SLUG = "which-morning-drink"
+
+
+@pytest.fixture
+def redis_binary() -> None:
+    if shutil.which("redis-server") is None:
+        if IN_CI:
+            pytest.fail("redis-server is not installed (required under CI=true)")
+        pytest.skip("redis-server is not installed")
+
+
+@pytest.fixture
+def own_redis(redis_binary, tmp_path):
+    with redis_server(tmp_path / "redis") as server:
+        yield server
+
+
+@pytest.fixture
+def redis_cache(own_redis: RedisServer, settings, monkeypatch):
+    """The settings.py cache, on this test's own Redis, retried quickly after a failure."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
+            "LOCATION": own_redis.url,
+            "KEY_PREFIX": "qb",
+            "OPTIONS": {
+                "socket_connect_timeout": settings.CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": settings.CACHE_SOCKET_TIMEOUT,
+            },
+        }
+    }
+    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.3)
+    yield own_redis
+    if own_redis.process is None:
+        own_redis.start()  # so that the autouse fixture's cache.clear() finds it
+
+
+def answers_json() -> dict:
+    return {k: v for k, v in TAKES[SLUG]["answers"].items() if v not in (None, "", [])}
+
+
+def visit_everything(visitor) -> dict[str, int]:
+    """The core flow of a visitor: quiz page, quiz API, the take without JavaScript, the
+    response POST. Status of each."""
+    statuses = {
+        "page": visitor.get(f"/q/{SLUG}/").status_code,
+        "api": visitor.get(f"/api/quizzes/{SLUG}/").status_code,
+        "take": visitor.get(f"/q/{SLUG}/take/").status_code,
+    }
+    taken = take_without_js(visitor, SLUG, TAKES[SLUG]["answers"])
+    statuses["take-submit"] = taken.status_code
+    statuses["response-post"] = visitor.post(
+        f"/api/quizzes/{SLUG}/responses/",
+        {"answers": answers_json()},
+        content_type="application/json",
+    ).status_code
+    return statuses
+
+
+EVERYTHING_WORKS = {"page": 200, "api": 200, "take": 200, "take-submit": 302, "response-post": 201}
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_visitors_finish_quizzes_while_redis_is_down(redis_cache, publish, visitor, caplog):
+    publish(SLUG)
+    assert visit_everything(visitor) == EVERYTHING_WORKS  # Redis up: the cache is warm
+    assert cache.get(CACHE_PREFIX + SLUG) is not None
+
+    redis_cache.stop()
+    caplog.set_level(logging.WARNING, logger="quizbuilder.cache")
+    started = time.monotonic()
+    assert visit_everything(visitor) == EVERYTHING_WORKS
+    assert visit_everything(visitor) == EVERYTHING_WORKS
+    seconds = time.monotonic() - started
+    assert Result.objects.count() == 6
+    # One warning for the outage, not one per cache call (dozens were made).
+    warnings = [r for r in caplog.records if r.name == "quizbuilder.cache"]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert "Redis cache unavailable" in warnings[0].getMessage()
+    assert seconds < 10, seconds  # a refused connection is quick; no retries pile up
+
+    redis_cache.start()
+    time.sleep(0.4)  # past RETRY_SECONDS
+    assert visit_everything(visitor) == EVERYTHING_WORKS
+    assert "Redis cache available again" in caplog.text
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_quiz_archived_during_the_outage_is_not_served_from_the_cache_after_it(
+    redis_cache, publish, visitor, editor
+):
+    version = publish(SLUG)
+    assert visitor.get(f"/api/quizzes/{SLUG}/").status_code == 200  # cached in Redis
+    redis_cache.stop()
+    quiz_archive(quiz=version.quiz, user=editor)  # the cache's delete cannot reach Redis
+    assert visitor.get(f"/api/quizzes/{SLUG}/").status_code == 404  # the database says so
+    redis_cache.start()  # with the stale entry, from its append-only file
+    time.sleep(0.4)
+    assert visitor.get(f"/api/quizzes/{SLUG}/").status_code == 404
+    assert visitor.get(f"/q/{SLUG}/").status_code == 404
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_rate_limits_count_per_process_while_redis_is_down(
+    redis_cache, publish, visitor, settings, caplog
+):
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMIT_SUBMISSIONS_PER_VISITOR = "2/h"
+    publish(SLUG)
+    redis_cache.stop()
+    caplog.set_level(logging.WARNING, logger="quizzes.ratelimit")
+
+    def post() -> int:
+        return visitor.post(
+            f"/api/quizzes/{SLUG}/responses/",
+            {"answers": answers_json()},
+            content_type="application/json",
+        ).status_code
+
+    assert [post(), post(), post()] == [201, 201, 429]
+    assert [r.getMessage() for r in caplog.records if r.name == "quizzes.ratelimit"] == [
+        "Rate limits: the shared cache is unavailable, counting per process"
+    ]
+
+
+@pytest.mark.redis
+def test_a_dead_redis_costs_a_cache_call_at_most_the_socket_timeout(redis_binary, settings):
+    """An address that never answers (a firewall dropping packets) rather than refusing."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
+            # TEST-NET-1 (RFC 5737): routed nowhere, so the connection attempt just waits.
+            "LOCATION": "redis://192.0.2.1:6379/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    started = time.monotonic()
+    assert cache.get("anything", "default") == "default"
+    first = time.monotonic() - started
+    started = time.monotonic()
+    for _ in range(50):  # within RETRY_SECONDS: not tried again
+        assert cache.get("anything") is None
+    rest = time.monotonic() - started
+    assert first < 1.0, first
+    assert rest < 0.1, rest
+
+
+# --- the worker: a card in flight when Redis goes away --------------------------------------
+
+
+@pytest.mark.redis
+@pytest.mark.worker
+@pytest.mark.timeout(120)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("roles")
+def test_a_card_in_flight_when_redis_goes_is_drawn_once_it_returns(
+    own_redis, monkeypatch, publish, visitor, tmp_path
+):
+    """The worker loses its broker while it draws a card: it must not die, must reconnect
+    when Redis is back, and the card must end ready without anyone doing anything."""
+    monkeypatch.setenv("TEST_REDIS_URL", own_redis.url)  # the worker and this process' app
+    gate = tmp_path / "gate"
+    started = tmp_path / "gate.started"
+    publish(SLUG)
+    with celery_worker_as_served("redis", env={CARD_GATE_ENV: str(gate)}) as worker:
+        created = visitor.post(
+            f"/api/quizzes/{SLUG}/responses/",
+            {"answers": answers_json()},
+            content_type="application/json",
+        )
+        assert created.status_code == 201, created.content
+        result_id = created.json()["id"]
+        wait_for(started.exists, timeout=30, what="the card render to start", worker=worker)
+
+        own_redis.stop()
+        wait_for(
+            lambda: "Connection to broker lost" in worker.log() or not worker.alive(),
+            timeout=20,
+            what="the worker to notice",
+        )
+        time.sleep(2)  # a worker that would die of it has died by now
+        assert worker.alive(), worker.log()[-4000:]
+
+        own_redis.start()
+        gate.touch()
+
+        def ready() -> bool:
+            return Result.objects.get(id=result_id).card_status == CardStatus.READY
+
+        wait_for(ready, timeout=60, what="the card to be ready", worker=worker)
+        assert worker.alive()
+        # The worker consumes again: a new task goes through the restarted Redis.
+        worker.round_trip(timeout=30)
+    assert "AttributeError" not in worker.log()
