@@ -25,7 +25,7 @@ from quizbuilder.enqueue import task_enqueue_on_commit
 from sharing.services import referral_resolve, share_default_create
 
 from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
-from .ratelimit import submission_check
+from .ratelimit import start_check, submission_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
 from .services import Published
 from .templating import template_render
@@ -93,8 +93,17 @@ def view_record(*, quiz_id: int, visitor: str) -> bool:
     return True
 
 
-def answer_record(*, quiz_id: int, take: str, question_key: str, position: int) -> None:
-    """Count one answered question of a take (the funnel); a repeat changes nothing."""
+def answer_record(
+    *, quiz_id: int, take: str, question_key: str, position: int, visitor: str, ip_hash: str
+) -> None:
+    """Count one answered question of a take (the funnel); a repeat changes nothing.
+
+    The first answer of a take is its start: it counts against the start limits first
+    (RateLimited past them, and nothing is recorded); later answers of a take that has
+    started are not limited.
+    """
+    if not AnswerEvent.objects.filter(quiz_id=quiz_id, take=take).exists():
+        start_check(quiz_id=quiz_id, visitor=visitor, ip_hash=ip_hash)
     AnswerEvent.objects.bulk_create(
         [AnswerEvent(quiz_id=quiz_id, take=take, question_key=question_key, position=position)],
         ignore_conflicts=True,
@@ -211,7 +220,7 @@ def response_submit(
     already has this visitor's result gives that result back (a double submit makes one).
     Raw answers expire after the quiz's retention days; the IP hash is never stored.
     """
-    submission_check(visitor=visitor, ip_hash=ip_hash)
+    submission_check(visitor=visitor, ip_hash=ip_hash, quiz_id=published.quiz_id)
     try:
         computed, clean = result_compute(
             definition=published.definition, programs=published.programs, answers=answers

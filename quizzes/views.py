@@ -7,6 +7,7 @@ with a marker where the token goes; the cookie is still set and the view still c
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -99,9 +100,16 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
     step = flow_advance(definition=definition, state=state, post=request.POST)
     if step.answered:
         key, position = step.answered
-        answer_record(
-            quiz_id=published.quiz_id, take=state["t"], question_key=key, position=position
-        )
+        # A new take past the start limits is not counted; the visitor goes on all the same.
+        with contextlib.suppress(RateLimited):
+            answer_record(
+                quiz_id=published.quiz_id,
+                take=state["t"],
+                question_key=key,
+                position=position,
+                visitor=request.visitor,  # type: ignore[attr-defined]
+                ip_hash=ip_hash(request),
+            )
     if not step.done:
         return question_page(request, definition, step.state, errors=step.errors)
     try:
