@@ -233,3 +233,11 @@ def test_the_stats_page_says_how_many_requests_were_refused(owner_share, editor,
     assert "none of them is counted in the figures above" in html
     figures = dict(re.findall(r'data-refused="(\w+)"><span>[^<]+</span><b>(\d+)</b>', html))
     assert figures == {"start": "4", "submission": "1", "click": "3", "share": "1"}
+
+
+def test_a_stranger_on_a_result_page_gets_the_plain_link_not_the_share_bar(owner_share):
+    owner, result, _ = owner_share
+    assert b"data-share-bar" in owner.get(f"/r/{result['id']}/").content
+    page = Client(HTTP_USER_AGENT=BROWSER_UA).get(f"/r/{result['id']}/").content.decode()
+    assert "data-share-bar" not in page
+    assert f'value="{result["share_url"]}"' in page
