@@ -263,9 +263,10 @@ VISITOR_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default=30)
 RATELIMIT_SUBMISSIONS_PER_VISITOR = env("RATELIMIT_SUBMISSIONS_PER_VISITOR", default="30/h")
 RATELIMIT_SUBMISSIONS_PER_IP = env("RATELIMIT_SUBMISSIONS_PER_IP", default="120/h")
-# Starts (a take's first answer) and share-page clicks are limited too, so that one address
+# Views, starts (a take's first answer) and share-page clicks are limited too, so that one address
 # cannot flood the stats (issue 9, finding 6); the per-IP figures leave room for a few people
 # behind one NAT. A share page past its limit is still shown, only not counted.
+RATELIMIT_VIEWS_PER_IP = env("RATELIMIT_VIEWS_PER_IP", default="300/h")
 RATELIMIT_STARTS_PER_VISITOR = env("RATELIMIT_STARTS_PER_VISITOR", default="30/h")
 RATELIMIT_STARTS_PER_IP = env("RATELIMIT_STARTS_PER_IP", default="120/h")
 RATELIMIT_CLICKS_PER_VISITOR = env("RATELIMIT_CLICKS_PER_VISITOR", default="60/h")

@@ -193,7 +193,11 @@ def quiz_detail(request: HttpRequest, slug: str) -> JsonResponse:
     if published is None:
         return JsonResponse(NOT_FOUND, status=404)
     if _is_browser(request):
-        view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
+        view_record(
+            quiz_id=published.quiz_id,
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+        )
     return JsonResponse(
         quiz_public(published.definition), json_dumps_params={"ensure_ascii": False}
     )

@@ -6,6 +6,7 @@ Limits come from settings as "<count>/<period>" with period s, m, h or d ("30/h"
 Identities are the visitor id and the daily-rotating IP hash: no raw address is kept.
 
 What is limited, and why (finding 6 of issue 9: anyone could skew any quiz's stats):
+- views (a visitor's first view of a quiz in a day), per address: the page is still shown;
 - submissions (results), per visitor and per address: a 429;
 - starts (the first answer event of a take the server has not seen), per visitor and per
   address: a 429 from the API, while the page flow still serves the next question;
@@ -36,6 +37,7 @@ PREFIX = "rl:"
 class RefusedKind(models.TextChoices):
     """What a refused request would have counted as (the stats page's "Refused as abuse")."""
 
+    VIEW = "view", _("Views")
     START = "start", _("Starts (first answers of new takes)")
     SUBMISSION = "submission", _("Submissions")
     CLICK = "click", _("Share-page clicks")
@@ -136,6 +138,20 @@ def start_check(*, quiz_id: int, visitor: str, ip_hash: str) -> None:
             gettext("Too many new attempts. Please wait a while and try again."),
             retry_after=wait,
         )
+
+
+def view_check(*, quiz_id: int, ip_hash: str) -> bool:
+    """Count a new visitor's view of a quiz for the IP hash; False (and noted) past the limit.
+
+    Views are already one per visitor and day, so only a client that drops our cookie can
+    flood them: the per-address limit holds it back. The page is served either way.
+    """
+    if not settings.RATELIMIT_ENABLED:
+        return True
+    wait = limits_hit([("view-ip", ip_hash, settings.RATELIMIT_VIEWS_PER_IP)])
+    if wait:
+        refusal_note(quiz_id=quiz_id, kind=RefusedKind.VIEW)
+    return not wait
 
 
 def click_check(*, quiz_id: int, visitor: str, ip_hash: str) -> bool:

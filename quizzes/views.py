@@ -63,7 +63,11 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
     if is_preview_bot(request.headers.get("User-Agent")):
         request.visitor_cookie = False  # type: ignore[attr-defined]
     else:
-        view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
+        view_record(
+            quiz_id=published.quiz_id,
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+        )
     cacheable = not request.GET and not (
         set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
     )

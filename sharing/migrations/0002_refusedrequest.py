@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='RefusedRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('start', 'Starts (first answers of new takes)'), ('submission', 'Submissions'), ('click', 'Share-page clicks'), ('share', "Shares of someone else's result")], max_length=10)),
+                ('kind', models.CharField(choices=[('view', 'Views'), ('start', 'Starts (first answers of new takes)'), ('submission', 'Submissions'), ('click', 'Share-page clicks'), ('share', "Shares of someone else's result")], max_length=10)),
                 ('day', models.DateField()),
                 ('count', models.PositiveIntegerField(default=0)),
                 ('quiz', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quizzes.quiz')),

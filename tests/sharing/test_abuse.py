@@ -118,7 +118,7 @@ def test_a_flood_of_random_takes_leaves_the_completion_rate_alone(published_quiz
     # 2 real starts and completions; the flood adds 5 starts (the limit), not 300.
     assert (stats["starts"], stats["completions"]) == (7, 2)
     assert stats["completion_rate"] == round(2 / 7, 4)
-    assert stats["refused"] == {"start": 295, "submission": 0, "click": 0, "share": 0}
+    assert stats["refused"] == {"view": 0, "start": 295, "submission": 0, "click": 0, "share": 0}
 
 
 def test_a_started_take_goes_on_past_the_start_limit(published_quiz, limits):
@@ -145,6 +145,20 @@ def test_the_page_flow_past_the_start_limit_still_serves_the_next_question(publi
     assert 'name="state"' in page.content.decode()
     assert AnswerEvent.objects.count() == 0
     assert RefusedRequest.objects.get(kind="start").count == 1
+
+
+def test_a_cookieless_flood_of_a_quiz_page_adds_views_only_up_to_the_limit(
+    published_quiz, editor, limits
+):
+    limits.RATELIMIT_VIEWS_PER_IP = "10/h"
+    pages = [cookieless(ATTACKER).get(f"/q/{SLUG}/") for _ in range(60)]
+    pages += [cookieless(ATTACKER).get(f"/api/quizzes/{SLUG}/") for _ in range(40)]
+    assert [p.status_code for p in pages] == [200] * 100
+    friend = Client(HTTP_USER_AGENT=BROWSER_UA, REMOTE_ADDR=FRIEND)
+    assert friend.get(f"/q/{SLUG}/").status_code == 200
+    stats = stats_body(editor)
+    assert stats["views"] == 11  # the flood's first 10, and the friend from elsewhere
+    assert stats["refused"]["view"] == 90
 
 
 @pytest.fixture
@@ -232,7 +246,7 @@ def test_the_stats_page_says_how_many_requests_were_refused(owner_share, editor,
     assert "Refused as abuse" in html
     assert "none of them is counted in the figures above" in html
     figures = dict(re.findall(r'data-refused="(\w+)"><span>[^<]+</span><b>(\d+)</b>', html))
-    assert figures == {"start": "4", "submission": "1", "click": "3", "share": "1"}
+    assert figures == {"view": "0", "start": "4", "submission": "1", "click": "3", "share": "1"}
 
 
 def test_a_stranger_on_a_result_page_gets_the_plain_link_not_the_share_bar(owner_share):
