@@ -292,6 +292,14 @@ RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default
 RESULT_RETENTION_DAYS_MAX = env.int("RESULT_RETENTION_DAYS_MAX", default=365)
 RATELIMIT_SUBMISSIONS_PER_VISITOR = env("RATELIMIT_SUBMISSIONS_PER_VISITOR", default="30/h")
 RATELIMIT_SUBMISSIONS_PER_IP = env("RATELIMIT_SUBMISSIONS_PER_IP", default="120/h")
+# Views, starts (a take's first answer) and share-page clicks are limited too, so that one address
+# cannot flood the stats (issue 9, finding 6); the per-IP figures leave room for a few people
+# behind one NAT. A share page past its limit is still shown, only not counted.
+RATELIMIT_VIEWS_PER_IP = env("RATELIMIT_VIEWS_PER_IP", default="300/h")
+RATELIMIT_STARTS_PER_VISITOR = env("RATELIMIT_STARTS_PER_VISITOR", default="30/h")
+RATELIMIT_STARTS_PER_IP = env("RATELIMIT_STARTS_PER_IP", default="120/h")
+RATELIMIT_CLICKS_PER_VISITOR = env("RATELIMIT_CLICKS_PER_VISITOR", default="60/h")
+RATELIMIT_CLICKS_PER_IP = env("RATELIMIT_CLICKS_PER_IP", default="120/h")
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 
 # --- Trusted proxies (quizzes/visitors.py client_address) ---------------------------------

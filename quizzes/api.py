@@ -197,7 +197,11 @@ def quiz_detail(request: HttpRequest, slug: str) -> JsonResponse:
     if published is None:
         return JsonResponse(NOT_FOUND, status=404)
     if _is_browser(request):
-        view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
+        view_record(
+            quiz_id=published.quiz_id,
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+        )
     return JsonResponse(
         quiz_public(published.definition), json_dumps_params={"ensure_ascii": False}
     )
@@ -285,12 +289,18 @@ def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
         return error(400, "take", "Send the take id this page made.")
     if data.get("question") not in keys:
         return error(400, "question", "Unknown question.")
-    answer_record(
-        quiz_id=published.quiz_id,
-        take=take,
-        question_key=data["question"],
-        position=keys.index(data["question"]),
-    )
+    try:
+        answer_record(
+            quiz_id=published.quiz_id,
+            take=take,
+            question_key=data["question"],
+            position=keys.index(data["question"]),
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+        )
+    except RateLimited as exc:
+        # Past the start limits a new take is not counted; the 429 says so, and when to retry.
+        return rate_limited(exc)
     return JsonResponse({}, status=202)
 
 

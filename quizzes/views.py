@@ -7,6 +7,7 @@ with a marker where the token goes; the cookie is still set and the view still c
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -63,7 +64,11 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
     if is_preview_bot(request.headers.get("User-Agent")):
         request.visitor_cookie = False  # type: ignore[attr-defined]
     else:
-        view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
+        view_record(
+            quiz_id=published.quiz_id,
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+        )
     cacheable = not request.GET and not (
         set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
     )
@@ -101,9 +106,16 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
     step = flow_advance(definition=definition, state=state, post=request.POST)
     if step.answered:
         key, position = step.answered
-        answer_record(
-            quiz_id=published.quiz_id, take=state["t"], question_key=key, position=position
-        )
+        # A new take past the start limits is not counted; the visitor goes on all the same.
+        with contextlib.suppress(RateLimited):
+            answer_record(
+                quiz_id=published.quiz_id,
+                take=state["t"],
+                question_key=key,
+                position=position,
+                visitor=request.visitor,  # type: ignore[attr-defined]
+                ip_hash=ip_hash(request),
+            )
     if not step.done:
         return question_page(request, definition, step.state, errors=step.errors)
     try:

@@ -7,6 +7,7 @@ decorator and body parser these views reuse.
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from accounts.tokens import token_authenticate
@@ -14,7 +15,7 @@ from quizzes.api import api_view, error, json_body
 from quizzes.models import Quiz, Result
 from quizzes.permissions import user_can_see_stats
 
-from .services import BUTTON_CHANNELS, ShareRefused, share_create
+from .services import BUTTON_CHANNELS, NotResultOwner, ShareRefused, share_create
 from .stats import StatsRangeError, quiz_stats, stats_dates_parse
 
 CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
@@ -32,7 +33,15 @@ def shares(request: HttpRequest, result_id: str) -> JsonResponse:
     if problem is not None or data is None:
         return problem or error(400, "body", "The body must be a JSON object.")
     try:
-        share = share_create(result=result, channel=data.get("channel"))
+        share = share_create(
+            result=result,
+            channel=data.get("channel"),
+            visitor=request.visitor,  # type: ignore[attr-defined]
+        )
+    except NotResultOwner:
+        # Shares are counted per result: only the visitor who got it may make them (the
+        # visitor cookie set with the result), so nobody can inflate another's shares.
+        return error(403, "result", _("Only the visitor who got this result can share it."))
     except ShareRefused:
         return error(400, "channel", f"Use one of: {CHANNELS}.")
     share_url = request.build_absolute_uri(share.get_absolute_url())
