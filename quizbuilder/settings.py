@@ -149,12 +149,28 @@ else:
 # Celery: Redis when configured; otherwise kombu's filesystem transport in DATA_DIR, which needs
 # no server yet is consumed by a real worker process (tasks never run eagerly by default).
 BROKER_DIR = DATA_DIR / "broker"
+# No task runs longer than this: the longest, a card render, takes well under a second, so a
+# stuck one (a hung storage call) is stopped, marked failed and retried later. The soft limit
+# raises inside the task first so it can fail cleanly; the hard one kills the pool process.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
+# Redis hands an unacknowledged message (acks_late) to another worker only after the
+# visibility timeout, so a SIGKILLed worker's card waits that long. It must outlast the longest
+# task plus its longest retry countdown (sharing.tasks RETRY: 60 s), or a slow task would run
+# twice: the task time limit + 60 s + 120 s of margin (300 s by default, not kombu's hour).
+CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + 60 + 120
 if REDIS_URL:
     # quizbuilder/redisbroker.py: kombu's Redis transport with the fix that keeps a worker
     # alive when Redis goes away with a task in flight (rediss:// keeps kombu's own).
     CELERY_BROKER_URL = re.sub(r"^redis://", "qbredis://", REDIS_URL)
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Workers look for messages past that timeout every 10 s (kombu's default scans only
+        # every 10th time, 100 s); one ZRANGE on an index each time.
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
 else:
     for sub in ("in", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -185,6 +201,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# A card that failed (a storage outage) is drawn again by the periodic card job (every 10
+# minutes) 1 min, 5 min, 30 min, 2 h, then every 12 h after a failed run
+# (sharing.card_jobs.CARD_RETRY_BACKOFF); after this many failed runs it stays failed, with its
+# error shown to editors.
+CARD_RETRY_MAX_ATTEMPTS = env.int("CARD_RETRY_MAX_ATTEMPTS", default=5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -276,6 +276,10 @@ class Result(models.Model):
     )
     card_name = models.CharField(max_length=200, blank=True)
     card_error = models.CharField(max_length=300, blank=True)
+    # A failed card is drawn again later (a storage outage ends): how many runs failed, and
+    # when the periodic card job tries again (None: not failed, or no tries left).
+    card_attempts = models.PositiveSmallIntegerField(default=0)
+    card_retry_at = models.DateTimeField(null=True, blank=True)
     # Attribution (sharing): the share that brought this completion, and its chain depth.
     referred_by = models.ForeignKey(
         "sharing.Share", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
@@ -286,7 +290,15 @@ class Result(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["quiz", "created_at"], name="result_quiz_time")]
+        indexes = [
+            models.Index(fields=["quiz", "created_at"], name="result_quiz_time"),
+            # The card job looks for due retries every minute; only failed cards have a time.
+            models.Index(
+                fields=["card_retry_at"],
+                condition=Q(card_retry_at__isnull=False),
+                name="result_card_retry",
+            ),
+        ]
         constraints = [
             # A take completes once: a double-submitted form does not make two results.
             models.UniqueConstraint(fields=["quiz", "take"], name="result_take_unique"),

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.conf import settings
@@ -61,6 +61,12 @@ CARDS_DIR = "cards"
 DEFAULT_CARD = "img/share-card.png"  # also the share page's placeholder
 DESIGN_KEYS = ("background", "gradient_to", "text_color", "image")
 ERROR_MAX = 300
+# After the 1st, 2nd, 3rd... failed run of a card, the card job (every 10 minutes) tries again
+# at its first run this much later (the last delay repeats), up to CARD_RETRY_MAX_ATTEMPTS runs.
+CARD_RETRY_BACKOFF = (
+    timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+    timedelta(hours=2), timedelta(hours=12),
+)  # fmt: skip
 _images: OrderedDict[str, bytes] = OrderedDict()
 IMAGE_CACHE_SIZE = 16
 
@@ -241,7 +247,7 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
         updated = (
             Result.objects.filter(pk=result.pk)
             .exclude(card_status=CardStatus.READY)
-            .update(card_status=CardStatus.READY, card_name=name, card_error="")
+            .update(card_status=CardStatus.READY, card_name=name, card_error="", card_retry_at=None)
         )
     if not updated:
         # Made ready by another delivery meanwhile: keep what is there.
@@ -314,15 +320,55 @@ def result_cards_render(*, result_id: str) -> str | None:
 
 
 def result_card_fail(*, result_id: str, error: str) -> bool:
-    """Mark a result's card failed with `error` (shown to editors), unless it is ready.
+    """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
+    count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until
+    settings.CARD_RETRY_MAX_ATTEMPTS runs failed (then `card_retry_at` is None: it stays failed).
 
     Returns whether a row changed.
     """
-    return bool(
-        Result.objects.filter(pk=result_id)
-        .exclude(card_status=CardStatus.READY)
-        .update(card_status=CardStatus.FAILED, card_error=error[:ERROR_MAX])
+    with transaction.atomic():
+        result = (
+            Result.objects.select_for_update()
+            .filter(pk=result_id)
+            .exclude(card_status=CardStatus.READY)
+            .only("card_attempts")
+            .first()
+        )
+        if result is None:
+            return False
+        attempts = result.card_attempts + 1
+        retry_at = None
+        if attempts < settings.CARD_RETRY_MAX_ATTEMPTS:
+            delay = CARD_RETRY_BACKOFF[min(attempts, len(CARD_RETRY_BACKOFF)) - 1]
+            retry_at = timezone.now() + delay
+        Result.objects.filter(pk=result_id).update(
+            card_status=CardStatus.FAILED, card_error=error[:ERROR_MAX],
+            card_attempts=attempts, card_retry_at=retry_at,
+        )  # fmt: skip
+    return True
+
+
+def failed_cards_due(*, now: datetime, lease: timedelta, limit: int) -> list[str]:
+    """Ids of results whose failed card is due for another try, each claimed for `lease`.
+
+    The claim (a conditional update of `card_retry_at`) keeps the next run of the job from
+    sending it again while it waits in the queue; if its message is lost, the lease ends and
+    the job sends it again. A run that fails sets the next time (`result_card_fail`).
+    """
+    due = list(
+        Result.objects.filter(
+            card_status=CardStatus.FAILED, card_retry_at__lte=now, deleted_at__isnull=True
+        )
+        .order_by("card_retry_at")
+        .values_list("pk", "card_retry_at")[:limit]
     )
+    claimed = []
+    for result_id, retry_at in due:
+        if Result.objects.filter(
+            pk=result_id, card_status=CardStatus.FAILED, card_retry_at=retry_at
+        ).update(card_retry_at=now + lease):
+            claimed.append(result_id)
+    return claimed
 
 
 def fallback_card_render(*, version_id: int) -> str | None:

@@ -26,6 +26,7 @@ from sharing.tasks import rerender_stale_cards
 from tests.conftest import IN_CI
 from tests.workers import (
     CARD_GATE_ENV,
+    CARD_RETRIES_ENV,
     _reset_app,
     celery_worker,
     redis_reachable,
@@ -207,3 +208,78 @@ def test_the_hourly_sweep_removes_only_old_card_files_nothing_refers_to(publish)
     assert card_files() >= {"og.png", "square.png", "fallback.png", "fresh-orphan.png"}
     assert not card_files() & {"deleted.png", "orphan.png"}
     assert sweep_orphan_cards() == 0
+
+
+# --- finding 9: storage unwritable; failed cards are retried with backoff ---------------------
+
+
+@contextmanager
+def storage_unwritable() -> Iterator[None]:
+    """For the block, no card can be written: the cards folder is a regular file (so even root
+    cannot create a file in it), as when the media volume is gone or read-only."""
+    folder = Path(settings.MEDIA_ROOT) / "cards"
+    aside = folder.with_name("cards-aside")
+    if folder.exists():
+        folder.rename(aside)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("")
+    try:
+        yield
+    finally:
+        folder.unlink()
+        if aside.exists():
+            aside.rename(folder)
+
+
+def status_of(visitor, result_id: str) -> str:
+    return image_of(visitor, result_id)["status"]
+
+
+def test_a_card_failed_during_a_storage_outage_is_drawn_by_the_retry_job_once_it_ends(
+    broker, publish, visitor
+):
+    version = publish(SLUG)
+    # No quick in-task retries: the run fails at once, as it would after them.
+    with celery_worker(broker, env={CARD_RETRIES_ENV: "0"}) as worker:
+        with storage_unwritable():
+            body = take(version, visitor)
+            wait_for(
+                lambda: status_of(visitor, body["id"]) == "failed",
+                timeout=30, what="the card to fail", worker=worker,
+            )  # fmt: skip
+            failed = Result.objects.get(pk=body["id"])
+            assert failed.card_attempts == 1
+            assert failed.card_error.startswith(("NotADirectoryError", "FileExistsError"))
+            delay = failed.card_retry_at - timezone.now()
+            assert timedelta(seconds=30) < delay <= timedelta(minutes=1)
+            assert rerender_stale_cards() == 0  # not before its retry time
+        # The storage is back; a minute later the periodic job sends it again, once.
+        Result.objects.filter(pk=body["id"]).update(card_retry_at=timezone.now())
+        assert rerender_stale_cards() == 1
+        assert rerender_stale_cards() == 0  # claimed: the next run does not send it twice
+        image = wait_ready(visitor, body["id"], worker)
+    assert image["url"].startswith(f"{settings.SITE_URL}/media/cards/")
+    ready = Result.objects.get(pk=body["id"])
+    assert (ready.card_status, ready.card_error, ready.card_retry_at) == ("ready", "", None)
+
+
+def test_failed_cards_back_off_and_stay_failed_after_the_last_attempt(publish, settings):
+    from sharing.card_jobs import CARD_RETRY_BACKOFF, result_card_fail
+
+    settings.CARD_RETRY_MAX_ATTEMPTS = 3
+    version = publish(SLUG)
+    result = Result.objects.create(
+        quiz=version.quiz, version=version, visitor="v-1", take="t-1", outcome_key="latte",
+        title="Latte",
+    )  # fmt: skip
+    delays = []
+    for _ in range(3):
+        before = timezone.now()
+        assert result_card_fail(result_id=result.pk, error="OSError: [Errno 30] Read-only")
+        result.refresh_from_db()
+        delays.append(result.card_retry_at and (result.card_retry_at - before))
+    assert [d and round(d.total_seconds() / 60) for d in delays] == [1, 5, None]
+    assert CARD_RETRY_BACKOFF[:2] == (timedelta(minutes=1), timedelta(minutes=5))
+    assert (result.card_status, result.card_attempts) == ("failed", 3)
+    assert result.card_error == "OSError: [Errno 30] Read-only"
+    assert rerender_stale_cards() == 0  # no tries left: it stays failed, with its error
