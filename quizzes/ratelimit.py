@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .signals import request_refused
 
+logger = logging.getLogger(__name__)
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PREFIX = "rl:"
 logger = logging.getLogger(__name__)
@@ -127,9 +128,14 @@ def limits_hit(hits: Sequence[tuple[str, str, str]]) -> int:
 
 def refusal_note(*, quiz_id: int | None, kind: RefusedKind) -> None:
     """Announce one refused (or served but uncounted) request on `quiz_id` for the stats."""
-    if quiz_id is not None:
-        # send_robust: a stats write that fails must not turn a refusal into a 500.
-        request_refused.send_robust(sender=RefusedKind, quiz_id=quiz_id, kind=kind)
+    if quiz_id is None:
+        return
+    # send_robust: a stats write that fails must not turn a refusal into a 500; it is logged.
+    for receiver, outcome in request_refused.send_robust(
+        sender=RefusedKind, quiz_id=quiz_id, kind=kind
+    ):
+        if isinstance(outcome, Exception):
+            logger.warning("recording a refused %s failed in %r: %s", kind, receiver, outcome)
 
 
 def submission_check(*, visitor: str, ip_hash: str, quiz_id: int | None = None) -> None:

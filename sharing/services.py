@@ -208,7 +208,7 @@ class Landing:
 
     share: Share
     result: Result
-    kind: str  # "preview", "owner" or "click"
+    kind: str  # "preview", "owner", "click" or "uncounted" (past the click limits)
     ref: str | None  # the code the "Take the test" button carries (None: the owner)
     own_code: str | None  # the friend's own address-bar code (private sharing)
 

@@ -255,3 +255,20 @@ def test_a_stranger_on_a_result_page_gets_the_plain_link_not_the_share_bar(owner
     page = Client(HTTP_USER_AGENT=BROWSER_UA).get(f"/r/{result['id']}/").content.decode()
     assert "data-share-bar" not in page
     assert f'value="{result["share_url"]}"' in page
+
+
+def test_behind_the_proxy_the_click_limit_is_per_client_not_site_wide(owner_share, limits):
+    limits.RATELIMIT_CLICKS_PER_IP = "3/h"
+    limits.TRUSTED_PROXY_COUNT = 1
+    _, _, url = owner_share
+
+    def via_proxy(address: str) -> Client:
+        return Client(
+            HTTP_USER_AGENT=BROWSER_UA, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address
+        )
+
+    for _ in range(10):
+        via_proxy(ATTACKER).get(path_of(url))
+    friend = via_proxy(FRIEND).get(path_of(url))
+    assert own_code(friend.content.decode()) is not None
+    assert Click.objects.filter(share__code=code_of(url)).count() == 4
