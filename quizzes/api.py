@@ -311,7 +311,8 @@ def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def is_api_path(request: HttpRequest) -> bool:
-    return request.path_info.startswith("/api/")
+    path = request.path_info
+    return path == "/api" or path.startswith("/api/")
 
 
 def error_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -47,8 +47,10 @@ NOT_FOUND = "There is nothing at this API address."
 @pytest.mark.parametrize(
     "url",
     [
+        "/api",
         "/api/",
         "/api/nope/",
+        "/api/nope",
         "/api/quizzes/not a slug!/",
         "/api/quizzes/%F0%9F%98%80/responses/",
         "/api/quizzes/which-morning-drink/unknown/",

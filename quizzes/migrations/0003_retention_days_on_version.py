@@ -15,14 +15,17 @@ FORMAT_DEFAULT = 30
 def copy_to_versions(apps, schema_editor):
     Quiz = apps.get_model("quizzes", "Quiz")
     QuizVersion = apps.get_model("quizzes", "QuizVersion")
-    for quiz_id, days in Quiz.objects.values_list("id", "retention_days").iterator():
-        days = max(1, days)
-        QuizVersion.objects.filter(quiz_id=quiz_id).update(retention_days=days)
-        if days == FORMAT_DEFAULT:
-            continue
-        for version in QuizVersion.objects.filter(quiz_id=quiz_id, definition__isnull=False):
-            version.definition["retention_days"] = days
-            version.save(update_fields=["definition"])
+    days_of = dict(Quiz.objects.values_list("id", "retention_days"))
+    # One UPDATE per row: PostgreSQL queues a foreign-key check for a row updated twice in one
+    # transaction, and then refuses the ALTER TABLE below ("pending trigger events").
+    for pk, quiz_id, definition in QuizVersion.objects.values_list(
+        "pk", "quiz_id", "definition"
+    ).iterator():
+        days = max(1, days_of[quiz_id])
+        fields = {"retention_days": days}
+        if definition is not None and days != FORMAT_DEFAULT:
+            fields["definition"] = {**definition, "retention_days": days}
+        QuizVersion.objects.filter(pk=pk).update(**fields)
 
 
 def copy_to_quizzes(apps, schema_editor):

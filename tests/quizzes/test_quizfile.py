@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import io
 import json
+import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -802,3 +804,9 @@ def test_a_legacy_version_with_a_tiny_step_still_takes_answers(visitor, publish)
     response = post_json(visitor, responses_url(slug), {"answers": answers})
     assert response.status_code == 201
     assert response.json()["outcome"]["key"] == "heavier"
+    # The page's own check (take.js) drops that grid too, as the server does.
+    html = visitor.get(f"/q/{slug}/").content.decode()
+    check = re.search(r'data-key="weight" data-type="number" data-check="([^"]+)"', html)
+    assert check is not None
+    rules = json.loads(unescape(check[1]))
+    assert rules["step"] is None and "step" not in rules["messages"]

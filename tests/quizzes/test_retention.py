@@ -145,3 +145,51 @@ def test_an_out_of_bounds_stored_value_is_clamped_not_a_500(visitor, publish, se
     assert kept_days(visitor) == 100
     intro = visitor.get(f"/q/{SLUG}/").content.decode()
     assert "We keep your answers for 100 days" in intro
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_copies_each_quizs_retention_into_every_version():
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("quizzes", "0002_initial")]
+    executor = MigrationExecutor(connection)
+    after = executor.loader.graph.leaf_nodes("quizzes")
+    executor.migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before).apps
+    User = old.get_model(settings.AUTH_USER_MODEL)
+    Quiz, Version = old.get_model("quizzes", "Quiz"), old.get_model("quizzes", "QuizVersion")
+    owner = User.objects.create(username="owner")
+    rows = {}
+    for slug, days in (("seven", 7), ("zero", 0), ("huge", 2_000_000_000), ("plain", 30)):
+        quiz = Quiz.objects.create(slug=slug, owner=owner, retention_days=days)
+        retired = Version.objects.create(
+            quiz=quiz, number=1, status="retired", title=slug, kind="score", definition={"a": 1}
+        )
+        draft = Version.objects.create(quiz=quiz, number=2, title=slug, kind="score")
+        rows[slug] = (retired.pk, draft.pk)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    for slug, days, definition in (
+        ("seven", 7, {"a": 1, "retention_days": 7}),
+        ("zero", 1, {"a": 1, "retention_days": 1}),
+        ("huge", 2_000_000_000, {"a": 1, "retention_days": 2_000_000_000}),
+        ("plain", 30, {"a": 1}),
+    ):
+        retired, draft = QuizVersion.objects.filter(pk__in=rows[slug]).order_by("number")
+        assert (retired.retention_days, draft.retention_days) == (days, days), slug
+        assert (retired.definition, draft.definition) == (definition, None), slug
+
+    # And back: each quiz gets its live (or newest) version's value again.
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before).apps
+    restored = dict(old.get_model("quizzes", "Quiz").objects.values_list("slug", "retention_days"))
+    assert restored == {"seven": 7, "zero": 1, "huge": 2_000_000_000, "plain": 30}
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
