@@ -233,10 +233,14 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
-# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes.
-# accounts/middleware.py sends staff without an authenticator from /admin/ to the set-up page
-# (and editors from the studio, when MFA_REQUIRED_FOR_EDITORS is set).
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP), security keys and
+# passkeys (WebAuthn), and recovery codes. accounts/middleware.py sends staff without an
+# authenticator from /admin/ to the set-up page (and editors from the studio, when
+# MFA_REQUIRED_FOR_EDITORS is set).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Browsers offer WebAuthn only to https pages and to http://localhost / 127.0.0.1, which is
+# what `make run` serves; allauth refuses plain http unless told, so it is told only in debug.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME
 # One 30 s step either side: phones' clocks drift (RFC 6238, section 5.2); a used code is
 # refused for the rest of its window all the same.
