@@ -8,8 +8,15 @@ with SIGKILL in the middle of the flow and starts it again on the same port, so 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -22,10 +29,13 @@ from tests.quizzes.takehelp import TAKES
 from tests.quizzes.test_pages import take_without_js
 from tests.workers import (
     CARD_GATE_ENV,
+    ROOT,
     RedisServer,
     celery_worker_as_served,
+    free_port,
     redis_server,
     wait_for,
+    worker_env,
 )
 
 SLUG = "which-morning-drink"
@@ -225,3 +235,100 @@ def test_a_card_in_flight_when_redis_goes_is_drawn_once_it_returns(
         # The worker consumes again: a new task goes through the restarted Redis.
         worker.round_trip(timeout=30)
     assert "AttributeError" not in worker.log()
+
+
+# --- make run supervises: a dead worker or web server is started again -----------------------
+
+
+def healthz(port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            return response.status
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def children_of(parent: int, word: str) -> list[int]:
+    """Live child processes of `parent` whose command line has `word`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == parent and word in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def one_child(parent: int, word: str, other_than: int = 0) -> int | None:
+    pids = [pid for pid in children_of(parent, word) if pid != other_than]
+    return pids[0] if len(pids) == 1 else None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+@pytest.mark.worker
+@pytest.mark.timeout(180)
+@pytest.mark.django_db
+def test_serve_starts_a_killed_worker_and_web_server_again_and_stops_cleanly(tmp_path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {
+        **worker_env("redis" if os.environ.get("REDIS_URL") else "embedded"),
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+    with log.open("wb") as out:
+        serve = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    children: list[int] = []
+    try:
+        wait_for(lambda: healthz(port) == 200, timeout=60, what="the site")
+        wait_for(lambda: " ready." in log.read_text(), timeout=60, what="the worker")
+        worker = wait_for(lambda: one_child(serve.pid, "celery"), timeout=10, what="worker")
+        os.killpg(worker, signal.SIGKILL)  # the worker and its pool, as the OOM killer would
+
+        new_worker = wait_for(
+            lambda: one_child(serve.pid, "celery", other_than=worker), timeout=30, what="a worker"
+        )
+        assert f"The worker (pid {worker}) stopped (killed by SIGKILL)" in log.read_text()
+        assert f"Started the worker again (pid {new_worker})" in log.read_text()
+        assert healthz(port) == 200  # the site never went with it
+        assert serve.poll() is None
+        wait_for(
+            lambda: log.read_text().count(" ready.") == 2, timeout=60, what="the new worker ready"
+        )
+
+        web = wait_for(lambda: one_child(serve.pid, "runserver"), timeout=10, what="web")
+        os.kill(web, signal.SIGKILL)
+        new_web = wait_for(
+            lambda: one_child(serve.pid, "runserver", other_than=web), timeout=30, what="a web"
+        )
+        wait_for(lambda: healthz(port) == 200, timeout=60, what="the site again")
+        children = [new_worker, new_web]
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)  # as Ctrl-C in a terminal, to the whole group
+        try:
+            code = serve.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+            raise
+    assert code == 0, log.read_text()
+    assert [pid for pid in children if alive(pid)] == []
+    assert healthz(port) == 0
