@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -105,6 +106,9 @@ EVERYTHING_WORKS = {"page": 200, "api": 200, "take": 200, "take-submit": 302, "r
 def test_visitors_finish_quizzes_while_redis_is_down(redis_cache, publish, visitor, caplog):
     publish(SLUG)
     assert visit_everything(visitor) == EVERYTHING_WORKS  # Redis up: the cache is warm
+    started = time.monotonic()
+    assert visit_everything(visitor) == EVERYTHING_WORKS
+    warm = time.monotonic() - started
     assert cache.get(CACHE_PREFIX + SLUG) is not None
 
     redis_cache.stop()
@@ -112,13 +116,14 @@ def test_visitors_finish_quizzes_while_redis_is_down(redis_cache, publish, visit
     started = time.monotonic()
     assert visit_everything(visitor) == EVERYTHING_WORKS
     assert visit_everything(visitor) == EVERYTHING_WORKS
-    seconds = time.monotonic() - started
-    assert Result.objects.count() == 6
+    seconds = (time.monotonic() - started) / 2
+    print(f"the core flow (9 requests): {warm:.2f} s with Redis, {seconds:.2f} s without")
+    assert Result.objects.count() == 8
     # One warning for the outage, not one per cache call (dozens were made).
     warnings = [r for r in caplog.records if r.name == "quizbuilder.cache"]
     assert len(warnings) == 1, [r.getMessage() for r in warnings]
     assert "Redis cache unavailable" in warnings[0].getMessage()
-    assert seconds < 10, seconds  # a refused connection is quick; no retries pile up
+    assert seconds < 5, seconds  # a refused connection is quick; no retries pile up
 
     redis_cache.start()
     time.sleep(0.4)  # past RETRY_SECONDS
@@ -167,24 +172,28 @@ def test_rate_limits_count_per_process_while_redis_is_down(
 
 
 @pytest.mark.redis
-def test_a_dead_redis_costs_a_cache_call_at_most_the_socket_timeout(redis_binary, settings):
-    """An address that never answers (a firewall dropping packets) rather than refusing."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
-            # TEST-NET-1 (RFC 5737): routed nowhere, so the connection attempt just waits.
-            "LOCATION": "redis://192.0.2.1:6379/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+def test_a_redis_that_never_answers_costs_a_cache_call_the_socket_timeout_once(settings):
+    """A server that accepts the connection and then says nothing (a hung Redis): the first
+    call waits CACHE_SOCKET_TIMEOUT, the next ones within RETRY_SECONDS do not wait at all."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel completes the handshake; nobody ever reads or writes
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "quizbuilder.cache.ResilientRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
+            }
         }
-    }
-    started = time.monotonic()
-    assert cache.get("anything", "default") == "default"
-    first = time.monotonic() - started
-    started = time.monotonic()
-    for _ in range(50):  # within RETRY_SECONDS: not tried again
-        assert cache.get("anything") is None
-    rest = time.monotonic() - started
-    assert first < 1.0, first
+        started = time.monotonic()
+        assert cache.get("anything", "default") == "default"
+        first = time.monotonic() - started
+        started = time.monotonic()
+        for _ in range(50):
+            assert cache.get("anything") is None
+            assert cache.add("anything", 1) is True
+        rest = time.monotonic() - started
+    assert 0.25 <= first < 1.0, first
     assert rest < 0.1, rest
 
 
