@@ -8,8 +8,16 @@ with SIGKILL in the middle of the flow and starts it again on the same port, so 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -22,10 +30,13 @@ from tests.quizzes.takehelp import TAKES
 from tests.quizzes.test_pages import take_without_js
 from tests.workers import (
     CARD_GATE_ENV,
+    ROOT,
     RedisServer,
     celery_worker_as_served,
+    free_port,
     redis_server,
     wait_for,
+    worker_env,
 )
 
 SLUG = "which-morning-drink"
@@ -95,6 +106,9 @@ EVERYTHING_WORKS = {"page": 200, "api": 200, "take": 200, "take-submit": 302, "r
 def test_visitors_finish_quizzes_while_redis_is_down(redis_cache, publish, visitor, caplog):
     publish(SLUG)
     assert visit_everything(visitor) == EVERYTHING_WORKS  # Redis up: the cache is warm
+    started = time.monotonic()
+    assert visit_everything(visitor) == EVERYTHING_WORKS
+    warm = time.monotonic() - started
     assert cache.get(CACHE_PREFIX + SLUG) is not None
 
     redis_cache.stop()
@@ -102,13 +116,14 @@ def test_visitors_finish_quizzes_while_redis_is_down(redis_cache, publish, visit
     started = time.monotonic()
     assert visit_everything(visitor) == EVERYTHING_WORKS
     assert visit_everything(visitor) == EVERYTHING_WORKS
-    seconds = time.monotonic() - started
-    assert Result.objects.count() == 6
+    seconds = (time.monotonic() - started) / 2
+    print(f"the core flow (9 requests): {warm:.2f} s with Redis, {seconds:.2f} s without")
+    assert Result.objects.count() == 8
     # One warning for the outage, not one per cache call (dozens were made).
     warnings = [r for r in caplog.records if r.name == "quizbuilder.cache"]
     assert len(warnings) == 1, [r.getMessage() for r in warnings]
     assert "Redis cache unavailable" in warnings[0].getMessage()
-    assert seconds < 10, seconds  # a refused connection is quick; no retries pile up
+    assert seconds < 5, seconds  # a refused connection is quick; no retries pile up
 
     redis_cache.start()
     time.sleep(0.4)  # past RETRY_SECONDS
@@ -157,24 +172,28 @@ def test_rate_limits_count_per_process_while_redis_is_down(
 
 
 @pytest.mark.redis
-def test_a_dead_redis_costs_a_cache_call_at_most_the_socket_timeout(redis_binary, settings):
-    """An address that never answers (a firewall dropping packets) rather than refusing."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
-            # TEST-NET-1 (RFC 5737): routed nowhere, so the connection attempt just waits.
-            "LOCATION": "redis://192.0.2.1:6379/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+def test_a_redis_that_never_answers_costs_a_cache_call_the_socket_timeout_once(settings):
+    """A server that accepts the connection and then says nothing (a hung Redis): the first
+    call waits CACHE_SOCKET_TIMEOUT, the next ones within RETRY_SECONDS do not wait at all."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel completes the handshake; nobody ever reads or writes
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "quizbuilder.cache.ResilientRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
+            }
         }
-    }
-    started = time.monotonic()
-    assert cache.get("anything", "default") == "default"
-    first = time.monotonic() - started
-    started = time.monotonic()
-    for _ in range(50):  # within RETRY_SECONDS: not tried again
-        assert cache.get("anything") is None
-    rest = time.monotonic() - started
-    assert first < 1.0, first
+        started = time.monotonic()
+        assert cache.get("anything", "default") == "default"
+        first = time.monotonic() - started
+        started = time.monotonic()
+        for _ in range(50):
+            assert cache.get("anything") is None
+            assert cache.add("anything", 1) is True
+        rest = time.monotonic() - started
+    assert 0.25 <= first < 1.0, first
     assert rest < 0.1, rest
 
 
@@ -225,3 +244,100 @@ def test_a_card_in_flight_when_redis_goes_is_drawn_once_it_returns(
         # The worker consumes again: a new task goes through the restarted Redis.
         worker.round_trip(timeout=30)
     assert "AttributeError" not in worker.log()
+
+
+# --- make run supervises: a dead worker or web server is started again -----------------------
+
+
+def healthz(port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            return response.status
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def children_of(parent: int, word: str) -> list[int]:
+    """Live child processes of `parent` whose command line has `word`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == parent and word in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def one_child(parent: int, word: str, other_than: int = 0) -> int | None:
+    pids = [pid for pid in children_of(parent, word) if pid != other_than]
+    return pids[0] if len(pids) == 1 else None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+@pytest.mark.worker
+@pytest.mark.timeout(180)
+@pytest.mark.django_db
+def test_serve_starts_a_killed_worker_and_web_server_again_and_stops_cleanly(tmp_path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {
+        **worker_env("redis" if os.environ.get("REDIS_URL") else "embedded"),
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+    with log.open("wb") as out:
+        serve = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    children: list[int] = []
+    try:
+        wait_for(lambda: healthz(port) == 200, timeout=60, what="the site")
+        wait_for(lambda: " ready." in log.read_text(), timeout=60, what="the worker")
+        worker = wait_for(lambda: one_child(serve.pid, "celery"), timeout=10, what="worker")
+        os.killpg(worker, signal.SIGKILL)  # the worker and its pool, as the OOM killer would
+
+        new_worker = wait_for(
+            lambda: one_child(serve.pid, "celery", other_than=worker), timeout=30, what="a worker"
+        )
+        assert f"The worker (pid {worker}) stopped (killed by SIGKILL)" in log.read_text()
+        assert f"Started the worker again (pid {new_worker})" in log.read_text()
+        assert healthz(port) == 200  # the site never went with it
+        assert serve.poll() is None
+        wait_for(
+            lambda: log.read_text().count(" ready.") == 2, timeout=60, what="the new worker ready"
+        )
+
+        web = wait_for(lambda: one_child(serve.pid, "runserver"), timeout=10, what="web")
+        os.kill(web, signal.SIGKILL)
+        new_web = wait_for(
+            lambda: one_child(serve.pid, "runserver", other_than=web), timeout=30, what="a web"
+        )
+        wait_for(lambda: healthz(port) == 200, timeout=60, what="the site again")
+        children = [new_worker, new_web]
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)  # as Ctrl-C in a terminal, to the whole group
+        try:
+            code = serve.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+            raise
+    assert code == 0, log.read_text()
+    assert [pid for pid in children if alive(pid)] == []
+    assert healthz(port) == 0
