@@ -356,3 +356,28 @@ def test_a_stuck_render_is_stopped_by_the_task_time_limit_and_retried_later(
     failed = Result.objects.get(pk=body["id"])
     assert failed.card_error.startswith(("SoftTimeLimitExceeded", "TimeLimitExceeded"))
     assert (failed.card_attempts, failed.card_retry_at is not None) == (1, True)
+
+
+def test_a_card_drawn_while_the_answers_are_purged_is_drawn_again_without_the_name(
+    broker, publish, visitor, tmp_path
+):
+    from quizzes.tasks import purge_expired_answers
+    from sharing.card_jobs import result_card_spec
+
+    gate = tmp_path / "gate"
+    started = Path(f"{gate}.started")
+    version = publish(SLUG)  # before the worker starts: its fallback card is not drawn
+    with celery_worker(broker, env={CARD_GATE_ENV: str(gate)}) as worker:
+        body = take(version, visitor)
+        wait_for(started.exists, timeout=60, what="the card render to start", worker=worker)
+        Result.objects.filter(pk=body["id"]).update(answers_expire_at=timezone.now())
+        assert purge_expired_answers() == 1  # it sends a new render of the kept texts
+        gate.touch()
+        image = wait_ready(visitor, body["id"], worker)
+    result = Result.objects.get(pk=body["id"])
+    assert "name" not in result.card_text
+    assert result_card_spec(result=result).name == ""
+    # Only the cards drawn from the kept texts are in storage, none drawn with the name.
+    square = result.card_text["square_card"]
+    assert card_files() == {Path(result.card_name).name, Path(square).name}
+    assert image["url"].endswith(result.card_name)
