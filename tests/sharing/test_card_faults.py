@@ -315,7 +315,8 @@ def test_a_card_whose_worker_was_sigkilled_mid_render_ends_ready_on_a_new_worker
     started = Path(f"{gate}.started")
     version = publish(SLUG)
     # A visibility timeout of seconds, not minutes, so Redis hands the message on quickly.
-    options = json.dumps({"visibility_timeout": 2}) if broker == "redis" else ""
+    fast = {"visibility_timeout": 2, "unacked_restore_interval": 1}
+    options = json.dumps(fast) if broker == "redis" else ""
     with celery_worker(broker, env={CARD_GATE_ENV: str(gate)}, transport_options=options) as first:
         body = take(version, visitor)
         wait_for(started.exists, timeout=60, what="the card render to start", worker=first)
