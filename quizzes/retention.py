@@ -12,7 +12,7 @@ kept texts; until then the version's fallback card is shown. The privacy page sa
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import current_app
@@ -30,6 +30,9 @@ from .templating import TemplateError, template_names, template_render
 RENDER_CARD_TASK = "sharing.tasks.render_result_card"
 SQUARE_CARD_KEY = "square_card"  # sharing.card_jobs.SQUARE_NAME_KEY
 PURGE_BATCH = 200
+# The periodic card job sends the new card again if it is still not drawn this much later (its
+# message lost to a broker outage); `card_retry_at` is that time, cleared once it is drawn.
+CARD_RECHECK = timedelta(minutes=10)
 
 
 def answers_purge(*, now: datetime | None = None) -> int:
@@ -109,7 +112,7 @@ def _result_forget(*, result: Result) -> None:
         card_status=CardStatus.PENDING,
         card_error="",
         card_attempts=0,
-        card_retry_at=None,
+        card_retry_at=timezone.now() + CARD_RECHECK,
     )
     for name in filter(None, old_cards):
         # Equal cards are shared by name: keep a file another result still shows.

@@ -354,25 +354,29 @@ def result_card_fail(*, result_id: str, error: str) -> bool:
     return True
 
 
-def failed_cards_due(*, now: datetime, lease: timedelta, limit: int) -> list[str]:
-    """Ids of results whose failed card is due for another try, each claimed for `lease`.
+def cards_due(*, now: datetime, lease: timedelta, limit: int) -> list[str]:
+    """Ids of results whose card is due for another try, each claimed for `lease`: failed
+    cards whose backoff ended, and pending cards with a time set (an answers purge asks for a
+    new card and sets one, in case its message is lost).
 
     The claim (a conditional update of `card_retry_at`) keeps the next run of the job from
     sending it again while it waits in the queue; if its message is lost, the lease ends and
-    the job sends it again. A run that fails sets the next time (`result_card_fail`).
+    the job sends it again. A run that fails sets the next time (`result_card_fail`), one that
+    succeeds clears it.
     """
     due = list(
-        Result.objects.filter(
-            card_status=CardStatus.FAILED, card_retry_at__lte=now, deleted_at__isnull=True
-        )
+        Result.objects.filter(card_retry_at__lte=now, deleted_at__isnull=True)
+        .exclude(card_status=CardStatus.READY)
         .order_by("card_retry_at")
         .values_list("pk", "card_retry_at")[:limit]
     )
     claimed = []
     for result_id, retry_at in due:
-        if Result.objects.filter(
-            pk=result_id, card_status=CardStatus.FAILED, card_retry_at=retry_at
-        ).update(card_retry_at=now + lease):
+        if (
+            Result.objects.filter(pk=result_id, card_retry_at=retry_at)
+            .exclude(card_status=CardStatus.READY)
+            .update(card_retry_at=now + lease)
+        ):
             claimed.append(result_id)
     return claimed
 

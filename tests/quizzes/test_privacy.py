@@ -43,7 +43,7 @@ def test_the_purge_forgets_the_name_the_values_and_the_card_and_keeps_outcome_an
     # transaction=True: card files go on commit, as in production.
     from django.core.files.storage import default_storage
 
-    from sharing.card_jobs import result_card_spec, result_cards_render
+    from sharing.card_jobs import cards_due, result_card_spec, result_cards_render
 
     publish("weight-in-10-years")
     old, fresh = submit(visitor), submit(visitor)
@@ -72,6 +72,9 @@ def test_the_purge_forgets_the_name_the_values_and_the_card_and_keeps_outcome_an
         for revealing in REVEALING:
             assert revealing not in text, revealing
     assert not any(default_storage.exists(name) for name in cards)
+    # Its new card is enqueued; were that message lost, the card job sends it again later.
+    later = timezone.now() + timedelta(minutes=10)
+    assert cards_due(now=later, lease=timedelta(minutes=15), limit=10) == [old.pk]
     # The card is drawn again (the purge enqueued it) from the kept texts only.
     result_cards_render(result_id=old.pk)
     assert visitor.get(f"/api/results/{old.pk}/").json()["image"]["status"] == "ready"
@@ -80,6 +83,7 @@ def test_the_purge_forgets_the_name_the_values_and_the_card_and_keeps_outcome_an
     assert (spec.name, spec.headline) == ("", "What will you weigh in 10 years?")
     assert spec.subline == "What will you weigh? Take the 30-second test"
     assert old.card_name not in cards and default_storage.exists(old.card_name)
+    assert old.card_retry_at is None  # drawn: nothing left for the card job
     # Kept for the stats: the outcome and the score; the fresh result is untouched.
     assert (old.outcome_key, old.score, old.answers, old.answers_expire_at) == (
         "heavier", None, None, None,
