@@ -158,14 +158,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
 # visibility timeout, so a SIGKILLed worker's card waits that long. It must outlast the longest
 # task plus its longest retry countdown (sharing.tasks RETRY: 60 s), or a slow task would run
 # twice: the task time limit + 60 s + 120 s of margin (300 s by default, not kombu's hour).
-CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + 60 + 120
+BROKER_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + 60 + 120
 if REDIS_URL:
     # quizbuilder/redisbroker.py: kombu's Redis transport with the fix that keeps a worker
     # alive when Redis goes away with a task in flight (rediss:// keeps kombu's own).
     CELERY_BROKER_URL = re.sub(r"^redis://", "qbredis://", REDIS_URL)
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
         # Workers look for messages past that timeout every 10 s (kombu's default scans only
         # every 10th time, 100 s); one ZRANGE on an index each time.
         "unacked_restore_interval": 10,

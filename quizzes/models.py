@@ -277,7 +277,8 @@ class Result(models.Model):
     card_name = models.CharField(max_length=200, blank=True)
     card_error = models.CharField(max_length=300, blank=True)
     # A failed card is drawn again later (a storage outage ends): how many runs failed, and
-    # when the periodic card job tries again (None: not failed, or no tries left).
+    # when the periodic card job tries again (None: nothing to retry, or no tries left; also
+    # set on a pending card whose message may be lost, see quizzes.retention).
     card_attempts = models.PositiveSmallIntegerField(default=0)
     card_retry_at = models.DateTimeField(null=True, blank=True)
     # Attribution (sharing): the share that brought this completion, and its chain depth.
@@ -292,7 +293,7 @@ class Result(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["quiz", "created_at"], name="result_quiz_time"),
-            # The card job looks for due retries every minute; only failed cards have a time.
+            # The card job looks for due cards every 10 minutes; only cards to retry have a time.
             models.Index(
                 fields=["card_retry_at"],
                 condition=Q(card_retry_at__isnull=False),

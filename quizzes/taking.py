@@ -370,14 +370,3 @@ def _result_empty(*, result: Result) -> None:
         transaction.on_commit(lambda: default_storage.delete(card_name))
     if square_card:
         transaction.on_commit(lambda: default_storage.delete(square_card))
-
-
-def answers_purge(*, now: Any = None) -> int:
-    """Drop raw answers past their expiry; outcome, texts and values stay. Returns the count.
-
-    Idempotent: a second run finds nothing to do.
-    """
-    now = now or timezone.now()
-    return Result.objects.filter(answers_expire_at__lte=now).update(
-        answers=None, answers_expire_at=None
-    )

@@ -70,17 +70,17 @@ def render_fallback_card(version_id: int) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def rerender_stale_cards() -> int:
     """Beat (every 10 minutes): enqueue again the cards still pending after a few minutes and
-    the failed cards whose retry time came (card_jobs.CARD_RETRY_BACKOFF; so a 1-minute backoff
-    means the next run); returns how many."""
+    the cards whose retry time came (failed ones after card_jobs.CARD_RETRY_BACKOFF, so a
+    1-minute backoff means the next run; purged ones); returns how many."""
     ids = card_jobs.stale_card_results(
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
     )
-    failed = card_jobs.failed_cards_due(now=timezone.now(), lease=RETRY_LEASE, limit=STALE_BATCH)
-    for result_id in [*ids, *failed]:
+    due = card_jobs.cards_due(now=timezone.now(), lease=RETRY_LEASE, limit=STALE_BATCH)
+    for result_id in [*ids, *due]:
         task_enqueue(render_result_card, result_id)
-    if ids or failed:
-        logger.info("re-enqueued %d pending and %d failed cards", len(ids), len(failed))
-    return len(ids) + len(failed)
+    if ids or due:
+        logger.info("re-enqueued %d stale and %d due cards", len(ids), len(due))
+    return len(ids) + len(due)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -283,3 +283,102 @@ def test_failed_cards_back_off_and_stay_failed_after_the_last_attempt(publish, s
     assert (result.card_status, result.card_attempts) == ("failed", 3)
     assert result.card_error == "OSError: [Errno 30] Read-only"
     assert rerender_stale_cards() == 0  # no tries left: it stays failed, with its error
+
+
+# --- finding 9: a whole worker SIGKILLed mid-render ---------------------------------------------
+
+LIMITS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps([settings.CELERY_TASK_TIME_LIMIT, settings.CELERY_TASK_SOFT_TIME_LIMIT,
+                  settings.CELERY_BROKER_TRANSPORT_OPTIONS]))
+"""
+
+
+def test_redis_hands_a_dead_workers_task_on_minutes_after_the_longest_task_not_an_hour(tmp_path):
+    from tests.test_settings import run_django
+
+    shown = run_django(LIMITS, tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert shown.returncode == 0, shown.stderr
+    limit, soft, options = json.loads(shown.stdout)
+    assert (limit, soft) == (120, 110)
+    # The task limit + the longest retry countdown (60 s) + 2 minutes of margin.
+    assert options["visibility_timeout"] == 300
+    assert options["unacked_restore_interval"] * options["unacked_restore_throttle"] == 10
+
+
+def test_a_card_whose_worker_was_sigkilled_mid_render_ends_ready_on_a_new_worker(
+    broker, publish, visitor, tmp_path
+):
+    gate = tmp_path / "gate"
+    started = Path(f"{gate}.started")
+    version = publish(SLUG)
+    # A visibility timeout of seconds, not minutes, so Redis hands the message on quickly.
+    fast = {"visibility_timeout": 2, "unacked_restore_interval": 1}
+    options = json.dumps(fast) if broker == "redis" else ""
+    with celery_worker(broker, env={CARD_GATE_ENV: str(gate)}, transport_options=options) as first:
+        body = take(version, visitor)
+        wait_for(started.exists, timeout=60, what="the card render to start", worker=first)
+        first.kill()  # the whole worker: no warm shutdown, no ack, no requeue
+        queue = first.queue
+    gate.touch()
+    assert status_of(visitor, body["id"]) == "pending"
+    with celery_worker(broker, queue=queue, purge=False, transport_options=options) as second:
+        if broker == "embedded":
+            # The embedded broker drops a message when a worker takes it: the periodic job
+            # finds the card still pending after five minutes and sends it again.
+            make_stale(body["id"])
+            assert rerender_stale_cards() == 1
+        image = wait_ready(visitor, body["id"], second)
+    assert image["url"].startswith(f"{settings.SITE_URL}/media/cards/")
+
+
+def test_a_stuck_render_is_stopped_by_the_task_time_limit_and_retried_later(
+    publish, visitor, tmp_path, monkeypatch
+):
+    from sharing.tasks import render_result_card
+
+    gate = tmp_path / "gate"  # never opened: the render hangs, like a hung storage call
+    version = publish(SLUG)
+    assert (render_result_card.time_limit, render_result_card.soft_time_limit) == (120, 110)
+    # The sender puts the task's limits in the message; 3 s (soft 1 s) instead of 120 s.
+    monkeypatch.setattr(render_result_card, "time_limit", 3)
+    monkeypatch.setattr(render_result_card, "soft_time_limit", 1)
+    monkeypatch.setattr(render_result_card, "_exec_options", None)  # Celery caches them
+    env = {CARD_GATE_ENV: str(gate), CARD_RETRIES_ENV: "0", "CELERY_TASK_TIME_LIMIT": "3"}
+    # Time limits need a pool process to interrupt (prefork, as in production).
+    with celery_worker("embedded", pool="prefork", env=env) as worker:
+        body = take(version, visitor)
+        wait_for(
+            lambda: status_of(visitor, body["id"]) == "failed",
+            timeout=30, what="the time limit to stop the render", worker=worker,
+        )  # fmt: skip
+    failed = Result.objects.get(pk=body["id"])
+    assert failed.card_error.startswith(("SoftTimeLimitExceeded", "TimeLimitExceeded"))
+    assert (failed.card_attempts, failed.card_retry_at is not None) == (1, True)
+
+
+def test_a_card_drawn_while_the_answers_are_purged_is_drawn_again_without_the_name(
+    broker, publish, visitor, tmp_path
+):
+    from quizzes.tasks import purge_expired_answers
+    from sharing.card_jobs import result_card_spec
+
+    gate = tmp_path / "gate"
+    started = Path(f"{gate}.started")
+    version = publish(SLUG)  # before the worker starts: its fallback card is not drawn
+    with celery_worker(broker, env={CARD_GATE_ENV: str(gate)}) as worker:
+        body = take(version, visitor)
+        wait_for(started.exists, timeout=60, what="the card render to start", worker=worker)
+        Result.objects.filter(pk=body["id"]).update(answers_expire_at=timezone.now())
+        assert purge_expired_answers() == 1  # it sends a new render of the kept texts
+        gate.touch()
+        image = wait_ready(visitor, body["id"], worker)
+    result = Result.objects.get(pk=body["id"])
+    assert "name" not in result.card_text
+    assert result_card_spec(result=result).name == ""
+    # Only the cards drawn from the kept texts are in storage, none drawn with the name.
+    square = result.card_text["square_card"]
+    assert card_files() == {Path(result.card_name).name, Path(square).name}
+    assert image["url"].endswith(result.card_name)
