@@ -26,7 +26,7 @@ from sharing.bots import is_preview_bot
 from sharing.cookies import ref_cookie_get
 
 from .bodies import quiz_public, result_body
-from .models import Result
+from .pages import result_find
 from .ratelimit import RateLimited
 from .services import Published, published_get, quizzes_published
 from .taking import AnswersInvalid, answer_record, response_submit, take_clean, view_record
@@ -255,12 +255,7 @@ def response_create(request: HttpRequest, slug: str) -> JsonResponse:
 @cache_control(private=True, no_store=True)
 @api_view("GET")
 def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
-    result = (
-        Result.objects.filter(pk=result_id[:40])
-        .select_related("quiz", "version")
-        .prefetch_related("shares")
-        .first()
-    )
+    result = result_find(result_id)
     if result is None:
         return error(404, "result", "There is no result at this address.")
     if result.deleted_at is not None:

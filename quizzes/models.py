@@ -8,6 +8,7 @@ text and numbers it was computed with, and the visitor path reads one row.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
@@ -20,6 +21,23 @@ from django.utils.translation import gettext_lazy as _
 def new_result_id() -> str:
     # 16 random bytes: 22 url-safe characters, unguessable (api.md asks for at least 20).
     return secrets.token_urlsafe(16)
+
+
+RESULT_ID_MAX_LENGTH = 32
+URL_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def url_token_ok(value: object, *, max_length: int) -> bool:
+    """Whether `value` could be an id or code we hand out (url-safe, at most `max_length`).
+
+    Anything else names no row and is not looked up: PostgreSQL answers a NUL in a text
+    parameter with an error (a 500), not with a miss.
+    """
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= max_length
+        and URL_TOKEN_RE.fullmatch(value) is not None
+    )
 
 
 class Kind(models.TextChoices):
@@ -256,7 +274,9 @@ class CardStatus(models.TextChoices):
 class Result(models.Model):
     """A completed take. Its rendered texts are frozen; raw answers expire (privacy)."""
 
-    id = models.CharField(primary_key=True, max_length=32, default=new_result_id, editable=False)
+    id = models.CharField(
+        primary_key=True, max_length=RESULT_ID_MAX_LENGTH, default=new_result_id, editable=False
+    )
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="results")
     version = models.ForeignKey(QuizVersion, on_delete=models.PROTECT, related_name="results")
     visitor = models.CharField(max_length=40, db_index=True)

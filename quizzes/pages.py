@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .bodies import quiz_seconds, result_image
-from .models import Kind, Quiz, Result
+from .models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
 from .quizcheck import STEP_MIN
 from .scoring import ANSWER, answers_validate
 from .services import Published
@@ -168,8 +168,10 @@ def first_error(
 
 
 def result_find(result_id: str) -> Result | None:
+    if not url_token_ok(result_id, max_length=RESULT_ID_MAX_LENGTH):
+        return None
     return (
-        Result.objects.filter(pk=result_id[:40])
+        Result.objects.filter(pk=result_id)
         .select_related("quiz", "version")
         .prefetch_related("shares")
         .first()

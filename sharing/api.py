@@ -12,7 +12,8 @@ from django.views.decorators.cache import cache_control
 
 from accounts.tokens import token_authenticate
 from quizzes.api import api_view, error, json_body
-from quizzes.models import Quiz, Result
+from quizzes.models import Quiz
+from quizzes.pages import result_find
 from quizzes.permissions import user_can_see_stats
 
 from .services import BUTTON_CHANNELS, NotResultOwner, ShareRefused, share_create
@@ -24,7 +25,7 @@ CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
 @cache_control(private=True, no_store=True)
 @api_view("POST")
 def shares(request: HttpRequest, result_id: str) -> JsonResponse:
-    result = Result.objects.filter(pk=result_id[:40]).first()
+    result = result_find(result_id)
     if result is None:
         return error(404, "result", "There is no result at this address.")
     if result.deleted_at is not None:  # as GET /api/results/<id>/ says

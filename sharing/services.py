@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from quizzes.models import url_token_ok
 from quizzes.ratelimit import RefusedKind, click_check
 
 from .models import Channel, Click, Preview, RefusedRequest, Share, ShareKind
@@ -39,7 +40,7 @@ class NotResultOwner(Exception):
 
 
 def _code_ok(code: object) -> bool:
-    return isinstance(code, str) and 0 < len(code) <= MAX_CODE_LENGTH
+    return url_token_ok(code, max_length=MAX_CODE_LENGTH)
 
 
 def share_result(share: Share) -> Result | None:

@@ -369,7 +369,11 @@ def stats_dates_parse(
         try:
             if not DATE_RE.fullmatch(text):
                 raise ValueError(text)
-            parsed.append(dt.date.fromisoformat(text))
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise StatsRangeError(f"{name}: use a date as YYYY-MM-DD.") from None
+        if day >= dt.date.max:
+            # The range ends at the start of the next day, which 9999-12-31 does not have.
+            raise StatsRangeError(f"{name}: use a date before {dt.date.max}.")
+        parsed.append(day)
     return parsed[0], parsed[1]

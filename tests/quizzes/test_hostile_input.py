@@ -162,3 +162,28 @@ def test_twenty_concurrent_posts_of_one_take_all_get_the_same_201(publish, roles
     assert {status for status, _ in answers} == {201}
     assert len({result_id for _, result_id in answers}) == 1
     assert Result.objects.count() == 1
+
+
+# Found by tests/test_fuzz.py on PostgreSQL: a NUL in a result's address reached the query,
+# and PostgreSQL refuses a NUL in a text parameter (DataError, a 500). An address that cannot
+# be a result id now answers 404 without asking the database.
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/r/%00abc/", 404),
+        ("post", "/r/%00abc/delete/", 404),
+        ("get", "/api/results/%00abc/", 404),
+        ("post", "/api/results/%00abc/shares/", 404),
+        ("get", "/r/abc%20def/", 404),
+    ],
+)
+def test_a_result_address_that_cannot_be_an_id_is_a_404_without_a_query(
+    visitor, method, path, status
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(visitor, method)(path)
+    assert response.status_code == status
+    assert not [q["sql"] for q in queries if "quizzes_result" in q["sql"]]

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from quizzes.models import Result
 from sharing.models import Share, ShareKind
-from tests.sharing.conftest import code_of, complete
+from tests.sharing.conftest import ANSWERS, SLUG, code_of, complete
 
 CHANNELS = [
     "native",
@@ -193,3 +193,32 @@ def test_a_chinese_quiz_leads_with_wechat_and_weibo_then_copy_link(publish):
         "email",
     ]  # fmt: skip
     assert html.count("data-qr-panel") == 1
+
+
+# Found by tests/test_fuzz.py on PostgreSQL: a NUL in a share code (the /s/ address or `ref`)
+# reached the query and PostgreSQL answered DataError, a 500. A code that cannot be one of ours
+# is unknown without asking the database.
+@pytest.mark.parametrize("code", ["%00", "a%00b", "abc%20def", "%ED%A0%80"])
+def test_a_share_address_that_cannot_be_a_code_is_a_404_without_a_query(db, client, code):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/s/{code}/")
+        qr = client.get(f"/s/{code}/qr.svg")
+    assert (response.status_code, qr.status_code) == (404, 404)
+    assert not [q["sql"] for q in queries if "sharing_share" in q["sql"]]
+
+
+def test_a_ref_with_a_nul_is_ignored_and_the_response_saved(result, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    body = json.dumps({"answers": ANSWERS, "ref": "ab\x00cd"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"/api/quizzes/{SLUG}/responses/", body, content_type="application/json"
+        )
+    assert response.status_code == 201, response.content
+    assert Result.objects.get(pk=response.json()["id"]).referred_by is None
+    assert not [q["sql"] for q in queries if "ab\x00cd" in str(q["sql"])]

@@ -241,6 +241,9 @@ def test_max_depth_is_the_maximum_over_days(events):
         ("?from=2025-1-1", "from"),
         ("?from=2025-03-02&to=2025-03-01", "dates"),
         ("?from=1900-01-01&to=2025-01-01", "dates"),
+        # Found by tests/test_fuzz.py: the day after 9999-12-31 overflowed (a 500).
+        ("?from=9999-12-31", "from"),
+        ("?from=9999-12-01&to=9999-12-31", "to"),
     ],
 )
 def test_bad_dates_are_a_400(published_quiz, editor, query, field):
