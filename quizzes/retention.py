@@ -17,11 +17,11 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from celery import current_app
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from quizbuilder.celery import app as celery_app
 from quizbuilder.enqueue import task_enqueue_on_commit
 
 from .models import CardStatus, Result
@@ -126,4 +126,4 @@ def _result_forget(*, result: Result) -> None:
         if not Result.objects.filter(card_name=name).exists():
             transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
     if result.deleted_at is None:
-        task_enqueue_on_commit(current_app.signature(RENDER_CARD_TASK), result.pk)
+        task_enqueue_on_commit(celery_app.signature(RENDER_CARD_TASK), result.pk)
