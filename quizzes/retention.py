@@ -12,45 +12,49 @@ kept texts; until then the version's fallback card is shown. The privacy page sa
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from celery import current_app
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from quizbuilder.celery import app as celery_app
 from quizbuilder.enqueue import task_enqueue_on_commit
 
 from .models import CardStatus, Result
 from .taking import CARD_TEXT_KEYS, text_tidy
 from .templating import TemplateError, template_names, template_render
 
+logger = logging.getLogger(__name__)
 # Sent by name: quizzes does not import sharing, whose worker draws the card.
 RENDER_CARD_TASK = "sharing.tasks.render_result_card"
 SQUARE_CARD_KEY = "square_card"  # sharing.card_jobs.SQUARE_NAME_KEY
 PURGE_BATCH = 200
+PURGE_BUDGET = 60.0  # seconds; the task time limit (settings.CELERY_TASK_TIME_LIMIT) is 120
 # The periodic card job sends the new card again if it is still not drawn this much later (its
 # message lost to a broker outage); `card_retry_at` is that time, cleared once it is drawn.
 CARD_RECHECK = timedelta(minutes=10)
 
 
-def answers_purge(*, now: datetime | None = None) -> int:
+def answers_purge(*, now: datetime | None = None, budget: float = PURGE_BUDGET) -> int:
     """Forget the visitor in every result past its answers' expiry (the module docstring says
     what stays). Returns how many results were purged.
 
+    Starts no new batch after `budget` seconds, so the task ends well within the task time
+    limit however many results expired at once; the next hourly run goes on from there.
     Idempotent: a purged result has no expiry left, so a second run finds nothing to do. Each
     result is purged under its row lock (as `result_delete`), so a card render recording its
     file meanwhile is either seen (and its file deleted) or sees the new texts.
     """
     now = now or timezone.now()
+    deadline = time.monotonic() + budget
     purged = 0
     while True:
-        ids = list(
-            Result.objects.filter(answers_expire_at__lte=now).values_list("pk", flat=True)[
-                :PURGE_BATCH
-            ]
-        )
+        expired = Result.objects.filter(answers_expire_at__lte=now)
+        ids = list(expired.values_list("pk", flat=True)[:PURGE_BATCH])
         if not ids:
             return purged
         for result_id in ids:
@@ -64,6 +68,9 @@ def answers_purge(*, now: datetime | None = None) -> int:
                 if result is not None:
                     _result_forget(result=result)
                     purged += 1
+        if time.monotonic() > deadline:
+            logger.info("purged %d results; the rest at the next run", purged)
+            return purged
 
 
 def kept_texts(*, definition: dict[str, Any], result: Result) -> tuple[str, str, dict[str, str]]:
@@ -119,4 +126,4 @@ def _result_forget(*, result: Result) -> None:
         if not Result.objects.filter(card_name=name).exists():
             transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
     if result.deleted_at is None:
-        task_enqueue_on_commit(current_app.signature(RENDER_CARD_TASK), result.pk)
+        task_enqueue_on_commit(celery_app.signature(RENDER_CARD_TASK), result.pk)

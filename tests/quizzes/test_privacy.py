@@ -110,6 +110,21 @@ def test_the_purge_keeps_a_text_that_only_named_the_visitor_without_the_name(vis
     assert "name" not in result.card_text and "Ada" not in json.dumps(result.card_text)
 
 
+def test_the_purge_stops_after_its_time_budget_and_the_next_run_goes_on(
+    visitor, publish, monkeypatch
+):
+    from quizzes import retention
+
+    publish("which-morning-drink")
+    results = [submit(visitor, slug="which-morning-drink") for _ in range(3)]
+    for result in results:
+        expire(result)
+    monkeypatch.setattr(retention, "PURGE_BATCH", 2)
+    assert retention.answers_purge(budget=0) == 2  # one batch, then the budget is spent
+    assert retention.answers_purge(budget=0) == 1
+    assert Result.objects.filter(answers__isnull=False).count() == 0
+
+
 def test_the_privacy_page_says_what_is_kept_after_the_retention_period(client):
     html = client.get("/privacy/").content.decode()
     assert "After that we keep only your outcome and your score" in html
