@@ -62,9 +62,12 @@ bench: install-dev
 messages: install
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed: apt-get install gettext"; exit 1; }
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'benchmarks/*'
+	@# msgmerge's guesses (fuzzy: another string's translation) are emptied, to be translated.
+	@for po in locale/zh_Hans/LC_MESSAGES/django.po quizzes/locale/zh_Hans/LC_MESSAGES/django.po; do \
+		msgattrib --clear-fuzzy --empty --clear-previous -o "$$po" "$$po"; done
 	$(PY) manage.py compilemessages -l zh_Hans -i '.venv'
 	@for po in locale/zh_Hans/LC_MESSAGES/django.po quizzes/locale/zh_Hans/LC_MESSAGES/django.po; do \
-		msgattrib --untranslated --no-obsolete "$$po" | grep '^msgid "' | grep -v '^msgid ""$$' \
+		msgattrib --untranslated --no-obsolete --no-wrap "$$po" | grep '^msgid "' | grep -v '^msgid ""$$' \
 		| sed "s|^|$$po: |" || true; done
 
 clean:
