@@ -338,8 +338,12 @@ def test_serve_starts_a_killed_worker_and_web_server_again_and_stops_cleanly(tmp
         new_worker = wait_for(
             lambda: one_child(serve.pid, "celery", other_than=worker), timeout=30, what="a worker"
         )
+        wait_for(
+            lambda: f"Started the worker again (pid {new_worker})" in log.read_text(),
+            timeout=5,
+            what="the restart in the log",
+        )
         assert f"The worker (pid {worker}) stopped (killed by SIGKILL)" in log.read_text()
-        assert f"Started the worker again (pid {new_worker})" in log.read_text()
         assert healthz(port) == 200  # the site never went with it
         assert serve.poll() is None
         wait_for(
