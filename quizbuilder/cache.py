@@ -8,7 +8,8 @@ exists do the work), `incr` finds no key (ValueError, as for any missing key), w
 nothing. The caller then reads the database, as on any miss.
 
 While Redis is known to be down the cache does not try it again for `RETRY_SECONDS`, so one
-outage costs each process one connection timeout every few seconds rather than one per call.
+outage costs each process one connection timeout every few seconds rather than one per call
+(the state is per process and server, not per cache object: see `Health`).
 Deletes that fail are kept (up to `PENDING_MAX` keys) and sent again when Redis answers, so a
 quiz published during the outage does not find its old cached version waiting afterwards.
 
@@ -22,6 +23,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
@@ -38,28 +40,46 @@ RETRY_SECONDS = 2.0
 PENDING_MAX = 10_000
 
 
+@dataclass
+class Health:
+    """What this process knows of one Redis server. Shared by every cache object on it:
+    Django makes one per thread, and a threaded server (runserver, gunicorn's gthread) a new
+    thread per request, so state kept on the object would forget the outage at each request."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    down_until: float = 0.0  # monotonic time before which Redis is not tried
+    down_since: float | None = None  # wall time of the outage's first failure
+    pending_deletes: set[str] = field(default_factory=set)
+    pending_clear: bool = False
+
+
+_health: dict[str, Health] = {}
+_health_lock = threading.Lock()
+
+
+def health_for(servers: list[str]) -> Health:
+    with _health_lock:
+        return _health.setdefault(",".join(servers), Health())
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, answering a miss while Redis cannot be reached."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
-        self._lock = threading.Lock()
-        self._down_until = 0.0  # monotonic time before which Redis is not tried
-        self._down_since: float | None = None  # wall time of the outage's first failure
-        self._pending_deletes: set[str] = set()
-        self._pending_clear = False
+        self._health = health_for(self._servers)  # type: ignore[attr-defined]
 
     # --- availability --------------------------------------------------------------------
 
     def available(self) -> bool:
         """False while Redis is known to be down (callers such as rate limits fall back)."""
-        return self._down_since is None or time.monotonic() >= self._down_until
+        return self._health.down_since is None or time.monotonic() >= self._health.down_until
 
     def _call(self, operation: str, call: Callable[[], T], miss: T) -> T:
-        if time.monotonic() < self._down_until:
+        if time.monotonic() < self._health.down_until:
             return miss
         try:
-            if self._down_since is not None:
+            if self._health.down_since is not None:
                 # Redis may be back: first the deletes it missed, so that no stale value is
                 # read, then the call.
                 self._recovered()
@@ -69,11 +89,11 @@ class ResilientRedisCache(RedisCache):
             return miss
 
     def _failed(self, operation: str, error: BaseException) -> None:
-        with self._lock:
-            first = self._down_since is None
+        with self._health.lock:
+            first = self._health.down_since is None
             if first:
-                self._down_since = time.time()
-            self._down_until = time.monotonic() + RETRY_SECONDS
+                self._health.down_since = time.time()
+            self._health.down_until = time.monotonic() + RETRY_SECONDS
         if first:
             logger.warning(
                 "Redis cache unavailable (%s: %s); serving without the cache, "
@@ -84,9 +104,9 @@ class ResilientRedisCache(RedisCache):
             )
 
     def _recovered(self) -> None:
-        with self._lock:
-            pending, self._pending_deletes = self._pending_deletes, set()
-            clear, self._pending_clear = self._pending_clear, False
+        with self._health.lock:
+            pending, self._health.pending_deletes = self._health.pending_deletes, set()
+            clear, self._health.pending_clear = self._health.pending_clear, False
         try:
             if clear:
                 self._cache.clear()  # type: ignore[attr-defined]
@@ -95,24 +115,25 @@ class ResilientRedisCache(RedisCache):
             else:
                 self._cache.get_client(write=True).ping()  # type: ignore[attr-defined]
         except UNAVAILABLE:  # still down: keep them for the next try
-            with self._lock:
-                self._pending_deletes |= pending
-                self._pending_clear |= clear
+            with self._health.lock:
+                self._health.pending_deletes |= pending
+                self._health.pending_clear |= clear
             raise
-        with self._lock:
-            since, self._down_since = self._down_since, None
-        logger.warning(
-            "Redis cache available again after %.1f s; replayed %s",
-            time.time() - (since or time.time()),
-            "a clear" if clear else f"{len(pending)} delete(s)",
-        )
+        with self._health.lock:
+            since, self._health.down_since = self._health.down_since, None
+        if since is not None:  # not already said by another thread
+            logger.warning(
+                "Redis cache available again after %.1f s; replayed %s",
+                time.time() - since,
+                "a clear" if clear else f"{len(pending)} delete(s)",
+            )
 
     def _remember_delete(self, keys: list[str]) -> None:
-        with self._lock:
-            self._pending_deletes.update(keys)
-            if len(self._pending_deletes) > PENDING_MAX:  # too many to track: clear instead
-                self._pending_deletes.clear()
-                self._pending_clear = True
+        with self._health.lock:
+            self._health.pending_deletes.update(keys)
+            if len(self._health.pending_deletes) > PENDING_MAX:  # too many to track: clear instead
+                self._health.pending_deletes.clear()
+                self._health.pending_clear = True
 
     # --- the cache API: misses while Redis is down ---------------------------------------
 
@@ -168,8 +189,8 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> None:
         if not self._call("clear", self._clear, False):
-            with self._lock:
-                self._pending_clear = True
+            with self._health.lock:
+                self._health.pending_clear = True
 
     def _clear(self) -> bool:
         super().clear()

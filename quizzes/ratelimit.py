@@ -2,6 +2,8 @@
 
 With Redis configured the counters are shared by every web process and `incr` is atomic;
 with the local-memory cache they are per process (fine for one machine, and for tests).
+While Redis is down they are counted per process too, and the log says so once: a visitor is
+never refused, nor let through unlimited, because Redis is.
 Limits come from settings as "<count>/<period>" with period s, m, h or d ("30/h").
 Identities are the visitor id and the daily-rotating IP hash: no raw address is kept.
 

@@ -14,13 +14,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from quizbuilder import cache as resilient
 from quizzes.models import CardStatus, Result
@@ -129,6 +130,27 @@ def test_visitors_finish_quizzes_while_redis_is_down(redis_cache, publish, visit
     time.sleep(0.4)  # past RETRY_SECONDS
     assert visit_everything(visitor) == EVERYTHING_WORKS
     assert "Redis cache available again" in caplog.text
+
+
+@pytest.mark.redis
+def test_an_outage_is_logged_once_whatever_the_threads(redis_cache, caplog):
+    """A threaded server (runserver, gunicorn gthread) serves each request in a new thread, and
+    Django makes a cache object per thread: the outage is still said once per process."""
+    redis_cache.stop()
+    caplog.set_level(logging.WARNING, logger="quizbuilder.cache")
+    objects = []
+
+    def request() -> None:
+        objects.append(caches["default"])
+        assert cache.get("anything", "miss") == "miss"
+
+    for _ in range(5):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+    assert len({id(o) for o in objects}) == 5  # five cache objects...
+    warnings = [r for r in caplog.records if r.name == "quizbuilder.cache"]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]  # ...one warning
 
 
 @pytest.mark.redis
@@ -316,8 +338,12 @@ def test_serve_starts_a_killed_worker_and_web_server_again_and_stops_cleanly(tmp
         new_worker = wait_for(
             lambda: one_child(serve.pid, "celery", other_than=worker), timeout=30, what="a worker"
         )
+        wait_for(
+            lambda: f"Started the worker again (pid {new_worker})" in log.read_text(),
+            timeout=5,
+            what="the restart in the log",
+        )
         assert f"The worker (pid {worker}) stopped (killed by SIGKILL)" in log.read_text()
-        assert f"Started the worker again (pid {new_worker})" in log.read_text()
         assert healthz(port) == 200  # the site never went with it
         assert serve.poll() is None
         wait_for(
