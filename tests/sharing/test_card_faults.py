@@ -299,7 +299,7 @@ print(json.dumps([settings.CELERY_TASK_TIME_LIMIT, settings.CELERY_TASK_SOFT_TIM
 def test_redis_hands_a_dead_workers_task_on_minutes_after_the_longest_task_not_an_hour(tmp_path):
     from tests.test_settings import run_django
 
-    shown = run_django(LIMITS, tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
+    shown = run_django(LIMITS, tmp_path, REDIS_URL="redis://127.0.0.1:6379/0", DJANGO_DEBUG="true")
     assert shown.returncode == 0, shown.stderr
     limit, soft, options = json.loads(shown.stdout)
     assert (limit, soft) == (120, 110)
