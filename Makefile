@@ -35,6 +35,9 @@ install-dev: $(VENV)/.installed-dev
 
 # Share links, card URLs and OG tags are absolute on SITE_URL: follow PORT unless it is set.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# Debug (and its development key) only here, in `make messages` and in the tests
+# (pyproject.toml): the settings default to production, where debug is off.
+run messages: export DJANGO_DEBUG ?= true
 run: install
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py load_demo
@@ -59,9 +62,12 @@ bench: install-dev
 messages: install
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed: apt-get install gettext"; exit 1; }
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'benchmarks/*'
+	@# msgmerge's guesses (fuzzy: another string's translation) are emptied, to be translated.
+	@for po in locale/zh_Hans/LC_MESSAGES/django.po quizzes/locale/zh_Hans/LC_MESSAGES/django.po; do \
+		msgattrib --clear-fuzzy --empty --clear-previous -o "$$po" "$$po"; done
 	$(PY) manage.py compilemessages -l zh_Hans -i '.venv'
 	@for po in locale/zh_Hans/LC_MESSAGES/django.po quizzes/locale/zh_Hans/LC_MESSAGES/django.po; do \
-		msgattrib --untranslated --no-obsolete "$$po" | grep '^msgid "' | grep -v '^msgid ""$$' \
+		msgattrib --untranslated --no-obsolete --no-wrap "$$po" | grep '^msgid "' | grep -v '^msgid ""$$' \
 		| sed "s|^|$$po: |" || true; done
 
 clean:

@@ -31,6 +31,7 @@ DATA = Path(tempfile.mkdtemp(prefix="qb-bench-cards-"))
 os.environ.update(
     DATA_DIR=str(DATA), DJANGO_SETTINGS_MODULE="quizbuilder.settings",
     RATELIMIT_ENABLED="false", LOG_LEVEL="WARNING",
+    DJANGO_DEBUG="true",  # the development key: a benchmark is no deployment
 )  # fmt: skip
 for name in ("REDIS_URL", "DATABASE_URL", "MEDIA_ROOT"):
     os.environ.pop(name, None)

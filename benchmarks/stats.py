@@ -325,6 +325,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizbuilder.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "true")  # the development key: no deployment
     if args.child:
         child(args.events, args.days)
         return

@@ -7,7 +7,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
-from . import fsbroker  # noqa: F401  (registers the embedded broker's transport alias)
+from . import fsbroker, redisbroker  # noqa: F401  (register the brokers' transport aliases)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizbuilder.settings")
 

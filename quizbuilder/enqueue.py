@@ -11,6 +11,7 @@ fallback card is drawn again at the next publish), so a lost message is logged, 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 # kombu retries a publish on a connection error (by default 3 times, up to 1 s apart): two
 # quick tries are enough for a blip and keep a visitor's request short when Redis is down.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# During an outage every response POST fails to enqueue: one traceback a minute tells the
+# operator why, the other failures are one line each.
+TRACEBACK_EVERY = 60.0
+_last_traceback = -TRACEBACK_EVERY
 
 
 def task_enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
@@ -28,10 +33,23 @@ def task_enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
     Never raises: a broker error is logged (with the task and its arguments) and False is
     returned, so the caller's work stands and the periodic catch-up job sends it later.
     """
+    global _last_traceback
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY)
-    except Exception:
-        logger.exception("could not enqueue %s%r; the periodic job will catch up", task.name, args)
+    except Exception as error:
+        now = time.monotonic()
+        if now - _last_traceback >= TRACEBACK_EVERY:
+            _last_traceback = now
+            logger.exception(
+                "could not enqueue %s%r; the periodic job will catch up", task.name, args
+            )
+        else:
+            logger.warning(
+                "could not enqueue %s%r (%s); the periodic job will catch up",
+                task.name,
+                args,
+                error,
+            )
         return False
     return True
 

@@ -1,13 +1,16 @@
 """Quizbuilder settings: one module, read from the environment.
 
-Every value has a safe default for local use, so `make run` works on a fresh machine;
-production sets DJANGO_DEBUG=false and the variables listed in README.md.
+Safe by default: without DJANGO_DEBUG the site runs as in production and needs a
+DJANGO_SECRET_KEY. `make run`, `make messages` and the tests turn debug on (Makefile,
+pyproject.toml's pytest env); production sets the variables listed in README.md.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import re
+import sys
 from pathlib import Path
 
 import environ
@@ -17,7 +20,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A deployment that forgets DJANGO_DEBUG must not show tracebacks and settings to the world.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     # The "django-insecure-" prefix makes `check --deploy` flag this key if it ever ships.
     SECRET_KEY = env(
@@ -25,11 +29,20 @@ if DEBUG:
         default="django-insecure-dev-only-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
     )
 else:
-    SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: production without a key must not start
+    SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+    if not SECRET_KEY:
+        # Refuse to start, in one sentence an operator can act on rather than a traceback.
+        sys.exit(
+            "Quizbuilder: DJANGO_SECRET_KEY is not set. In production set it to a long random "
+            "value (python -c 'import secrets; print(secrets.token_urlsafe(64))'); for "
+            "development set DJANGO_DEBUG=true (make run does), which uses a development key."
+        )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="Quizbuilder")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# Under /api/ a CSRF refusal answers JSON like every other API error (quizzes.api).
+CSRF_FAILURE_VIEW = "quizzes.api.error_csrf"
 
 DATA_DIR = Path(env("DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -55,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,12 +128,19 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds a cache call waits to connect to Redis, or for its answer, before it counts as a miss
+# (quizbuilder/cache.py): a Redis that is down or unreachable costs a page at most this much.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="qb"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -128,10 +149,28 @@ else:
 # Celery: Redis when configured; otherwise kombu's filesystem transport in DATA_DIR, which needs
 # no server yet is consumed by a real worker process (tasks never run eagerly by default).
 BROKER_DIR = DATA_DIR / "broker"
+# No task runs longer than this: the longest, a card render, takes well under a second, so a
+# stuck one (a hung storage call) is stopped, marked failed and retried later. The soft limit
+# raises inside the task first so it can fail cleanly; the hard one kills the pool process.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
+# Redis hands an unacknowledged message (acks_late) to another worker only after the
+# visibility timeout, so a SIGKILLed worker's card waits that long. It must outlast the longest
+# task plus its longest retry countdown (sharing.tasks RETRY: 60 s), or a slow task would run
+# twice: the task time limit + 60 s + 120 s of margin (300 s by default, not kombu's hour).
+BROKER_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + 60 + 120
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+    # quizbuilder/redisbroker.py: kombu's Redis transport with the fix that keeps a worker
+    # alive when Redis goes away with a task in flight (rediss:// keeps kombu's own).
+    CELERY_BROKER_URL = re.sub(r"^redis://", "qbredis://", REDIS_URL)
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        # Workers look for messages past that timeout every 10 s (kombu's default scans only
+        # every 10th time, 100 s); one ZRANGE on an index each time.
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
 else:
     for sub in ("in", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -157,8 +196,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses its broker reconnects for as long as it takes (Celery's default gives up
+# after 100 tries, about an hour, and the worker exits): cards wait, then catch up.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# A card that failed (a storage outage) is drawn again by the periodic card job (every 10
+# minutes) 1 min, 5 min, 30 min, 2 h, then every 12 h after a failed run
+# (sharing.card_jobs.CARD_RETRY_BACKOFF); after this many failed runs it stays failed, with its
+# error shown to editors.
+CARD_RETRY_MAX_ATTEMPTS = env.int("CARD_RETRY_MAX_ATTEMPTS", default=5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,10 +233,14 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
-# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes.
-# accounts/middleware.py sends staff without an authenticator from /admin/ to the set-up page
-# (and editors from the studio, when MFA_REQUIRED_FOR_EDITORS is set).
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP), security keys and
+# passkeys (WebAuthn), and recovery codes. accounts/middleware.py sends staff without an
+# authenticator from /admin/ to the set-up page (and editors from the studio, when
+# MFA_REQUIRED_FOR_EDITORS is set).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Browsers offer WebAuthn only to https pages and to http://localhost / 127.0.0.1, which is
+# what `make run` serves; allauth refuses plain http unless told, so it is told only in debug.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME
 # One 30 s step either side: phones' clocks drift (RFC 6238, section 5.2); a used code is
 # refused for the rest of its window all the same.
@@ -264,8 +315,19 @@ API_MAX_BODY_BYTES = 65536
 VISITOR_COOKIE_NAME = "qb_visitor"
 VISITOR_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default=30)
+# The most days a quiz version may keep raw answers: import and the admin refuse more, and a
+# stored value above it (a legacy row, a lowered maximum) is clamped to it when used.
+RESULT_RETENTION_DAYS_MAX = env.int("RESULT_RETENTION_DAYS_MAX", default=365)
 RATELIMIT_SUBMISSIONS_PER_VISITOR = env("RATELIMIT_SUBMISSIONS_PER_VISITOR", default="30/h")
 RATELIMIT_SUBMISSIONS_PER_IP = env("RATELIMIT_SUBMISSIONS_PER_IP", default="120/h")
+# Views, starts (a take's first answer) and share-page clicks are limited too, so that one address
+# cannot flood the stats (issue 9, finding 6); the per-IP figures leave room for a few people
+# behind one NAT. A share page past its limit is still shown, only not counted.
+RATELIMIT_VIEWS_PER_IP = env("RATELIMIT_VIEWS_PER_IP", default="300/h")
+RATELIMIT_STARTS_PER_VISITOR = env("RATELIMIT_STARTS_PER_VISITOR", default="30/h")
+RATELIMIT_STARTS_PER_IP = env("RATELIMIT_STARTS_PER_IP", default="120/h")
+RATELIMIT_CLICKS_PER_VISITOR = env("RATELIMIT_CLICKS_PER_VISITOR", default="60/h")
+RATELIMIT_CLICKS_PER_IP = env("RATELIMIT_CLICKS_PER_IP", default="120/h")
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 
 # --- Trusted proxies (quizzes/visitors.py client_address) ---------------------------------
@@ -296,6 +358,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Our own cookies (the visitor id, the share code that brought a friend) and the language
+# cookie follow the session cookie: HTTPS-only in production (`make run` serves plain HTTP;
+# there they are Secure when the request is), never sent on cross-site subrequests, and out
+# of reach of scripts, none of which reads them (the language switch is a form).
+VISITOR_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# Browser features no page uses are off for the site and anything it might embed; kept: the
+# Copy buttons (clipboard-write), the phone's share sheet (web-share) and passkeys/security
+# keys for two-factor sign-in (publickey-credentials-*), all for this origin only. Only names
+# Chromium knows everywhere: it warns in the console about others (web-share is unknown on
+# desktop Linux, but phones share through it).
+PERMISSIONS_POLICY: dict[str, list[str] | str] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "gamepad": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+    "clipboard-write": "self",
+    "web-share": "self",
+    "publickey-credentials-create": "self",
+    "publickey-credentials-get": "self",
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -20,6 +20,12 @@ urlpatterns = [
     path("", include("sharing.urls")),
     path("", include("quizzes.urls")),
 ]
+# JSON under /api/, Django's pages elsewhere (quizzes.api, "error handlers").
+handler400 = "quizzes.api.error_bad_request"
+handler403 = "quizzes.api.error_permission_denied"
+handler404 = "quizzes.api.error_not_found"
+handler500 = "quizzes.api.error_server"
+
 if settings.DEBUG:
     urlpatterns += static(  # type: ignore[arg-type]
         settings.MEDIA_URL, view=media_serve, document_root=settings.MEDIA_ROOT

@@ -151,7 +151,7 @@ class QuizVersionAdmin(nested_admin.NestedModelAdmin):
     readonly_fields = ("quiz", "number", "status")
     fieldsets = (
         (None, {"fields": (("quiz", "number", "status"), "title", "description")}),
-        (None, {"fields": (("kind", "language"), "cover")}),
+        (None, {"fields": (("kind", "language"), "cover", "retention_days")}),
         (
             _("Result card"),
             {
@@ -230,7 +230,8 @@ class QuizVersionAdmin(nested_admin.NestedModelAdmin):
 
 class QuizAdmin(admin.ModelAdmin):
     list_display = ("slug", "owner", "live_version", "archived_at")
-    fields = ("slug", "owner", "shared_with", "retention_days", "live_version", "archived_at")
+    # retention_days is a field of the version (reviewed and published with it), not here.
+    fields = ("slug", "owner", "shared_with", "live_version", "archived_at")
     readonly_fields = ("slug", "owner", "live_version", "archived_at")
     filter_horizontal = ("shared_with",)
     list_select_related = ("owner", "live_version")

@@ -18,7 +18,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 
 from .models import Choice, Outcome, Question, QuizVersion, Variable
-from .quizfile import quizfile_validate
+from .services import quiz_validate
 from .versionrows import file_data_build
 
 _PATH = re.compile(
@@ -96,7 +96,7 @@ class QuizCheck:
             variables=[f.instance for f in variable_forms],
             outcomes=[f.instance for f in outcome_forms],
         )
-        _definition, self.problems = quizfile_validate(data)
+        _definition, self.problems = quiz_validate(data)
         lists = {
             "questions": question_forms,
             "variables": variable_forms,

@@ -15,7 +15,11 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import csrf, defaults
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from sharing.bots import is_preview_bot
@@ -193,7 +197,11 @@ def quiz_detail(request: HttpRequest, slug: str) -> JsonResponse:
     if published is None:
         return JsonResponse(NOT_FOUND, status=404)
     if _is_browser(request):
-        view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
+        view_record(
+            quiz_id=published.quiz_id,
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+        )
     return JsonResponse(
         quiz_public(published.definition), json_dumps_params={"ensure_ascii": False}
     )
@@ -212,6 +220,7 @@ def _published_and_body(
     return published, data
 
 
+@cache_control(private=True, no_store=True)
 @api_view("POST")
 def response_create(request: HttpRequest, slug: str) -> JsonResponse:
     found = _published_and_body(request, slug)
@@ -243,6 +252,7 @@ def response_create(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(body, status=201, json_dumps_params={"ensure_ascii": False})
 
 
+@cache_control(private=True, no_store=True)
 @api_view("GET")
 def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
     result = result_find(result_id)
@@ -260,6 +270,7 @@ def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
+@cache_control(private=True, no_store=True)
 @api_view("POST")
 def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
     """Count an answered question of a take for the funnel (take.js calls it once a question)."""
@@ -273,10 +284,59 @@ def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
         return error(400, "take", "Send the take id this page made.")
     if data.get("question") not in keys:
         return error(400, "question", "Unknown question.")
-    answer_record(
-        quiz_id=published.quiz_id,
-        take=take,
-        question_key=data["question"],
-        position=keys.index(data["question"]),
-    )
+    try:
+        answer_record(
+            quiz_id=published.quiz_id,
+            take=take,
+            question_key=data["question"],
+            position=keys.index(data["question"]),
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+        )
+    except RateLimited as exc:
+        # Past the start limits a new take is not counted; the 429 says so, and when to retry.
+        return rate_limited(exc)
     return JsonResponse({}, status=202)
+
+
+# --- error handlers (quizbuilder.urls, settings.CSRF_FAILURE_VIEW) ------------------------
+# Under /api/ every answer is JSON (api.md), also when no view of ours runs: an unknown path
+# or a bad slug (404), a Host header we do not serve (DisallowedHost, 400), a CSRF refusal
+# (403) and an unhandled exception (500). Every other path keeps Django's HTML pages.
+
+
+def is_api_path(request: HttpRequest) -> bool:
+    path = request.path_info
+    return path == "/api" or path.startswith("/api/")
+
+
+def error_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, DisallowedHost):
+        return error(400, "host", _("This site does not answer to that Host header."))
+    return error(400, "request", _("The request cannot be read."))
+
+
+def error_permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.permission_denied(request, exception)
+    return error(403, "permission", _("You may not do this."))
+
+
+def error_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.page_not_found(request, exception)
+    return error(404, "path", _("There is nothing at this API address."))
+
+
+def error_server(request: HttpRequest) -> HttpResponse:
+    if not is_api_path(request):
+        return defaults.server_error(request)
+    return error(500, "server", _("Something went wrong on our side. Please try again later."))
+
+
+def error_csrf(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if not is_api_path(request):
+        return csrf.csrf_failure(request, reason)
+    return error(403, "csrf", _("The request was refused by the cross-site request check."))

@@ -19,10 +19,11 @@ import zipfile
 from pathlib import PurePosixPath
 from typing import Any
 
-from .quizcheck import Problem, at
+from .quizcheck import LONE_SURROGATE, Problem, at, text_is_unicode
 
 QUIZ_JSON = "quiz.json"
 JSON_MAX_BYTES = 1_000_000  # a quiz file is a few KB; a megabyte is generous
+JSON_MAX_DEPTH = 20  # a quiz file nests 6 levels; the walks below recurse once per level
 BUNDLE_MAX_BYTES = 50_000_000  # the archive as uploaded
 BUNDLE_MAX_MEMBERS = 200
 BUNDLE_MAX_TOTAL = 100_000_000  # all members read, uncompressed
@@ -54,15 +55,35 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> _Pairs:
     return obj
 
 
-def _duplicates(value: Any, path: str, out: list[Problem]) -> None:
-    if isinstance(value, dict):
+def _json_problems(value: Any, path: str, out: list[Problem]) -> None:
+    """Repeated keys, and strings (keys too) that hold a lone surrogate: "\\ud800" is valid
+    JSON but no text, and would fail where it is printed or stored, not here."""
+    if isinstance(value, str):
+        if not text_is_unicode(value):
+            out.append(Problem(path, LONE_SURROGATE))
+    elif isinstance(value, dict):
         for key in getattr(value, "duplicates", ()):
             out.append(Problem(at(path, key), "duplicate key in the JSON object"))
         for key, item in value.items():
-            _duplicates(item, at(path, key), out)
+            if not text_is_unicode(key):
+                out.append(Problem(at(path, key), f"the key {LONE_SURROGATE}"))
+            _json_problems(item, at(path, key), out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _duplicates(item, f"{'' if path == '$' else path}[{i}]", out)
+            _json_problems(item, f"{'' if path == '$' else path}[{i}]", out)
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and objects nest (iterative: any depth json.loads accepted)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend(
+                (v, level + 1) for v in (item.values() if isinstance(item, dict) else item)
+            )
+    return deepest
 
 
 def _plain(value: Any) -> Any:
@@ -88,8 +109,10 @@ def json_parse(raw: bytes, *, where: str = "$") -> Any:
         raise BundleError([Problem(where, message)]) from None
     except RecursionError:
         raise BundleError([Problem(where, "not valid JSON: nested too deeply")]) from None
+    if _depth(data) > JSON_MAX_DEPTH:
+        raise BundleError([Problem(where, "not valid JSON: nested too deeply")])
     problems: list[Problem] = []
-    _duplicates(data, "$", problems)
+    _json_problems(data, "$", problems)
     if problems:
         raise BundleError(problems)
     return _plain(data)

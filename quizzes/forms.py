@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .images import ImageError, image_clean
@@ -93,16 +94,41 @@ COLOUR_ATTRS = {"placeholder": "#rrggbb", "pattern": "#[0-9a-fA-F]{6}", "size": 
 class QuizVersionAdminForm(forms.ModelForm):
     cover = _image_field(_("Cover image"))
     card_image = _image_field(_("Card background image"))
+    retention_days = forms.IntegerField(
+        min_value=1,
+        label=_("Days answers are kept"),
+        help_text=_(
+            "Visitors' raw answers are deleted after this many days; outcomes and computed "
+            "values stay. Part of the version: an editor reviews a change before it applies."
+        ),
+    )
 
     class Meta:
         model = QuizVersion
-        fields = ("title", "description", "kind", "language", "cover", *CARD_FIELDS)
+        fields = (
+            "title",
+            "description",
+            "kind",
+            "language",
+            "cover",
+            "retention_days",
+            *CARD_FIELDS,
+        )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "card_background": forms.TextInput(attrs=COLOUR_ATTRS),
             "card_gradient_to": forms.TextInput(attrs=COLOUR_ATTRS),
             "card_text_color": forms.TextInput(attrs=COLOUR_ATTRS),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The site's maximum is read per form, not at import (settings may change in tests).
+        most = settings.RESULT_RETENTION_DAYS_MAX
+        field = self.fields["retention_days"]
+        field.widget.attrs["max"] = most
+        message = _("Keep answers for at most %(limit_value)s days (this site's maximum).")
+        field.validators.append(MaxValueValidator(most, message=message))
 
     def clean_cover(self) -> Any:
         return upload_clean(self.cleaned_data.get("cover"))

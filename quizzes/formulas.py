@@ -114,6 +114,10 @@ def formula_compile(source: str, *, names: Collection[str]) -> list:
     for position, char in enumerate(source, start=1):
         if char in "'\"":
             raise FormulaError("text is not allowed in a formula")
+        if char == "#":
+            # Python would read the rest of the line as a comment: text the spec does not have,
+            # hidden from anyone reading the quiz's numbers.
+            raise FormulaError(f"comments (#, at {position}) are not allowed in a formula")
         if char not in _ALLOWED_CHARS:
             raise FormulaError(f"the character {char!r} (at {position}) is not allowed")
     stripped = source.strip()  # ast.parse refuses leading spaces in eval mode

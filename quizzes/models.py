@@ -74,9 +74,6 @@ class Quiz(models.Model):
         help_text=_("The published version visitors take."),
     )
     archived_at = models.DateTimeField(null=True, blank=True)
-    retention_days = models.PositiveIntegerField(
-        default=30, help_text=_("Days raw answers are kept; outcomes and computed values stay.")
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,6 +124,13 @@ class QuizVersion(CardFields):
     language = models.CharField(max_length=20, default="en")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
+    # Part of the reviewed version, not a live setting of the quiz: a change makes a draft that
+    # an editor publishes. Bounded 1..settings.RESULT_RETENTION_DAYS_MAX where it comes in
+    # (file, admin) and clamped where it is used (quizzes.services.retention_days_bound).
+    retention_days = models.PositiveIntegerField(
+        default=30,
+        help_text=_("Days raw answers are kept; outcomes and computed values stay."),
+    )
     # Frozen at publish (and on import): the normalised quizbuilder/1 definition, the compiled
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.
     definition = models.JSONField(null=True, blank=True, editable=False)
@@ -148,6 +152,9 @@ class QuizVersion(CardFields):
                 fields=["quiz"],
                 condition=Q(status__in=["draft", "review"]),
                 name="one_open_draft_per_quiz",
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_days__gte=1), name="version_retention_days_positive"
             ),
         ]
 
@@ -289,6 +296,11 @@ class Result(models.Model):
     )
     card_name = models.CharField(max_length=200, blank=True)
     card_error = models.CharField(max_length=300, blank=True)
+    # A failed card is drawn again later (a storage outage ends): how many runs failed, and
+    # when the periodic card job tries again (None: nothing to retry, or no tries left; also
+    # set on a pending card whose message may be lost, see quizzes.retention).
+    card_attempts = models.PositiveSmallIntegerField(default=0)
+    card_retry_at = models.DateTimeField(null=True, blank=True)
     # Attribution (sharing): the share that brought this completion, and its chain depth.
     referred_by = models.ForeignKey(
         "sharing.Share", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
@@ -299,7 +311,15 @@ class Result(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["quiz", "created_at"], name="result_quiz_time")]
+        indexes = [
+            models.Index(fields=["quiz", "created_at"], name="result_quiz_time"),
+            # The card job looks for due cards every 10 minutes; only cards to retry have a time.
+            models.Index(
+                fields=["card_retry_at"],
+                condition=Q(card_retry_at__isnull=False),
+                name="result_card_retry",
+            ),
+        ]
         constraints = [
             # A take completes once: a double-submitted form does not make two results.
             models.UniqueConstraint(fields=["quiz", "take"], name="result_take_unique"),

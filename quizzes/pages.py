@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .bodies import quiz_seconds, result_image
 from .models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
+from .quizcheck import STEP_MIN
 from .scoring import ANSWER, answers_validate
 from .services import Published
 
@@ -116,7 +117,9 @@ def question_check(question: dict[str, Any]) -> str:
     messages = {"required": ANSWER}
     if kind == "number":
         lo, hi, step = question["min"], question["max"], question["step"]
-        check.update(min=lo, max=hi, step=step or None)
+        # The same grid as scoring: a legacy step below STEP_MIN is no grid at all.
+        step = step if step and step >= STEP_MIN else None
+        check.update(min=lo, max=hi, step=step)
         messages.update(number=said("abc"), range=said(hi + abs(hi) + 1))
         if step:
             messages["step"] = said(lo + step / 2)

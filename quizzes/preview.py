@@ -16,7 +16,7 @@ from .flow import flow_advance, state_load, state_new
 from .models import Quiz, VersionStatus
 from .permissions import quizzes_visible_to
 from .quizfile import quiz_programs
-from .services import Published, version_definition
+from .services import Published, retention_days_bound, version_definition
 from .taking import AnswersInvalid, result_compute, take_new
 from .views import question_page
 
@@ -49,7 +49,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
             slug=slug,
             definition=definition,
             programs={},
-            retention_days=quiz.retention_days,
+            retention_days=retention_days_bound(version.retention_days),
             fallback_card="",
         )
         context = pages.intro_context(published, preview=True)

@@ -15,6 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 MAGNITUDE = 1e15  # the same limit as a formula result: nothing larger can be computed with
+# A number question's grid: a finer step than STEP_MIN, or more than STEP_COUNT_MAX steps
+# from min to max, means nothing to a visitor and overflows the grid check (1e-320 did).
+STEP_MIN = 1e-9
+STEP_COUNT_MAX = 1e12
+# Caps on the lists of a quiz: far above any real quiz, low enough that a hostile file cannot
+# make a page, a corner check or a scoring pass do unbounded work.
+MAX_QUESTIONS = 100
+MAX_CHOICES = 50
+MAX_OUTCOMES = 100
+MAX_VARIABLES = 100
 KEY_MESSAGE = "must start with a-z and have at most 40 characters of a-z, 0-9 and _"
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
 # Choices and outcomes are never names in expressions, so they may also use digits and "-".
@@ -26,6 +36,18 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
 CARD_TEXT_KEYS = ("headline", "subline")
 CARD_KEYS = ("headline", "subline", "background", "gradient_to", "text_color", "image")
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+LONE_SURROGATE = "must be valid Unicode text (it holds a lone surrogate such as \\ud800)"
+
+
+def text_is_unicode(value: str) -> bool:
+    """False for a string with a lone surrogate ("\\ud800" in JSON): it cannot be encoded."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -101,7 +123,8 @@ class Checker:
         allow_empty: bool = False,
         default: str | None = "",
     ) -> str | None:
-        """A string of at most `max_length` characters without NUL (PostgreSQL refuses it)."""
+        """A string of at most `max_length` characters without NUL (PostgreSQL refuses it) or
+        lone surrogates (valid JSON escapes, but no database or UTF-8 file can store them)."""
         if key not in data:
             return default
         value, where = data[key], at(path, key)
@@ -109,6 +132,8 @@ class Checker:
             self.add(where, "must be a string")
         elif "\x00" in value:
             self.add(where, "must not contain NUL characters")
+        elif not text_is_unicode(value):
+            self.add(where, LONE_SURROGATE)
         elif len(value) > max_length:
             self.add(where, f"must be at most {max_length} characters")
         elif not allow_empty and not value.strip():
@@ -158,8 +183,12 @@ class Checker:
             return default
         return data[key]
 
-    def items(self, data: dict[str, Any], key: str, path: str, *, least: int, what: str) -> list:
-        """A list of at least `least` entries ([] when absent or broken)."""
+    def items(
+        self, data: dict[str, Any], key: str, path: str, *, least: int, most: int, what: str
+    ) -> list:
+        """A list of `least` to `most` entries ([] when absent or broken). A longer one is
+        reported and only its first `most` entries are checked: a hostile file costs no more
+        work than the largest valid one."""
         if key not in data:
             return []
         value = data[key]
@@ -168,6 +197,9 @@ class Checker:
             return []
         if len(value) < least:
             self.add(at(path, key), f"needs at least {least} {what}")
+        if len(value) > most:
+            self.add(at(path, key), f"must have at most {most} entries ({len(value)} given)")
+            return value[:most]
         return value
 
     def bounds(self, path: str, lo: float | None, hi: float | None) -> None:
@@ -280,9 +312,7 @@ def question_check(
         out["min"] = ck.number(q, "min", path)
         out["max"] = ck.number(q, "max", path)
         ck.bounds(path, out["min"], out["max"])
-        out["step"] = ck.number(q, "step", path)
-        if out["step"] is not None and out["step"] <= 0:
-            ck.add(at(path, "step"), "must be greater than 0")
+        out["step"] = _step_check(ck, q, path, out["min"], out["max"])
         out["unit"] = ck.text(q, "unit", path, max_length=20, allow_empty=True)
     elif known == "text":
         max_length = ck.integer(q, "max_length", path, lo=1, hi=1000)
@@ -296,12 +326,33 @@ def question_check(
     return out if ck.clean_since(start) else None
 
 
+def _step_check(
+    ck: Checker, q: dict[str, Any], path: str, lo: float | None, hi: float | None
+) -> float | None:
+    step = ck.number(q, "step", path)
+    if step is None:
+        return None
+    where = at(path, "step")
+    if step <= 0:
+        ck.add(where, "must be greater than 0")
+    elif step < STEP_MIN:
+        ck.add(where, f"must be at least {STEP_MIN:.9f}")
+    elif lo is not None and hi is not None and (hi - lo) / step > STEP_COUNT_MAX:
+        ck.add(
+            where,
+            f"is too small for min..max: at most {number_text(STEP_COUNT_MAX)} steps "
+            "from min to max are allowed",
+        )
+    return step
+
+
 def _choices_check(
     ck: Checker, q: dict[str, Any], path: str, *, kind: str | None, outcome_keys: set[str]
 ) -> list[dict[str, Any]]:
     choices: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(ck.items(q, "choices", path, least=2, what="choices")):
+    raw_choices = ck.items(q, "choices", path, least=2, most=MAX_CHOICES, what="choices")
+    for i, raw in enumerate(raw_choices):
         where = f"{path}.choices[{i}]"
         c = ck.obj(raw, where, required=("key", "label"), optional=_CHOICE_KEYS[2:])
         if c is None:

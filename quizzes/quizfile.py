@@ -35,6 +35,9 @@ from .formulas import FormulaError, formula_compile
 from .quizcheck import (
     KEY_MESSAGE,
     KEY_RE,
+    MAX_OUTCOMES,
+    MAX_QUESTIONS,
+    MAX_VARIABLES,
     Checker,
     Problem,
     _image_path_ok,
@@ -44,7 +47,13 @@ from .quizcheck import (
 from .quizcorners import corners_check
 from .templating import TemplateError, template_check
 
-__all__ = ["Problem", "quiz_programs", "quizfile_export", "quizfile_validate"]
+__all__ = [
+    "RETENTION_DAYS_DEFAULT",
+    "Problem",
+    "quiz_programs",
+    "quizfile_export",
+    "quizfile_validate",
+]
 
 FORMAT = "quizbuilder/1"
 KINDS = ("personality", "score", "trivia", "calculator")
@@ -56,7 +65,12 @@ LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*\Z", re.IGNORECASE)
 _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
 # "cover" (the quiz's list/intro image, a path in the .zip like a card image) is an extension
 # of the spec added for the authoring admin; it is in the definition only when given.
-_OPTIONAL = ("language", "description", "variables", "card", "cover")
+# "retention_days" (days the version keeps raw answers, 1..the site's maximum, default 30) is
+# another: it is part of the reviewed version. Like "cover", the definition holds it only
+# when it is not the default, so files without it read and export as before.
+_OPTIONAL = ("language", "description", "variables", "card", "cover", "retention_days")
+RETENTION_DAYS_DEFAULT = 30
+RETENTION_DAYS_MAX = 365  # the site's maximum is settings.RESULT_RETENTION_DAYS_MAX
 _SCORE_NAMES = {
     "personality": {"score"},
     "score": {"score", "max_score"},
@@ -64,8 +78,13 @@ _SCORE_NAMES = {
 }
 
 
-def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem]]:
+def quizfile_validate(
+    data: object, *, retention_days_max: int = RETENTION_DAYS_MAX
+) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Check a parsed quizbuilder/1 file against every rule of the format.
+
+    `retention_days_max` is the site's maximum for `retention_days` (the caller reads it
+    from settings: this module knows none).
 
     Returns `(definition, [])`, the normalised quiz with every default filled in, or
     `(None, problems)` listing every problem found, each at its JSON path. Never raises, for
@@ -100,13 +119,13 @@ def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem
         "description": ck.text(top, "description", "$", max_length=5000, allow_empty=True),
         "kind": known,
     }
-    raw_outcomes = ck.items(top, "outcomes", "$", least=1, what="outcome")
+    raw_outcomes = ck.items(top, "outcomes", "$", least=1, most=MAX_OUTCOMES, what="outcome")
     outcomes = [
         outcome_check(ck, o, f"outcomes[{i}]", kind=known) for i, o in enumerate(raw_outcomes)
     ]
     outcome_keys = _unique_keys(ck, outcomes, "outcomes", "outcome")
     start = ck.mark()
-    raw_questions = ck.items(top, "questions", "$", least=1, what="question")
+    raw_questions = ck.items(top, "questions", "$", least=1, most=MAX_QUESTIONS, what="question")
     questions = [
         question_check(ck, q, f"questions[{i}]", kind=known, outcome_keys=outcome_keys)
         for i, q in enumerate(raw_questions)
@@ -119,6 +138,11 @@ def quizfile_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem
     )
     if "cover" in top:
         definition["cover"] = _cover_check(ck, top["cover"])
+    days = ck.integer(
+        top, "retention_days", "$", lo=1, hi=retention_days_max, what=" days (the site's maximum)"
+    )
+    if days is not None and days != RETENTION_DAYS_DEFAULT:
+        definition["retention_days"] = days
     programs = _expressions_check(ck, definition, raw_questions)
     _templates_check(ck, definition, raw_questions)
     if questions_ok and known == "trivia":
@@ -185,7 +209,9 @@ def _variables_check(
         return []
     variables: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(ck.items(top, "variables", "$", least=0, what="variables")):
+    for i, raw in enumerate(
+        ck.items(top, "variables", "$", least=0, most=MAX_VARIABLES, what="variables")
+    ):
         where = f"variables[{i}]"
         v = ck.obj(raw, where, required=("key", "expr"))
         if v is None:
@@ -341,6 +367,7 @@ def quizfile_export(definition: dict[str, Any]) -> dict[str, Any]:
     _put(out, "description", d["description"], "")
     _put(out, "cover", d.get("cover"), None)
     out["kind"] = d["kind"]
+    _put(out, "retention_days", d.get("retention_days"), None)
     out["questions"] = [_question_export(q) for q in d["questions"]]
     if d["variables"]:
         out["variables"] = [{"key": v["key"], "expr": v["expr"]} for v in d["variables"]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
@@ -24,7 +25,7 @@ from .models import (
     VersionStatus,
 )
 from .permissions import user_can_edit, user_can_import, user_can_publish, user_is_author
-from .quizfile import Problem, quiz_programs, quizfile_validate
+from .quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs, quizfile_validate
 from .versionrows import images_prepare, rows_write, version_file_data
 
 User = AbstractBaseUser | AnonymousUser
@@ -59,11 +60,22 @@ class Published:
 # --- rows <-> definition (quizzes.versionrows) --------------------------------------------
 
 
+def quiz_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """quizfile_validate with this site's limits (the most days answers may be kept)."""
+    return quizfile_validate(data, retention_days_max=settings.RESULT_RETENTION_DAYS_MAX)
+
+
+def retention_days_bound(days: int) -> int:
+    """The days raw answers are really kept: a stored value clamped to 1..the site's maximum,
+    so a legacy row (or a lowered maximum) never makes a date that overflows."""
+    return min(max(days, 1), settings.RESULT_RETENTION_DAYS_MAX)
+
+
 def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The normalised definition of a version: frozen if published, else from its rows."""
     if version.status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED) and version.definition:
         return version.definition, []
-    return quizfile_validate(version_file_data(version=version))
+    return quiz_validate(version_file_data(version=version))
 
 
 def _audit(*, quiz: Quiz, version: QuizVersion | None, user: Any, action: str, comment: str = ""):
@@ -86,7 +98,7 @@ def quiz_import(
     the new version is published at once (the caller checks the user may publish).
     Raises NotAllowed, saving nothing, when the user may not edit the existing quiz.
     """
-    definition, problems = quizfile_validate(data)
+    definition, problems = quiz_validate(data)
     if definition is None:
         raise QuizRefused(problems)
     files, problems = images_prepare(definition=definition, images=images or {})
@@ -134,6 +146,8 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
         title=source.title if source else quiz.slug,
         kind=source.kind if source else "personality",
         language=source.language if source else "en",
+        # Kept when the draft starts empty too (an import then sets its own).
+        retention_days=source.retention_days if source else RETENTION_DAYS_DEFAULT,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     if copy_live and source is not None:
@@ -198,7 +212,7 @@ def version_publish(
         raise NotAllowed("Only an Editor can publish.")
     if version.status not in (VersionStatus.DRAFT, VersionStatus.REVIEW):
         raise NotAllowed("Only a draft or a version in review can be published.")
-    definition, problems = quizfile_validate(version_file_data(version=version))
+    definition, problems = quiz_validate(version_file_data(version=version))
     if definition is None:
         raise QuizRefused(problems)
     with transaction.atomic():
@@ -232,7 +246,7 @@ def version_submit(*, version: QuizVersion, user: Any, comment: str = "") -> Non
         raise NotAllowed("You cannot edit this quiz.")
     if version.status != VersionStatus.DRAFT:
         raise NotAllowed("Only a draft can be submitted for review.")
-    definition, problems = quizfile_validate(version_file_data(version=version))
+    definition, problems = quiz_validate(version_file_data(version=version))
     if definition is None:
         raise QuizRefused(problems)
     version.status = VersionStatus.REVIEW
@@ -295,7 +309,7 @@ def published_get(*, slug: str) -> Published | None:
             slug=row.slug,
             definition=v.definition or {},
             programs=v.programs or {},
-            retention_days=row.retention_days,
+            retention_days=retention_days_bound(v.retention_days),
             fallback_card=v.fallback_card,
         )
     # A miss is cached too (as False), so unknown slugs cannot hammer the database.

@@ -25,9 +25,9 @@ from quizbuilder.enqueue import task_enqueue_on_commit
 from sharing.services import referral_resolve, share_default_create
 
 from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
-from .ratelimit import submission_check
+from .ratelimit import start_check, submission_check, view_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
-from .services import Published
+from .services import Published, retention_days_bound
 from .templating import template_render
 
 logger = logging.getLogger(__name__)
@@ -78,14 +78,19 @@ def take_clean(value: object) -> str | None:
 # --- the funnel ----------------------------------------------------------------------------
 
 
-def view_record(*, quiz_id: int, visitor: str) -> bool:
+def view_record(*, quiz_id: int, visitor: str, ip_hash: str) -> bool:
     """Count a browser's view of a quiz: once per visitor, quiz and UTC day. True if new.
 
     The cache spares the database a write for a visitor seen today; the unique constraint,
-    with a conditional insert, is what makes the count exact.
+    with a conditional insert, is what makes the count exact. A new visitor's view past the
+    per-address view limit is not counted (False).
     """
     day = timezone.now().date()
-    if not cache.add(f"qv:{quiz_id}:{visitor}:{day.isoformat()}", 1, timeout=86400):
+    seen = f"qv:{quiz_id}:{visitor}:{day.isoformat()}"
+    if not cache.add(seen, 1, timeout=86400):
+        return False
+    if not view_check(quiz_id=quiz_id, ip_hash=ip_hash):
+        cache.delete(seen)  # a later view of theirs, under the limit, may still count
         return False
     QuizView.objects.bulk_create(
         [QuizView(quiz_id=quiz_id, visitor=visitor, day=day)], ignore_conflicts=True
@@ -93,8 +98,17 @@ def view_record(*, quiz_id: int, visitor: str) -> bool:
     return True
 
 
-def answer_record(*, quiz_id: int, take: str, question_key: str, position: int) -> None:
-    """Count one answered question of a take (the funnel); a repeat changes nothing."""
+def answer_record(
+    *, quiz_id: int, take: str, question_key: str, position: int, visitor: str, ip_hash: str
+) -> None:
+    """Count one answered question of a take (the funnel); a repeat changes nothing.
+
+    The first answer of a take is its start: it counts against the start limits first
+    (RateLimited past them, and nothing is recorded); later answers of a take that has
+    started are not limited.
+    """
+    if not AnswerEvent.objects.filter(quiz_id=quiz_id, take=take).exists():
+        start_check(quiz_id=quiz_id, visitor=visitor, ip_hash=ip_hash)
     AnswerEvent.objects.bulk_create(
         [AnswerEvent(quiz_id=quiz_id, take=take, question_key=question_key, position=position)],
         ignore_conflicts=True,
@@ -211,7 +225,7 @@ def response_submit(
     already has this visitor's result gives that result back (a double submit makes one).
     Raw answers expire after the quiz's retention days; the IP hash is never stored.
     """
-    submission_check(visitor=visitor, ip_hash=ip_hash)
+    submission_check(visitor=visitor, ip_hash=ip_hash, quiz_id=published.quiz_id)
     try:
         computed, clean = result_compute(
             definition=published.definition, programs=published.programs, answers=answers
@@ -230,7 +244,8 @@ def response_submit(
     referrer, depth = referral_resolve(quiz_id=published.quiz_id, ref=ref, visitor=visitor)
     fields = {
         "answers": clean,
-        "answers_expire_at": timezone.now() + timedelta(days=published.retention_days),
+        "answers_expire_at": timezone.now()
+        + timedelta(days=retention_days_bound(published.retention_days)),
         "outcome_key": computed.outcome_key,
         "title": computed.title,
         "description": computed.description,
@@ -355,14 +370,3 @@ def _result_empty(*, result: Result) -> None:
         transaction.on_commit(lambda: default_storage.delete(card_name))
     if square_card:
         transaction.on_commit(lambda: default_storage.delete(square_card))
-
-
-def answers_purge(*, now: Any = None) -> int:
-    """Drop raw answers past their expiry; outcome, texts and values stay. Returns the count.
-
-    Idempotent: a second run finds nothing to do.
-    """
-    now = now or timezone.now()
-    return Result.objects.filter(answers_expire_at__lte=now).update(
-        answers=None, answers_expire_at=None
-    )

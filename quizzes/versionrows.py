@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from .images import ImageError, image_clean
 from .models import Choice, Outcome, Question, QuizVersion, Variable
 from .quizcheck import Problem
+from .quizfile import RETENTION_DAYS_DEFAULT
 
 CARD_KEYS = ("headline", "subline", "background", "gradient_to", "text_color")
 
@@ -103,6 +104,8 @@ def file_data_build(
         data["card"] = card
     if version.cover:
         data["cover"] = version.cover.name
+    if version.retention_days != RETENTION_DAYS_DEFAULT:
+        data["retention_days"] = version.retention_days
     return data
 
 
@@ -167,6 +170,7 @@ def rows_write(
     version.description = definition.get("description") or ""
     version.language = definition.get("language") or "en"
     version.kind = definition["kind"]
+    version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
     card = definition.get("card") or {}
     stored: dict[str, str] = {}
     _apply_card(version, card, files, stored)

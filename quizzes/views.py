@@ -7,6 +7,7 @@ with a marker where the token goes; the cookie is still set and the view still c
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sharing.bots import is_preview_bot
@@ -62,7 +64,11 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
     if is_preview_bot(request.headers.get("User-Agent")):
         request.visitor_cookie = False  # type: ignore[attr-defined]
     else:
-        view_record(quiz_id=published.quiz_id, visitor=request.visitor)  # type: ignore[attr-defined]
+        view_record(
+            quiz_id=published.quiz_id,
+            visitor=request.visitor,  # type: ignore[attr-defined]
+            ip_hash=ip_hash(request),
+        )
     cacheable = not request.GET and not (
         set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
     )
@@ -82,6 +88,7 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
 
 
+@cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
 def take(request: HttpRequest, slug: str) -> HttpResponse:
     """One question per screen without JavaScript; the last answer submits the take."""
@@ -99,9 +106,16 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
     step = flow_advance(definition=definition, state=state, post=request.POST)
     if step.answered:
         key, position = step.answered
-        answer_record(
-            quiz_id=published.quiz_id, take=state["t"], question_key=key, position=position
-        )
+        # A new take past the start limits is not counted; the visitor goes on all the same.
+        with contextlib.suppress(RateLimited):
+            answer_record(
+                quiz_id=published.quiz_id,
+                take=state["t"],
+                question_key=key,
+                position=position,
+                visitor=request.visitor,  # type: ignore[attr-defined]
+                ip_hash=ip_hash(request),
+            )
     if not step.done:
         return question_page(request, definition, step.state, errors=step.errors)
     try:
@@ -146,6 +160,7 @@ def question_page(
         return render(request, "quizzes/take.html", context)
 
 
+@cache_control(private=True, no_store=True)
 def result(request: HttpRequest, result_id: str) -> HttpResponse:
     found = pages.result_find(result_id)
     if found is None:

@@ -117,7 +117,7 @@ class VisitorMiddleware:
                 salt=SALT,
                 max_age=settings.VISITOR_COOKIE_MAX_AGE,
                 httponly=True,
-                secure=not settings.DEBUG,
+                secure=settings.VISITOR_COOKIE_SECURE or request.is_secure(),
                 samesite="Lax",
             )
         return response

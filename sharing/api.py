@@ -7,6 +7,8 @@ decorator and body parser these views reuse.
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from accounts.tokens import token_authenticate
 from quizzes.api import api_view, error, json_body
@@ -14,12 +16,13 @@ from quizzes.models import Quiz
 from quizzes.pages import result_find
 from quizzes.permissions import user_can_see_stats
 
-from .services import BUTTON_CHANNELS, ShareRefused, share_create
+from .services import BUTTON_CHANNELS, NotResultOwner, ShareRefused, share_create
 from .stats import StatsRangeError, quiz_stats, stats_dates_parse
 
 CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
 
 
+@cache_control(private=True, no_store=True)
 @api_view("POST")
 def shares(request: HttpRequest, result_id: str) -> JsonResponse:
     result = result_find(result_id)
@@ -31,13 +34,22 @@ def shares(request: HttpRequest, result_id: str) -> JsonResponse:
     if problem is not None or data is None:
         return problem or error(400, "body", "The body must be a JSON object.")
     try:
-        share = share_create(result=result, channel=data.get("channel"))
+        share = share_create(
+            result=result,
+            channel=data.get("channel"),
+            visitor=request.visitor,  # type: ignore[attr-defined]
+        )
+    except NotResultOwner:
+        # Shares are counted per result: only the visitor who got it may make them (the
+        # visitor cookie set with the result), so nobody can inflate another's shares.
+        return error(403, "result", _("Only the visitor who got this result can share it."))
     except ShareRefused:
         return error(400, "channel", f"Use one of: {CHANNELS}.")
     share_url = request.build_absolute_uri(share.get_absolute_url())
     return JsonResponse({"channel": share.channel, "share_url": share_url}, status=201)
 
 
+@cache_control(private=True, no_store=True)
 @api_view("GET")
 def stats(request: HttpRequest, slug: str) -> JsonResponse:
     user = token_authenticate(request.headers.get("Authorization"))
@@ -46,10 +58,10 @@ def stats(request: HttpRequest, slug: str) -> JsonResponse:
         response["WWW-Authenticate"] = 'Bearer realm="quizbuilder"'
         return response
     quiz = Quiz.objects.filter(slug=slug).select_related("live_version").first()
-    if quiz is None:
-        return error(404, "quiz", "There is no quiz with this address.")
-    if not user_can_see_stats(user, quiz):
-        return error(403, "quiz", "This token's user may not see this quiz's stats.")
+    if quiz is None or not user_can_see_stats(user, quiz):
+        # One answer for both (the 403 of api.md): a 404 beside it would tell a token holder
+        # which slugs are private drafts of others.
+        return error(403, "quiz", "This token's user may not see a quiz at this address.")
     try:
         date_from, date_to = stats_dates_parse(request.GET.get("from"), request.GET.get("to"))
         body = quiz_stats(quiz, date_from, date_to)

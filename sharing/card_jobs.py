@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.conf import settings
@@ -61,6 +61,12 @@ CARDS_DIR = "cards"
 DEFAULT_CARD = "img/share-card.png"  # also the share page's placeholder
 DESIGN_KEYS = ("background", "gradient_to", "text_color", "image")
 ERROR_MAX = 300
+# After the 1st, 2nd, 3rd... failed run of a card, the card job (every 10 minutes) tries again
+# at its first run this much later (the last delay repeats), up to CARD_RETRY_MAX_ATTEMPTS runs.
+CARD_RETRY_BACKOFF = (
+    timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+    timedelta(hours=2), timedelta(hours=12),
+)  # fmt: skip
 _images: OrderedDict[str, bytes] = OrderedDict()
 IMAGE_CACHE_SIZE = 16
 
@@ -235,13 +241,13 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
     spec = result_card_spec(result=result, layout=OG)
     name = card_store(spec=spec)
     with transaction.atomic():
-        if not _result_lock_live(result_id=result.pk):
+        if not _result_lock_live(result_id=result.pk, texts=result.card_text):
             _card_discard(name=name, spec=spec)
             return None
         updated = (
             Result.objects.filter(pk=result.pk)
             .exclude(card_status=CardStatus.READY)
-            .update(card_status=CardStatus.READY, card_name=name, card_error="")
+            .update(card_status=CardStatus.READY, card_name=name, card_error="", card_retry_at=None)
         )
     if not updated:
         # Made ready by another delivery meanwhile: keep what is there.
@@ -272,28 +278,34 @@ def result_square_render(*, result_id: str) -> str | None:
     name = card_store(spec=spec)
     text[SQUARE_NAME_KEY] = name
     with transaction.atomic():
-        if _result_lock_live(result_id=result.pk):
+        if _result_lock_live(result_id=result.pk, texts=result.card_text):
             Result.objects.filter(pk=result.pk).update(card_text=text)
             return name
     _card_discard(name=name, spec=spec)
     return None
 
 
-def _result_lock_live(*, result_id: str) -> bool:
-    """Lock the result's row until the end of the transaction; whether it is not deleted.
+def _result_lock_live(*, result_id: str, texts: dict[str, Any] | None) -> bool:
+    """Lock the result's row until the end of the transaction; whether it is not deleted and
+    its card texts are still `texts` (the ones the card was drawn from).
 
-    A card is recorded only under this lock and `result_delete` takes the same lock, so
-    either the delete sees the card's name (and removes the file after its commit) or the
-    render sees the deletion (and removes the file it wrote): a deleted visitor's name and QR
-    code never stay in storage (on SQLite the write transaction itself serialises them).
+    A card is recorded only under this lock, and `result_delete` and the answers purge take
+    the same lock, so either they see the card's name (and remove the file after their commit)
+    or the render sees the deletion or the purged texts (and removes the file it wrote): a
+    deleted or purged visitor's name and QR code never stay in storage (on SQLite the write
+    transaction itself serialises them). A purge sends a new render of the kept texts.
     """
-    live = (
+    row = (
         Result.objects.select_for_update()
         .filter(pk=result_id, deleted_at__isnull=True)
-        .values_list("pk", flat=True)
+        .values_list("card_text", flat=True)
         .first()
     )
-    return live is not None
+    return row is not None and _texts(row) == _texts(texts)
+
+
+def _texts(card_text: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (card_text or {}).items() if k != SQUARE_NAME_KEY}
 
 
 def _card_discard(*, name: str, spec: CardSpec) -> None:
@@ -314,15 +326,59 @@ def result_cards_render(*, result_id: str) -> str | None:
 
 
 def result_card_fail(*, result_id: str, error: str) -> bool:
-    """Mark a result's card failed with `error` (shown to editors), unless it is ready.
+    """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
+    count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until
+    settings.CARD_RETRY_MAX_ATTEMPTS runs failed (then `card_retry_at` is None: it stays failed).
 
     Returns whether a row changed.
     """
-    return bool(
-        Result.objects.filter(pk=result_id)
+    with transaction.atomic():
+        result = (
+            Result.objects.select_for_update()
+            .filter(pk=result_id)
+            .exclude(card_status=CardStatus.READY)
+            .only("card_attempts")
+            .first()
+        )
+        if result is None:
+            return False
+        attempts = result.card_attempts + 1
+        retry_at = None
+        if attempts < settings.CARD_RETRY_MAX_ATTEMPTS:
+            delay = CARD_RETRY_BACKOFF[min(attempts, len(CARD_RETRY_BACKOFF)) - 1]
+            retry_at = timezone.now() + delay
+        Result.objects.filter(pk=result_id).update(
+            card_status=CardStatus.FAILED, card_error=error[:ERROR_MAX],
+            card_attempts=attempts, card_retry_at=retry_at,
+        )  # fmt: skip
+    return True
+
+
+def cards_due(*, now: datetime, lease: timedelta, limit: int) -> list[str]:
+    """Ids of results whose card is due for another try, each claimed for `lease`: failed
+    cards whose backoff ended, and pending cards with a time set (an answers purge asks for a
+    new card and sets one, in case its message is lost).
+
+    The claim (a conditional update of `card_retry_at`) keeps the next run of the job from
+    sending it again while it waits in the queue; if its message is lost, the lease ends and
+    the job sends it again. A run that fails sets the next time (`result_card_fail`), one that
+    succeeds clears it.
+    """
+    due = list(
+        Result.objects.filter(card_retry_at__lte=now, deleted_at__isnull=True)
         .exclude(card_status=CardStatus.READY)
-        .update(card_status=CardStatus.FAILED, card_error=error[:ERROR_MAX])
+        .order_by("card_retry_at")
+        .values_list("pk", "card_retry_at")[:limit]
     )
+    claimed = []
+    for result_id, retry_at in due:
+        if (
+            Result.objects.filter(pk=result_id, card_retry_at=retry_at)
+            .exclude(card_status=CardStatus.READY)
+            .update(card_retry_at=now + lease)
+        ):
+            claimed.append(result_id)
+    return claimed
 
 
 def fallback_card_render(*, version_id: int) -> str | None:

@@ -8,6 +8,7 @@ a script drops it). The taking flow reads it with `ref_cookie_get` when the requ
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
 
@@ -50,6 +51,6 @@ def ref_cookie_set(
         salt=SALT,
         max_age=MAX_AGE,
         httponly=True,
-        secure=request.is_secure(),
+        secure=settings.VISITOR_COOKIE_SECURE or request.is_secure(),
         samesite="Lax",
     )

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.ratelimit import RefusedKind
+
 
 def new_share_code() -> str:
     # 9 random bytes: 12 url-safe characters, short enough for a chat, far too many to guess.
@@ -123,3 +125,21 @@ class DailyStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quiz_id} {self.day}"
+
+
+class RefusedRequest(models.Model):
+    """How many requests on a quiz were refused (or served uncounted) as abuse on one UTC day,
+    by kind: one row per (quiz, kind, day), bumped with an upsert, so a flood writes one row."""
+
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=RefusedKind.choices)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "kind", "day"], name="one_refusal_row_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id} {self.kind} {self.day}: {self.count}"

@@ -10,6 +10,7 @@ requests cannot double count and nothing acknowledged waits in a queue.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from quizzes.models import url_token_ok
+from quizzes.ratelimit import RefusedKind, click_check
 
-from .models import Channel, Click, Preview, Share, ShareKind
+from .models import Channel, Click, Preview, RefusedRequest, Share, ShareKind
 
 if TYPE_CHECKING:
     from quizzes.models import Result
@@ -31,6 +33,10 @@ BUTTON_CHANNELS = frozenset(c.value for c in Channel if c != Channel.LINK)
 
 class ShareRefused(Exception):
     """The share cannot be made: an unknown channel or a result that is not there."""
+
+
+class NotResultOwner(Exception):
+    """Only the visitor who got a result makes share links for it."""
 
 
 def _code_ok(code: object) -> bool:
@@ -110,13 +116,17 @@ def share_default_create(*, result: Result, fresh: bool = False) -> Share:
     return share
 
 
-def share_create(*, result: Result, channel: object) -> Share:
+def share_create(*, result: Result, channel: object, visitor: str) -> Share:
     """The result's share link for `channel`: the same one for the same result and channel.
 
     `link` gives back the default link (not counted as a share); every other channel of
-    api.md makes a counted `button` share once. Raises ShareRefused for an unknown channel
-    or a deleted result. Safe under concurrent calls (the constraint decides, we re-read).
+    api.md makes a counted `button` share once. Raises NotResultOwner (and records the
+    refusal) unless `visitor` got the result, ShareRefused for an unknown channel or a
+    deleted result. Safe under concurrent calls (the constraint decides, we re-read).
     """
+    if result.visitor != visitor:
+        refusal_record(quiz_id=result.quiz_id, kind=RefusedKind.SHARE)
+        raise NotResultOwner
     if result.deleted_at is not None:
         raise ShareRefused("result")
     if channel == Channel.LINK:
@@ -162,16 +172,17 @@ def preview_record(*, share: Share, agent: str) -> None:
     Preview.objects.create(share=share, quiz_id=share.quiz_id, agent=agent[:100])
 
 
-def minted_get_or_create(*, parent: Share, visitor: str) -> Share:
-    """The friend's own address-bar link under `parent`: one per (parent, friend).
+def minted_get(*, parent: Share, visitor: str) -> Share | None:
+    """The friend's own address-bar link under `parent`, if they have one."""
+    return Share.objects.filter(parent=parent, owner=visitor, kind=ShareKind.MINTED).first()
 
-    If the friend already has a result on this quiz, the link speaks for their latest one.
-    """
+
+def minted_create(*, parent: Share, visitor: str) -> Share:
+    """Make the friend's own address-bar link under `parent` (one per (parent, friend); a
+    concurrent request's row wins). If the friend already has a result on this quiz, the
+    link speaks for their latest one."""
     from quizzes.models import Result
 
-    existing = Share.objects.filter(parent=parent, owner=visitor, kind=ShareKind.MINTED).first()
-    if existing is not None:
-        return existing
     own = (
         Result.objects.filter(quiz_id=parent.quiz_id, visitor=visitor, deleted_at=None)
         .order_by("-created_at")
@@ -198,17 +209,21 @@ class Landing:
 
     share: Share
     result: Result
-    kind: str  # "preview", "owner" or "click"
+    kind: str  # "preview", "owner", "click" or "uncounted" (past the click limits)
     ref: str | None  # the code the "Take the test" button carries (None: the owner)
     own_code: str | None  # the friend's own address-bar code (private sharing)
 
 
-def landing_visit(*, share: Share, visitor: str, user_agent: str, is_bot: bool) -> Landing | None:
+def landing_visit(
+    *, share: Share, visitor: str, ip_hash: str, user_agent: str, is_bot: bool
+) -> Landing | None:
     """Record one share-page request and say what to show; None when the link is gone.
 
     A bot's fetch is a preview; the link's owner (or the owner of the result it shows)
     counts as nothing; anybody else is a click, once per visitor, and gets a minted link of
-    their own for the address bar. The button carries the code that brought the friend.
+    their own for the address bar. A visitor's first visit past the click limits (per
+    visitor and per address) is shown the same page but counts nothing and mints nothing
+    ("uncounted"). The button carries the code that brought the friend.
     """
     result = share_result(share)
     if result is None or result.deleted_at is not None:
@@ -219,8 +234,13 @@ def landing_visit(*, share: Share, visitor: str, user_agent: str, is_bot: bool) 
     if share.owner == visitor or result.visitor == visitor:
         ref = _ref_for_owner(share, visitor)
         return Landing(share, result, "owner", ref, None)
-    click_record(share=share, visitor=visitor)
-    minted = minted_get_or_create(parent=share, visitor=visitor)
+    # A reload: the minted link says this visitor's click is already counted.
+    minted = minted_get(parent=share, visitor=visitor)
+    if minted is None:
+        if not click_check(quiz_id=share.quiz_id, visitor=visitor, ip_hash=ip_hash):
+            return Landing(share, result, "uncounted", share.code, None)
+        click_record(share=share, visitor=visitor)
+        minted = minted_create(parent=share, visitor=visitor)
     return Landing(share, result, "click", share.code, minted.code)
 
 
@@ -234,3 +254,16 @@ def _ref_for_owner(share: Share, visitor: str) -> str | None:
         if node is not None and node.owner != visitor:
             return node.code
     return None
+
+
+def refusal_record(*, quiz_id: int, kind: str) -> None:
+    """Count one request on `quiz_id` refused as abuse today (UTC), in one upsert."""
+    table = RefusedRequest._meta.db_table
+    count = connection.ops.quote_name("count")
+    day = timezone.now().astimezone(dt.UTC).date()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (quiz_id, kind, day, {count}) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (quiz_id, kind, day) DO UPDATE SET {count} = {table}.{count} + 1",
+            [quiz_id, str(kind), connection.ops.adapt_datefield_value(day)],
+        )

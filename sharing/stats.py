@@ -28,6 +28,7 @@ from django.utils import timezone
 from quizzes.models import AnswerEvent, Quiz, QuizView, Result
 
 from .models import Channel, Click, DailyStats, Preview, Share, ShareKind
+from .selectors import refused_counts
 
 UTC = dt.UTC
 MAX_DAYS = 3700
@@ -249,7 +250,10 @@ def quiz_stats(
     for run_first, run_last in _runs(missing):
         records.update(days_compute(quiz_id=quiz.pk, first=run_first, last=run_last))
     total = _combine(records.values())
-    return _body(quiz, first, last, total, records)
+    body = _body(quiz, first, last, total, records)
+    # A spec extension (README): what the rate limits kept out of the figures above.
+    body["refused"] = refused_counts(quiz_id=quiz.pk, first=first, last=last)
+    return body
 
 
 def _order(keys: Iterable[str], known: list[str]) -> list[str]:

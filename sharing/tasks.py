@@ -14,6 +14,7 @@ from typing import Any
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
+from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue
 
@@ -35,6 +36,9 @@ RETRY = {
 STALE_AFTER = timedelta(minutes=5)
 STALE_GIVE_UP = timedelta(days=2)
 STALE_BATCH = 500
+# A failed card sent again is not sent a second time for this long (its run, with its quick
+# retries and the task time limit, ends well before): only a lost message waits this out.
+RETRY_LEASE = timedelta(minutes=15)
 ORPHAN_AFTER = timedelta(hours=1)  # far longer than any render takes (CELERY_TASK_TIME_LIMIT)
 
 
@@ -65,15 +69,18 @@ def render_fallback_card(version_id: int) -> None:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def rerender_stale_cards() -> int:
-    """Beat: enqueue again the cards still pending after a few minutes; returns how many."""
+    """Beat (every 10 minutes): enqueue again the cards still pending after a few minutes and
+    the cards whose retry time came (failed ones after card_jobs.CARD_RETRY_BACKOFF, so a
+    1-minute backoff means the next run; purged ones); returns how many."""
     ids = card_jobs.stale_card_results(
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
     )
-    for result_id in ids:
+    due = card_jobs.cards_due(now=timezone.now(), lease=RETRY_LEASE, limit=STALE_BATCH)
+    for result_id in [*ids, *due]:
         task_enqueue(render_result_card, result_id)
-    if ids:
-        logger.info("re-enqueued %d pending cards", len(ids))
-    return len(ids)
+    if ids or due:
+        logger.info("re-enqueued %d stale and %d due cards", len(ids), len(due))
+    return len(ids) + len(due)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

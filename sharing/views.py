@@ -14,12 +14,14 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from quizzes.bodies import result_image
 from quizzes.models import Quiz
 from quizzes.pages import quiz_duration_text, quiz_tiles
 from quizzes.permissions import quizzes_visible_to
+from quizzes.ratelimit import RefusedKind
+from quizzes.visitors import ip_hash
 
 from . import charts
 from .bots import is_preview_bot
@@ -45,13 +47,17 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
     if bot:
         request.visitor_cookie = False  # type: ignore[attr-defined]
     visitor: str = request.visitor  # type: ignore[attr-defined]
-    seen = landing_visit(share=share, visitor=visitor, user_agent=agent, is_bot=bot)
+    seen = landing_visit(
+        share=share, visitor=visitor, ip_hash=ip_hash(request), user_agent=agent, is_bot=bot
+    )
     if seen is None:
         return _gone(request, 410)
     response = render(request, "sharing/landing.html", _landing_context(request, seen))
     if bot:
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # no cookie of any kind for bots
-    elif seen.kind == "click" and seen.ref:
+    elif seen.kind in ("click", "uncounted") and seen.ref:
+        # An uncounted visit (past the click limits) still carries the referral: a friend
+        # behind a busy address keeps the credit for the completion it brings.
         ref_cookie_set(response, request, quiz_id=share.quiz_id, code=seen.ref)
     return response
 
@@ -124,6 +130,7 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=5, border=2, dark="#111827")
 
 
+@cache_control(private=True, no_store=True)
 @login_required
 def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
     # Not "forbidden": that would tell a private draft from a slug nobody took. Whoever sees
@@ -195,4 +202,8 @@ def _page(body: dict[str, Any]) -> dict[str, Any]:
             [(_("depth %(d)s") % {"d": d}, n) for d, n in depths], title=_("Referral depth")
         ),
         "csv_query": urlencode({"from": body["from"], "to": body["to"], "format": "csv"}),
+        "refused": [
+            {"kind": kind, "label": RefusedKind(kind).label, "count": n}
+            for kind, n in body["refused"].items()
+        ],
     }

@@ -39,6 +39,9 @@ def main() -> int:
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     base["DATA_DIR"] = str(ROOT / "var" / "test-sqlite")
     base["TEST_REDIS_URL"] = REDIS_URL
+    # The development settings, as pyproject.toml's pytest env says (also for a pytest
+    # without pytest-env installed yet: the settings would otherwise ask for a secret key).
+    base["DJANGO_DEBUG"] = "true"
     print("== Tests on SQLite and the embedded broker", flush=True)
     code = pytest(extra, base)
     if code not in (0,):

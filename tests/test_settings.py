@@ -72,26 +72,67 @@ print(json.dumps({
 """
 
 
-def test_production_settings_pass_the_deploy_check(tmp_path):
-    done = run_django(
+def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python manage.py <args>` as an operator runs it: only the given variables set."""
+    return run_django(
         "import sys; from django.core.management import execute_from_command_line;"
-        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        f"execute_from_command_line(['manage.py', *{list(args)!r}])",
         tmp_path,
-        **production_env(),
+        **env,
     )
+
+
+@pytest.mark.parametrize("debug", ["false", None], ids=["DJANGO_DEBUG=false", "unset"])
+def test_production_settings_pass_the_deploy_check(tmp_path, debug):
+    env = production_env()
+    if debug is None:
+        del env["DJANGO_DEBUG"]
+    else:
+        env["DJANGO_DEBUG"] = debug
+
+    done = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **env)
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = production_env()
-    del env["DJANGO_SECRET_KEY"]
+SHOW_DEBUG = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY[:16])"
 
-    done = run_django("import django; django.setup()", tmp_path, **env)
 
-    assert done.returncode == 1
-    assert "Set the DJANGO_SECRET_KEY environment variable" in done.stderr
+def test_a_deployment_that_forgets_django_debug_is_not_in_debug(tmp_path):
+    key = secrets.token_urlsafe(64)
+
+    done = run_manage(tmp_path, "shell", "--no-imports", "-c", SHOW_DEBUG, DJANGO_SECRET_KEY=key)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", key[:16]]
+
+
+def test_debug_and_the_development_key_only_when_django_debug_is_true(tmp_path):
+    done = run_manage(tmp_path, "shell", "--no-imports", "-c", SHOW_DEBUG, DJANGO_DEBUG="true")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "django-insecure-"]
+
+
+NO_KEY = (
+    "Quizbuilder: DJANGO_SECRET_KEY is not set. In production set it to a long random value "
+    "(python -c 'import secrets; print(secrets.token_urlsafe(64))'); for development set "
+    "DJANGO_DEBUG=true (make run does), which uses a development key.\n"
+)
+
+
+@pytest.mark.parametrize("debug", ["false", None], ids=["DJANGO_DEBUG=false", "unset"])
+def test_without_debug_or_a_key_it_refuses_to_start_with_one_clear_sentence(tmp_path, debug):
+    env = {} if debug is None else {"DJANGO_DEBUG": debug}
+
+    checked = run_manage(tmp_path, "check", **env)
+    served = run_django("import quizbuilder.wsgi", tmp_path, **env)
+
+    for done in (checked, served):
+        assert done.returncode == 1
+        assert done.stderr == NO_KEY  # no traceback
+        assert done.stdout == ""
 
 
 def test_the_development_key_is_flagged_by_the_deploy_check(tmp_path):
@@ -110,7 +151,7 @@ def test_the_development_key_is_flagged_by_the_deploy_check(tmp_path):
 
 
 def test_without_redis_the_broker_is_the_filesystem_in_data_dir_and_the_cache_local(tmp_path):
-    done = run_django(SHOW, tmp_path)
+    done = run_django(SHOW, tmp_path, DJANGO_DEBUG="true")
 
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout)
@@ -129,15 +170,17 @@ def test_with_redis_url_the_broker_results_and_cache_are_redis(tmp_path):
     done = run_django(
         SHOW,
         tmp_path,
+        DJANGO_DEBUG="true",
         REDIS_URL="redis://127.0.0.1:6379/3",
         DATABASE_URL="postgres://quiz:secret@127.0.0.1:5432/quiz",
     )
 
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout)
-    assert shown["broker"] == "redis://127.0.0.1:6379/3"
+    # quizbuilder/redisbroker.py: kombu's Redis transport that survives an outage.
+    assert shown["broker"] == "qbredis://127.0.0.1:6379/3"
     assert shown["backend"] == "redis://127.0.0.1:6379/3"
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "quizbuilder.cache.ResilientRedisCache"  # misses when Redis is down
     assert shown["cache_location"] == "redis://127.0.0.1:6379/3"
     assert shown["db_engine"] == "django.db.backends.postgresql"
     assert shown["db_name"] == "quiz"

@@ -75,6 +75,23 @@ def _card_gate_install(**_kwargs: Any) -> None:
     card_jobs.card_render = gated  # type: ignore[assignment]
 
 
+# With CARD_RETRIES_ENV set to a number, a test worker's render task retries that many times
+# (Celery's quick in-task retries, 5 by default, up to ~30 s) before it fails for good, so a
+# fault test sees a card marked failed in a second.
+CARD_RETRIES_ENV = "QB_TEST_CARD_RETRIES"
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _card_retries_install(**_kwargs: Any) -> None:
+    retries = os.environ.get(CARD_RETRIES_ENV)
+    if retries is None:
+        return
+    from sharing.tasks import render_result_card
+
+    render_result_card.max_retries = int(retries)
+
+
 def redis_url() -> str:
     return os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
 
@@ -316,3 +333,72 @@ def _running(
         worker.stop()
         if worker.alive():
             worker.kill()
+
+
+# --- a Redis server of the test's own, to stop and restart (tests/test_faults_redis.py) -------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    """`redis-server` on a free port, with an append-only file so that what it held (queued
+    and unacknowledged messages, cached values) survives `stop()` and `start()`, as a
+    production Redis' persistence would."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "redis.log", "ab") as log:
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                 "--dir", str(self.folder), "--save", "", "--appendonly", "yes",
+                 "--appendfsync", "always", "--protected-mode", "no"],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        wait_for(lambda: redis_reachable(self.url), timeout=timeout, what="redis-server")
+
+    def stop(self) -> None:
+        """SIGKILL: the abrupt end of an outage (no goodbye to connected clients)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[RedisServer]:
+    server = RedisServer(folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def celery_worker_as_served(
+    broker: str = "redis", *, env: dict[str, str] | None = None, ready_timeout: float = 60.0
+) -> Iterator[Worker]:
+    """`celery_worker`, but started as `make run` and the README's unit start it: a prefork
+    pool of 2, with gossip, mingle and heartbeat (whose channels go through the broker too)."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    with app_broker(broker, queue):
+        queue_purge(broker, queue)
+        cmd = [sys.executable, "-m", "celery", "-A", "quizbuilder", "worker", "--pool", "prefork",
+               "--concurrency", "2", "--queues", queue, "--loglevel", "INFO",
+               "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
+               "--include", "tests.workers"]  # fmt: skip
+        with _running(cmd, broker, queue, "", ready_timeout, env) as worker:
+            yield worker

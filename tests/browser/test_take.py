@@ -222,19 +222,21 @@ def take_with_js_until_submit(page, base: str, slug: str) -> None:
 
 
 def test_hidden_share_buttons_stay_hidden(browser, live_server, publish):
+    from django.conf import settings
     from django.test import Client
 
     from tests.quizzes.takehelp import BROWSER_UA, post_json, responses_url
 
     publish("which-morning-drink")
     answers = TAKES["which-morning-drink"]["answers"]
-    created = post_json(
-        Client(HTTP_USER_AGENT=BROWSER_UA),
-        responses_url("which-morning-drink"),
-        {"answers": answers},
-    )
+    owner = Client(HTTP_USER_AGENT=BROWSER_UA)
+    created = post_json(owner, responses_url("which-morning-drink"), {"answers": answers})
     url = f"{live_server.url}/r/{created.json()['id']}/"
+    # The share bar is its owner's: the browsers below carry the owner's visitor cookie.
+    name = settings.VISITOR_COOKIE_NAME
+    cookie = {"name": name, "value": owner.cookies[name].value, "url": live_server.url}
     context = phone(browser, javascript=False)
+    context.add_cookies([cookie])
     page = context.new_page()
     page.goto(url)
     page.locator("[data-share-bar]").wait_for()
@@ -245,6 +247,7 @@ def test_hidden_share_buttons_stay_hidden(browser, live_server, publish):
     shot(page, "result-share-nojs")
     context.close()
     context = phone(browser)
+    context.add_cookies([cookie])
     page = context.new_page()
     page.add_init_script("delete Navigator.prototype.share; delete Navigator.prototype.canShare;")
     page.goto(url)

@@ -219,6 +219,8 @@ def test_formula_check_returns_the_error_or_none() -> None:
         (" x + * 2", "syntax error at character 6"),
         ("(1", "syntax error at character 1: '(' was never closed"),
         ("wéight", "the character 'é' (at 2) is not allowed"),
+        ("weight * 2 # kg", "comments (#, at 12) are not allowed in a formula"),
+        ("weight\n# then double\n* 2", "comments (#, at 8) are not allowed in a formula"),
         (
             "abs(" * 40 + "1" + ")" * 40,
             f"the formula is nested too deeply (at most {MAX_DEPTH} levels)",

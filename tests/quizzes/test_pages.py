@@ -242,11 +242,11 @@ def test_every_form_post_needs_the_csrf_token(strict_visitor, publish):
 
 def test_the_visitor_cookie_is_http_only_and_same_site_lax(client, publish):
     publish("which-morning-drink")
-    response = client.get("/q/which-morning-drink/", HTTP_USER_AGENT=BROWSER_UA)
+    response = client.get("/q/which-morning-drink/", HTTP_USER_AGENT=BROWSER_UA, secure=True)
     cookie = response.cookies["qb_visitor"]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
-    assert cookie["secure"] is True  # DEBUG is off in tests, as in production
+    assert cookie["secure"] is True  # over HTTPS (and always in production)
 
 
 def test_the_intro_has_one_start_button_the_size_and_the_privacy_note(visitor, publish):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from quizzes.models import AnswerEvent, Quiz, Result
+from quizzes.models import AnswerEvent, Result
 from quizzes.tasks import purge_expired_answers
 from tests.quizzes.takehelp import BROWSER_UA, TAKES, post_json, responses_url
 
@@ -24,27 +25,114 @@ def submit(client, slug="weight-in-10-years", **extra):
     return Result.objects.get(pk=response.json()["id"])
 
 
-def test_the_purge_drops_expired_answers_and_keeps_outcome_texts_and_values(visitor, publish):
+def expire(result: Result) -> None:
+    Result.objects.filter(pk=result.pk).update(
+        answers_expire_at=timezone.now() - timedelta(hours=1)
+    )
+
+
+# What would reveal the visitor of the weight quiz: the name, the predicted weight (95 kg) and
+# the change (25 kg), from which the weight entered (70 kg) is worked back.
+REVEALING = ("Ada", "95 kg", "25 kg", "weight_10y")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_purge_forgets_the_name_the_values_and_the_card_and_keeps_outcome_and_score(
+    visitor, friend, publish
+):
+    # transaction=True: card files go on commit, as in production.
+    from django.core.files.storage import default_storage
+
+    from sharing.card_jobs import cards_due, result_card_spec, result_cards_render
+
     publish("weight-in-10-years")
     old, fresh = submit(visitor), submit(visitor)
-    Result.objects.filter(pk=old.pk).update(answers_expire_at=timezone.now() - timedelta(hours=1))
-    assert purge_expired_answers() == 1
+    result_cards_render(result_id=old.pk)  # what the worker does after the POST
     old.refresh_from_db()
+    cards = [old.card_name, old.card_text["square_card"]]
+    assert all(default_storage.exists(name) for name in cards)
+    code = old.shares.exclude(channel="qr").get().code  # the QR link is the square card's
+    assert "Ada" in friend.get(f"/s/{code}/").content.decode()  # before: the name is there
+    expire(old)
+
+    assert purge_expired_answers() == 1
+
+    page = visitor.get(f"/r/{old.pk}/")
+    body = visitor.get(f"/api/results/{old.pk}/")
+    preview = friend.get(f"/s/{code}/")
+    assert (page.status_code, body.status_code, preview.status_code) == (200, 200, 200)
+    data = body.json()
+    # The outcome's title and description used the values: the quiz's title, no description.
+    assert data["outcome"] == {
+        "key": "heavier", "title": "What will you weigh in 10 years?", "description": "",
+    }  # fmt: skip
+    assert data["values"] == {}
+    assert data["image"]["status"] == "pending"  # the version's fallback card meanwhile
+    for text in (page.content.decode(), body.content.decode(), preview.content.decode()):
+        for revealing in REVEALING:
+            assert revealing not in text, revealing
+    assert not any(default_storage.exists(name) for name in cards)
+    # Its new card is enqueued; were that message lost, the card job sends it again later.
+    later = timezone.now() + timedelta(minutes=10)
+    assert cards_due(now=later, lease=timedelta(minutes=15), limit=10) == [old.pk]
+    # The card is drawn again (the purge enqueued it) from the kept texts only.
+    result_cards_render(result_id=old.pk)
+    assert visitor.get(f"/api/results/{old.pk}/").json()["image"]["status"] == "ready"
+    old.refresh_from_db()
+    spec = result_card_spec(result=old)
+    assert (spec.name, spec.headline) == ("", "What will you weigh in 10 years?")
+    assert spec.subline == "What will you weigh? Take the 30-second test"
+    assert old.card_name not in cards and default_storage.exists(old.card_name)
+    assert old.card_retry_at is None  # drawn: nothing left for the card job
+    # Kept for the stats: the outcome and the score; the fresh result is untouched.
+    assert (old.outcome_key, old.score, old.answers, old.answers_expire_at) == (
+        "heavier", None, None, None,
+    )  # fmt: skip
     fresh.refresh_from_db()
-    assert old.answers is None and old.answers_expire_at is None
-    assert old.outcome_key == "heavier"
-    assert old.title == "Ada, in 10 years you'll weigh 95 kg"
-    assert old.values == {"age_drift": 0.4, "weight_10y": 95, "change": 25}
-    assert fresh.answers["weight"] == 70.0
+    assert fresh.answers["weight"] == 70.0 and fresh.title == "Ada, in 10 years you'll weigh 95 kg"
+    assert fresh.values == {"age_drift": 0.4, "weight_10y": 95, "change": 25}
     assert purge_expired_answers() == 0  # idempotent
 
 
-def test_answers_expire_after_the_quizs_retention_days(visitor, publish):
-    version = publish("weight-in-10-years")
-    Quiz.objects.filter(pk=version.quiz_id).update(retention_days=7)
-    from quizzes.services import published_cache_clear
+def test_the_purge_keeps_a_text_that_only_named_the_visitor_without_the_name(visitor, publish):
+    publish("which-morning-drink")
+    result = submit(visitor, slug="which-morning-drink")
+    assert result.description == "Ada, you're short, strong and already on your third task."
+    expire(result)
+    assert purge_expired_answers() == 1
+    data = visitor.get(f"/api/results/{result.pk}/").json()
+    assert data["outcome"] == {
+        "key": "espresso", "title": "Espresso",
+        "description": "You're short, strong and already on your third task.",
+    }  # fmt: skip
+    assert data["score"] == 5
+    result.refresh_from_db()
+    assert "name" not in result.card_text and "Ada" not in json.dumps(result.card_text)
 
-    published_cache_clear(slug="weight-in-10-years")
+
+def test_the_purge_stops_after_its_time_budget_and_the_next_run_goes_on(
+    visitor, publish, monkeypatch
+):
+    from quizzes import retention
+
+    publish("which-morning-drink")
+    results = [submit(visitor, slug="which-morning-drink") for _ in range(3)]
+    for result in results:
+        expire(result)
+    monkeypatch.setattr(retention, "PURGE_BATCH", 2)
+    assert retention.answers_purge(budget=0) == 2  # one batch, then the budget is spent
+    assert retention.answers_purge(budget=0) == 1
+    assert Result.objects.filter(answers__isnull=False).count() == 0
+
+
+def test_the_privacy_page_says_what_is_kept_after_the_retention_period(client):
+    html = client.get("/privacy/").content.decode()
+    assert "After that we keep only your outcome and your score" in html
+    assert "your name, the numbers computed from your answers and your result's picture" in html
+
+
+def test_answers_expire_after_the_quizs_retention_days(visitor, publish):
+    publish("weight-in-10-years", retention_days=7)  # a reviewed part of the version
     result = submit(visitor)
     assert round((result.answers_expire_at - result.created_at).total_seconds() / 86400) == 7
 

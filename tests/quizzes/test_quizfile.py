@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
+import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizzes.models import Quiz
 from quizzes.quizfile import Problem, quiz_programs, quizfile_export, quizfile_validate
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "spec-examples"
@@ -300,6 +305,82 @@ def test_it_refuses_a_step_of_zero() -> None:
     data = weight()
     data["questions"][1]["step"] = 0
     assert problems(data) == ["questions[1].step: must be greater than 0"]
+
+
+# --- issue 9, finding 9: bounds a hostile file cannot pass --------------------------------
+
+
+@pytest.mark.parametrize("step", [1e-320, 5e-324, 1e-10])
+def test_it_refuses_a_step_finer_than_a_billionth(step: float) -> None:
+    data = weight()
+    data["questions"][1]["step"] = step
+    assert problems(data) == ["questions[1].step: must be at least 0.000000001"]
+
+
+def test_it_refuses_a_step_that_makes_over_a_trillion_steps() -> None:
+    data = weight()
+    data["questions"][1].update(min=0, max=1e6, step=1e-9)  # 1e15 steps
+    assert problems(data) == [
+        "questions[1].step: is too small for min..max: at most 1000000000000 steps from min "
+        "to max are allowed"
+    ]
+
+
+def test_a_step_at_both_limits_is_accepted() -> None:
+    data = weight()
+    data["questions"][1].update(min=0, max=1000, step=1e-9)  # exactly 1e12 steps
+    definition, found = quizfile_validate(data)
+    assert found == []
+    assert definition is not None and definition["questions"][1]["step"] == 1e-9
+
+
+def _choices(n: int) -> list[dict[str, Any]]:
+    return [{"key": f"c{i}", "label": f"Choice {i}"} for i in range(n)]
+
+
+def test_it_caps_the_choices_of_a_question_at_50() -> None:
+    data = score_quiz()
+    data["questions"][0]["choices"] = _choices(50)
+    assert quizfile_validate(data)[1] == []
+    data["questions"][0]["choices"] = _choices(51)
+    assert problems(data) == [
+        "questions[0].choices: must have at most 50 entries (51 given)",
+    ]
+
+
+def test_it_caps_questions_outcomes_and_variables_at_100() -> None:
+    data = score_quiz()
+    question = data["questions"][0]
+    data["questions"] = [{**question, "key": f"q{i}"} for i in range(101)]
+    data["outcomes"] = [{"key": f"o{i}", "title": f"O{i}"} for i in range(101)]
+    assert problems(data) == [
+        "outcomes: must have at most 100 entries (101 given)",
+        "questions: must have at most 100 entries (101 given)",
+    ]
+    calculator = weight()
+    calculator["variables"] = [{"key": f"v{i}", "expr": "1"} for i in range(101)]
+    assert "variables: must have at most 100 entries (101 given)" in problems(calculator)
+
+
+def test_a_hundred_questions_and_outcomes_are_accepted() -> None:
+    data = score_quiz()
+    question = data["questions"][0]
+    data["questions"] = [{**question, "key": f"q{i}"} for i in range(100)]
+    data["outcomes"] = [{"key": f"o{i}", "title": f"O{i}", "min": i} for i in range(100)]
+    assert quizfile_validate(data)[1] == []
+
+
+def test_a_lone_surrogate_in_any_text_is_refused_at_its_path() -> None:
+    data = drink()
+    data["title"] = "Caf\ud800e"
+    data["questions"][0]["choices"][1]["label"] = "\udfff"
+    data["outcomes"][0]["card"] = {"headline": "x\udc00"}
+    message = "must be valid Unicode text (it holds a lone surrogate such as \\ud800)"
+    assert problems(data) == [
+        f"title: {message}",
+        f"outcomes[0].card.headline: {message}",
+        f"questions[0].choices[1].label: {message}",
+    ]
 
 
 def test_it_refuses_min_choices_above_max_choices() -> None:
@@ -655,3 +736,77 @@ def test_it_refuses_an_overlong_expression() -> None:
     assert problems(with_variable("1 + " * 130 + "1")) == [
         "variables[3].expr: must be at most 500 characters"
     ]
+
+
+# --- the same refusals through import_quiz: a clear message per line, nothing saved -------
+
+
+def _import_refused(path: Path) -> list[str]:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"refused, \d+ problems?; nothing was saved"):
+        call_command("import_quiz", str(path), stdout=io.StringIO(), stderr=err)
+    return err.getvalue().splitlines()
+
+
+@pytest.mark.django_db
+def test_import_quiz_refuses_a_lone_surrogate_with_its_path(editor, tmp_path) -> None:
+    data = drink()
+    data["title"] = "Caf\ud800"
+    data["questions"][0]["choices"][0]["points"] = {"\udc00": 1}
+    path = tmp_path / "quiz.json"
+    path.write_text(json.dumps(data), encoding="ascii")  # "\ud800" escapes, as JSON allows
+    assert _import_refused(path) == [
+        "title: must be valid Unicode text (it holds a lone surrogate such as \\ud800)",
+        'questions[0].choices[0].points["\\udc00"]: the key must be valid Unicode text '
+        "(it holds a lone surrogate such as \\ud800)",
+    ]
+    assert not Quiz.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_quiz_refuses_a_tiny_step_and_too_many_choices(editor, tmp_path) -> None:
+    data = weight()
+    data["questions"][1]["step"] = 1e-320
+    data["questions"][3]["choices"] = [
+        {"key": f"c{i}", "label": f"C{i}", "value": 0} for i in range(51)
+    ]
+    path = tmp_path / "quiz.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert _import_refused(path) == [
+        "questions[1].step: must be at least 0.000000001",
+        "questions[3].choices: must have at most 50 entries (51 given)",
+    ]
+    assert not Quiz.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_quiz_refuses_a_file_nested_too_deeply(editor, tmp_path) -> None:
+    path = tmp_path / "quiz.json"
+    path.write_text('{"title": ' + "[" * 900 + "]" * 900 + "}", encoding="utf-8")
+    assert _import_refused(path) == ["$: not valid JSON: nested too deeply"]
+
+
+@pytest.mark.django_db
+def test_a_legacy_version_with_a_tiny_step_still_takes_answers(visitor, publish) -> None:
+    from quizzes.services import published_cache_clear
+    from tests.quizzes.takehelp import TAKES, post_json, responses_url
+
+    slug = "weight-in-10-years"
+    version = publish(slug)
+    # As stored before import bounded `step`: every answer used to be a 500 (OverflowError).
+    version.definition["questions"][1]["step"] = 1e-320
+    version.save(update_fields=["definition"])
+    published_cache_clear(slug=slug)
+    answers = {**TAKES[slug]["answers"], "weight": 70.123}
+    response = post_json(visitor, responses_url(slug), {"answers": answers})
+    assert response.status_code == 201
+    assert response.json()["outcome"]["key"] == "heavier"
+    # The page's own check (take.js) drops that grid too, as the server does.
+    html = visitor.get(f"/q/{slug}/").content.decode()
+    check = re.search(r'data-key="weight" data-type="number" data-check="([^"]+)"', html)
+    assert check is not None
+    rules = json.loads(unescape(check[1]))
+    assert rules["step"] is None and "step" not in rules["messages"]

@@ -26,6 +26,7 @@ from sharing.tasks import rerender_stale_cards
 from tests.conftest import IN_CI
 from tests.workers import (
     CARD_GATE_ENV,
+    CARD_RETRIES_ENV,
     _reset_app,
     celery_worker,
     redis_reachable,
@@ -207,3 +208,177 @@ def test_the_hourly_sweep_removes_only_old_card_files_nothing_refers_to(publish)
     assert card_files() >= {"og.png", "square.png", "fallback.png", "fresh-orphan.png"}
     assert not card_files() & {"deleted.png", "orphan.png"}
     assert sweep_orphan_cards() == 0
+
+
+# --- finding 9: storage unwritable; failed cards are retried with backoff ---------------------
+
+
+@contextmanager
+def storage_unwritable() -> Iterator[None]:
+    """For the block, no card can be written: the cards folder is a regular file (so even root
+    cannot create a file in it), as when the media volume is gone or read-only."""
+    folder = Path(settings.MEDIA_ROOT) / "cards"
+    aside = folder.with_name("cards-aside")
+    if folder.exists():
+        folder.rename(aside)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("")
+    try:
+        yield
+    finally:
+        folder.unlink()
+        if aside.exists():
+            aside.rename(folder)
+
+
+def status_of(visitor, result_id: str) -> str:
+    return image_of(visitor, result_id)["status"]
+
+
+def test_a_card_failed_during_a_storage_outage_is_drawn_by_the_retry_job_once_it_ends(
+    broker, publish, visitor
+):
+    version = publish(SLUG)
+    # No quick in-task retries: the run fails at once, as it would after them.
+    with celery_worker(broker, env={CARD_RETRIES_ENV: "0"}) as worker:
+        with storage_unwritable():
+            body = take(version, visitor)
+            wait_for(
+                lambda: status_of(visitor, body["id"]) == "failed",
+                timeout=30, what="the card to fail", worker=worker,
+            )  # fmt: skip
+            failed = Result.objects.get(pk=body["id"])
+            assert failed.card_attempts == 1
+            assert failed.card_error.startswith(("NotADirectoryError", "FileExistsError"))
+            delay = failed.card_retry_at - timezone.now()
+            assert timedelta(seconds=30) < delay <= timedelta(minutes=1)
+            assert rerender_stale_cards() == 0  # not before its retry time
+        # The storage is back; a minute later the periodic job sends it again, once.
+        Result.objects.filter(pk=body["id"]).update(card_retry_at=timezone.now())
+        assert rerender_stale_cards() == 1
+        assert rerender_stale_cards() == 0  # claimed: the next run does not send it twice
+        image = wait_ready(visitor, body["id"], worker)
+    assert image["url"].startswith(f"{settings.SITE_URL}/media/cards/")
+    ready = Result.objects.get(pk=body["id"])
+    assert (ready.card_status, ready.card_error, ready.card_retry_at) == ("ready", "", None)
+
+
+def test_failed_cards_back_off_and_stay_failed_after_the_last_attempt(publish, settings):
+    from sharing.card_jobs import CARD_RETRY_BACKOFF, result_card_fail
+
+    settings.CARD_RETRY_MAX_ATTEMPTS = 3
+    version = publish(SLUG)
+    result = Result.objects.create(
+        quiz=version.quiz, version=version, visitor="v-1", take="t-1", outcome_key="latte",
+        title="Latte",
+    )  # fmt: skip
+    delays = []
+    for _ in range(3):
+        before = timezone.now()
+        assert result_card_fail(result_id=result.pk, error="OSError: [Errno 30] Read-only")
+        result.refresh_from_db()
+        delays.append(result.card_retry_at and (result.card_retry_at - before))
+    assert [d and round(d.total_seconds() / 60) for d in delays] == [1, 5, None]
+    assert CARD_RETRY_BACKOFF[:2] == (timedelta(minutes=1), timedelta(minutes=5))
+    assert (result.card_status, result.card_attempts) == ("failed", 3)
+    assert result.card_error == "OSError: [Errno 30] Read-only"
+    assert rerender_stale_cards() == 0  # no tries left: it stays failed, with its error
+
+
+# --- finding 9: a whole worker SIGKILLed mid-render ---------------------------------------------
+
+LIMITS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps([settings.CELERY_TASK_TIME_LIMIT, settings.CELERY_TASK_SOFT_TIME_LIMIT,
+                  settings.CELERY_BROKER_TRANSPORT_OPTIONS]))
+"""
+
+
+def test_redis_hands_a_dead_workers_task_on_minutes_after_the_longest_task_not_an_hour(tmp_path):
+    from tests.test_settings import run_django
+
+    shown = run_django(LIMITS, tmp_path, REDIS_URL="redis://127.0.0.1:6379/0", DJANGO_DEBUG="true")
+    assert shown.returncode == 0, shown.stderr
+    limit, soft, options = json.loads(shown.stdout)
+    assert (limit, soft) == (120, 110)
+    # The task limit + the longest retry countdown (60 s) + 2 minutes of margin.
+    assert options["visibility_timeout"] == 300
+    assert options["unacked_restore_interval"] * options["unacked_restore_throttle"] == 10
+
+
+def test_a_card_whose_worker_was_sigkilled_mid_render_ends_ready_on_a_new_worker(
+    broker, publish, visitor, tmp_path
+):
+    gate = tmp_path / "gate"
+    started = Path(f"{gate}.started")
+    version = publish(SLUG)
+    # A visibility timeout of seconds, not minutes, so Redis hands the message on quickly.
+    fast = {"visibility_timeout": 2, "unacked_restore_interval": 1}
+    options = json.dumps(fast) if broker == "redis" else ""
+    with celery_worker(broker, env={CARD_GATE_ENV: str(gate)}, transport_options=options) as first:
+        body = take(version, visitor)
+        wait_for(started.exists, timeout=60, what="the card render to start", worker=first)
+        first.kill()  # the whole worker: no warm shutdown, no ack, no requeue
+        queue = first.queue
+    gate.touch()
+    assert status_of(visitor, body["id"]) == "pending"
+    with celery_worker(broker, queue=queue, purge=False, transport_options=options) as second:
+        if broker == "embedded":
+            # The embedded broker drops a message when a worker takes it: the periodic job
+            # finds the card still pending after five minutes and sends it again.
+            make_stale(body["id"])
+            assert rerender_stale_cards() == 1
+        image = wait_ready(visitor, body["id"], second)
+    assert image["url"].startswith(f"{settings.SITE_URL}/media/cards/")
+
+
+def test_a_stuck_render_is_stopped_by_the_task_time_limit_and_retried_later(
+    publish, visitor, tmp_path, monkeypatch
+):
+    from sharing.tasks import render_result_card
+
+    gate = tmp_path / "gate"  # never opened: the render hangs, like a hung storage call
+    version = publish(SLUG)
+    assert (render_result_card.time_limit, render_result_card.soft_time_limit) == (120, 110)
+    # The sender puts the task's limits in the message; 3 s (soft 1 s) instead of 120 s.
+    monkeypatch.setattr(render_result_card, "time_limit", 3)
+    monkeypatch.setattr(render_result_card, "soft_time_limit", 1)
+    monkeypatch.setattr(render_result_card, "_exec_options", None)  # Celery caches them
+    env = {CARD_GATE_ENV: str(gate), CARD_RETRIES_ENV: "0", "CELERY_TASK_TIME_LIMIT": "3"}
+    # Time limits need a pool process to interrupt (prefork, as in production).
+    with celery_worker("embedded", pool="prefork", env=env) as worker:
+        body = take(version, visitor)
+        wait_for(
+            lambda: status_of(visitor, body["id"]) == "failed",
+            timeout=30, what="the time limit to stop the render", worker=worker,
+        )  # fmt: skip
+    failed = Result.objects.get(pk=body["id"])
+    assert failed.card_error.startswith(("SoftTimeLimitExceeded", "TimeLimitExceeded"))
+    assert (failed.card_attempts, failed.card_retry_at is not None) == (1, True)
+
+
+def test_a_card_drawn_while_the_answers_are_purged_is_drawn_again_without_the_name(
+    broker, publish, visitor, tmp_path
+):
+    from quizzes.tasks import purge_expired_answers
+    from sharing.card_jobs import result_card_spec
+
+    gate = tmp_path / "gate"
+    started = Path(f"{gate}.started")
+    version = publish(SLUG)  # before the worker starts: its fallback card is not drawn
+    with celery_worker(broker, env={CARD_GATE_ENV: str(gate)}) as worker:
+        body = take(version, visitor)
+        wait_for(started.exists, timeout=60, what="the card render to start", worker=worker)
+        Result.objects.filter(pk=body["id"]).update(answers_expire_at=timezone.now())
+        assert purge_expired_answers() == 1  # it sends a new render of the kept texts
+        gate.touch()
+        image = wait_ready(visitor, body["id"], worker)
+    result = Result.objects.get(pk=body["id"])
+    assert "name" not in result.card_text
+    assert result_card_spec(result=result).name == ""
+    # Only the cards drawn from the kept texts are in storage, none drawn with the name.
+    square = result.card_text["square_card"]
+    assert card_files() == {Path(result.card_name).name, Path(square).name}
+    assert image["url"].endswith(result.card_name)

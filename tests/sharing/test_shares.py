@@ -30,8 +30,14 @@ CHANNELS = [
 
 
 @pytest.fixture
-def result(published_quiz, browser):
-    return complete(browser())
+def owner(browser):
+    """The visitor who got the result: only they make its share links."""
+    return browser()
+
+
+@pytest.fixture
+def result(published_quiz, owner):
+    return complete(owner)
 
 
 def post(client, result_id, body, **extra):
@@ -42,8 +48,8 @@ def post(client, result_id, body, **extra):
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_each_channel_gets_a_counted_link_of_its_own(result, client, channel):
-    response = post(client, result["id"], {"channel": channel})
+def test_each_channel_gets_a_counted_link_of_its_own(result, owner, channel):
+    response = post(owner, result["id"], {"channel": channel})
     assert response.status_code == 201
     body = response.json()
     assert body["channel"] == channel
@@ -53,21 +59,21 @@ def test_each_channel_gets_a_counted_link_of_its_own(result, client, channel):
     assert code_of(body["share_url"]) != code_of(result["share_url"])
 
 
-def test_the_same_result_and_channel_give_back_the_same_link(result, client):
-    first = post(client, result["id"], {"channel": "whatsapp"}).json()
-    second = post(client, result["id"], {"channel": "whatsapp"}).json()
+def test_the_same_result_and_channel_give_back_the_same_link(result, owner):
+    first = post(owner, result["id"], {"channel": "whatsapp"}).json()
+    second = post(owner, result["id"], {"channel": "whatsapp"}).json()
     assert first == second
     assert Share.objects.filter(kind=ShareKind.BUTTON).count() == 1
 
 
-def test_the_qr_button_reuses_the_cards_qr_link_and_counts_it_once(result, client):
+def test_the_qr_button_reuses_the_cards_qr_link_and_counts_it_once(result, owner):
     from sharing.card_jobs import result_qr_share
 
     card_link = result_qr_share(result=Result.objects.get(pk=result["id"]))
     assert card_link.kind == ShareKind.DEFAULT  # drawn on the card: not a share by itself
 
-    first = post(client, result["id"], {"channel": "qr"})
-    second = post(client, result["id"], {"channel": "qr"})
+    first = post(owner, result["id"], {"channel": "qr"})
+    second = post(owner, result["id"], {"channel": "qr"})
 
     assert first.status_code == second.status_code == 201
     assert (
@@ -78,8 +84,8 @@ def test_the_qr_button_reuses_the_cards_qr_link_and_counts_it_once(result, clien
     ]
 
 
-def test_link_gives_back_the_default_link_which_is_not_a_share(result, client):
-    body = post(client, result["id"], {"channel": "link"}).json()
+def test_link_gives_back_the_default_link_which_is_not_a_share(result, owner):
+    body = post(owner, result["id"], {"channel": "link"}).json()
     assert body == {"channel": "link", "share_url": result["share_url"]}
     assert Share.objects.filter(kind=ShareKind.BUTTON).count() == 0
 
@@ -87,8 +93,8 @@ def test_link_gives_back_the_default_link_which_is_not_a_share(result, client):
 @pytest.mark.parametrize(
     "body", [{"channel": "myspace"}, {"channel": 3}, {"channel": None}, {}, {"channel": ""}]
 )
-def test_an_unknown_channel_is_a_400(result, client, body):
-    response = post(client, result["id"], body)
+def test_an_unknown_channel_is_a_400(result, owner, body):
+    response = post(owner, result["id"], body)
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert list(response.json()["errors"]) == ["channel"]
@@ -96,25 +102,25 @@ def test_an_unknown_channel_is_a_400(result, client, body):
 
 
 @pytest.mark.parametrize("body", ["not json", "[1, 2]", '"whatsapp"', "", "{", "NaN"])
-def test_a_body_that_is_not_a_json_object_is_a_400(result, client, body):
-    response = post(client, result["id"], body)
+def test_a_body_that_is_not_a_json_object_is_a_400(result, owner, body):
+    response = post(owner, result["id"], body)
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["body"]
 
 
-def test_an_unknown_result_is_a_404_and_a_deleted_one_a_410_as_its_get(result, client):
-    response = post(client, "no-such-result-0000000000", {"channel": "x"})
+def test_an_unknown_result_is_a_404_and_a_deleted_one_a_410_as_its_get(result, owner):
+    response = post(owner, "no-such-result-0000000000", {"channel": "x"})
     assert response.status_code == 404
     assert response.json() == {"errors": {"result": ["There is no result at this address."]}}
     Result.objects.filter(pk=result["id"]).update(deleted_at="2025-01-01T00:00:00Z")
-    gone = post(client, result["id"], {"channel": "x"})
+    gone = post(owner, result["id"], {"channel": "x"})
     assert gone.status_code == 410
     assert gone.json() == {"errors": {"result": ["This result was deleted by its owner."]}}
-    assert client.get(f"/api/results/{result['id']}/").status_code == 410
+    assert owner.get(f"/api/results/{result['id']}/").status_code == 410
 
 
-def test_only_post_is_allowed(result, client):
-    response = client.get(f"/api/results/{result['id']}/shares/")
+def test_only_post_is_allowed(result, owner):
+    response = owner.get(f"/api/results/{result['id']}/shares/")
     assert response.status_code == 405
     assert "errors" in response.json()
 
@@ -144,12 +150,12 @@ def test_the_share_bar_links_work_without_javascript(result):
     assert f'value="{url}"' in html  # the link itself, to copy by hand
 
 
-def test_a_share_links_qr_code_is_an_svg(result, client):
-    response = client.get(f"/s/{code_of(result['share_url'])}/qr.svg")
+def test_a_share_links_qr_code_is_an_svg(result, owner):
+    response = owner.get(f"/s/{code_of(result['share_url'])}/qr.svg")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert b'xmlns="http://www.w3.org/2000/svg"' in response.content
-    assert client.get("/s/unknown-code/qr.svg").status_code == 404
+    assert owner.get("/s/unknown-code/qr.svg").status_code == 404
 
 
 def _bar_order(html: str) -> list[str]:

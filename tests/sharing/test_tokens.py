@@ -1,4 +1,4 @@
-"""API tokens: hashed, made and revoked on the account page or by command; 401/403/404."""
+"""API tokens: hashed, made and revoked on the account page or by command; 401/403."""
 
 from __future__ import annotations
 
@@ -70,11 +70,24 @@ def test_an_author_the_quiz_is_shared_with_may_see_its_stats(published_quiz, oth
     assert get(token).status_code == 200
 
 
-def test_an_unknown_slug_is_a_404(editor):
-    _, token = token_create(user=editor)
-    response = get(token, "/api/quizzes/nope/stats/")
-    assert response.status_code == 404
-    assert list(response.json()["errors"]) == ["quiz"]
+def test_a_private_draft_and_an_unknown_slug_get_the_same_403(editor, author, other_author):
+    from quizzes.services import quiz_import
+    from tests.conftest import demo_data
+
+    quiz_import(data=demo_data("which-morning-drink"), user=author)  # alice's private draft
+    _, bobs = token_create(user=other_author)
+    _, erins = token_create(user=editor)
+
+    draft = get(bobs, "/api/quizzes/which-morning-drink/stats/")
+    unknown = get(bobs, "/api/quizzes/nope/stats/")
+    unknown_to_an_editor = get(erins, "/api/quizzes/nope/stats/")
+
+    assert draft.status_code == unknown.status_code == unknown_to_an_editor.status_code == 403
+    assert draft.json() == unknown.json() == unknown_to_an_editor.json()
+    assert draft.json() == {
+        "errors": {"quiz": ["This token's user may not see a quiz at this address."]}
+    }
+    assert get(erins, "/api/quizzes/which-morning-drink/stats/").status_code == 200
 
 
 def test_last_use_is_recorded(published_quiz, editor):
