@@ -608,21 +608,28 @@ def test_language_switch_never_fails(fields, content_type, csrf, extra):
     )
 
 
-@fuzz(150)
+ACCOUNT_FIELDS = ["login", "password", "remember", "next", "email", "password1", "password2"]
+
+
+@fuzz(200)
 @given(
+    page=st.sampled_from(["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]),
     fields=st.lists(
-        st.tuples(st.sampled_from(["login", "password", "remember", "next"]) | text, FORM_VALUES),
+        st.tuples(
+            st.sampled_from(ACCOUNT_FIELDS) | text, FORM_VALUES | st.just("erin@example.com")
+        ),
         max_size=4,
     ),
     content_type=FORM_TYPES,
     extra=headers,
 )
-def test_login_form_never_fails(editor, fields, content_type, extra):
+def test_account_forms_never_fail(editor, page, fields, content_type, extra):
+    # Not visitor pages, but open to anyone: the login, sign-up and password-reset forms.
     extra.pop("CONTENT_LENGTH", None)
     send(
         client(),
         "POST",
-        "/accounts/login/",
+        page,
         form(fields),
         content_type=content_type,
         expect_json=False,
