@@ -327,7 +327,7 @@ def results(quizzes) -> list[dict[str, Any]]:
 # --- the JSON API ---------------------------------------------------------------------------
 
 
-@fuzz(700)
+@fuzz(600)
 @given(
     slug=st.sampled_from(SLUGS),
     data=st.data(),
@@ -459,7 +459,7 @@ PAGES = [
 ]
 
 
-@fuzz(550)
+@fuzz(450)
 @given(
     page=st.sampled_from(PAGES) | percent(text).map(lambda s: f"/q/{s}/"),
     q=query,
@@ -508,7 +508,7 @@ def take_moves(slug: str) -> st.SearchStrategy[list[list[tuple[str, str]]]]:
     return st.tuples(*moves).map(list)
 
 
-@fuzz(400)
+@fuzz(350)
 @given(
     slug=st.sampled_from(SLUGS),
     ref=percent(text),
@@ -558,7 +558,7 @@ def test_result_pages_never_fail(results, which, real, owner, csrf, result_id, a
     send(client(csrf=csrf), method, path, expect_json=False, **extra)
 
 
-@fuzz(400)
+@fuzz(350)
 @given(
     which=st.integers(0, len(SLUGS) - 1),
     real=st.booleans(),
