@@ -253,6 +253,9 @@ API_TOKEN_DAYS_DEFAULT = env.int("API_TOKEN_DAYS_DEFAULT", default=90)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 # A logged-in session ends after this many seconds without a request (accounts/middleware.py).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 60 * 60)
+# Database sessions that ignore a cookie which cannot be a session key (a NUL in it was a 500
+# on PostgreSQL).
+SESSION_ENGINE = "accounts.sessions"
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

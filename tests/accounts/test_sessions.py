@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -78,3 +79,25 @@ def test_visitors_get_no_session_from_it(db, visitor):
     visitor.get(reverse("quizzes:home"))
 
     assert LAST_SEEN not in visitor.session
+
+
+# Found by tests/test_fuzz.py on PostgreSQL: `sessionid=0000000\x00` reached the session query
+# and PostgreSQL refused the NUL (DataError, a 500 on every page).
+@pytest.mark.parametrize(
+    "key", ["0000000\x00", "a" * 31 + "\x00", "ABCDEFGHIJKLMNOP", "x" * 8 + "é"]
+)
+def test_a_session_cookie_that_cannot_be_a_key_is_no_session_and_no_query(db, key):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_COOKIE=f"sessionid={key}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/quizzes/")
+    assert response.status_code == 200
+    assert not [q["sql"] for q in queries if "django_session" in q["sql"]]
+
+
+def test_a_real_session_still_logs_in(editor):
+    client = logged_in(editor)
+    assert len(client.cookies["sessionid"].value) == 32
+    assert client.get(reverse("accounts:account")).status_code == 200
