@@ -291,6 +291,8 @@ def quiz_unarchive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
 
 def published_get(*, slug: str) -> Published | None:
     """The live, not archived version of a quiz, from the cache (one query on a miss)."""
+    if len(slug) > Quiz._meta.get_field("slug").max_length:  # type: ignore[operator]
+        return None  # no quiz has it; nor does it get a cache key (memcached's are <= 250)
     key = CACHE_PREFIX + slug
     hit = cache.get(key)
     if hit is not None:

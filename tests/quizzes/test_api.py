@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import pytest
+from django.core.cache import CacheKeyWarning
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -550,3 +552,14 @@ def publish_once(publish):
 
     if not Quiz.objects.filter(slug="which-morning-drink").exists():
         publish("which-morning-drink")
+
+
+def test_an_over_long_slug_is_a_json_404_without_a_cache_key(visitor, settings):
+    # A slug longer than any quiz's is not looked up: no query, no cache entry per attacker
+    # string (memcached refuses keys over 250 characters; Django warns for every backend).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        response = visitor.get("/api/quizzes/" + "9" * 300 + "/")
+    assert response.status_code == 404
+    assert response.json()["errors"]["quiz"]
