@@ -1,6 +1,6 @@
 """Run the test suite on SQLite, then on the real PostgreSQL and Redis.
 
-`python tests/services.py run` is what `make test` calls. A service that is not reachable is
+`python tests/runner.py run` is what `make test` calls. A service that is not reachable is
 skipped with a notice on a developer's machine, and is a failure under CI=true.
 """
 
@@ -65,5 +65,5 @@ def main() -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] != "run":
-        sys.exit("usage: tests/services.py run [pytest args]")
+        sys.exit("usage: tests/runner.py run [pytest args]")
     sys.exit(main())
