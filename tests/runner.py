@@ -60,7 +60,8 @@ def main() -> int:
     env = dict(base, DATABASE_URL=PG_URL, REDIS_URL=REDIS_URL)
     env["DATA_DIR"] = str(ROOT / "var" / "test-postgres")
     # Browser tests ran already; the service-level behaviour is what this second run checks.
-    return pytest(["-m", "not browser", *extra], env)
+    # Tests of pure functions (marked pure, using no database) would run the same code again.
+    return pytest(["-m", "not browser", "--skip-pure", *extra], env)
 
 
 if __name__ == "__main__":
