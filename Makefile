@@ -49,7 +49,7 @@ lint: install-dev
 	$(VENV)/bin/mypy .
 
 test: lint
-	$(PY) tests/services.py run
+	$(PY) tests/runner.py run
 
 bench: install-dev
 	-$(PY) benchmarks/web.py

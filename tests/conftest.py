@@ -20,6 +20,35 @@ SPEC_EXAMPLES = ROOT / "tests" / "data" / "spec-examples"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+# What a test that touches the database asks for (directly or through its fixtures).
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server", "admin_user"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--skip-pure",
+        action="store_true",
+        help="deselect the tests marked pure that use no database (tests/runner.py's second "
+        "pass: on PostgreSQL and Redis they would run the very same code again)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--skip-pure"):
+        return
+    keep, skip = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or bool(
+            DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        # A test of a pure module that still reaches the database runs on PostgreSQL too.
+        pure = item.get_closest_marker("pure") is not None and not uses_db
+        (skip if pure else keep).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
+
+
 def demo_data(slug: str) -> dict:
     for folder in (DEMO_DIR, SPEC_EXAMPLES):
         path = folder / f"{slug}.json"

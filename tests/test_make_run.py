@@ -3,7 +3,7 @@ web server and a Celery worker in the foreground; SIGTERM to the process group s
 leaves nothing behind; a second start keeps the data.
 
 It uses the services of the test run: SQLite and the embedded broker in a fresh DATA_DIR, or
-PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set (tests/services.py's second pass).
+PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set (tests/runner.py's second pass).
 """
 
 from __future__ import annotations

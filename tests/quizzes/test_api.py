@@ -392,7 +392,9 @@ def test_a_body_longer_than_its_content_length_says_is_still_refused(visitor, pi
     response = visitor.generic(
         "POST", responses_url("picky"), big, content_type="application/json", CONTENT_LENGTH="100"
     )
-    assert 400 <= response.status_code < 500
+    # The server reads the 100 bytes it was told of: a cut JSON text, "not JSON" (api.md).
+    assert response.status_code == 400
+    assert "body" in response.json()["errors"]
 
 
 def test_a_declared_length_over_the_limit_is_refused_unread(visitor, picky):
@@ -531,7 +533,7 @@ bodies = st.one_of(
 def test_fuzzed_bodies_get_a_201_or_a_4xx_never_a_500(visitor, publish, body):
     publish_once(publish)
     response = post_json(visitor, responses_url("which-morning-drink"), json.dumps(body))
-    assert response.status_code == 201 or 400 <= response.status_code < 500, response.content
+    assert response.status_code in (201, 400), response.content
     assert response["Content-Type"] == "application/json"
 
 
@@ -544,7 +546,7 @@ def test_fuzzed_bodies_get_a_201_or_a_4xx_never_a_500(visitor, publish, body):
 def test_fuzzed_raw_bytes_get_a_4xx_or_a_201_never_a_500(visitor, publish, raw):
     publish_once(publish)
     response = post_json(visitor, responses_url("which-morning-drink"), raw)
-    assert response.status_code == 201 or 400 <= response.status_code < 500
+    assert response.status_code in (201, 400), response.content
 
 
 def publish_once(publish):

@@ -11,6 +11,9 @@ from PIL import Image, ImageCms, PngImagePlugin
 
 from quizzes.images import ImageError, image_clean
 
+# No database, broker or cache: the PostgreSQL + Redis pass skips these (tests/runner.py).
+pytestmark = pytest.mark.pure
+
 
 def encode(im: Image.Image, fmt: str, **kw) -> bytes:
     buf = io.BytesIO()

@@ -17,6 +17,10 @@ from hypothesis import strategies as st
 from quizzes.models import Quiz
 from quizzes.quizfile import Problem, quiz_programs, quizfile_export, quizfile_validate
 
+# No database, broker or cache: the PostgreSQL + Redis pass skips these (tests/runner.py),
+# but for the few that import into the database (tests/conftest.py keeps them).
+pytestmark = pytest.mark.pure
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "spec-examples"
 
 # Messages of quizzes.formulas and quizzes.templating, as they appear after the path.

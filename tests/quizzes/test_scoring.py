@@ -16,6 +16,9 @@ from hypothesis import strategies as st
 from quizzes.quizfile import quiz_programs, quizfile_validate
 from quizzes.scoring import ScoringError, answers_validate, score_compute
 
+# No database, broker or cache: the PostgreSQL + Redis pass skips these (tests/runner.py).
+pytestmark = pytest.mark.pure
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "spec-examples"
 
 

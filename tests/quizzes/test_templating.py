@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 
 from quizzes.templating import TemplateError, template_check, template_names, template_render
 
+# No database, broker or cache: the PostgreSQL + Redis pass skips these (tests/runner.py).
+pytestmark = pytest.mark.pure
+
 
 def refusal(text: str) -> str:
     with pytest.raises(TemplateError) as caught:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from quizzes.models import AuditEntry, Question, Quiz, QuizVersion, Result, VersionStatus
 from quizzes.services import published_get, quiz_draft_open, quiz_import, version_publish
 from tests.conftest import demo_data
+from tests.factories import ResultFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,14 +174,7 @@ def test_a_result_keeps_its_text_after_the_quiz_is_edited_and_republished(author
 
 def test_archiving_hides_a_quiz_and_keeps_its_results(editor, publish, visitor):
     version = publish(SLUG)
-    Result.objects.create(
-        quiz=version.quiz,
-        version=version,
-        visitor="v1",
-        take="t1",
-        outcome_key="latte",
-        title="Latte",
-    )
+    ResultFactory(version=version, outcome_key="latte")
     assert SLUG in visitor.get("/").content.decode()
 
     assert action(client_for(editor), "archive", "Seasonal").status_code == 302

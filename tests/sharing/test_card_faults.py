@@ -24,6 +24,7 @@ from django.utils import timezone
 from quizzes.models import Result
 from sharing.tasks import rerender_stale_cards
 from tests.conftest import IN_CI
+from tests.factories import ResultFactory
 from tests.workers import (
     CARD_GATE_ENV,
     CARD_RETRIES_ENV,
@@ -268,10 +269,7 @@ def test_failed_cards_back_off_and_stay_failed_after_the_last_attempt(publish, s
 
     settings.CARD_RETRY_MAX_ATTEMPTS = 3
     version = publish(SLUG)
-    result = Result.objects.create(
-        quiz=version.quiz, version=version, visitor="v-1", take="t-1", outcome_key="latte",
-        title="Latte",
-    )  # fmt: skip
+    result = ResultFactory(version=version, outcome_key="latte")
     delays = []
     for _ in range(3):
         before = timezone.now()

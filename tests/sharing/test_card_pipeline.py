@@ -27,6 +27,7 @@ from sharing.cards import LAYOUTS, card_inputs_hash
 from sharing.media import IMMUTABLE, media_serve
 from sharing.models import Channel, Share, ShareKind
 from sharing.tasks import render_fallback_card, render_result_card, rerender_stale_cards
+from tests.factories import ShareFactory
 
 CARD_NAME = re.compile(r"^cards/[0-9a-f]{32}\.(png|jpg)$")
 
@@ -238,8 +239,7 @@ def test_square_and_story_cards_carry_the_results_qr_share_link(drink, layout):
 
 def test_the_qr_code_uses_a_qr_share_made_by_the_button_first(drink):
     result = make_result(drink)
-    button = Share.objects.create(result=result, quiz=drink, channel=Channel.QR,
-                                  kind=ShareKind.BUTTON, owner=result.visitor)  # fmt: skip
+    button = ShareFactory(result=result, channel=Channel.QR)
 
     spec = card_jobs.result_card_spec(result=result, layout="square")
 

@@ -26,6 +26,9 @@ from sharing.cards import (
     text_clean,
 )
 
+# No database, broker or cache: the PostgreSQL + Redis pass skips these (tests/runner.py).
+pytestmark = pytest.mark.pure
+
 URL = "https://quiz.example.com/s/aB3dE9xQ"
 BASE = dict(
     headline="Anna, in 10 years you will weigh 62 kg",

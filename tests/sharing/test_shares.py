@@ -11,6 +11,7 @@ from django.test import RequestFactory
 
 from quizzes.models import Result
 from sharing.models import Share, ShareKind
+from tests.factories import ResultFactory
 from tests.sharing.conftest import ANSWERS, SLUG, code_of, complete
 
 CHANNELS = [
@@ -180,9 +181,7 @@ def test_a_chinese_quiz_leads_with_wechat_and_weibo_then_copy_link(publish):
     quiz = Quiz.objects.get(pk=publish("ni-shi-na-zhong-ka-fei").quiz_id)
     version = quiz.live_version
     assert version.language == "zh-hans"
-    outcome = version.definition["outcomes"][0]
-    row = Result.objects.create(quiz=quiz, version=version, visitor="v-zh", take="t-zh",
-                                outcome_key=outcome["key"], title=outcome["title"])  # fmt: skip
+    row = ResultFactory(version=version)
     html = render_to_string(
         "sharing/_share_bar.html",
         {"result": row, "share_url": "https://example.test/s/abc/"},

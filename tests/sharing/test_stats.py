@@ -18,6 +18,7 @@ from accounts.tokens import token_create
 from quizzes.models import AnswerEvent, QuizView, Result
 from sharing.models import Click, DailyStats, Preview, Share, ShareKind
 from sharing.stats import days_compute, quiz_stats, stats_rollup
+from tests.factories import ClickFactory, ShareFactory
 
 TODAY = timezone.now().date()
 
@@ -61,14 +62,12 @@ class Events:
         return Result.objects.get(pk=row.pk)
 
     def share(self, result, channel, when, kind=ShareKind.BUTTON):
-        row = Share.objects.create(
-            quiz=self.quiz, result=result, channel=channel, kind=kind, owner=result.visitor
-        )
+        row = ShareFactory(result=result, channel=channel, kind=kind)
         self._move(Share, row.pk, when)
         return row
 
     def click(self, share, visitor, when):
-        row = Click.objects.create(quiz=self.quiz, share=share, visitor=visitor)
+        row = ClickFactory(share=share, visitor=visitor)
         self._move(Click, row.pk, when)
 
     def preview(self, share, when):

@@ -1,6 +1,6 @@
 """Run the test suite on SQLite, then on the real PostgreSQL and Redis.
 
-`python tests/services.py run` is what `make test` calls. A service that is not reachable is
+`python tests/runner.py run` is what `make test` calls. A service that is not reachable is
 skipped with a notice on a developer's machine, and is a failure under CI=true.
 """
 
@@ -60,10 +60,11 @@ def main() -> int:
     env = dict(base, DATABASE_URL=PG_URL, REDIS_URL=REDIS_URL)
     env["DATA_DIR"] = str(ROOT / "var" / "test-postgres")
     # Browser tests ran already; the service-level behaviour is what this second run checks.
-    return pytest(["-m", "not browser", *extra], env)
+    # Tests of pure functions (marked pure, using no database) would run the same code again.
+    return pytest(["-m", "not browser", "--skip-pure", *extra], env)
 
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] != "run":
-        sys.exit("usage: tests/services.py run [pytest args]")
+        sys.exit("usage: tests/runner.py run [pytest args]")
     sys.exit(main())
