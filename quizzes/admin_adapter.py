@@ -183,9 +183,11 @@ class ServiceWrites:
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         check = next(fs for fs in formsets if isinstance(fs, QuizCheck))
+        # The row as stored, not the form's instance: the document alone says what changes.
+        version = QuizVersion.objects.select_related("quiz").get(pk=form.instance.pk)
         try:
             services.version_save(
-                version=form.instance, data=check.data, images=check.images, user=request.user
+                version=version, data=check.data, images=check.images, user=request.user
             )
         except services.NotAllowed as exc:
             # Published or sent for review since the page was shown: nothing is written.

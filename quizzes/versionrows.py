@@ -113,8 +113,9 @@ def file_data_build(
 def version_images(*, version: QuizVersion) -> frozenset[str]:
     """The names of the image files a version's rows hold (card images and cover): new content
     for it may name them again instead of bringing the bytes."""
-    names = {version.card_image.name, version.cover.name}
-    names.update(version.outcomes.exclude(card_image="").values_list("card_image", flat=True))
+    # Read from the database: the instance may carry a form's unsaved upload.
+    names = set(QuizVersion.objects.filter(pk=version.pk).values_list("card_image", "cover")[0])
+    names.update(Outcome.objects.filter(version=version).values_list("card_image", flat=True))
     return frozenset(name for name in names if name)
 
 
@@ -192,7 +193,8 @@ def rows_write(
     version.kind = definition["kind"]
     version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
     card = definition.get("card") or {}
-    stored: dict[str, str] = {name: name for name in kept}
+    # New bytes for a path win over a stored file of that name.
+    stored: dict[str, str] = {name: name for name in kept if name not in files}
     _apply_card(version, card, files, stored)
     cover_path = definition.get("cover") or ""
     if cover_path in files:
