@@ -5,6 +5,7 @@ audit log; a refused edit changes nothing; a published version is not editable."
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -80,14 +81,22 @@ def test_an_admin_edit_of_a_draft_is_written_by_the_service_with_an_audit_entry(
     assert '<span class="audit-action">edited</span>' in page.content.decode()
 
 
-def test_an_invalid_edit_shows_the_importers_message_and_loses_nothing_saved(author, drink):
+def stored_files(settings) -> list[str]:
+    return sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def test_an_invalid_edit_shows_the_importers_message_and_loses_nothing_saved(
+    author, drink, settings
+):
     client = client_for(author)
     data = form_data(client.get(admin_url(drink)).content.decode())
     points_field = next(k for k, v in data.items() if k.endswith("-points") and "latte" in v)
     data[points_field] = '{"hero": 2}'
     data["title"] = "Should not be saved"
+    data["card_image"] = SimpleUploadedFile("new.png", png("#abcdef"), "image/png")
     image_before = Outcome.objects.get(version=drink, position=0).card_image.name
     rows_before = sorted(drink.questions.values_list("id", "key"))
+    files_before = stored_files(settings)
 
     response = client.post(admin_url(drink), data)
 
@@ -100,6 +109,8 @@ def test_an_invalid_edit_shows_the_importers_message_and_loses_nothing_saved(aut
     assert sorted(drink.questions.values_list("id", "key")) == rows_before
     assert Outcome.objects.get(version=drink, position=0).card_image.name == image_before
     assert image_before.startswith("quiz-images/first")
+    assert not drink.card_image
+    assert stored_files(settings) == files_before  # the upload was not stored either
     assert audit_actions() == [("imported", "alice")]
 
 

@@ -1,5 +1,6 @@
-"""services.version_save as the importer uses it: the imported file decides the draft's whole
-content, images included, and each import is one audit entry."""
+"""services.version_save, the one writer of a version's content: the imported file decides the
+draft's whole content, images included, each write is one audit entry, and only a draft is
+written, by someone who may edit it, with content for that quiz."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from PIL import Image
 
 from quizzes.models import AuditEntry, QuizVersion
+from quizzes.services import NotAllowed, QuizRefused, quiz_import, version_save
 from tests.conftest import demo_data
 from tests.quizzes.helpers import run, write_json
 
@@ -52,4 +54,30 @@ def test_re_importing_a_file_without_images_drops_the_drafts_old_ones(editor, tm
     assert list(AuditEntry.objects.order_by("id").values_list("action", "actor__username")) == [
         ("imported", "erin"),
         ("imported", "erin"),
+    ]
+
+
+def test_only_a_draft_is_written_and_only_by_someone_who_may_edit_it(
+    author, other_author, editor, publish
+):
+    published = publish("weight-in-10-years")
+    before = list(AuditEntry.objects.values_list("id", flat=True))
+    changed = demo_data("weight-in-10-years") | {"title": "Changed"}
+    with pytest.raises(NotAllowed, match=r"^Only a draft can be edited\.$"):
+        version_save(version=published, data=changed, user=editor)
+
+    draft = quiz_import(data=demo_data("which-morning-drink"), user=author)
+    changed = demo_data("which-morning-drink") | {"title": "Changed"}
+    with pytest.raises(NotAllowed, match=r"^You cannot edit this quiz\.$"):
+        version_save(version=draft, data=changed, user=other_author)
+
+    with pytest.raises(QuizRefused) as refused:
+        version_save(version=draft, data=demo_data("weight-in-10-years"), user=author)
+    assert [str(p) for p in refused.value.problems] == [
+        "slug: this version belongs to the quiz 'which-morning-drink'"
+    ]
+    assert QuizVersion.objects.get(pk=published.pk).title == "What will you weigh in 10 years?"
+    assert QuizVersion.objects.get(pk=draft.pk).title == "Which morning drink are you?"
+    assert list(AuditEntry.objects.exclude(id__in=before).values_list("action", flat=True)) == [
+        "imported"
     ]
