@@ -166,3 +166,14 @@ def test_a_version_published_while_its_form_was_open_cannot_be_edited(editor):
     assert version.title == "What will you weigh in 10 years?"
     assert version.definition["title"] == "What will you weigh in 10 years?"
     assert audit_actions() == audit_before == [("imported", "erin"), ("published", "erin")]
+
+
+def test_django_admin_internals_are_used_only_by_the_adapter():
+    root = Path(__file__).resolve().parents[2] / "quizzes"
+    internals = ("_create_formsets", "_should_delete_form", "_quiz_form", "_changeform_view")
+    users = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if any(name in path.read_text(encoding="utf-8") for name in internals)
+    )
+    assert users == ["admin_adapter.py"]
