@@ -3,8 +3,9 @@ outcomes on one screen, reorderable by drag and drop (django-nested-admin).
 
 It runs on its own AdminSite at /editor/admin/ that admits Authors and Editors (they need not
 be staff). Only drafts are editable, each author sees only the quizzes they may edit, and a
-save is checked with the importer's rules (quizfile_validate) before anything is written:
-every problem is shown next to its field (see quizzes.admin_check).
+save goes through services.version_save (the importer's rules, then the rows and the audit
+entry): every problem is shown next to its field. The Django-internal hooks that make this
+work live in quizzes.admin_adapter, and only there.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .admin_check import QuizCheck
+from .admin_adapter import ServiceWrites
 from .forms import OutcomeAdminForm, QuizVersionAdminForm
 from .models import AuditEntry, Choice, Outcome, Question, Quiz, QuizVersion, Result, Variable
 from .permissions import (
@@ -142,7 +143,7 @@ class OutcomeInline(DraftOnly, nested_admin.NestedStackedInline):
     extra = 0
 
 
-class QuizVersionAdmin(nested_admin.NestedModelAdmin):
+class QuizVersionAdmin(ServiceWrites, nested_admin.NestedModelAdmin):
     form = QuizVersionAdminForm
     list_display = ("__str__", "title", "kind", "status", "updated_at")
     list_filter = ("status", "kind")
@@ -188,24 +189,6 @@ class QuizVersionAdmin(nested_admin.NestedModelAdmin):
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or (obj.is_editable and user_can_edit(request.user, obj.quiz))
-
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-
-        class Tracked(form_class):  # type: ignore[misc, valid-type]
-            # The whole-quiz check needs the main form to attach top-level problems to.
-            def __init__(self, *args: Any, **kw: Any) -> None:
-                super().__init__(*args, **kw)
-                request._quiz_form = self  # type: ignore[attr-defined]
-
-        return Tracked
-
-    def _create_formsets(self, request: HttpRequest, obj: Any, change: bool):
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
-        if request.method == "POST":
-            # Validated last by all_valid(): it reads every other form's cleaned values.
-            formsets.append(QuizCheck(request=request, version=obj, formsets=list(formsets)))
-        return formsets, inline_instances
 
     def change_view(
         self,

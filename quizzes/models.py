@@ -247,13 +247,28 @@ class Outcome(CardFields):
         return self.key
 
 
+class AuditAction(models.TextChoices):
+    # The stored strings are the history's words (shown as they are on the quiz's page), so a
+    # new action adds a member and existing rows never change.
+    CREATED = "created", _("created")
+    IMPORTED = "imported", _("imported")
+    DRAFT_OPENED = "draft opened", _("draft opened")
+    EDITED = "edited", _("edited")
+    SUBMITTED = "submitted", _("submitted")
+    SENT_BACK = "sent back", _("sent back")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+    RESTORED = "restored", _("restored")
+    SCORING_FAILED = "scoring failed", _("scoring failed")
+
+
 class AuditEntry(models.Model):
     """One step of the review workflow: who did what to which version, when, and why."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="audit")
     version = models.ForeignKey(QuizVersion, null=True, on_delete=models.SET_NULL)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    action = models.CharField(max_length=30)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
     comment = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 

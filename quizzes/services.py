@@ -6,12 +6,14 @@ data runs in one transaction, so a refusal leaves the database as it was.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,6 +21,7 @@ from django.utils import timezone
 from quizbuilder.enqueue import task_enqueue
 
 from .models import (
+    AuditAction,
     AuditEntry,
     Quiz,
     QuizVersion,
@@ -26,7 +29,7 @@ from .models import (
 )
 from .permissions import user_can_edit, user_can_import, user_can_publish, user_is_author
 from .quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs, quizfile_validate
-from .versionrows import images_prepare, rows_write, version_file_data
+from .versionrows import images_prepare, rows_write, version_file_data, version_images
 
 User = AbstractBaseUser | AnonymousUser
 CACHE_PREFIX = "published-quiz:"
@@ -78,11 +81,75 @@ def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, 
     return quiz_validate(version_file_data(version=version))
 
 
-def _audit(*, quiz: Quiz, version: QuizVersion | None, user: Any, action: str, comment: str = ""):
+def _audit(
+    *, quiz: Quiz, version: QuizVersion | None, user: Any, action: AuditAction, comment: str = ""
+) -> None:
     actor = user if getattr(user, "is_authenticated", False) else None
     AuditEntry.objects.create(
         quiz=quiz, version=version, actor=actor, action=action, comment=comment
     )
+
+
+# --- writing a version's content -----------------------------------------------------------
+
+
+def version_check(
+    *, version: QuizVersion, data: object, images: Mapping[str, bytes] | None = None
+) -> tuple[dict[str, Any] | None, dict[str, ContentFile], list[Problem]]:
+    """The importer's rules applied to new content for `version`, without writing anything.
+
+    Returns the normalised definition, its images checked and re-encoded, and every problem
+    (by JSON path); the definition is None when there is any. An image path is either in
+    `images` or one already stored on this version (an unchanged card image or cover).
+    """
+    definition, problems = quiz_validate(data)
+    if definition is None:
+        return None, {}, problems
+    if definition["slug"] != version.quiz.slug:
+        problem = Problem("slug", f"this version belongs to the quiz {version.quiz.slug!r}")
+        return None, {}, [problem]
+    files, problems = images_prepare(
+        definition=definition, images=images or {}, kept=version_images(version=version)
+    )
+    return (None if problems else definition), files, problems
+
+
+def version_save(
+    *,
+    version: QuizVersion,
+    data: object,
+    user: Any,
+    images: Mapping[str, bytes] | None = None,
+    action: AuditAction = AuditAction.EDITED,
+    comment: str = "",
+    check_permission: bool = True,
+) -> QuizVersion:
+    """Replace a draft's content (title, card, questions, choices, variables, outcomes) by a
+    quizbuilder/1 document, and record who did it in the audit log.
+
+    The one way a version's content is written, whoever writes it (the importer, the admin,
+    the editor pages). Checked with the importer's rules first (version_check): QuizRefused,
+    with every problem, and nothing written when one is broken. NotAllowed when the version
+    is no longer a draft, or (with `check_permission`) the user may not edit the quiz.
+    """
+    if check_permission and not user_can_edit(user, version.quiz):
+        raise NotAllowed("You cannot edit this quiz.")
+    definition, files, problems = version_check(version=version, data=data, images=images)
+    if definition is None:
+        raise QuizRefused(problems)
+    with transaction.atomic():
+        # Locked, so a publish or a submit in between cannot slip under the edit.
+        status = QuizVersion.objects.select_for_update().values_list("status", flat=True)
+        if status.get(pk=version.pk) != VersionStatus.DRAFT:
+            raise NotAllowed("Only a draft can be edited.")
+        rows_write(
+            version=version,
+            definition=definition,
+            files=files,
+            kept=version_images(version=version),
+        )
+        _audit(quiz=version.quiz, version=version, user=user, action=action, comment=comment)
+    return version
 
 
 # --- import, drafts and the workflow -------------------------------------------------------
@@ -98,11 +165,9 @@ def quiz_import(
     the new version is published at once (the caller checks the user may publish).
     Raises NotAllowed, saving nothing, when the user may not edit the existing quiz.
     """
+    # Checked here too, before anything is created: the slug says which quiz it is for.
     definition, problems = quiz_validate(data)
     if definition is None:
-        raise QuizRefused(problems)
-    files, problems = images_prepare(definition=definition, images=images or {})
-    if problems:
         raise QuizRefused(problems)
     with transaction.atomic():
         slug = definition["slug"]
@@ -114,8 +179,14 @@ def quiz_import(
                 "shared with and Editors may change it."
             )
         version = quiz_draft_get_or_create(quiz=quiz, user=user, copy_live=False)
-        rows_write(version=version, definition=definition, files=files)
-        _audit(quiz=quiz, version=version, user=user, action="imported")
+        version_save(
+            version=version,
+            data=data,
+            user=user,
+            images=images,
+            action=AuditAction.IMPORTED,
+            check_permission=False,
+        )
         if publish:
             version_publish(version=version, user=user, check_permission=False)
     return version
@@ -181,7 +252,7 @@ def quiz_create(
         version = QuizVersion.objects.create(
             quiz=quiz, number=1, title=title, kind=kind, language=language, created_by=user
         )
-        _audit(quiz=quiz, version=version, user=user, action="created")
+        _audit(quiz=quiz, version=version, user=user, action=AuditAction.CREATED)
     return version
 
 
@@ -196,7 +267,7 @@ def quiz_draft_open(*, quiz: Quiz, user: Any) -> QuizVersion:
         had_draft = quiz.versions.filter(status=VersionStatus.DRAFT).exists()
         version = quiz_draft_get_or_create(quiz=quiz, user=user)
         if not had_draft:
-            _audit(quiz=quiz, version=version, user=user, action="draft opened")
+            _audit(quiz=quiz, version=version, user=user, action=AuditAction.DRAFT_OPENED)
     return version
 
 
@@ -227,7 +298,7 @@ def version_publish(
         version.save()
         quiz.live_version = version
         quiz.save(update_fields=["live_version", "updated_at"])
-        _audit(quiz=quiz, version=version, user=user, action="published", comment=comment)
+        _audit(quiz=quiz, version=version, user=user, action=AuditAction.PUBLISHED, comment=comment)
         _cache_forget(quiz.slug)
         transaction.on_commit(lambda: _after_publish(version.pk))
     return version
@@ -251,7 +322,9 @@ def version_submit(*, version: QuizVersion, user: Any, comment: str = "") -> Non
         raise QuizRefused(problems)
     version.status = VersionStatus.REVIEW
     version.save(update_fields=["status", "updated_at"])
-    _audit(quiz=version.quiz, version=version, user=user, action="submitted", comment=comment)
+    _audit(
+        quiz=version.quiz, version=version, user=user, action=AuditAction.SUBMITTED, comment=comment
+    )
 
 
 def version_send_back(*, version: QuizVersion, user: Any, comment: str) -> None:
@@ -264,7 +337,9 @@ def version_send_back(*, version: QuizVersion, user: Any, comment: str) -> None:
         raise NotAllowed("Only a version in review can be sent back.")
     version.status = VersionStatus.DRAFT
     version.save(update_fields=["status", "updated_at"])
-    _audit(quiz=version.quiz, version=version, user=user, action="sent back", comment=comment)
+    _audit(
+        quiz=version.quiz, version=version, user=user, action=AuditAction.SENT_BACK, comment=comment
+    )
 
 
 def quiz_archive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
@@ -273,7 +348,13 @@ def quiz_archive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
         raise NotAllowed("Only an Editor can archive a quiz.")
     quiz.archived_at = timezone.now()
     quiz.save(update_fields=["archived_at", "updated_at"])
-    _audit(quiz=quiz, version=quiz.live_version, user=user, action="archived", comment=comment)
+    _audit(
+        quiz=quiz,
+        version=quiz.live_version,
+        user=user,
+        action=AuditAction.ARCHIVED,
+        comment=comment,
+    )
     _cache_forget(quiz.slug)
 
 
@@ -282,7 +363,13 @@ def quiz_unarchive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
         raise NotAllowed("Only an Editor can restore a quiz.")
     quiz.archived_at = None
     quiz.save(update_fields=["archived_at", "updated_at"])
-    _audit(quiz=quiz, version=quiz.live_version, user=user, action="restored", comment=comment)
+    _audit(
+        quiz=quiz,
+        version=quiz.live_version,
+        user=user,
+        action=AuditAction.RESTORED,
+        comment=comment,
+    )
     _cache_forget(quiz.slug)
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from quizbuilder.enqueue import task_enqueue_on_commit
 from sharing.services import referral_resolve, share_default_create
 
-from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
+from .models import AnswerEvent, AuditAction, AuditEntry, QuizVersion, QuizView, Result
 from .ratelimit import start_check, submission_check, view_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
 from .services import Published, retention_days_bound
@@ -310,7 +310,7 @@ def _scoring_failure_note(published: Published) -> None:
         AuditEntry.objects.create(
             quiz_id=published.quiz_id,
             version_id=published.version_id,
-            action="scoring failed",
+            action=AuditAction.SCORING_FAILED,
             comment="A visitor's answers could not be scored; see the server log.",
         )
 

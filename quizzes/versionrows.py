@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -109,10 +110,23 @@ def file_data_build(
     return data
 
 
+def version_images(*, version: QuizVersion) -> frozenset[str]:
+    """The names of the image files a version's rows hold (card images and cover): new content
+    for it may name them again instead of bringing the bytes."""
+    # Read from the database: the instance may carry a form's unsaved upload.
+    names = set(QuizVersion.objects.filter(pk=version.pk).values_list("card_image", "cover")[0])
+    names.update(Outcome.objects.filter(version=version).values_list("card_image", flat=True))
+    return frozenset(name for name in names if name)
+
+
 def images_prepare(
-    *, definition: dict[str, Any], images: dict[str, bytes]
+    *,
+    definition: dict[str, Any],
+    images: Mapping[str, bytes],
+    kept: Collection[str] = frozenset(),
 ) -> tuple[dict[str, ContentFile], list[Problem]]:
-    """Every image the definition names, checked and re-encoded, before anything is saved."""
+    """Every image the definition names, checked and re-encoded, before anything is saved;
+    a path in `kept` names a file already stored (version_images) and needs no bytes."""
     files: dict[str, ContentFile] = {}
     problems: list[Problem] = []
     named = [("card.image", (definition.get("card") or {}).get("image"))]
@@ -123,7 +137,7 @@ def images_prepare(
     if definition.get("cover"):
         named.append(("cover", definition["cover"]))
     for where, path in named:
-        if not path or path in files:
+        if not path or path in files or (path in kept and path not in images):
             continue
         if path not in images:
             problems.append(Problem(where, f"image {path!r} is not in the bundle"))
@@ -156,13 +170,20 @@ def _apply_card(
     elif path in files:
         obj.card_image.save(files[path].name, files[path], save=False)
         stored[path] = obj.card_image.name
+    elif not path:
+        obj.card_image.name = ""  # the content has no image (any old one is dropped)
 
 
 def rows_write(
-    *, version: QuizVersion, definition: dict[str, Any], files: dict[str, ContentFile]
+    *,
+    version: QuizVersion,
+    definition: dict[str, Any],
+    files: dict[str, ContentFile],
+    kept: Collection[str] = frozenset(),
 ) -> None:
-    """Replace the version's rows by the definition's; `files` holds the prepared images
-    (an image path without a file is left unset: the caller copies stored ones)."""
+    """Replace the version's rows by the definition's; `files` holds the prepared images and
+    `kept` the stored ones it may name again (any other image path is left unset: the caller
+    copies stored ones)."""
     version.questions.all().delete()
     version.variables.all().delete()
     version.outcomes.all().delete()
@@ -172,11 +193,17 @@ def rows_write(
     version.kind = definition["kind"]
     version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
     card = definition.get("card") or {}
-    stored: dict[str, str] = {}
+    # New bytes for a path win over a stored file of that name.
+    stored: dict[str, str] = {name: name for name in kept if name not in files}
     _apply_card(version, card, files, stored)
-    if definition.get("cover") and definition["cover"] in files:
-        cover = files[definition["cover"]]
+    cover_path = definition.get("cover") or ""
+    if cover_path in files:
+        cover = files[cover_path]
         version.cover.save(cover.name, cover, save=False)
+    elif cover_path in stored:
+        version.cover.name = stored[cover_path]
+    elif not cover_path:
+        version.cover.name = ""
     version.save()
     for qi, q in enumerate(definition["questions"]):
         question = Question.objects.create(
