@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .bodies import quiz_seconds, result_image
+from .definition import Definition, HasQuestions, Question
 from .models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
 from .quizcheck import STEP_MIN
 from .scoring import ANSWER, answers_validate
@@ -51,7 +52,7 @@ def duration_text(seconds: float) -> str:
     return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
 
 
-def quiz_duration_text(definition: dict[str, Any]) -> str:
+def quiz_duration_text(definition: HasQuestions) -> str:
     """How long taking the quiz takes, as every page says it (home, intro, share page)."""
     return duration_text(quiz_seconds(definition))
 
@@ -67,7 +68,7 @@ def quiz_tile(quiz: Quiz) -> dict[str, Any]:
     """A quiz in the list: cover (or a gradient tile), title, size and time to take it."""
     version = quiz.live_version
     assert version is not None
-    definition = version.definition or {"questions": []}
+    definition: HasQuestions = version.definition or HasQuestions(questions=[])
     if version.cover:
         image = version.cover.url
     else:
@@ -85,7 +86,7 @@ def quiz_tile(quiz: Quiz) -> dict[str, Any]:
     }
 
 
-def questions_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
+def questions_of(definition: Definition) -> list[dict[str, Any]]:
     """Each question with its place and its checks, for templates that show all of them."""
     total = len(definition["questions"])
     return [
@@ -101,7 +102,7 @@ def questions_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def question_check(question: dict[str, Any]) -> str:
+def question_check(question: Question) -> str:
     """The rules take.js checks an answer against on Next, as JSON, with the server's messages.
 
     Each message is what `answers_validate` says of an answer that breaks the rule, so the
@@ -158,7 +159,7 @@ def intro_context(published: Published, *, ref: str = "", preview: bool = False)
 
 
 def first_error(
-    definition: dict[str, Any], state: dict[str, Any], errors: dict[str, list[str]]
+    definition: Definition, state: dict[str, Any], errors: dict[str, list[str]]
 ) -> tuple[dict[str, Any], list[str]]:
     """The state moved to the first question with an error, and that question's messages."""
     for index, q in enumerate(definition["questions"]):

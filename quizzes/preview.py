@@ -48,7 +48,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
             version_id=version.pk,
             slug=slug,
             definition=definition,
-            programs={},
+            programs={"variables": {}, "when": {}},  # the intro page computes nothing
             retention_days=retention_days_bound(version.retention_days),
             fallback_card="",
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue
 
+from .definition import Definition, Programs, definition_stored, programs_stored
 from .models import (
     AuditEntry,
     Quiz,
@@ -51,8 +52,8 @@ class Published:
     quiz_id: int
     version_id: int
     slug: str
-    definition: dict[str, Any]
-    programs: dict[str, Any]
+    definition: Definition
+    programs: Programs
     retention_days: int
     fallback_card: str
 
@@ -60,7 +61,7 @@ class Published:
 # --- rows <-> definition (quizzes.versionrows) --------------------------------------------
 
 
-def quiz_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem]]:
+def quiz_validate(data: object) -> tuple[Definition | None, list[Problem]]:
     """quizfile_validate with this site's limits (the most days answers may be kept)."""
     return quizfile_validate(data, retention_days_max=settings.RESULT_RETENTION_DAYS_MAX)
 
@@ -71,7 +72,7 @@ def retention_days_bound(days: int) -> int:
     return min(max(days, 1), settings.RESULT_RETENTION_DAYS_MAX)
 
 
-def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, list[Problem]]:
+def version_definition(*, version: QuizVersion) -> tuple[Definition | None, list[Problem]]:
     """The normalised definition of a version: frozen if published, else from its rows."""
     if version.status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED) and version.definition:
         return version.definition, []
@@ -307,8 +308,8 @@ def published_get(*, slug: str) -> Published | None:
             quiz_id=row.pk,
             version_id=v.pk,
             slug=row.slug,
-            definition=v.definition or {},
-            programs=v.programs or {},
+            definition=definition_stored(v.definition),
+            programs=programs_stored(v.programs),
             retention_days=retention_days_bound(v.retention_days),
             fallback_card=v.fallback_card,
         )

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from .definition import Card, Definition
 from .images import ImageError, image_clean
 from .models import Choice, Outcome, Question, QuizVersion, Variable
 from .quizcheck import Problem
@@ -110,7 +111,7 @@ def file_data_build(
 
 
 def images_prepare(
-    *, definition: dict[str, Any], images: dict[str, bytes]
+    *, definition: Definition, images: dict[str, bytes]
 ) -> tuple[dict[str, ContentFile], list[Problem]]:
     """Every image the definition names, checked and re-encoded, before anything is saved."""
     files: dict[str, ContentFile] = {}
@@ -143,7 +144,7 @@ def images_prepare(
 
 def _apply_card(
     obj: QuizVersion | Outcome,
-    card: dict[str, Any],
+    card: Card,
     files: dict[str, ContentFile],
     stored: dict[str, str],
 ) -> None:
@@ -159,7 +160,7 @@ def _apply_card(
 
 
 def rows_write(
-    *, version: QuizVersion, definition: dict[str, Any], files: dict[str, ContentFile]
+    *, version: QuizVersion, definition: Definition, files: dict[str, ContentFile]
 ) -> None:
     """Replace the version's rows by the definition's; `files` holds the prepared images
     (an image path without a file is left unset: the caller copies stored ones)."""

@@ -28,6 +28,7 @@ from sharing.cookies import ref_cookie_get
 
 from . import pages
 from .bodies import quiz_seconds
+from .definition import Definition
 from .flow import flow_advance, question_context, state_load, state_new
 from .ratelimit import RateLimited
 from .services import Published, published_get
@@ -55,7 +56,7 @@ def _published_or_404(slug: str) -> Published:
     return published
 
 
-def _language(definition: dict[str, Any]) -> str:
+def _language(definition: Definition) -> str:
     return definition.get("language") or settings.LANGUAGE_CODE
 
 
@@ -140,7 +141,7 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
 
 def question_page(
     request: HttpRequest,
-    definition: dict[str, Any],
+    definition: Definition,
     state: dict[str, Any],
     *,
     errors: list[str] | None = None,

@@ -42,6 +42,7 @@ from django.db import IntegrityError, transaction
 from django.templatetags.static import static
 from django.utils import timezone
 
+from quizzes.definition import Definition, definition_stored
 from quizzes.models import CardStatus, QuizVersion, Result
 
 from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
@@ -92,7 +93,7 @@ class ImageInfo(TypedDict):
 # --- inputs --------------------------------------------------------------------------------
 
 
-def card_design(*, definition: dict[str, Any], outcome_key: str | None) -> dict[str, Any]:
+def card_design(*, definition: Definition, outcome_key: str | None) -> dict[str, Any]:
     """The quiz's `card` with the outcome's `card` laid over it, key by key."""
     card = dict(definition.get("card") or {})
     for outcome in definition.get("outcomes") or []:
@@ -148,7 +149,7 @@ def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
     On QR_LAYOUTS this makes the result's `qr` share link (once) for the QR code.
     """
     version = result.version
-    definition = version.definition or {}
+    definition = definition_stored(version.definition)
     design = card_design(definition=definition, outcome_key=result.outcome_key)
     text = result.card_text or {}
     share_url = ""
@@ -166,7 +167,7 @@ def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
 
 
 def _design_fields(
-    *, design: dict[str, Any], definition: dict[str, Any], version: QuizVersion
+    *, design: dict[str, Any], definition: Definition, version: QuizVersion
 ) -> dict[str, Any]:
     """The CardSpec fields every card of a version shares: colours, image, language, site."""
     return {
@@ -185,7 +186,7 @@ def fallback_card_spec(*, version: QuizVersion) -> CardSpec:
     The quiz card's headline usually names the visitor ("{name}, ..."), so it is not used;
     its subline is, when it has no placeholder ("{{" is a literal brace), else the description.
     """
-    definition = version.definition or {}
+    definition = definition_stored(version.definition)
     design = card_design(definition=definition, outcome_key=None)
     subline = str(design.get("subline") or "")
     if "{" in subline.replace("{{", ""):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
 from quizzes.bodies import result_image
+from quizzes.definition import HasQuestions
 from quizzes.models import Quiz
 from quizzes.pages import quiz_duration_text, quiz_tiles
 from quizzes.permissions import quizzes_visible_to
@@ -82,7 +83,7 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
         "meta_title": title,
         "meta_description": description,
         "quiz_title": result.version.title,
-        "duration": quiz_duration_text(result.version.definition or {"questions": []}),
+        "duration": quiz_duration_text(result.version.definition or HasQuestions(questions=[])),
         "quiz_open": quiz.is_public,
         "image": image,
         "page_url": request.build_absolute_uri(seen.share.get_absolute_url()),
