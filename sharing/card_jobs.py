@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -42,7 +42,7 @@ from django.db import IntegrityError, transaction
 from django.templatetags.static import static
 from django.utils import timezone
 
-from quizzes.definition import Definition, definition_stored
+from quizzes.definition import Card, Definition, definition_stored
 from quizzes.models import CardStatus, QuizVersion, Result
 
 from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
@@ -93,13 +93,13 @@ class ImageInfo(TypedDict):
 # --- inputs --------------------------------------------------------------------------------
 
 
-def card_design(*, definition: Definition, outcome_key: str | None) -> dict[str, Any]:
+def card_design(*, definition: Definition, outcome_key: str | None) -> Card:
     """The quiz's `card` with the outcome's `card` laid over it, key by key."""
-    card = dict(definition.get("card") or {})
+    card: dict[str, object] = dict(definition.get("card") or {})
     for outcome in definition.get("outcomes") or []:
         if outcome_key is not None and outcome.get("key") == outcome_key:
             card.update({k: v for k, v in (outcome.get("card") or {}).items() if v})
-    return card
+    return cast(Card, card)  # one Card laid over another
 
 
 def _image_bytes(name: str | None) -> bytes | None:
@@ -166,9 +166,7 @@ def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
     )
 
 
-def _design_fields(
-    *, design: dict[str, Any], definition: Definition, version: QuizVersion
-) -> dict[str, Any]:
+def _design_fields(*, design: Card, definition: Definition, version: QuizVersion) -> dict[str, Any]:
     """The CardSpec fields every card of a version shares: colours, image, language, site."""
     return {
         "site_name": settings.SITE_NAME,

@@ -28,7 +28,7 @@ from . import charts
 from .bots import is_preview_bot
 from .cookies import ref_cookie_set
 from .services import Landing, landing_visit, share_get
-from .stats import DAY_FIELDS, StatsRangeError, quiz_stats, stats_dates_parse
+from .stats import DAY_FIELDS, StatsBody, StatsRangeError, quiz_stats, stats_dates_parse
 
 PLACEHOLDER = "img/share-card.png"
 
@@ -151,7 +151,7 @@ def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "sharing/stats.html", context)
 
 
-def _outcomes(quiz: Quiz, body: dict[str, Any]) -> list[dict[str, Any]]:
+def _outcomes(quiz: Quiz, body: StatsBody) -> list[dict[str, Any]]:
     """The by-outcome rows with each outcome's title from the live version (the key when a
     key is not in it); the CSV and the API keep the keys."""
     definition = (quiz.live_version.definition if quiz.live_version else None) or {}
@@ -162,7 +162,7 @@ def _outcomes(quiz: Quiz, body: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _csv(slug: str, body: dict[str, Any]) -> HttpResponse:
+def _csv(slug: str, body: StatsBody) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{slug}-{body['from']}-{body['to']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -173,7 +173,7 @@ def _csv(slug: str, body: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def _page(body: dict[str, Any]) -> dict[str, Any]:
+def _page(body: StatsBody) -> dict[str, Any]:
     funnel = [
         (_("Views"), body["views"]),
         (_("Starts"), body["starts"]),
@@ -182,7 +182,8 @@ def _page(body: dict[str, Any]) -> dict[str, Any]:
         (_("Clicks"), body["clicks"]),
         (_("Referred completions"), body["referred_completions"]),
     ]
-    questions, previous = [], body["starts"]
+    questions: list[dict[str, Any]] = []  # QuestionStats and its "drop"
+    previous = body["starts"]
     for row in body["by_question"]:
         lost = previous - row["answered"]
         drop = f"{lost / previous:.0%}" if previous and lost > 0 else ""
