@@ -22,7 +22,7 @@ from quizzes.models import Quiz
 from quizzes.pages import quiz_duration_text, quiz_tiles
 from quizzes.permissions import quizzes_visible_to
 from quizzes.ratelimit import RefusedKind
-from quizzes.visitors import ip_hash
+from quizzes.visitors import VisitorRequest, ip_hash
 
 from . import charts
 from .bots import is_preview_bot
@@ -39,15 +39,15 @@ def _gone(request: HttpRequest, status: int) -> HttpResponse:
 
 
 @never_cache
-def landing(request: HttpRequest, code: str) -> HttpResponse:
+def landing(request: VisitorRequest, code: str) -> HttpResponse:
     share = share_get(code=code)
     if share is None:
         return _gone(request, 404)
     agent = request.headers.get("User-Agent", "")
     bot = is_preview_bot(agent)
     if bot:
-        request.visitor_cookie = False  # type: ignore[attr-defined]
-    visitor: str = request.visitor  # type: ignore[attr-defined]
+        request.visitor_cookie = False
+    visitor: str = request.visitor
     seen = landing_visit(
         share=share, visitor=visitor, ip_hash=ip_hash(request), user_agent=agent, is_bot=bot
     )
