@@ -7,10 +7,9 @@ data runs in one transaction, so a refusal leaves the database as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,7 +28,11 @@ from .permissions import user_can_edit, user_can_import, user_can_publish, user_
 from .quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs, quizfile_validate
 from .versionrows import images_prepare, rows_write, version_file_data
 
-User = AbstractBaseUser | AnonymousUser
+if TYPE_CHECKING:
+    # Who acts: `request.user` (a User, or AnonymousUser, which every permission refuses) or
+    # the account a command names.
+    from django.contrib.auth.models import AnonymousUser, User
+
 CACHE_PREFIX = "published-quiz:"
 
 
@@ -79,8 +82,15 @@ def version_definition(*, version: QuizVersion) -> tuple[Definition | None, list
     return quiz_validate(version_file_data(version=version))
 
 
-def _audit(*, quiz: Quiz, version: QuizVersion | None, user: Any, action: str, comment: str = ""):
-    actor = user if getattr(user, "is_authenticated", False) else None
+def _audit(
+    *,
+    quiz: Quiz,
+    version: QuizVersion | None,
+    user: User | AnonymousUser,
+    action: str,
+    comment: str = "",
+):
+    actor = user if user.is_authenticated else None
     AuditEntry.objects.create(
         quiz=quiz, version=version, actor=actor, action=action, comment=comment
     )
@@ -90,7 +100,11 @@ def _audit(*, quiz: Quiz, version: QuizVersion | None, user: Any, action: str, c
 
 
 def quiz_import(
-    *, data: object, user: Any, images: dict[str, bytes] | None = None, publish: bool = False
+    *,
+    data: object,
+    user: User | AnonymousUser,
+    images: dict[str, bytes] | None = None,
+    publish: bool = False,
 ) -> QuizVersion:
     """Create the quiz, or a new draft of the quiz with that slug, from a quizbuilder/1 file.
 
@@ -122,7 +136,9 @@ def quiz_import(
     return version
 
 
-def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -> QuizVersion:
+def quiz_draft_get_or_create(
+    *, quiz: Quiz, user: User | AnonymousUser, copy_live: bool = True
+) -> QuizVersion:
     """The quiz's open draft; a new one (a copy of the live version) when there is none.
 
     Editing a published quiz therefore never touches the published version's rows.
@@ -149,7 +165,7 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
         language=source.language if source else "en",
         # Kept when the draft starts empty too (an import then sets its own).
         retention_days=source.retention_days if source else RETENTION_DAYS_DEFAULT,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user if user.is_authenticated else None,
     )
     if copy_live and source is not None:
         definition, _ = version_definition(version=source)
@@ -167,13 +183,14 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
 
 
 def quiz_create(
-    *, slug: str, title: str, kind: str, user: Any, language: str = "en"
+    *, slug: str, title: str, kind: str, user: User | AnonymousUser, language: str = "en"
 ) -> QuizVersion:
     """A new quiz owned by `user` with an empty draft version 1 (authors and editors only).
 
     Raises NotAllowed when the user may not author or the slug is taken.
     """
-    if not user_is_author(user):
+    # user_is_author refuses anonymous users too; the first test says so to the type checker.
+    if not user.is_authenticated or not user_is_author(user):
         raise NotAllowed("Only Authors and Editors can create quizzes.")
     with transaction.atomic():
         if Quiz.objects.filter(slug=slug).exists():
@@ -186,7 +203,7 @@ def quiz_create(
     return version
 
 
-def quiz_draft_open(*, quiz: Quiz, user: Any) -> QuizVersion:
+def quiz_draft_open(*, quiz: Quiz, user: User | AnonymousUser) -> QuizVersion:
     """The draft an author edits: the open one, or a new copy of the live version.
 
     The published version's rows are never touched. Raises NotAllowed without edit rights.
@@ -202,7 +219,11 @@ def quiz_draft_open(*, quiz: Quiz, user: Any) -> QuizVersion:
 
 
 def version_publish(
-    *, version: QuizVersion, user: Any, comment: str = "", check_permission: bool = True
+    *,
+    version: QuizVersion,
+    user: User | AnonymousUser,
+    comment: str = "",
+    check_permission: bool = True,
 ) -> QuizVersion:
     """Validate and freeze a draft (or in-review) version and make it the live one.
 
@@ -241,7 +262,7 @@ def _after_publish(version_id: int) -> None:
     task_enqueue(render_fallback_card, version_id)
 
 
-def version_submit(*, version: QuizVersion, user: Any, comment: str = "") -> None:
+def version_submit(*, version: QuizVersion, user: User | AnonymousUser, comment: str = "") -> None:
     """An author sends their draft for review; it must be valid first."""
     if not user_can_edit(user, version.quiz):
         raise NotAllowed("You cannot edit this quiz.")
@@ -255,7 +276,7 @@ def version_submit(*, version: QuizVersion, user: Any, comment: str = "") -> Non
     _audit(quiz=version.quiz, version=version, user=user, action="submitted", comment=comment)
 
 
-def version_send_back(*, version: QuizVersion, user: Any, comment: str) -> None:
+def version_send_back(*, version: QuizVersion, user: User | AnonymousUser, comment: str) -> None:
     """An editor returns a version in review to its author, saying why."""
     if not user_can_publish(user, version.quiz):
         raise NotAllowed("Only an Editor can send a quiz back.")
@@ -268,7 +289,7 @@ def version_send_back(*, version: QuizVersion, user: Any, comment: str) -> None:
     _audit(quiz=version.quiz, version=version, user=user, action="sent back", comment=comment)
 
 
-def quiz_archive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
+def quiz_archive(*, quiz: Quiz, user: User | AnonymousUser, comment: str = "") -> None:
     """Hide a quiz from visitors; its results and share links keep working."""
     if not user_can_publish(user, quiz):
         raise NotAllowed("Only an Editor can archive a quiz.")
@@ -278,7 +299,7 @@ def quiz_archive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
     _cache_forget(quiz.slug)
 
 
-def quiz_unarchive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
+def quiz_unarchive(*, quiz: Quiz, user: User | AnonymousUser, comment: str = "") -> None:
     if not user_can_publish(user, quiz):
         raise NotAllowed("Only an Editor can restore a quiz.")
     quiz.archived_at = None
