@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .bodies import quiz_seconds, result_image
 from .definition import Definition, HasQuestions, Question
 from .models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
+from .numbers import number_text
 from .quizcheck import STEP_MIN
 from .scoring import ANSWER, answers_validate
 from .services import Published
@@ -187,15 +188,10 @@ def share_bar_template() -> str | None:
     return SHARE_BAR
 
 
-def number_text(x: float) -> str:
-    """At most 2 decimals, trailing zeros dropped (as templates print numbers)."""
-    return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
 def figures(result: Result) -> list[tuple[str, str]]:
     """A calculator's computed values, labelled from their keys ("weight_10y" -> "Weight 10y")."""
     return [
-        (key.replace("_", " ").capitalize(), number_text(value))
+        (key.replace("_", " ").capitalize(), number_text(value, places=2))
         for key, value in (result.values or {}).items()
         if isinstance(value, int | float)
     ]
@@ -205,8 +201,9 @@ def score_text(result: Result, kind: str) -> str:
     if kind not in (Kind.SCORE, Kind.TRIVIA) or result.score is None:
         return ""
     if result.max_score is None:
-        return number_text(result.score)
-    return f"{number_text(result.score)} / {number_text(result.max_score)}"
+        return number_text(result.score, places=2)
+    # As templates print numbers: at most 2 decimals, trailing zeros dropped.
+    return f"{number_text(result.score, places=2)} / {number_text(result.max_score, places=2)}"
 
 
 def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from .definition import Card, Question
+from .numbers import number_text
 
 MAGNITUDE = 1e15  # the same limit as a formula result: nothing larger can be computed with
 # A number question's grid: a finer step than STEP_MIN, or more than STEP_COUNT_MAX steps
@@ -69,13 +70,6 @@ def at(path: str, key: object) -> str:
         return key if path == "$" else f"{path}.{key}"
     part = json.dumps(key) if isinstance(key, str) else repr(key)
     return f"[{part}]" if path == "$" else f"{path}[{part}]"
-
-
-def number_text(x: float) -> str:
-    """A number as people write it: 30 not 30.0, 0.1 not 0.1000000001-style noise."""
-    if math.isfinite(x) and x == int(x):
-        return str(int(x))
-    return repr(x)
 
 
 class Checker:

@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterator
 
 from .definition import Choice, Definition, Program, Programs, Question
 from .formulas import FormulaError, formula_evaluate, formula_names
-from .quizcheck import Checker, number_text
+from .numbers import number_text
+from .quizcheck import Checker
 
 LIMIT = 4096
 SEED = 20241124

@@ -30,7 +30,8 @@ from typing import Any
 
 from .definition import Choice, Definition, HasQuestions, Outcome, Programs, Question
 from .formulas import FormulaError, formula_evaluate
-from .quizcheck import STEP_MIN, number_text
+from .numbers import number_text
+from .quizcheck import STEP_MIN
 
 NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

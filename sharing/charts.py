@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.numbers import number_text
+
 from .stats import DayField, DayStats
 
 BRAND = "#4338ca"
@@ -28,7 +30,7 @@ BAR_MAX = 36  # a day's column is never wider than this, so one day is not one b
 
 
 def _n(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    return number_text(value, places=1)  # SVG lengths: a tenth of a unit is plenty
 
 
 def bars(rows: Sequence[tuple[str, int]], *, title: str, note: Sequence[str] = ()) -> SafeString:
