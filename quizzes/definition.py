@@ -10,8 +10,8 @@ A question carries only the keys of its type (`choices` on single and multi, `mi
 number...): they are `NotRequired`, and code reads them after checking `type`.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Python 3.11 only sees NotRequired in an
+# evaluated annotation, and tests read __required_keys__ to check the types against real files.
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
 Kind = Literal["personality", "score", "trivia", "calculator"]

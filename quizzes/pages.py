@@ -5,7 +5,8 @@ database beyond the ones named here)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
@@ -188,7 +189,18 @@ def share_bar_template() -> str | None:
     return SHARE_BAR
 
 
-def figures(result: Result) -> list[tuple[str, str]]:
+class Scored(Protocol):
+    """What the score line and the figures read: a saved Result or a preview's Computed."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def max_score(self) -> float | None: ...
+    @property
+    def values(self) -> Mapping[str, object] | None: ...
+
+
+def figures(result: Scored) -> list[tuple[str, str]]:
     """A calculator's computed values, labelled from their keys ("weight_10y" -> "Weight 10y")."""
     return [
         (key.replace("_", " ").capitalize(), number_text(value, places=2))
@@ -197,7 +209,7 @@ def figures(result: Result) -> list[tuple[str, str]]:
     ]
 
 
-def score_text(result: Result, kind: str) -> str:
+def score_text(result: Scored, kind: str) -> str:
     if kind not in (Kind.SCORE, Kind.TRIVIA) or result.score is None:
         return ""
     if result.max_score is None:
