@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
@@ -21,19 +22,22 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User  # Django's own user model
+
 # Recovery codes alone are not a second factor: they come with an authenticator app.
 FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
-def mfa_required(*, user: object, path: str) -> bool:
+def mfa_required(*, user: User | AnonymousUser, path: str) -> bool:
     """Whether `user` must have an authenticator before opening `path`."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
-    staff = settings.MFA_REQUIRED_FOR_STAFF and getattr(user, "is_staff", False)
+    staff = settings.MFA_REQUIRED_FOR_STAFF and user.is_staff
     if staff and path.startswith(reverse("admin:index")):
         return True
     if settings.MFA_REQUIRED_FOR_EDITORS and path.startswith(reverse("quizzes:dashboard")):
-        return user.groups.filter(name="Editors").exists()  # type: ignore[attr-defined]
+        return user.groups.filter(name="Editors").exists()
     return False
 
 
@@ -43,9 +47,11 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if mfa_required(user=user, path=request.path) and not is_mfa_enabled(
-            user,  # type: ignore[arg-type]
-            types=FACTORS,
+        # mfa_required is False for anonymous users; the first test says so to the type checker.
+        if (
+            user.is_authenticated
+            and mfa_required(user=user, path=request.path)
+            and not is_mfa_enabled(user, types=FACTORS)
         ):
             messages.info(
                 request,

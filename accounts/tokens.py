@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .models import ApiToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the site keeps Django's own user model
 
 PREFIX = "qb_"
 PREFIX_SHOWN = 10
@@ -46,7 +49,7 @@ def token_days_parse(value: str | int | None) -> int:
     return days
 
 
-def token_create(*, user: Any, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
     """Make a token for `user` valid for `days` (API_TOKEN_DAYS_DEFAULT when None); returns
     the row and the plaintext, which is never stored."""
     days = token_days_parse(days)
@@ -61,7 +64,7 @@ def token_create(*, user: Any, name: str = "", days: int | None = None) -> tuple
     return token, plaintext
 
 
-def token_authenticate(header: str | None) -> Any | None:
+def token_authenticate(header: str | None) -> User | None:
     """The active user of a valid, unrevoked, unexpired `Authorization: Bearer <token>`, else
     None."""
     if not header:
@@ -83,7 +86,7 @@ def token_authenticate(header: str | None) -> Any | None:
     return token.user
 
 
-def token_revoke(*, user: Any, token_id: int) -> bool:
+def token_revoke(*, user: User, token_id: int) -> bool:
     """Revoke one of `user`'s tokens; False when it is not theirs or was revoked already."""
     return bool(
         ApiToken.objects.filter(pk=token_id, user=user, revoked_at=None).update(
@@ -92,7 +95,7 @@ def token_revoke(*, user: Any, token_id: int) -> bool:
     )
 
 
-def user_by_username(username: str) -> Any:
+def user_by_username(username: str) -> User:
     """The user with that username (or email); raises the model's DoesNotExist."""
     users = get_user_model().objects
     found = users.filter(username=username).first() or users.filter(email__iexact=username).first()

@@ -5,22 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .tokens import TokenRefused, token_create, token_days_parse, token_revoke
+from .typealias import AuthenticatedRequest
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     new_token: str | None = None,
     status: int = 200,
     days_error: str | None = None,
 ) -> HttpResponse:
-    tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
+    tokens = request.user.api_tokens.all()
     context = {
         "tokens": tokens,
         "new_token": new_token,
@@ -32,14 +33,14 @@ def _page(
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     return _page(request)
 
 
 @never_cache
 @login_required
 @require_POST
-def token_new(request: HttpRequest) -> HttpResponse:
+def token_new(request: AuthenticatedRequest) -> HttpResponse:
     try:
         days = token_days_parse(request.POST.get("days"))
     except TokenRefused:
@@ -55,7 +56,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_delete(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_delete(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     if token_revoke(user=request.user, token_id=token_id):
         messages.success(request, _("The token was revoked; it no longer works."))
     return redirect("accounts:account")

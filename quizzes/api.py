@@ -30,7 +30,7 @@ from .pages import result_find
 from .ratelimit import RateLimited
 from .services import Published, published_get, quizzes_published
 from .taking import AnswersInvalid, answer_record, response_submit, take_clean, view_record
-from .visitors import ip_hash
+from .visitors import VisitorRequest, ip_hash
 
 NOT_FOUND = {"errors": {"quiz": ["No published quiz has this address."]}}
 
@@ -192,14 +192,14 @@ def quiz_list(request: HttpRequest) -> JsonResponse:
 
 
 @api_view("GET")
-def quiz_detail(request: HttpRequest, slug: str) -> JsonResponse:
+def quiz_detail(request: VisitorRequest, slug: str) -> JsonResponse:
     published = published_get(slug=slug)
     if published is None:
         return JsonResponse(NOT_FOUND, status=404)
     if _is_browser(request):
         view_record(
             quiz_id=published.quiz_id,
-            visitor=request.visitor,  # type: ignore[attr-defined]
+            visitor=request.visitor,
             ip_hash=ip_hash(request),
         )
     return JsonResponse(
@@ -222,7 +222,7 @@ def _published_and_body(
 
 @cache_control(private=True, no_store=True)
 @api_view("POST")
-def response_create(request: HttpRequest, slug: str) -> JsonResponse:
+def response_create(request: VisitorRequest, slug: str) -> JsonResponse:
     found = _published_and_body(request, slug)
     if isinstance(found, JsonResponse):
         return found
@@ -234,7 +234,7 @@ def response_create(request: HttpRequest, slug: str) -> JsonResponse:
         result = response_submit(
             published=published,
             answers=data["answers"],
-            visitor=request.visitor,  # type: ignore[attr-defined]
+            visitor=request.visitor,
             ip_hash=ip_hash(request),
             ref=ref,
             take=data.get("take"),
@@ -272,7 +272,7 @@ def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
 
 @cache_control(private=True, no_store=True)
 @api_view("POST")
-def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
+def answer_create(request: VisitorRequest, slug: str) -> JsonResponse:
     """Count an answered question of a take for the funnel (take.js calls it once a question)."""
     found = _published_and_body(request, slug)
     if isinstance(found, JsonResponse):
@@ -290,7 +290,7 @@ def answer_create(request: HttpRequest, slug: str) -> JsonResponse:
             take=take,
             question_key=data["question"],
             position=keys.index(data["question"]),
-            visitor=request.visitor,  # type: ignore[attr-defined]
+            visitor=request.visitor,
             ip_hash=ip_hash(request),
         )
     except RateLimited as exc:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from .definition import Definition, HasQuestions
 from .models import Result
 
 QUESTION_FIELDS = (
@@ -33,7 +34,7 @@ SECONDS = {"single": 6, "multi": 6, "number": 8, "text": 8}
 Absolute = Callable[[str], str]
 
 
-def quiz_public(definition: dict[str, Any]) -> dict[str, Any]:
+def quiz_public(definition: Definition) -> dict[str, Any]:
     """The published quiz as api.md shows it: every question field, null where not set."""
     return {
         "slug": definition["slug"],
@@ -53,7 +54,7 @@ def quiz_public(definition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def quiz_seconds(definition: dict[str, Any]) -> int:
+def quiz_seconds(definition: HasQuestions) -> int:
     """About how long a take lasts: ~6 s a choice question, ~8 s a number or text."""
     return sum(SECONDS.get(q["type"], 8) for q in definition["questions"])
 

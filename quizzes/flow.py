@@ -14,6 +14,7 @@ from typing import Any
 from django.core import signing
 from django.http import QueryDict
 
+from .definition import Definition, Question
 from .scoring import answers_validate
 
 SALT = "quizbuilder.take"
@@ -49,7 +50,7 @@ def state_load(token: str, *, version: int | str) -> dict[str, Any] | None:
     return state
 
 
-def answer_from_post(question: dict[str, Any], post: QueryDict) -> Any:
+def answer_from_post(question: Question, post: QueryDict) -> Any:
     """The form field `answer` as the API would take it (number text, choice key(s), text)."""
     if question["type"] == "multi":
         return post.getlist("answer")
@@ -62,7 +63,7 @@ def answer_from_post(question: dict[str, Any], post: QueryDict) -> Any:
     return raw
 
 
-def flow_advance(*, definition: dict[str, Any], state: dict[str, Any], post: QueryDict) -> Step:
+def flow_advance(*, definition: Definition, state: dict[str, Any], post: QueryDict) -> Step:
     """Apply one form POST: `back` goes to the previous question, otherwise the answer is
     checked (errors keep the question on screen) and the next question, or the end, follows.
     """
@@ -92,7 +93,7 @@ def flow_advance(*, definition: dict[str, Any], state: dict[str, Any], post: Que
 
 
 def question_context(
-    *, definition: dict[str, Any], state: dict[str, Any], errors: list[str] | None = None
+    *, definition: Definition, state: dict[str, Any], errors: list[str] | None = None
 ) -> dict[str, Any]:
     """What take.html needs to show the question the state is at."""
     questions = definition["questions"]

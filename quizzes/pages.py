@@ -5,7 +5,8 @@ database beyond the ones named here)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
@@ -16,7 +17,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .bodies import quiz_seconds, result_image
+from .definition import Definition, HasQuestions, Question
 from .models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
+from .numbers import number_text
 from .quizcheck import STEP_MIN
 from .scoring import ANSWER, answers_validate
 from .services import Published
@@ -51,7 +54,7 @@ def duration_text(seconds: float) -> str:
     return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
 
 
-def quiz_duration_text(definition: dict[str, Any]) -> str:
+def quiz_duration_text(definition: HasQuestions) -> str:
     """How long taking the quiz takes, as every page says it (home, intro, share page)."""
     return duration_text(quiz_seconds(definition))
 
@@ -67,7 +70,7 @@ def quiz_tile(quiz: Quiz) -> dict[str, Any]:
     """A quiz in the list: cover (or a gradient tile), title, size and time to take it."""
     version = quiz.live_version
     assert version is not None
-    definition = version.definition or {"questions": []}
+    definition: HasQuestions = version.definition or HasQuestions(questions=[])
     if version.cover:
         image = version.cover.url
     else:
@@ -85,7 +88,7 @@ def quiz_tile(quiz: Quiz) -> dict[str, Any]:
     }
 
 
-def questions_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
+def questions_of(definition: Definition) -> list[dict[str, Any]]:
     """Each question with its place and its checks, for templates that show all of them."""
     total = len(definition["questions"])
     return [
@@ -101,7 +104,7 @@ def questions_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def question_check(question: dict[str, Any]) -> str:
+def question_check(question: Question) -> str:
     """The rules take.js checks an answer against on Next, as JSON, with the server's messages.
 
     Each message is what `answers_validate` says of an answer that breaks the rule, so the
@@ -158,7 +161,7 @@ def intro_context(published: Published, *, ref: str = "", preview: bool = False)
 
 
 def first_error(
-    definition: dict[str, Any], state: dict[str, Any], errors: dict[str, list[str]]
+    definition: Definition, state: dict[str, Any], errors: dict[str, list[str]]
 ) -> tuple[dict[str, Any], list[str]]:
     """The state moved to the first question with an error, and that question's messages."""
     for index, q in enumerate(definition["questions"]):
@@ -186,26 +189,33 @@ def share_bar_template() -> str | None:
     return SHARE_BAR
 
 
-def number_text(x: float) -> str:
-    """At most 2 decimals, trailing zeros dropped (as templates print numbers)."""
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+class Scored(Protocol):
+    """What the score line and the figures read: a saved Result or a preview's Computed."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def max_score(self) -> float | None: ...
+    @property
+    def values(self) -> Mapping[str, object] | None: ...
 
 
-def figures(result: Result) -> list[tuple[str, str]]:
+def figures(result: Scored) -> list[tuple[str, str]]:
     """A calculator's computed values, labelled from their keys ("weight_10y" -> "Weight 10y")."""
     return [
-        (key.replace("_", " ").capitalize(), number_text(value))
+        (key.replace("_", " ").capitalize(), number_text(value, places=2))
         for key, value in (result.values or {}).items()
         if isinstance(value, int | float)
     ]
 
 
-def score_text(result: Result, kind: str) -> str:
+def score_text(result: Scored, kind: str) -> str:
     if kind not in (Kind.SCORE, Kind.TRIVIA) or result.score is None:
         return ""
     if result.max_score is None:
-        return number_text(result.score)
-    return f"{number_text(result.score)} / {number_text(result.max_score)}"
+        return number_text(result.score, places=2)
+    # As templates print numbers: at most 2 decimals, trailing zeros dropped.
+    return f"{number_text(result.score, places=2)} / {number_text(result.max_score, places=2)}"
 
 
 def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
             version_id=version.pk,
             slug=slug,
             definition=definition,
-            programs={},
+            programs={"variables": {}, "when": {}},  # the intro page computes nothing
             retention_days=retention_days_bound(version.retention_days),
             fallback_card="",
         )
@@ -79,8 +79,8 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
         "computed": computed,
         "quiz_title": definition["title"],
         "language": language,
-        "score_text": pages.score_text(computed, definition["kind"]),  # type: ignore[arg-type]
-        "figures": pages.figures(computed) if definition["kind"] == "calculator" else [],  # type: ignore[arg-type]
+        "score_text": pages.score_text(computed, definition["kind"]),
+        "figures": pages.figures(computed) if definition["kind"] == "calculator" else [],
         "again_url": url,
         "preview": True,
     }

@@ -12,7 +12,10 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
+
+from .definition import Card, Question
+from .numbers import number_text
 
 MAGNITUDE = 1e15  # the same limit as a formula result: nothing larger can be computed with
 # A number question's grid: a finer step than STEP_MIN, or more than STEP_COUNT_MAX steps
@@ -67,13 +70,6 @@ def at(path: str, key: object) -> str:
         return key if path == "$" else f"{path}.{key}"
     part = json.dumps(key) if isinstance(key, str) else repr(key)
     return f"[{part}]" if path == "$" else f"{path}[{part}]"
-
-
-def number_text(x: float) -> str:
-    """A number as people write it: 30 not 30.0, 0.1 not 0.1000000001-style noise."""
-    if math.isfinite(x) and x == int(x):
-        return str(int(x))
-    return repr(x)
 
 
 class Checker:
@@ -209,7 +205,7 @@ class Checker:
                 f"must not be greater than max ({number_text(lo)} > {number_text(hi)})",
             )
 
-    def card(self, data: dict[str, Any], path: str) -> dict[str, str]:
+    def card(self, data: dict[str, Any], path: str) -> Card:
         """A card: text lines, `#rrggbb` colours (stored lower-case), a relative image path."""
         if "card" not in data:
             return {}
@@ -237,7 +233,7 @@ class Checker:
                 )
                 continue
             out[key] = value
-        return out
+        return cast(Card, out)  # its keys are CARD_KEYS, a Card's
 
 
 def _image_path_ok(path: str) -> bool:
@@ -279,7 +275,7 @@ _CHOICE_KEYS = ("key", "label", "value", "points", "correct")
 
 def question_check(
     ck: Checker, data: object, path: str, *, kind: str | None, outcome_keys: set[str]
-) -> dict[str, Any] | None:
+) -> Question | None:
     """A normalised question, or None when it breaks a rule of its own (each one reported).
 
     Duplicate and reserved keys are the caller's: they need the other questions.
@@ -323,7 +319,8 @@ def question_check(
             ck.add(
                 f"{path}.choices[{i}].correct", "a single question has at most one correct choice"
             )
-    return out if ck.clean_since(start) else None
+    # Without a problem of its own every value is set and of its type: a Question.
+    return cast(Question, out) if ck.clean_since(start) else None
 
 
 def _step_check(

@@ -24,10 +24,11 @@ import itertools
 import math
 import random
 from collections.abc import Callable, Iterator
-from typing import Any
 
+from .definition import Choice, Definition, Program, Programs, Question
 from .formulas import FormulaError, formula_evaluate, formula_names
-from .quizcheck import Checker, number_text
+from .numbers import number_text
+from .quizcheck import Checker
 
 LIMIT = 4096
 SEED = 20241124
@@ -36,7 +37,7 @@ NO_ANSWER = "(no answer)"
 Corner = tuple[float, str]  # the value expressions see, and how the message shows it
 
 
-def corners_check(ck: Checker, *, definition: dict[str, Any], programs: dict[str, Any]) -> None:
+def corners_check(ck: Checker, *, definition: Definition, programs: Programs) -> None:
     """Evaluate a calculator's programs at the corners; add a Problem per failing expression."""
     questions = [q for q in definition["questions"] if q["type"] != "text"]
     keys = [q["key"] for q in questions]
@@ -69,8 +70,8 @@ def corners_check(ck: Checker, *, definition: dict[str, Any], programs: dict[str
 
 
 def _evaluate(
-    definition: dict[str, Any],
-    programs: dict[str, Any],
+    definition: Definition,
+    programs: Programs,
     env: dict[str, float],
     labels: dict[str, str],
     report: Callable[[str, str, dict[str, str]], None],
@@ -95,7 +96,7 @@ def _evaluate(
         report("outcomes", "no outcome matches", labels)
 
 
-def _deps(program: list, keys: list[str], by_variable: dict[str, set[str]]) -> set[str]:
+def _deps(program: Program, keys: list[str], by_variable: dict[str, set[str]]) -> set[str]:
     names = formula_names(program)
     found = {n for n in names if n in keys}
     for n in names:
@@ -103,7 +104,7 @@ def _deps(program: list, keys: list[str], by_variable: dict[str, set[str]]) -> s
     return found
 
 
-def question_corners(q: dict[str, Any]) -> list[Corner]:
+def question_corners(q: Question) -> list[Corner]:
     """The corner values of one non-text question (see the module docstring)."""
     corners: list[Corner] = []
     if q["type"] == "number":
@@ -118,14 +119,14 @@ def question_corners(q: dict[str, Any]) -> list[Corner]:
     return unique or [(0.0, NO_ANSWER)]
 
 
-def _multi_corners(q: dict[str, Any]) -> list[Corner]:
+def _multi_corners(q: Question) -> list[Corner]:
     choices = q["choices"]
     n = len(choices)
     lo = q["min_choices"] or 0
     hi = n if q["max_choices"] is None else q["max_choices"]
     if q["required"]:
         lo = max(lo, 1)
-    picks: list[list[dict[str, Any]]] = []
+    picks: list[list[Choice]] = []
     if lo <= 1 <= hi:
         picks += [[c] for c in choices]
     if hi >= n:

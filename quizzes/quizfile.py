@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, cast
 
+from .definition import Definition, Program, Programs, Question
 from .formulas import FormulaError, formula_compile
 from .quizcheck import (
     KEY_MESSAGE,
@@ -80,7 +81,7 @@ _SCORE_NAMES = {
 
 def quizfile_validate(
     data: object, *, retention_days_max: int = RETENTION_DAYS_MAX
-) -> tuple[dict[str, Any] | None, list[Problem]]:
+) -> tuple[Definition | None, list[Problem]]:
     """Check a parsed quizbuilder/1 file against every rule of the format.
 
     `retention_days_max` is the site's maximum for `retention_days` (the caller reads it
@@ -111,6 +112,8 @@ def quizfile_validate(
     language = ck.text(top, "language", "$", max_length=40, default="en")
     if language is not None and not LANGUAGE_RE.match(language):
         ck.add("language", "must be a language code such as en, pt-br or zh-hans")
+    # Built field by field: until every check has passed a value may be None, so it is only a
+    # Definition once ck.problems is empty (the cast at the end).
     definition: dict[str, Any] = {
         "format": FORMAT,
         "slug": slug,
@@ -152,10 +155,10 @@ def quizfile_validate(
         # Corners only mean something for an otherwise sound file (every key, bound and
         # expression valid), so they run last and only then.
         if not ck.problems and programs is not None:
-            corners_check(ck, definition=definition, programs=programs)
+            corners_check(ck, definition=cast(Definition, definition), programs=programs)
     if ck.problems:
         return None, ck.problems
-    return definition, []
+    return cast(Definition, definition), []
 
 
 def _cover_check(ck: Checker, cover: object) -> str | None:
@@ -238,7 +241,7 @@ def _variables_check(
 
 def _expressions_check(
     ck: Checker, definition: dict[str, Any], raw_questions: list[Any]
-) -> dict[str, Any] | None:
+) -> Programs | None:
     """Compile every expression against the names it may use; the programs when all compile."""
     if definition["kind"] != "calculator":
         return None
@@ -247,24 +250,25 @@ def _expressions_check(
         for q in raw_questions
         if isinstance(q, dict) and isinstance(q.get("key"), str) and q.get("type") != "text"
     }
-    programs: dict[str, Any] = {"variables": {}, "when": {}}
+    programs: Programs = {"variables": {}, "when": {}}
     failed = False
     for i, v in enumerate(definition["variables"]):
         program = _compile(ck, v["expr"], f"variables[{i}].expr", names)
         failed |= program is None
         if isinstance(v["key"], str):
-            programs["variables"][v["key"]] = program
+            if program is not None:  # a failed one makes the whole result None below
+                programs["variables"][v["key"]] = program
             names = names | {v["key"]}
     for i, o in enumerate(definition["outcomes"]):
         if o["when"] is not None:
             program = _compile(ck, o["when"], f"outcomes[{i}].when", names)
             failed |= program is None
-            if isinstance(o["key"], str):
+            if isinstance(o["key"], str) and program is not None:
                 programs["when"][o["key"]] = program
     return None if failed else programs
 
 
-def _compile(ck: Checker, source: object, path: str, names: set[str]) -> list | None:
+def _compile(ck: Checker, source: object, path: str, names: set[str]) -> Program | None:
     if not isinstance(source, str):
         return None  # already reported by the field check
     try:
@@ -337,11 +341,11 @@ def _reachability_check(ck: Checker, raw_outcomes: list[Any]) -> None:
             return
 
 
-def quiz_programs(definition: dict[str, Any]) -> dict[str, Any]:
+def quiz_programs(definition: Definition) -> Programs:
     """The compiled expressions of a valid definition, stored beside it:
     `{"variables": {key: program}, "when": {outcome key: program}}` (empty unless calculator).
     """
-    programs: dict[str, Any] = {"variables": {}, "when": {}}
+    programs: Programs = {"variables": {}, "when": {}}
     if definition["kind"] != "calculator":
         return programs
     names = {q["key"] for q in definition["questions"] if q["type"] != "text"}
@@ -354,7 +358,7 @@ def quiz_programs(definition: dict[str, Any]) -> dict[str, Any]:
     return programs
 
 
-def quizfile_export(definition: dict[str, Any]) -> dict[str, Any]:
+def quizfile_export(definition: Definition) -> dict[str, Any]:
     """The canonical file of a normalised definition: `format` first, keys in the spec's order,
     every default left out, whole numbers written without ".0".
 
@@ -383,7 +387,7 @@ def quizfile_export(definition: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _question_export(q: dict[str, Any]) -> dict[str, Any]:
+def _question_export(q: Question) -> dict[str, Any]:
     item: dict[str, Any] = {"key": q["key"], "type": q["type"], "prompt": q["prompt"]}
     _put(item, "help", q["help"], "")
     _put(item, "required", q["required"], q["type"] != "text")

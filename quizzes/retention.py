@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from quizbuilder.celery import app as celery_app
 from quizbuilder.enqueue import task_enqueue_on_commit
 
+from .definition import Definition, definition_stored
 from .models import CardStatus, Result
 from .taking import CARD_TEXT_KEYS, text_tidy
 from .templating import TemplateError, template_names, template_render
@@ -73,13 +75,13 @@ def answers_purge(*, now: datetime | None = None, budget: float = PURGE_BUDGET) 
             return purged
 
 
-def kept_texts(*, definition: dict[str, Any], result: Result) -> tuple[str, str, dict[str, str]]:
+def kept_texts(*, definition: Definition, result: Result) -> tuple[str, str, dict[str, str]]:
     """(title, description, card texts) of `result` drawn again from what a purge keeps."""
     context: dict[str, object] = {
         q["key"]: "" for q in definition.get("questions") or [] if q.get("type") == "text"
     }
     context.update(score=result.score, max_score=result.max_score)
-    outcome: dict[str, Any] = next(
+    outcome: Mapping[str, Any] = next(
         (o for o in definition.get("outcomes") or [] if o.get("key") == result.outcome_key), {}
     )
     quiz_title = str(definition.get("title") or "")
@@ -106,7 +108,7 @@ def _kept(text: object, context: dict[str, object]) -> str | None:
 def _result_forget(*, result: Result) -> None:
     old_cards = [result.card_name, str((result.card_text or {}).get(SQUARE_CARD_KEY) or "")]
     title, description, card_text = kept_texts(
-        definition=result.version.definition or {}, result=result
+        definition=definition_stored(result.version.definition), result=result
     )
     Result.objects.filter(pk=result.pk).update(
         answers=None,

@@ -28,8 +28,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .definition import Choice, Definition, HasQuestions, Outcome, Programs, Question
 from .formulas import FormulaError, formula_evaluate
-from .quizcheck import STEP_MIN, number_text
+from .numbers import number_text
+from .quizcheck import STEP_MIN
 
 NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -59,7 +61,7 @@ class ScoringError(ValueError):
 
 
 def answers_validate(
-    *, definition: dict[str, Any], answers: object
+    *, definition: HasQuestions, answers: object
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Clean API answers (spec/api.md, the 400 cases).
 
@@ -90,13 +92,13 @@ def answers_validate(
     return clean, errors
 
 
-def _single_clean(q: dict[str, Any], raw: object) -> tuple[Any, str]:
+def _single_clean(q: Question, raw: object) -> tuple[Any, str]:
     if isinstance(raw, str) and any(c["key"] == raw for c in q["choices"]):
         return raw, ""
     return None, CHOOSE_ONE
 
 
-def _multi_clean(q: dict[str, Any], raw: object) -> tuple[Any, str]:
+def _multi_clean(q: Question, raw: object) -> tuple[Any, str]:
     keys = [c["key"] for c in q["choices"]]
     if not isinstance(raw, list):
         return None, "Choose from the options (a list of them)."
@@ -119,7 +121,7 @@ def _options(n: int) -> str:
     return f"{n} option" if n == 1 else f"{n} options"
 
 
-def _number_clean(q: dict[str, Any], raw: object) -> tuple[Any, str]:
+def _number_clean(q: Question, raw: object) -> tuple[Any, str]:
     if isinstance(raw, bool):
         return None, NOT_A_NUMBER
     if isinstance(raw, str) and NUMBER_RE.match(raw.strip()):
@@ -145,7 +147,7 @@ def _number_clean(q: dict[str, Any], raw: object) -> tuple[Any, str]:
     return x, ""
 
 
-def _text_clean(q: dict[str, Any], raw: object) -> tuple[Any, str]:
+def _text_clean(q: Question, raw: object) -> tuple[Any, str]:
     if not isinstance(raw, str):
         return None, "Enter text."
     text = raw.strip()
@@ -165,7 +167,7 @@ _CLEANERS = {
 
 
 def score_compute(
-    *, definition: dict[str, Any], answers: dict[str, Any], programs: dict[str, Any]
+    *, definition: Definition, answers: dict[str, Any], programs: Programs
 ) -> ScoreResult:
     """The result of clean answers (from `answers_validate`) under the quiz's kind.
 
@@ -204,12 +206,12 @@ def _total(numbers: Any) -> float:
     return round(math.fsum(numbers), 10) + 0.0
 
 
-def _chosen(q: dict[str, Any], answer: object) -> list[dict[str, Any]]:
+def _chosen(q: Question, answer: object) -> list[Choice]:
     picked = answer if isinstance(answer, list) else [answer]
     return [c for c in q.get("choices", []) if c["key"] in picked]
 
 
-def _value(q: dict[str, Any], answer: object) -> float:
+def _value(q: Question, answer: object) -> float:
     """A question's value in sums and expressions; 0 when unanswered or a text."""
     if answer is None or q["type"] == "text":
         return 0.0
@@ -218,7 +220,7 @@ def _value(q: dict[str, Any], answer: object) -> float:
     return _total(c["value"] for c in _chosen(q, answer))
 
 
-def _context(definition: dict[str, Any], answers: dict[str, Any]) -> dict[str, object]:
+def _context(definition: Definition, answers: dict[str, Any]) -> dict[str, object]:
     context: dict[str, object] = {}
     for q in definition["questions"]:
         answer = answers.get(q["key"])
@@ -231,7 +233,7 @@ def _context(definition: dict[str, Any], answers: dict[str, Any]) -> dict[str, o
     return context
 
 
-def _personality(definition: dict[str, Any], answers: dict[str, Any]) -> tuple[str, float]:
+def _personality(definition: Definition, answers: dict[str, Any]) -> tuple[str, float]:
     points: dict[str, list[float]] = {o["key"]: [] for o in definition["outcomes"]}
     for q in definition["questions"]:
         if q["type"] in ("single", "multi") and answers.get(q["key"]) is not None:
@@ -244,19 +246,19 @@ def _personality(definition: dict[str, Any], answers: dict[str, Any]) -> tuple[s
     return winner, totals[winner]
 
 
-def _correct(q: dict[str, Any]) -> set[str]:
+def _correct(q: Question) -> set[str]:
     if q["type"] not in ("single", "multi"):
         return set()
     return {c["key"] for c in q["choices"] if c["correct"]}
 
 
-def _is_right(q: dict[str, Any], answer: object) -> bool:
+def _is_right(q: Question, answer: object) -> bool:
     if answer is None:
         return False
     return {c["key"] for c in _chosen(q, answer)} == _correct(q)
 
 
-def _max_total(definition: dict[str, Any]) -> float:
+def _max_total(definition: Definition) -> float:
     """The highest total a score quiz's answers can reach (unanswered optional ones add 0)."""
     best: list[float] = []
     for q in definition["questions"]:
@@ -274,10 +276,10 @@ def _max_total(definition: dict[str, Any]) -> float:
     return _total(best)
 
 
-def _by_bounds(outcomes: list[dict[str, Any]], score: float) -> str:
+def _by_bounds(outcomes: list[Outcome], score: float) -> str:
     """The first outcome with min <= score <= max, else the one nearest the score."""
 
-    def distance(o: dict[str, Any]) -> float:
+    def distance(o: Outcome) -> float:
         if o["min"] is not None and score < o["min"]:
             return o["min"] - score
         if o["max"] is not None and score > o["max"]:
@@ -288,7 +290,7 @@ def _by_bounds(outcomes: list[dict[str, Any]], score: float) -> str:
 
 
 def _calculator(
-    definition: dict[str, Any], answers: dict[str, Any], programs: dict[str, Any]
+    definition: Definition, answers: dict[str, Any], programs: Programs
 ) -> tuple[str, dict[str, float]]:
     env = {
         q["key"]: _value(q, answers.get(q["key"]))

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue
 
+from .definition import Definition, Programs, definition_stored, programs_stored
 from .models import (
     AuditAction,
     AuditEntry,
@@ -31,7 +31,11 @@ from .permissions import user_can_edit, user_can_import, user_can_publish, user_
 from .quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs, quizfile_validate
 from .versionrows import images_prepare, rows_write, version_file_data, version_images
 
-User = AbstractBaseUser | AnonymousUser
+if TYPE_CHECKING:
+    # Who acts: `request.user` (a User, or AnonymousUser, which every permission refuses) or
+    # the account a command names.
+    from django.contrib.auth.models import AnonymousUser, User
+
 CACHE_PREFIX = "published-quiz:"
 
 
@@ -54,8 +58,8 @@ class Published:
     quiz_id: int
     version_id: int
     slug: str
-    definition: dict[str, Any]
-    programs: dict[str, Any]
+    definition: Definition
+    programs: Programs
     retention_days: int
     fallback_card: str
 
@@ -63,7 +67,7 @@ class Published:
 # --- rows <-> definition (quizzes.versionrows) --------------------------------------------
 
 
-def quiz_validate(data: object) -> tuple[dict[str, Any] | None, list[Problem]]:
+def quiz_validate(data: object) -> tuple[Definition | None, list[Problem]]:
     """quizfile_validate with this site's limits (the most days answers may be kept)."""
     return quizfile_validate(data, retention_days_max=settings.RESULT_RETENTION_DAYS_MAX)
 
@@ -74,7 +78,7 @@ def retention_days_bound(days: int) -> int:
     return min(max(days, 1), settings.RESULT_RETENTION_DAYS_MAX)
 
 
-def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, list[Problem]]:
+def version_definition(*, version: QuizVersion) -> tuple[Definition | None, list[Problem]]:
     """The normalised definition of a version: frozen if published, else from its rows."""
     if version.status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED) and version.definition:
         return version.definition, []
@@ -82,9 +86,14 @@ def version_definition(*, version: QuizVersion) -> tuple[dict[str, Any] | None, 
 
 
 def _audit(
-    *, quiz: Quiz, version: QuizVersion | None, user: Any, action: AuditAction, comment: str = ""
+    *,
+    quiz: Quiz,
+    version: QuizVersion | None,
+    user: User | AnonymousUser,
+    action: AuditAction,
+    comment: str = "",
 ) -> None:
-    actor = user if getattr(user, "is_authenticated", False) else None
+    actor = user if user.is_authenticated else None
     AuditEntry.objects.create(
         quiz=quiz, version=version, actor=actor, action=action, comment=comment
     )
@@ -95,7 +104,7 @@ def _audit(
 
 def version_check(
     *, version: QuizVersion, data: object, images: Mapping[str, bytes] | None = None
-) -> tuple[dict[str, Any] | None, dict[str, ContentFile], list[Problem]]:
+) -> tuple[Definition | None, dict[str, ContentFile], list[Problem]]:
     """The importer's rules applied to new content for `version`, without writing anything.
 
     Returns the normalised definition, its images checked and re-encoded, and every problem
@@ -118,7 +127,7 @@ def version_save(
     *,
     version: QuizVersion,
     data: object,
-    user: Any,
+    user: User | AnonymousUser,
     images: Mapping[str, bytes] | None = None,
     action: AuditAction = AuditAction.EDITED,
     comment: str = "",
@@ -156,7 +165,11 @@ def version_save(
 
 
 def quiz_import(
-    *, data: object, user: Any, images: dict[str, bytes] | None = None, publish: bool = False
+    *,
+    data: object,
+    user: User | AnonymousUser,
+    images: dict[str, bytes] | None = None,
+    publish: bool = False,
 ) -> QuizVersion:
     """Create the quiz, or a new draft of the quiz with that slug, from a quizbuilder/1 file.
 
@@ -192,7 +205,9 @@ def quiz_import(
     return version
 
 
-def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -> QuizVersion:
+def quiz_draft_get_or_create(
+    *, quiz: Quiz, user: User | AnonymousUser, copy_live: bool = True
+) -> QuizVersion:
     """The quiz's open draft; a new one (a copy of the live version) when there is none.
 
     Editing a published quiz therefore never touches the published version's rows.
@@ -219,7 +234,7 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
         language=source.language if source else "en",
         # Kept when the draft starts empty too (an import then sets its own).
         retention_days=source.retention_days if source else RETENTION_DAYS_DEFAULT,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user if user.is_authenticated else None,
     )
     if copy_live and source is not None:
         definition, _ = version_definition(version=source)
@@ -237,13 +252,14 @@ def quiz_draft_get_or_create(*, quiz: Quiz, user: Any, copy_live: bool = True) -
 
 
 def quiz_create(
-    *, slug: str, title: str, kind: str, user: Any, language: str = "en"
+    *, slug: str, title: str, kind: str, user: User | AnonymousUser, language: str = "en"
 ) -> QuizVersion:
     """A new quiz owned by `user` with an empty draft version 1 (authors and editors only).
 
     Raises NotAllowed when the user may not author or the slug is taken.
     """
-    if not user_is_author(user):
+    # user_is_author refuses anonymous users too; the first test says so to the type checker.
+    if not user.is_authenticated or not user_is_author(user):
         raise NotAllowed("Only Authors and Editors can create quizzes.")
     with transaction.atomic():
         if Quiz.objects.filter(slug=slug).exists():
@@ -256,7 +272,7 @@ def quiz_create(
     return version
 
 
-def quiz_draft_open(*, quiz: Quiz, user: Any) -> QuizVersion:
+def quiz_draft_open(*, quiz: Quiz, user: User | AnonymousUser) -> QuizVersion:
     """The draft an author edits: the open one, or a new copy of the live version.
 
     The published version's rows are never touched. Raises NotAllowed without edit rights.
@@ -272,7 +288,11 @@ def quiz_draft_open(*, quiz: Quiz, user: Any) -> QuizVersion:
 
 
 def version_publish(
-    *, version: QuizVersion, user: Any, comment: str = "", check_permission: bool = True
+    *,
+    version: QuizVersion,
+    user: User | AnonymousUser,
+    comment: str = "",
+    check_permission: bool = True,
 ) -> QuizVersion:
     """Validate and freeze a draft (or in-review) version and make it the live one.
 
@@ -311,7 +331,7 @@ def _after_publish(version_id: int) -> None:
     task_enqueue(render_fallback_card, version_id)
 
 
-def version_submit(*, version: QuizVersion, user: Any, comment: str = "") -> None:
+def version_submit(*, version: QuizVersion, user: User | AnonymousUser, comment: str = "") -> None:
     """An author sends their draft for review; it must be valid first."""
     if not user_can_edit(user, version.quiz):
         raise NotAllowed("You cannot edit this quiz.")
@@ -327,7 +347,7 @@ def version_submit(*, version: QuizVersion, user: Any, comment: str = "") -> Non
     )
 
 
-def version_send_back(*, version: QuizVersion, user: Any, comment: str) -> None:
+def version_send_back(*, version: QuizVersion, user: User | AnonymousUser, comment: str) -> None:
     """An editor returns a version in review to its author, saying why."""
     if not user_can_publish(user, version.quiz):
         raise NotAllowed("Only an Editor can send a quiz back.")
@@ -342,7 +362,7 @@ def version_send_back(*, version: QuizVersion, user: Any, comment: str) -> None:
     )
 
 
-def quiz_archive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
+def quiz_archive(*, quiz: Quiz, user: User | AnonymousUser, comment: str = "") -> None:
     """Hide a quiz from visitors; its results and share links keep working."""
     if not user_can_publish(user, quiz):
         raise NotAllowed("Only an Editor can archive a quiz.")
@@ -358,7 +378,7 @@ def quiz_archive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
     _cache_forget(quiz.slug)
 
 
-def quiz_unarchive(*, quiz: Quiz, user: Any, comment: str = "") -> None:
+def quiz_unarchive(*, quiz: Quiz, user: User | AnonymousUser, comment: str = "") -> None:
     if not user_can_publish(user, quiz):
         raise NotAllowed("Only an Editor can restore a quiz.")
     quiz.archived_at = None
@@ -396,8 +416,8 @@ def published_get(*, slug: str) -> Published | None:
             quiz_id=row.pk,
             version_id=v.pk,
             slug=row.slug,
-            definition=v.definition or {},
-            programs=v.programs or {},
+            definition=definition_stored(v.definition),
+            programs=programs_stored(v.programs),
             retention_days=retention_days_bound(v.retention_days),
             fallback_card=v.fallback_card,
         )

@@ -24,6 +24,7 @@ from django.utils import timezone
 from quizbuilder.enqueue import task_enqueue_on_commit
 from sharing.services import referral_resolve, share_default_create
 
+from .definition import Card, CardText, Definition, Outcome, Programs
 from .models import AnswerEvent, AuditAction, AuditEntry, QuizVersion, QuizView, Result
 from .ratelimit import start_check, submission_check, view_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
@@ -32,7 +33,7 @@ from .templating import template_render
 
 logger = logging.getLogger(__name__)
 TAKE_RE = re.compile(r"[A-Za-z0-9_-]{16,40}\Z")
-CARD_TEXT_KEYS = ("headline", "subline")
+CARD_TEXT_KEYS: tuple[CardText, ...] = ("headline", "subline")
 SCORING_FAILED = "We could not work out a result from these answers. Please try again later."
 # What an empty placeholder leaves at the start of a text ("{name}, you'll weigh..."):
 # commas, enumeration commas and colons (Western and full width) and the spaces after them.
@@ -115,7 +116,7 @@ def answer_record(
     )
 
 
-def _answered(definition: dict[str, Any], clean: dict[str, Any]) -> list[tuple[str, int]]:
+def _answered(definition: Definition, clean: dict[str, Any]) -> list[tuple[str, int]]:
     keys = []
     for position, question in enumerate(definition["questions"]):
         value = clean.get(question["key"])
@@ -127,7 +128,7 @@ def _answered(definition: dict[str, Any], clean: dict[str, Any]) -> list[tuple[s
 # --- working out a result ------------------------------------------------------------------
 
 
-def _outcome(definition: dict[str, Any], key: str) -> dict[str, Any]:
+def _outcome(definition: Definition, key: str) -> Outcome:
     for outcome in definition["outcomes"]:
         if outcome["key"] == key:
             return outcome
@@ -150,7 +151,7 @@ def text_tidy(text: str) -> str:
 
 
 def outcome_texts(
-    *, definition: dict[str, Any], scored: ScoreResult
+    *, definition: Definition, scored: ScoreResult
 ) -> tuple[str, str, dict[str, str]]:
     """Title, description and card texts of the outcome, placeholders filled and tidied
     (`text_tidy`), so a skipped optional name leaves no stray comma."""
@@ -158,9 +159,9 @@ def outcome_texts(
     context = dict(scored.context)
     title = text_tidy(template_render(outcome["title"], context=context))
     description = text_tidy(template_render(outcome.get("description") or "", context=context))
-    card = {**(definition.get("card") or {}), **(outcome.get("card") or {})}
+    card: Card = {**(definition.get("card") or {}), **(outcome.get("card") or {})}
     context["outcome"] = title
-    card_text = {
+    card_text: dict[str, str] = {
         key: text_tidy(template_render(card[key], context=context))
         for key in CARD_TEXT_KEYS
         if card.get(key)
@@ -170,7 +171,7 @@ def outcome_texts(
     return title, description, card_text
 
 
-def visitor_name(*, definition: dict[str, Any], context: dict[str, Any]) -> str:
+def visitor_name(*, definition: Definition, context: dict[str, Any]) -> str:
     """The visitor's name for their card: the text question keyed `name`, else the first one."""
     texts = [q["key"] for q in definition["questions"] if q["type"] == "text"]
     if not texts:
@@ -181,7 +182,7 @@ def visitor_name(*, definition: dict[str, Any], context: dict[str, Any]) -> str:
 
 
 def result_compute(
-    *, definition: dict[str, Any], programs: dict[str, Any], answers: object
+    *, definition: Definition, programs: Programs, answers: object
 ) -> tuple[Computed, dict[str, Any]]:
     """Validate and score `answers`; (the computed result, the clean answers).
 

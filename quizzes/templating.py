@@ -16,7 +16,9 @@ import functools
 import html as html_lib
 import re
 from collections.abc import Collection, Mapping
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
+
+from .numbers import number_text
 
 KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SPEC_RE = re.compile(r",|,?\.[0-6]f")
@@ -167,22 +169,10 @@ def _number_text(value: int | float | Decimal, spec: str | None = None) -> str:
     decimals with trailing zeros dropped. Half rounds away from zero; "-0" prints as "0".
     Non-finite and absurdly large values (never produced by formulas) print as "".
     """
-    grouped = spec is not None and spec.startswith(",")
     places = int(spec[-2]) if spec is not None and spec.endswith("f") else None
-    try:
-        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if not exact.is_finite() or exact.adjusted() > 100:
-            return ""
-        with localcontext() as ctx:
-            ctx.prec = 200  # holds any value up to 1e100 with its decimals exactly
-            rounded = exact.quantize(
-                Decimal(1).scaleb(-(2 if places is None else places)), ROUND_HALF_UP
-            )
-            if rounded.is_zero():
-                rounded = rounded.copy_abs()
-            shown = format(rounded, ",f" if grouped else "f")
-    except (ArithmeticError, ValueError, TypeError):
-        return ""
-    if places is None and "." in shown:
-        shown = shown.rstrip("0").rstrip(".")
-    return shown
+    return number_text(
+        value,
+        places=2 if places is None else places,
+        fixed=places is not None,
+        grouped=spec is not None and spec.startswith(","),
+    )

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from .definition import Card, Definition
 from .images import ImageError, image_clean
 from .models import Choice, Outcome, Question, QuizVersion, Variable
 from .quizcheck import Problem
@@ -121,7 +122,7 @@ def version_images(*, version: QuizVersion) -> frozenset[str]:
 
 def images_prepare(
     *,
-    definition: dict[str, Any],
+    definition: Definition,
     images: Mapping[str, bytes],
     kept: Collection[str] = frozenset(),
 ) -> tuple[dict[str, ContentFile], list[Problem]]:
@@ -157,7 +158,7 @@ def images_prepare(
 
 def _apply_card(
     obj: QuizVersion | Outcome,
-    card: dict[str, Any],
+    card: Card,
     files: dict[str, ContentFile],
     stored: dict[str, str],
 ) -> None:
@@ -177,7 +178,7 @@ def _apply_card(
 def rows_write(
     *,
     version: QuizVersion,
-    definition: dict[str, Any],
+    definition: Definition,
     files: dict[str, ContentFile],
     kept: Collection[str] = frozenset(),
 ) -> None:

@@ -28,12 +28,13 @@ from sharing.cookies import ref_cookie_get
 
 from . import pages
 from .bodies import quiz_seconds
+from .definition import Definition
 from .flow import flow_advance, question_context, state_load, state_new
 from .ratelimit import RateLimited
 from .services import Published, published_get
 from .taking import AnswersInvalid, NotOwner, answer_record, response_submit, take_new, view_record
 from .taking import result_delete as result_delete_service
-from .visitors import ip_hash
+from .visitors import VisitorRequest, ip_hash
 
 CSRF_MARKER = "qbCsrfMarker7f3a9c"
 PAGE_CACHE_SECONDS = 3600
@@ -55,18 +56,18 @@ def _published_or_404(slug: str) -> Published:
     return published
 
 
-def _language(definition: dict[str, Any]) -> str:
+def _language(definition: Definition) -> str:
     return definition.get("language") or settings.LANGUAGE_CODE
 
 
-def intro(request: HttpRequest, slug: str) -> HttpResponse:
+def intro(request: VisitorRequest, slug: str) -> HttpResponse:
     published = _published_or_404(slug)
     if is_preview_bot(request.headers.get("User-Agent")):
-        request.visitor_cookie = False  # type: ignore[attr-defined]
+        request.visitor_cookie = False
     else:
         view_record(
             quiz_id=published.quiz_id,
-            visitor=request.visitor,  # type: ignore[attr-defined]
+            visitor=request.visitor,
             ip_hash=ip_hash(request),
         )
     cacheable = not request.GET and not (
@@ -90,7 +91,7 @@ def intro(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
-def take(request: HttpRequest, slug: str) -> HttpResponse:
+def take(request: VisitorRequest, slug: str) -> HttpResponse:
     """One question per screen without JavaScript; the last answer submits the take."""
     published = _published_or_404(slug)
     definition = published.definition
@@ -113,7 +114,7 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
                 take=state["t"],
                 question_key=key,
                 position=position,
-                visitor=request.visitor,  # type: ignore[attr-defined]
+                visitor=request.visitor,
                 ip_hash=ip_hash(request),
             )
     if not step.done:
@@ -122,7 +123,7 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
         result = response_submit(
             published=published,
             answers=step.state["a"],
-            visitor=request.visitor,  # type: ignore[attr-defined]
+            visitor=request.visitor,
             ip_hash=ip_hash(request),
             ref=step.state.get("r"),
             take=step.state["t"],
@@ -140,7 +141,7 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
 
 def question_page(
     request: HttpRequest,
-    definition: dict[str, Any],
+    definition: Definition,
     state: dict[str, Any],
     *,
     errors: list[str] | None = None,
@@ -178,12 +179,12 @@ def result(request: HttpRequest, result_id: str) -> HttpResponse:
 
 
 @require_POST
-def result_delete(request: HttpRequest, result_id: str) -> HttpResponse:
+def result_delete(request: VisitorRequest, result_id: str) -> HttpResponse:
     found = pages.result_find(result_id)
     if found is None:
         return render(request, "quizzes/not_found.html", status=404)
     try:
-        result_delete_service(result=found, visitor=request.visitor)  # type: ignore[attr-defined]
+        result_delete_service(result=found, visitor=request.visitor)
     except NotOwner:
         return render(request, "quizzes/forbidden.html", status=403)
     return redirect(found)

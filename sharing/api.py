@@ -15,6 +15,7 @@ from quizzes.api import api_view, error, json_body
 from quizzes.models import Quiz
 from quizzes.pages import result_find
 from quizzes.permissions import user_can_see_stats
+from quizzes.visitors import VisitorRequest
 
 from .services import BUTTON_CHANNELS, NotResultOwner, ShareRefused, share_create
 from .stats import StatsRangeError, quiz_stats, stats_dates_parse
@@ -24,7 +25,7 @@ CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
 
 @cache_control(private=True, no_store=True)
 @api_view("POST")
-def shares(request: HttpRequest, result_id: str) -> JsonResponse:
+def shares(request: VisitorRequest, result_id: str) -> JsonResponse:
     result = result_find(result_id)
     if result is None:
         return error(404, "result", "There is no result at this address.")
@@ -37,7 +38,7 @@ def shares(request: HttpRequest, result_id: str) -> JsonResponse:
         share = share_create(
             result=result,
             channel=data.get("channel"),
-            visitor=request.visitor,  # type: ignore[attr-defined]
+            visitor=request.visitor,
         )
     except NotResultOwner:
         # Shares are counted per result: only the visitor who got it may make them (the

@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -42,6 +42,7 @@ from django.db import IntegrityError, transaction
 from django.templatetags.static import static
 from django.utils import timezone
 
+from quizzes.definition import Card, Definition, definition_stored
 from quizzes.models import CardStatus, QuizVersion, Result
 
 from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
@@ -92,13 +93,13 @@ class ImageInfo(TypedDict):
 # --- inputs --------------------------------------------------------------------------------
 
 
-def card_design(*, definition: dict[str, Any], outcome_key: str | None) -> dict[str, Any]:
+def card_design(*, definition: Definition, outcome_key: str | None) -> Card:
     """The quiz's `card` with the outcome's `card` laid over it, key by key."""
-    card = dict(definition.get("card") or {})
+    card: dict[str, object] = dict(definition.get("card") or {})
     for outcome in definition.get("outcomes") or []:
         if outcome_key is not None and outcome.get("key") == outcome_key:
             card.update({k: v for k, v in (outcome.get("card") or {}).items() if v})
-    return card
+    return cast(Card, card)  # one Card laid over another
 
 
 def _image_bytes(name: str | None) -> bytes | None:
@@ -148,7 +149,7 @@ def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
     On QR_LAYOUTS this makes the result's `qr` share link (once) for the QR code.
     """
     version = result.version
-    definition = version.definition or {}
+    definition = definition_stored(version.definition)
     design = card_design(definition=definition, outcome_key=result.outcome_key)
     text = result.card_text or {}
     share_url = ""
@@ -165,9 +166,7 @@ def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
     )
 
 
-def _design_fields(
-    *, design: dict[str, Any], definition: dict[str, Any], version: QuizVersion
-) -> dict[str, Any]:
+def _design_fields(*, design: Card, definition: Definition, version: QuizVersion) -> dict[str, Any]:
     """The CardSpec fields every card of a version shares: colours, image, language, site."""
     return {
         "site_name": settings.SITE_NAME,
@@ -185,7 +184,7 @@ def fallback_card_spec(*, version: QuizVersion) -> CardSpec:
     The quiz card's headline usually names the visitor ("{name}, ..."), so it is not used;
     its subline is, when it has no placeholder ("{{" is a literal brace), else the description.
     """
-    definition = version.definition or {}
+    definition = definition_stored(version.definition)
     design = card_design(definition=definition, outcome_key=None)
     subline = str(design.get("subline") or "")
     if "{" in subline.replace("{{", ""):

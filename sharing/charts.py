@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.numbers import number_text
+
+from .stats import DayField, DayStats
+
 BRAND = "#4338ca"
 SOFT = "#a5b4fc"
 ACCENT = "#db2777"
@@ -21,11 +25,12 @@ MUTED = "#6b7280"
 # text stays >= 11 px on a 390 px phone and <= 16 px on a desktop.
 WIDTH = 400
 FONT = 14
+SERIES: tuple[DayField, ...] = ("completions", "clicks", "referred_completions")
 BAR_MAX = 36  # a day's column is never wider than this, so one day is not one big block
 
 
 def _n(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    return number_text(value, places=1)  # SVG lengths: a tenth of a unit is plenty
 
 
 def bars(rows: Sequence[tuple[str, int]], *, title: str, note: Sequence[str] = ()) -> SafeString:
@@ -59,13 +64,12 @@ def bars(rows: Sequence[tuple[str, int]], *, title: str, note: Sequence[str] = (
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
-def days(by_day: Sequence[dict[str, object]], *, title: str) -> SafeString:
+def days(by_day: Sequence[DayStats], *, title: str) -> SafeString:
     """Columns of completions per day, with clicks and referred completions as lines."""
     width, height, left, bottom, top_pad = WIDTH, 200, 36, 28, 12
     n = max(len(by_day), 1)
-    series = {
-        key: [int(d.get(key, 0) or 0) for d in by_day]  # type: ignore[call-overload]
-        for key in ("completions", "clicks", "referred_completions")
+    series: dict[str, list[int]] = {
+        key: [int(d.get(key, 0) or 0) for d in by_day] for key in SERIES
     }
     top = max([1, *series["completions"], *series["clicks"], *series["referred_completions"]])
     plot_w, plot_h = width - left - 8, height - bottom - top_pad

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict, cast
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
@@ -46,7 +46,75 @@ COUNTS = (
 )
 CHANNEL_FIELDS = ("shares", "clicks", "referred_completions")
 OUTCOME_FIELDS = ("completions", "shares", "clicks", "referred_completions")
-DAY_FIELDS = ("views", "completions", "shares", "clicks", "referred_completions")
+DayField = Literal["views", "completions", "shares", "clicks", "referred_completions"]
+DAY_FIELDS: tuple[DayField, ...] = (
+    "views",
+    "completions",
+    "shares",
+    "clicks",
+    "referred_completions",
+)
+
+
+# The stats body of stats.md, as `quiz_stats` returns it and the API, page and CSV read it.
+# "from" is a Python keyword, hence the functional syntax for the body and a day.
+
+
+class ChannelStats(TypedDict):
+    shares: int
+    clicks: int
+    referred_completions: int
+
+
+class OutcomeStats(TypedDict):
+    completions: int
+    shares: int
+    clicks: int
+    referred_completions: int
+
+
+class QuestionStats(TypedDict):
+    key: str
+    answered: int
+
+
+class DayStats(TypedDict):
+    date: str  # YYYY-MM-DD, UTC
+    views: int
+    completions: int
+    shares: int
+    clicks: int
+    referred_completions: int
+
+
+StatsBody = TypedDict(
+    "StatsBody",
+    {
+        "quiz": str,
+        "from": str,
+        "to": str,
+        "views": int,
+        "starts": int,
+        "completions": int,
+        "completion_rate": float,
+        "shares": int,
+        "share_rate": float,
+        "previews": int,
+        "clicks": int,
+        "referred_completions": int,
+        "click_to_completion": float,
+        "viral_coefficient": float,
+        "max_depth": int,
+        "by_channel": dict[str, ChannelStats],
+        "by_outcome": dict[str, OutcomeStats],
+        "by_question": list[QuestionStats],
+        "by_day": list[DayStats],
+        # Spec extensions (README): completions by referral depth ("0", "1"... in order),
+        # and what the rate limits kept out of the figures, by kind (quiz_stats adds it).
+        "by_depth": dict[str, int],
+        "refused": NotRequired[dict[str, int]],
+    },
+)
 
 
 class StatsRangeError(ValueError):
@@ -232,7 +300,7 @@ def stats_range(
 
 def quiz_stats(
     quiz: Quiz, date_from: dt.date | None = None, date_to: dt.date | None = None
-) -> dict[str, Any]:
+) -> StatsBody:
     """The stats body of stats.md for `quiz` over [date_from, date_to] (inclusive, UTC).
 
     Raises StatsRangeError for an empty or too long range. Closed days with a rollup are
@@ -261,7 +329,7 @@ def _order(keys: Iterable[str], known: list[str]) -> list[str]:
     return [k for k in known if k in seen] + sorted(seen - set(known))
 
 
-def _body(quiz, first, last, total, records) -> dict[str, Any]:
+def _body(quiz, first, last, total, records) -> StatsBody:
     definition = (quiz.live_version.definition if quiz.live_version else None) or {}
     questions = [q["key"] for q in definition.get("questions", [])]
     outcomes = [o["key"] for o in definition.get("outcomes", [])]
@@ -299,11 +367,12 @@ def _body(quiz, first, last, total, records) -> dict[str, Any]:
         "click_to_completion": _ratio(total["referred_completions"], total["clicks"]),
         "viral_coefficient": _ratio(total["referred_completions"], total["completions"]),
         "max_depth": total["max_depth"],
-        "by_channel": by_channel,
-        "by_outcome": by_outcome,
+        # Rows built from CHANNEL_FIELDS, OUTCOME_FIELDS and DAY_FIELDS: the casts name them.
+        "by_channel": cast(dict[str, ChannelStats], by_channel),
+        "by_outcome": cast(dict[str, OutcomeStats], by_outcome),
         "by_question": [{"key": k, "answered": by_question[k]} for k in [*questions, *extra]],
         "by_day": [
-            {"date": d.isoformat(), **{f: records[d].get(f, 0) for f in DAY_FIELDS}}
+            cast(DayStats, {"date": d.isoformat(), **{f: records[d].get(f, 0) for f in DAY_FIELDS}})
             for d in _days(first, last)
         ],
         "by_depth": {k: total["by_depth"][k] for k in sorted(total["by_depth"], key=int)},

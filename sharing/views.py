@@ -17,17 +17,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
 from quizzes.bodies import result_image
+from quizzes.definition import HasQuestions
 from quizzes.models import Quiz
 from quizzes.pages import quiz_duration_text, quiz_tiles
 from quizzes.permissions import quizzes_visible_to
 from quizzes.ratelimit import RefusedKind
-from quizzes.visitors import ip_hash
+from quizzes.visitors import VisitorRequest, ip_hash
 
 from . import charts
 from .bots import is_preview_bot
 from .cookies import ref_cookie_set
 from .services import Landing, landing_visit, share_get
-from .stats import DAY_FIELDS, StatsRangeError, quiz_stats, stats_dates_parse
+from .stats import DAY_FIELDS, StatsBody, StatsRangeError, quiz_stats, stats_dates_parse
 
 PLACEHOLDER = "img/share-card.png"
 
@@ -38,15 +39,15 @@ def _gone(request: HttpRequest, status: int) -> HttpResponse:
 
 
 @never_cache
-def landing(request: HttpRequest, code: str) -> HttpResponse:
+def landing(request: VisitorRequest, code: str) -> HttpResponse:
     share = share_get(code=code)
     if share is None:
         return _gone(request, 404)
     agent = request.headers.get("User-Agent", "")
     bot = is_preview_bot(agent)
     if bot:
-        request.visitor_cookie = False  # type: ignore[attr-defined]
-    visitor: str = request.visitor  # type: ignore[attr-defined]
+        request.visitor_cookie = False
+    visitor: str = request.visitor
     seen = landing_visit(
         share=share, visitor=visitor, ip_hash=ip_hash(request), user_agent=agent, is_bot=bot
     )
@@ -82,7 +83,7 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
         "meta_title": title,
         "meta_description": description,
         "quiz_title": result.version.title,
-        "duration": quiz_duration_text(result.version.definition or {"questions": []}),
+        "duration": quiz_duration_text(result.version.definition or HasQuestions(questions=[])),
         "quiz_open": quiz.is_public,
         "image": image,
         "page_url": request.build_absolute_uri(seen.share.get_absolute_url()),
@@ -150,7 +151,7 @@ def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "sharing/stats.html", context)
 
 
-def _outcomes(quiz: Quiz, body: dict[str, Any]) -> list[dict[str, Any]]:
+def _outcomes(quiz: Quiz, body: StatsBody) -> list[dict[str, Any]]:
     """The by-outcome rows with each outcome's title from the live version (the key when a
     key is not in it); the CSV and the API keep the keys."""
     definition = (quiz.live_version.definition if quiz.live_version else None) or {}
@@ -161,7 +162,7 @@ def _outcomes(quiz: Quiz, body: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _csv(slug: str, body: dict[str, Any]) -> HttpResponse:
+def _csv(slug: str, body: StatsBody) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{slug}-{body['from']}-{body['to']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -172,7 +173,7 @@ def _csv(slug: str, body: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def _page(body: dict[str, Any]) -> dict[str, Any]:
+def _page(body: StatsBody) -> dict[str, Any]:
     funnel = [
         (_("Views"), body["views"]),
         (_("Starts"), body["starts"]),
@@ -181,7 +182,8 @@ def _page(body: dict[str, Any]) -> dict[str, Any]:
         (_("Clicks"), body["clicks"]),
         (_("Referred completions"), body["referred_completions"]),
     ]
-    questions, previous = [], body["starts"]
+    questions: list[dict[str, Any]] = []  # QuestionStats and its "drop"
+    previous = body["starts"]
     for row in body["by_question"]:
         lost = previous - row["answered"]
         drop = f"{lost / previous:.0%}" if previous and lost > 0 else ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from quizzes.numbers import number_text
+
 register = template.Library()
 
 
@@ -12,6 +14,4 @@ def num(value: object) -> str:
     """A number as people and HTML attributes write it: 30 not 30.0, never localised."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "" if value is None else str(value)
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
+    return number_text(value)

@@ -7,7 +7,7 @@ line, exits non-zero and saves nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +17,9 @@ from django.db.models import Q
 from quizzes.bundles import BUNDLE_MAX_BYTES, BundleError, quiz_file_read
 from quizzes.permissions import EDITORS, user_is_author, user_is_editor
 from quizzes.services import NotAllowed, QuizRefused, quiz_import
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the site keeps Django's own user model
 
 
 class Command(BaseCommand):
@@ -57,17 +60,17 @@ class Command(BaseCommand):
         self.stdout.write(version.quiz.slug)
 
 
-def _user(name: str | None) -> Any:
-    User = get_user_model()
+def _user(name: str | None) -> User:
+    accounts = get_user_model().objects
     if name:
-        user = User.objects.filter(Q(username=name) | Q(email__iexact=name)).first()
+        user = accounts.filter(Q(username=name) | Q(email__iexact=name)).first()
         if user is None:
             raise CommandError(f"No user {name!r}.")
         if not user_is_author(user):
             raise CommandError(f"{name} is neither an Author nor an Editor.")
         return user
     user = (
-        User.objects.filter(Q(is_superuser=True) | Q(groups__name=EDITORS), is_active=True)
+        accounts.filter(Q(is_superuser=True) | Q(groups__name=EDITORS), is_active=True)
         .order_by("id")
         .first()
     )
