@@ -23,8 +23,9 @@ from django.utils.functional import Promise
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sharing.bots import is_preview_bot
-from sharing.cookies import ref_cookie_get
+from core.bots import is_preview_bot
+from core.cookies import ref_cookie_get
+from core.visitors import ip_hash
 
 from . import pages
 from .bodies import quiz_seconds
@@ -33,7 +34,6 @@ from .ratelimit import RateLimited
 from .services import Published, published_get
 from .taking import AnswersInvalid, NotOwner, answer_record, response_submit, take_new, view_record
 from .taking import result_delete as result_delete_service
-from .visitors import ip_hash
 
 CSRF_MARKER = "qbCsrfMarker7f3a9c"
 PAGE_CACHE_SECONDS = 3600
@@ -41,11 +41,6 @@ PAGE_CACHE_SECONDS = 3600
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/home.html", {"items": pages.quiz_tiles()})
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """The trivial view benchmarks compare with, and a liveness probe."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def _published_or_404(slug: str) -> Published:

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core import signing
 from django.test import Client
 
+from core.bots import is_preview_bot
+from core.visitors import SALT as VISITOR_SALT
 from quizzes.models import Result
-from quizzes.visitors import SALT as VISITOR_SALT
-from sharing.bots import is_preview_bot
 from sharing.models import Click, Preview, Share, ShareKind
 from tests.sharing.conftest import (
     BROWSER_UA,
