@@ -325,6 +325,30 @@ def result_cards_render(*, result_id: str) -> str | None:
     return result_card_render(result_id=result_id)
 
 
+# The periodic card job sends a purged result's new card again if it is still not drawn this
+# much later (its message lost to a broker outage); `card_retry_at` is that time, cleared once
+# it is drawn.
+CARD_RECHECK = timedelta(minutes=10)
+
+
+def result_cards_forget(*, result: Result) -> None:
+    """After a purge (quizzes.retention) under the result's row lock: the cards drawn from
+    the old texts (`result` as it was) are deleted once it commits, unless another result
+    still shows the same file; the card is pending again (the caller sends the render)."""
+    old_cards = [result.card_name, str((result.card_text or {}).get(SQUARE_NAME_KEY) or "")]
+    Result.objects.filter(pk=result.pk).update(
+        card_name="",
+        card_status=CardStatus.PENDING,
+        card_error="",
+        card_attempts=0,
+        card_retry_at=timezone.now() + CARD_RECHECK,
+    )
+    for name in filter(None, old_cards):
+        # Equal cards are shared by name: keep a file another result still shows.
+        if not Result.objects.filter(card_name=name).exists():
+            transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
+
+
 def result_card_fail(*, result_id: str, error: str) -> bool:
     """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
     count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until
