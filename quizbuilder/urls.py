@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
+    # Before quizzes: sharing serves quizzes' result page and result API composed with its part.
     path("", include("sharing.urls")),
     path("", include("quizzes.urls")),
 ]

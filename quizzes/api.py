@@ -18,6 +18,7 @@ from core.cookies import ref_cookie_get
 from core.visitors import ip_hash
 
 from .bodies import quiz_public, result_body
+from .models import Result
 from .pages import result_find
 from .ratelimit import RateLimited
 from .services import Published, published_get, quizzes_published
@@ -33,8 +34,12 @@ def rate_limited(exc: RateLimited) -> JsonResponse:
     return response
 
 
-def _absolute(request: HttpRequest) -> Callable[[str], str]:
-    return request.build_absolute_uri
+# The result body for a response: quizzes' own, or a room's above that adds to it.
+ResultBody = Callable[[HttpRequest, Result, str], dict[str, Any]]
+
+
+def quiz_result_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
+    return result_body(result, slug=slug, absolute=request.build_absolute_uri)
 
 
 def _is_browser(request: HttpRequest) -> bool:
@@ -88,9 +93,8 @@ def _published_and_body(
     return published, data
 
 
-@cache_control(private=True, no_store=True)
-@api_view("POST")
-def response_create(request: HttpRequest, slug: str) -> JsonResponse:
+def response_create_answer(request: HttpRequest, slug: str, *, body: ResultBody) -> JsonResponse:
+    """POST a take's answers: 201 with the result body that `body` makes, or the error."""
     found = _published_and_body(request, slug)
     if isinstance(found, JsonResponse):
         return found
@@ -111,31 +115,33 @@ def response_create(request: HttpRequest, slug: str) -> JsonResponse:
         return JsonResponse({"errors": exc.errors}, status=400)
     except RateLimited as exc:
         return rate_limited(exc)
-    body = result_body(
-        result,
-        slug=published.slug,
-        share_code=getattr(getattr(result, "default_share", None), "code", None),
-        absolute=_absolute(request),
+    return JsonResponse(
+        body(request, result, published.slug), status=201, json_dumps_params={"ensure_ascii": False}
     )
-    return JsonResponse(body, status=201, json_dumps_params={"ensure_ascii": False})
 
 
 @cache_control(private=True, no_store=True)
-@api_view("GET")
-def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
+@api_view("POST")
+def response_create(request: HttpRequest, slug: str) -> JsonResponse:
+    return response_create_answer(request, slug, body=quiz_result_body)
+
+
+def result_detail_answer(request: HttpRequest, result_id: str, *, body: ResultBody) -> JsonResponse:
+    """GET a result: the body `body` makes, 404 unknown, 410 deleted by its owner."""
     result = result_find(result_id)
     if result is None:
         return error(404, "result", "There is no result at this address.")
     if result.deleted_at is not None:
         return error(410, "result", "This result was deleted by its owner.")
-    share = next((s for s in result.shares.all() if s.kind == "default"), None)
-    body = result_body(
-        result,
-        slug=result.quiz.slug,
-        share_code=share.code if share else None,
-        absolute=_absolute(request),
+    return JsonResponse(
+        body(request, result, result.quiz.slug), json_dumps_params={"ensure_ascii": False}
     )
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@cache_control(private=True, no_store=True)
+@api_view("GET")
+def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
+    return result_detail_answer(request, result_id, body=quiz_result_body)
 
 
 @cache_control(private=True, no_store=True)

@@ -19,13 +19,13 @@ from django.views.decorators.cache import cache_control, never_cache
 from core.bots import is_preview_bot
 from core.cookies import ref_cookie_set
 from core.visitors import ip_hash
-from quizzes.bodies import result_image
 from quizzes.models import Quiz
 from quizzes.pages import quiz_duration_text, quiz_tiles
 from quizzes.permissions import quizzes_visible_to
 from quizzes.ratelimit import RefusedKind
 
 from . import charts
+from .results import result_image
 from .services import Landing, landing_visit, share_get
 from .stats import DAY_FIELDS, StatsRangeError, quiz_stats, stats_dates_parse
 
