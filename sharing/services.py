@@ -19,7 +19,7 @@ from django.utils import timezone
 from quizzes.models import Result, url_token_ok
 from quizzes.ratelimit import RefusedKind, click_check
 
-from .models import Channel, Click, Preview, RefusedRequest, Share, ShareKind
+from .models import Channel, Click, Preview, Referral, RefusedRequest, Share, ShareKind
 
 MAX_CODE_LENGTH = 20
 # A chain of address-bar links is walked upwards at most this far (each step is a query).
@@ -72,7 +72,7 @@ def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share 
         return None, 0
     share = (
         Share.objects.filter(code=ref, quiz_id=quiz_id)
-        .select_related("result", "parent__result")
+        .select_related("result__referral", "parent__result__referral")
         .first()
     )
     for _ in range(MAX_CHAIN):
@@ -88,7 +88,15 @@ def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share 
     referrer = share_result(share)
     if referrer is not None and (referrer.visitor == visitor or referrer.deleted_at is not None):
         return None, 0
-    return share, (referrer.depth + 1) if referrer is not None else 1
+    return share, (referral_depth(referrer) + 1) if referrer is not None else 1
+
+
+def referral_depth(result: Result) -> int:
+    """How many shares away from a result nobody referred `result` is (0: nobody referred it)."""
+    try:
+        return result.referral.depth  # type: ignore[attr-defined]
+    except Referral.DoesNotExist:
+        return 0
 
 
 def referral_record(*, result: Result, ref: str | None) -> None:
@@ -97,9 +105,7 @@ def referral_record(*, result: Result, ref: str | None) -> None:
     referrer, depth = referral_resolve(quiz_id=result.quiz_id, ref=ref, visitor=result.visitor)
     if referrer is None:
         return
-    result.referred_by = referrer
-    result.depth = depth
-    Result.objects.filter(pk=result.pk).update(referred_by=referrer, depth=depth)
+    Referral.objects.create(result=result, share=referrer, depth=depth)
 
 
 def share_default_create(*, result: Result, fresh: bool = False) -> Share:
