@@ -17,6 +17,11 @@ drawn again from what is kept (quizzes.retention). Sent inside the transaction, 
 result's row lock; `result` is the row as it was before the purge, so a receiver can see what
 it drew from the old texts (and delete it once the purge commits).
 
+`result_deleted(sender=Result, result=Result)`: its visitor deleted a result (its texts are
+emptied; the row stays for the counts). Sent inside the transaction, under the result's row
+lock; `result` is the row as it was, so a receiver can delete what it made of it (once the
+deletion commits).
+
 `request_refused(quiz_id=int, kind=RefusedKind)`: a request was refused, or served but not
 counted, as abuse (a rate limit). Sent once per refused request, outside any transaction the
 request may roll back; a receiver that fails must not fail the request (send_robust).
@@ -29,4 +34,5 @@ from django.dispatch import Signal
 result_submitted = Signal()
 version_published = Signal()
 answers_purged = Signal()
+result_deleted = Signal()
 request_refused = Signal()

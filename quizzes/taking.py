@@ -9,6 +9,7 @@ stats' `starts` are takes with an answer event or a result.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import secrets
@@ -17,7 +18,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
 from .ratelimit import start_check, submission_check, view_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
 from .services import Published, retention_days_bound
-from .signals import result_submitted
+from .signals import result_deleted, result_submitted
 from .templating import template_render
 
 logger = logging.getLogger(__name__)
@@ -329,8 +329,8 @@ def result_delete(*, result: Result, visitor: str) -> None:
     if result.visitor != visitor:
         raise NotOwner("Only the visitor who got this result can delete it.")
     with transaction.atomic():
-        # The row lock orders this against a card render recording its file (sharing's
-        # card_jobs takes the same lock): the names read here are the last ones recorded.
+        # The row lock orders this against a card render recording its file (the card
+        # render takes the same lock): the names the receivers read are the last recorded.
         locked = Result.objects.select_for_update().get(pk=result.pk)
         _result_empty(result=locked)
     result.refresh_from_db()
@@ -339,10 +339,7 @@ def result_delete(*, result: Result, visitor: str) -> None:
 def _result_empty(*, result: Result) -> None:
     if result.deleted_at is not None:
         return
-    card_name = result.card_name
-    # The square card carries this result's own QR link (and maybe the visitor's name): it is
-    # never shared with another result, so it goes whatever the og card does.
-    square_card = (result.card_text or {}).get("square_card", "")
+    before = copy.copy(result)
     result.deleted_at = timezone.now()
     result.answers = None
     result.answers_expire_at = None
@@ -352,7 +349,6 @@ def _result_empty(*, result: Result) -> None:
     result.score = None
     result.max_score = None
     result.card_text = {}
-    result.card_name = ""
     result.save(
         update_fields=[
             "deleted_at",
@@ -364,10 +360,7 @@ def _result_empty(*, result: Result) -> None:
             "score",
             "max_score",
             "card_text",
-            "card_name",
         ]
     )
-    if card_name and not Result.objects.filter(card_name=card_name).exists():
-        transaction.on_commit(lambda: default_storage.delete(card_name))
-    if square_card:
-        transaction.on_commit(lambda: default_storage.delete(square_card))
+    # Its pictures go too (the receivers' part, under the same row lock).
+    result_deleted.send(sender=Result, result=before)

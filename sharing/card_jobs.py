@@ -349,6 +349,20 @@ def result_cards_forget(*, result: Result) -> None:
             transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
 
 
+def result_cards_delete(*, result: Result) -> None:
+    """After its visitor deleted `result` (as it was), under its row lock: its cards are
+    deleted once that commits. The square card carries this result's own QR link (and maybe
+    the visitor's name): never shared with another result, it goes whatever the og card does;
+    the og card goes unless another result shows the same file."""
+    name = result.card_name
+    square = str((result.card_text or {}).get(SQUARE_NAME_KEY) or "")
+    Result.objects.filter(pk=result.pk).update(card_name="")
+    if name and not Result.objects.filter(card_name=name).exists():
+        transaction.on_commit(lambda: default_storage.delete(name))
+    if square:
+        transaction.on_commit(lambda: default_storage.delete(square))
+
+
 def result_card_fail(*, result_id: str, error: str) -> bool:
     """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
     count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until

@@ -11,9 +11,15 @@ from django.dispatch import receiver
 
 from quizbuilder.enqueue import task_enqueue, task_enqueue_on_commit
 from quizzes.models import QuizVersion, Result
-from quizzes.signals import answers_purged, request_refused, result_submitted, version_published
+from quizzes.signals import (
+    answers_purged,
+    request_refused,
+    result_deleted,
+    result_submitted,
+    version_published,
+)
 
-from .card_jobs import result_cards_forget
+from .card_jobs import result_cards_delete, result_cards_forget
 from .services import referral_record, refusal_record, share_default_create
 from .tasks import render_fallback_card, render_result_card
 
@@ -45,3 +51,8 @@ def purged(sender: Any, *, result: Result, **kwargs: Any) -> None:
     result_cards_forget(result=result)
     if result.deleted_at is None:
         task_enqueue_on_commit(render_result_card, result.pk)
+
+
+@receiver(result_deleted, dispatch_uid="sharing.result_deleted")
+def deleted(sender: Any, *, result: Result, **kwargs: Any) -> None:
+    result_cards_delete(result=result)
