@@ -43,6 +43,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from quizzes.models import CardStatus, QuizVersion, Result
+from quizzes.services import published_cache_clear
 
 from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
 from .models import Channel, Share, ShareKind
@@ -434,8 +435,6 @@ def fallback_card_render(*, version_id: int) -> str | None:
     name = card_store(spec=fallback_card_spec(version=version))
     if version.fallback_card != name:
         QuizVersion.objects.filter(pk=version.pk).update(fallback_card=name)
-        from quizzes.services import published_cache_clear
-
         published_cache_clear(slug=version.quiz.slug)
     return name
 

@@ -194,8 +194,6 @@ def minted_create(*, parent: Share, visitor: str) -> Share:
     """Make the friend's own address-bar link under `parent` (one per (parent, friend); a
     concurrent request's row wins). If the friend already has a result on this quiz, the
     link speaks for their latest one."""
-    from quizzes.models import Result
-
     own = (
         Result.objects.filter(quiz_id=parent.quiz_id, visitor=visitor, deleted_at=None)
         .order_by("-created_at")
