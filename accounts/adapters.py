@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from quizzes.visitors import client_address
+from core.visitors import client_address
 
 
 @dataclass(frozen=True)

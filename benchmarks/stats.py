@@ -170,11 +170,9 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
             "card_status",
             "card_name",
             "card_error",
-            "referred_by_id",
-            "depth",
             "created_at",
         ],
-        [(*r[:13], None, *r[14:]) for r in results],
+        [(*r[:13], r[15]) for r in results],
     )
     insert(
         "sharing_share",
@@ -191,13 +189,13 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
         ],
         shares,
     )
-    from quizzes.models import Result
-
-    referred = [(r[13], r[0]) for r in results if r[13] is not None]
+    # sharing's Referral rows: (result, share, depth) of every referred result.
+    referred = [(r[0], r[13], r[14]) for r in results if r[13] is not None]
+    insert("sharing_referral", ["result_id", "share_id", "depth"], referred)
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.executemany("UPDATE quizzes_result SET referred_by_id = %s WHERE id = %s", referred)
+    from quizzes.models import Result
+
     insert("sharing_click", ["share_id", "quiz_id", "visitor", "created_at"], clicks)
     insert("sharing_preview", ["share_id", "quiz_id", "agent", "created_at"], previews)
     insert("quizzes_quizview", ["quiz_id", "visitor", "day", "created_at"], views)

@@ -41,8 +41,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="Quizbuilder")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
-# Under /api/ a CSRF refusal answers JSON like every other API error (quizzes.api).
-CSRF_FAILURE_VIEW = "quizzes.api.error_csrf"
+# Under /api/ a CSRF refusal answers JSON like every other API error (core.api).
+CSRF_FAILURE_VIEW = "core.api.error_csrf"
 
 DATA_DIR = Path(env("DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "accounts",
+    "core",
     "quizzes",
     "sharing",
 ]
@@ -81,7 +82,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
-    "quizzes.visitors.VisitorMiddleware",
+    "core.visitors.VisitorMiddleware",
     "quizzes.ratelimit.RetryAfterMiddleware",  # every 429 carries Retry-After
 ]
 
@@ -311,7 +312,7 @@ IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5_000_000)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=20_000_000)
 API_MAX_BODY_BYTES = 65536
 
-# Visitors, privacy and abuse limits (quizzes/visitors.py, quizzes/ratelimit.py).
+# Visitors, privacy and abuse limits (core/visitors.py, quizzes/ratelimit.py).
 VISITOR_COOKIE_NAME = "qb_visitor"
 VISITOR_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default=30)
@@ -330,7 +331,7 @@ RATELIMIT_CLICKS_PER_VISITOR = env("RATELIMIT_CLICKS_PER_VISITOR", default="60/h
 RATELIMIT_CLICKS_PER_IP = env("RATELIMIT_CLICKS_PER_IP", default="120/h")
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
 
-# --- Trusted proxies (quizzes/visitors.py client_address) ---------------------------------
+# --- Trusted proxies (core/visitors.py client_address) ---------------------------------
 # X-Forwarded-For is believed only through these: TRUSTED_PROXY_COUNT proxies in front of the
 # app (1 behind the README's nginx), and/or TRUSTED_PROXIES, the addresses or CIDRs they
 # connect from. Parsed here so that a typo stops the start, not every request.

@@ -17,14 +17,16 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
+    # Before quizzes: sharing serves quizzes' result page and result API composed with its part.
     path("", include("sharing.urls")),
     path("", include("quizzes.urls")),
 ]
-# JSON under /api/, Django's pages elsewhere (quizzes.api, "error handlers").
-handler400 = "quizzes.api.error_bad_request"
-handler403 = "quizzes.api.error_permission_denied"
-handler404 = "quizzes.api.error_not_found"
-handler500 = "quizzes.api.error_server"
+# JSON under /api/, Django's pages elsewhere (core.api, "error handlers").
+handler400 = "core.api.error_bad_request"
+handler403 = "core.api.error_permission_denied"
+handler404 = "core.api.error_not_found"
+handler500 = "core.api.error_server"
 
 if settings.DEBUG:
     urlpatterns += static(  # type: ignore[arg-type]

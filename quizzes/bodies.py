@@ -59,21 +59,9 @@ def quiz_seconds(definition: HasQuestions) -> int:
     return sum(SECONDS.get(q["type"], 8) for q in definition["questions"])
 
 
-def result_image(result: Result, *, absolute: Absolute) -> dict[str, Any]:
-    """{status, url, width, height, square} of a result's card; the quiz's fallback while
-    pending (sharing.card_jobs decides which file)."""
-    from sharing.card_jobs import result_image_info
-
-    info = dict(result_image_info(result))
-    if info.get("url") and not str(info["url"]).startswith(("http://", "https://")):
-        info["url"] = absolute(str(info["url"]))
-    return info
-
-
-def result_body(
-    result: Result, *, slug: str, share_code: str | None, absolute: Absolute
-) -> dict[str, Any]:
-    """The result body of api.md, with absolute URLs."""
+def result_body(result: Result, *, slug: str, absolute: Absolute) -> dict[str, Any]:
+    """The result body of api.md as quizzes knows it, with absolute URLs; the room that
+    shares results adds `share_url` and `image`."""
     return {
         "id": result.id,
         "quiz": slug,
@@ -86,10 +74,6 @@ def result_body(
         "max_score": number(result.max_score),
         "values": {k: number(v) for k, v in (result.values or {}).items()},
         "result_url": absolute(reverse("quizzes:result", args=[result.id])),
-        "share_url": absolute(reverse("sharing:landing", args=[share_code]))
-        if share_code
-        else None,
-        "image": result_image(result, absolute=absolute),
     }
 
 

@@ -316,11 +316,6 @@ class Result(models.Model):
     # set on a pending card whose message may be lost, see quizzes.retention).
     card_attempts = models.PositiveSmallIntegerField(default=0)
     card_retry_at = models.DateTimeField(null=True, blank=True)
-    # Attribution (sharing): the share that brought this completion, and its chain depth.
-    referred_by = models.ForeignKey(
-        "sharing.Share", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
-    )
-    depth = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,13 +10,11 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .bodies import quiz_seconds, result_image
+from .bodies import quiz_seconds
 from .definition import Definition, HasQuestions, Question
 from .models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
 from .numbers import number_text
@@ -25,7 +23,6 @@ from .scoring import ANSWER, answers_validate
 from .services import Published
 
 RESTART = _("This page was open too long or the quiz changed. Please start again.")
-SHARE_BAR = "sharing/_share_bar.html"
 GRADIENT = ("#4338ca", "#9333ea")
 
 
@@ -173,20 +170,7 @@ def first_error(
 def result_find(result_id: str) -> Result | None:
     if not url_token_ok(result_id, max_length=RESULT_ID_MAX_LENGTH):
         return None
-    return (
-        Result.objects.filter(pk=result_id)
-        .select_related("quiz", "version")
-        .prefetch_related("shares")
-        .first()
-    )
-
-
-def share_bar_template() -> str | None:
-    try:
-        get_template(SHARE_BAR)
-    except TemplateDoesNotExist:
-        return None
-    return SHARE_BAR
+    return Result.objects.filter(pk=result_id).select_related("quiz", "version").first()
 
 
 class Scored(Protocol):
@@ -219,23 +203,17 @@ def score_text(result: Scored, kind: str) -> str:
 
 
 def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
-    share = next((s for s in result.shares.all() if s.kind == "default"), None)
-    share_url = (
-        request.build_absolute_uri(reverse("sharing:landing", args=[share.code])) if share else ""
-    )
+    """The result page's context as quizzes knows it; rooms above add theirs (the picture, the
+    share link) and fill the page's blocks (quizzes/result.html)."""
     version = result.version
     return {
         "result": result,
-        "share": share,
-        "share_url": share_url,
         "quiz_title": version.title,
         "language": version.language,
         "kind": version.kind,
         "score_text": score_text(result, version.kind),
         "figures": figures(result) if version.kind == Kind.CALCULATOR else [],
-        "image": result_image(result, absolute=request.build_absolute_uri),
         "poll_url": reverse("quizzes:api-result-detail", args=[result.id]),
         "again_url": reverse("quizzes:intro", args=[result.quiz.slug]),
         "is_owner": result.visitor == getattr(request, "visitor", None),
-        "share_bar": share_bar_template(),
     }

@@ -15,30 +15,21 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from quizbuilder.celery import app as celery_app
-from quizbuilder.enqueue import task_enqueue_on_commit
-
 from .definition import Definition, definition_stored
-from .models import CardStatus, Result
+from .models import Result
+from .signals import answers_purged
 from .taking import CARD_TEXT_KEYS, text_tidy
 from .templating import TemplateError, template_names, template_render
 
 logger = logging.getLogger(__name__)
-# Sent by name: quizzes does not import sharing, whose worker draws the card.
-RENDER_CARD_TASK = "sharing.tasks.render_result_card"
-SQUARE_CARD_KEY = "square_card"  # sharing.card_jobs.SQUARE_NAME_KEY
 PURGE_BATCH = 200
 PURGE_BUDGET = 60.0  # seconds; the task time limit (settings.CELERY_TASK_TIME_LIMIT) is 120
-# The periodic card job sends the new card again if it is still not drawn this much later (its
-# message lost to a broker outage); `card_retry_at` is that time, cleared once it is drawn.
-CARD_RECHECK = timedelta(minutes=10)
 
 
 def answers_purge(*, now: datetime | None = None, budget: float = PURGE_BUDGET) -> int:
@@ -106,7 +97,6 @@ def _kept(text: object, context: dict[str, object]) -> str | None:
 
 
 def _result_forget(*, result: Result) -> None:
-    old_cards = [result.card_name, str((result.card_text or {}).get(SQUARE_CARD_KEY) or "")]
     title, description, card_text = kept_texts(
         definition=definition_stored(result.version.definition), result=result
     )
@@ -117,15 +107,7 @@ def _result_forget(*, result: Result) -> None:
         description=description,
         values={},
         card_text=card_text,
-        card_name="",
-        card_status=CardStatus.PENDING,
-        card_error="",
-        card_attempts=0,
-        card_retry_at=timezone.now() + CARD_RECHECK,
     )
-    for name in filter(None, old_cards):
-        # Equal cards are shared by name: keep a file another result still shows.
-        if not Result.objects.filter(card_name=name).exists():
-            transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
-    if result.deleted_at is None:
-        task_enqueue_on_commit(celery_app.signature(RENDER_CARD_TASK), result.pk)
+    # The card drawn from the old texts goes and a new one is drawn (sharing's receiver);
+    # `result` is still the row as it was.
+    answers_purged.send(sender=Result, result=result)

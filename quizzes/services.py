@@ -17,8 +17,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from quizbuilder.enqueue import task_enqueue
-
 from .definition import Definition, Programs, definition_stored, programs_stored
 from .models import (
     AuditAction,
@@ -29,6 +27,7 @@ from .models import (
 )
 from .permissions import user_can_edit, user_can_import, user_can_publish, user_is_author
 from .quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs, quizfile_validate
+from .signals import version_published
 from .versionrows import images_prepare, rows_write, version_file_data, version_images
 
 if TYPE_CHECKING:
@@ -320,15 +319,8 @@ def version_publish(
         quiz.save(update_fields=["live_version", "updated_at"])
         _audit(quiz=quiz, version=version, user=user, action=AuditAction.PUBLISHED, comment=comment)
         _cache_forget(quiz.slug)
-        transaction.on_commit(lambda: _after_publish(version.pk))
+        transaction.on_commit(lambda: version_published.send(sender=QuizVersion, version=version))
     return version
-
-
-def _after_publish(version_id: int) -> None:
-    # The fallback card is drawn by a worker; imported lazily to keep quizzes free of sharing.
-    from sharing.tasks import render_fallback_card
-
-    task_enqueue(render_fallback_card, version_id)
 
 
 def version_submit(*, version: QuizVersion, user: User | AnonymousUser, comment: str = "") -> None:

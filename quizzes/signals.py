@@ -1,5 +1,26 @@
-"""What the taking flow announces for the rooms above it (sharing listens; quizzes never
-imports them for this).
+"""What quizzes announces for the rooms above it. quizzes knows nothing of who listens
+(sharing connects its receivers in its AppConfig.ready()), as django.contrib.auth sends
+`user_logged_in`.
+
+`result_submitted(sender=Result, result=Result, ref=str | None)`: a visitor's take was saved
+as a new result. `ref` is the share code the take came with (the page's, the API body's or
+the ref cookie's; None without one). Sent inside the transaction that saves the result, so a
+receiver's rows (the referral, the default share link) are written with it or not at all;
+work for a worker must be enqueued on commit (quizbuilder.enqueue.task_enqueue_on_commit).
+A receiver may set attributes on `result` for the response that shows it.
+
+`version_published(sender=QuizVersion, version=QuizVersion)`: a version became the live one.
+Sent on commit of the publish, so a worker finds the version as published.
+
+`answers_purged(sender=Result, result=Result)`: a result's answers expired and its texts were
+drawn again from what is kept (quizzes.retention). Sent inside the transaction, under the
+result's row lock; `result` is the row as it was before the purge, so a receiver can see what
+it drew from the old texts (and delete it once the purge commits).
+
+`result_deleted(sender=Result, result=Result)`: its visitor deleted a result (its texts are
+emptied; the row stays for the counts). Sent inside the transaction, under the result's row
+lock; `result` is the row as it was, so a receiver can delete what it made of it (once the
+deletion commits).
 
 `request_refused(quiz_id=int, kind=RefusedKind)`: a request was refused, or served but not
 counted, as abuse (a rate limit). Sent once per refused request, outside any transaction the
@@ -10,4 +31,8 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
+result_submitted = Signal()
+version_published = Signal()
+answers_purged = Signal()
+result_deleted = Signal()
 request_refused = Signal()

@@ -9,6 +9,7 @@ stats' `starts` are takes with an answer event or a result.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import secrets
@@ -17,18 +18,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-
-from quizbuilder.enqueue import task_enqueue_on_commit
-from sharing.services import referral_resolve, share_default_create
 
 from .definition import Card, CardText, Definition, Outcome, Programs
 from .models import AnswerEvent, AuditAction, AuditEntry, QuizVersion, QuizView, Result
 from .ratelimit import start_check, submission_check, view_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
 from .services import Published, retention_days_bound
+from .signals import result_deleted, result_submitted
 from .templating import template_render
 
 logger = logging.getLogger(__name__)
@@ -221,8 +219,8 @@ def response_submit(
     """Save a visitor's completed take of a published quiz and return its Result.
 
     Counts the submission against the rate limits first (RateLimited), then validates
-    (AnswersInvalid, nothing saved). The result, its default share link and the take's answer
-    events are written in one transaction; the card is enqueued once it commits. A take that
+    (AnswersInvalid, nothing saved). The result, the take's answer events and what the
+    receivers of `result_submitted` write (quizzes/signals.py) go in one transaction. A take that
     already has this visitor's result gives that result back (a double submit makes one).
     Raw answers expire after the quiz's retention days; the IP hash is never stored.
     """
@@ -242,7 +240,6 @@ def response_submit(
             return existing
         if existing is not None:
             take_id = None  # another visitor's (or a deleted) take: never theirs, a new one
-    referrer, depth = referral_resolve(quiz_id=published.quiz_id, ref=ref, visitor=visitor)
     fields = {
         "answers": clean,
         "answers_expire_at": timezone.now()
@@ -254,12 +251,14 @@ def response_submit(
         "max_score": computed.max_score,
         "values": computed.values,
         "card_text": computed.card_text,
-        "referred_by": referrer,
-        "depth": depth,
     }
     try:
         return _result_create(
-            published=published, visitor=visitor, take=take_id or take_new(), fields=fields
+            published=published,
+            visitor=visitor,
+            take=take_id or take_new(),
+            ref=ref,
+            fields=fields,
         )
     except IntegrityError:
         # A concurrent request with the same take committed first (the unique quiz+take
@@ -269,7 +268,9 @@ def response_submit(
         existing = Result.objects.filter(quiz_id=published.quiz_id, take=take_id).first()
         if existing is not None and _is_theirs(existing, visitor=visitor):
             return existing
-        return _result_create(published=published, visitor=visitor, take=take_new(), fields=fields)
+        return _result_create(
+            published=published, visitor=visitor, take=take_new(), ref=ref, fields=fields
+        )
 
 
 def _is_theirs(result: Result, *, visitor: str) -> bool:
@@ -277,7 +278,7 @@ def _is_theirs(result: Result, *, visitor: str) -> bool:
 
 
 def _result_create(
-    *, published: Published, visitor: str, take: str, fields: dict[str, Any]
+    *, published: Published, visitor: str, take: str, ref: object, fields: dict[str, Any]
 ) -> Result:
     # In a savepoint: a unique-take conflict rolls back this insert only, and the caller
     # can still read the row that won.
@@ -290,7 +291,6 @@ def _result_create(
             take=take,
             **fields,
         )
-        result.default_share = share_default_create(result=result, fresh=True)  # type: ignore[attr-defined]
         AnswerEvent.objects.bulk_create(
             [
                 AnswerEvent(quiz_id=published.quiz_id, take=take, question_key=k, position=p)
@@ -298,10 +298,11 @@ def _result_create(
             ],
             ignore_conflicts=True,
         )
-        from sharing.tasks import render_result_card
-
-        # A broker outage must not turn the saved result into a 500 (finding 4).
-        task_enqueue_on_commit(render_result_card, result.id)
+        # In the savepoint: what the receivers write (the referral, the share link) is
+        # saved with the result or not at all.
+        result_submitted.send(
+            sender=Result, result=result, ref=ref if isinstance(ref, str) and ref else None
+        )
     return result
 
 
@@ -329,8 +330,8 @@ def result_delete(*, result: Result, visitor: str) -> None:
     if result.visitor != visitor:
         raise NotOwner("Only the visitor who got this result can delete it.")
     with transaction.atomic():
-        # The row lock orders this against a card render recording its file (sharing's
-        # card_jobs takes the same lock): the names read here are the last ones recorded.
+        # The row lock orders this against a card render recording its file (the card
+        # render takes the same lock): the names the receivers read are the last recorded.
         locked = Result.objects.select_for_update().get(pk=result.pk)
         _result_empty(result=locked)
     result.refresh_from_db()
@@ -339,10 +340,7 @@ def result_delete(*, result: Result, visitor: str) -> None:
 def _result_empty(*, result: Result) -> None:
     if result.deleted_at is not None:
         return
-    card_name = result.card_name
-    # The square card carries this result's own QR link (and maybe the visitor's name): it is
-    # never shared with another result, so it goes whatever the og card does.
-    square_card = (result.card_text or {}).get("square_card", "")
+    before = copy.copy(result)
     result.deleted_at = timezone.now()
     result.answers = None
     result.answers_expire_at = None
@@ -352,7 +350,6 @@ def _result_empty(*, result: Result) -> None:
     result.score = None
     result.max_score = None
     result.card_text = {}
-    result.card_name = ""
     result.save(
         update_fields=[
             "deleted_at",
@@ -364,10 +361,7 @@ def _result_empty(*, result: Result) -> None:
             "score",
             "max_score",
             "card_text",
-            "card_name",
         ]
     )
-    if card_name and not Result.objects.filter(card_name=card_name).exists():
-        transaction.on_commit(lambda: default_storage.delete(card_name))
-    if square_card:
-        transaction.on_commit(lambda: default_storage.delete(square_card))
+    # Its pictures go too (the receivers' part, under the same row lock).
+    result_deleted.send(sender=Result, result=before)

@@ -11,7 +11,6 @@ urlpatterns = [
     path("q/<slug:slug>/take/", views.take, name="take"),
     path("r/<str:result_id>/", views.result, name="result"),
     path("r/<str:result_id>/delete/", views.result_delete, name="result-delete"),
-    path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("editor/quizzes/<slug:slug>/preview/", preview.preview, name="preview"),
     path("api/quizzes/", api.quiz_list, name="api-quiz-list"),

@@ -8,6 +8,7 @@ with a marker where the token goes; the cookie is still set and the view still c
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -23,18 +24,19 @@ from django.utils.functional import Promise
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sharing.bots import is_preview_bot
-from sharing.cookies import ref_cookie_get
+from core.bots import is_preview_bot
+from core.cookies import ref_cookie_get
+from core.visitors import VisitorRequest, ip_hash
 
 from . import pages
 from .bodies import quiz_seconds
 from .definition import Definition
 from .flow import flow_advance, question_context, state_load, state_new
+from .models import Result
 from .ratelimit import RateLimited
 from .services import Published, published_get
 from .taking import AnswersInvalid, NotOwner, answer_record, response_submit, take_new, view_record
 from .taking import result_delete as result_delete_service
-from .visitors import VisitorRequest, ip_hash
 
 CSRF_MARKER = "qbCsrfMarker7f3a9c"
 PAGE_CACHE_SECONDS = 3600
@@ -42,11 +44,6 @@ PAGE_CACHE_SECONDS = 3600
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/home.html", {"items": pages.quiz_tiles()})
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """The trivial view benchmarks compare with, and a liveness probe."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def _published_or_404(slug: str) -> Published:
@@ -161,8 +158,19 @@ def question_page(
         return render(request, "quizzes/take.html", context)
 
 
-@cache_control(private=True, no_store=True)
-def result(request: HttpRequest, result_id: str) -> HttpResponse:
+# What a room above adds to the result page's context (the picture, the share link).
+ResultExtra = Callable[[HttpRequest, Result], dict[str, Any]]
+
+
+def result_page(
+    request: HttpRequest,
+    result_id: str,
+    *,
+    template: str = "quizzes/result.html",
+    extra: ResultExtra | None = None,
+) -> HttpResponse:
+    """The result page (404 unknown, 410 deleted) rendered with `template`, a child of
+    quizzes/result.html that fills its blocks with what `extra` adds to the context."""
     found = pages.result_find(result_id)
     if found is None:
         return render(request, "quizzes/not_found.html", status=404)
@@ -175,7 +183,14 @@ def result(request: HttpRequest, result_id: str) -> HttpResponse:
             }
             return render(request, "quizzes/result_gone.html", context, status=410)
         context = pages.result_context(request, found)
-        return render(request, "quizzes/result.html", context)
+        if extra is not None:
+            context.update(extra(request, found))
+        return render(request, template, context)
+
+
+@cache_control(private=True, no_store=True)
+def result(request: HttpRequest, result_id: str) -> HttpResponse:
+    return result_page(request, result_id)
 
 
 @require_POST

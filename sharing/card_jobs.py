@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from quizzes.definition import Card, Definition, definition_stored
 from quizzes.models import CardStatus, QuizVersion, Result
+from quizzes.services import published_cache_clear
 
 from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
 from .models import Channel, Share, ShareKind
@@ -324,6 +325,44 @@ def result_cards_render(*, result_id: str) -> str | None:
     return result_card_render(result_id=result_id)
 
 
+# The periodic card job sends a purged result's new card again if it is still not drawn this
+# much later (its message lost to a broker outage); `card_retry_at` is that time, cleared once
+# it is drawn.
+CARD_RECHECK = timedelta(minutes=10)
+
+
+def result_cards_forget(*, result: Result) -> None:
+    """After a purge (quizzes.retention) under the result's row lock: the cards drawn from
+    the old texts (`result` as it was) are deleted once it commits, unless another result
+    still shows the same file; the card is pending again (the caller sends the render)."""
+    old_cards = [result.card_name, str((result.card_text or {}).get(SQUARE_NAME_KEY) or "")]
+    Result.objects.filter(pk=result.pk).update(
+        card_name="",
+        card_status=CardStatus.PENDING,
+        card_error="",
+        card_attempts=0,
+        card_retry_at=timezone.now() + CARD_RECHECK,
+    )
+    for name in filter(None, old_cards):
+        # Equal cards are shared by name: keep a file another result still shows.
+        if not Result.objects.filter(card_name=name).exists():
+            transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
+
+
+def result_cards_delete(*, result: Result) -> None:
+    """After its visitor deleted `result` (as it was), under its row lock: its cards are
+    deleted once that commits. The square card carries this result's own QR link (and maybe
+    the visitor's name): never shared with another result, it goes whatever the og card does;
+    the og card goes unless another result shows the same file."""
+    name = result.card_name
+    square = str((result.card_text or {}).get(SQUARE_NAME_KEY) or "")
+    Result.objects.filter(pk=result.pk).update(card_name="")
+    if name and not Result.objects.filter(card_name=name).exists():
+        transaction.on_commit(lambda: default_storage.delete(name))
+    if square:
+        transaction.on_commit(lambda: default_storage.delete(square))
+
+
 def result_card_fail(*, result_id: str, error: str) -> bool:
     """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
     count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until
@@ -395,8 +434,6 @@ def fallback_card_render(*, version_id: int) -> str | None:
     name = card_store(spec=fallback_card_spec(version=version))
     if version.fallback_card != name:
         QuizVersion.objects.filter(pk=version.pk).update(fallback_card=name)
-        from quizzes.services import published_cache_clear
-
         published_cache_clear(slug=version.quiz.slug)
     return name
 

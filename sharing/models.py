@@ -1,8 +1,8 @@
 """Share links, the clicks and previews they get, and daily stats rollups.
 
 Exactness lives in the database: a click is unique per (share, visitor), a share per
-(result, channel), a minted address-bar link per (parent, visitor), a referral is a
-foreign key on the result. Counting is then a COUNT, never a counter that can drift.
+(result, channel), a minted address-bar link per (parent, visitor), a referral per result.
+Counting is then a COUNT, never a counter that can drift.
 """
 
 from __future__ import annotations
@@ -79,6 +79,23 @@ class Share(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sharing:landing", args=[self.code])
+
+
+class Referral(models.Model):
+    """The share that brought a completion, and the result's depth in the chain of friends
+    (1: referred by a share of a result that nobody referred). A result nobody referred has no
+    row. The depth stays if the share goes (the chain was that long)."""
+
+    result = models.OneToOneField(
+        "quizzes.Result", primary_key=True, on_delete=models.CASCADE, related_name="referral"
+    )
+    share = models.ForeignKey(
+        Share, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
+    depth = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.result_id} by {self.share_id} at depth {self.depth}"
 
 
 class Click(models.Model):

@@ -1,4 +1,7 @@
-"""Receivers of the signals the taking flow sends (quizzes/signals.py)."""
+"""Receivers of what quizzes announces (quizzes/signals.py), connected in SharingConfig.ready().
+
+quizzes never imports sharing: it says what happened, and sharing does its part here.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,50 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from quizzes.signals import request_refused
+from quizbuilder.enqueue import task_enqueue, task_enqueue_on_commit
+from quizzes.models import QuizVersion, Result
+from quizzes.signals import (
+    answers_purged,
+    request_refused,
+    result_deleted,
+    result_submitted,
+    version_published,
+)
 
-from .services import refusal_record
+from .card_jobs import result_cards_delete, result_cards_forget
+from .services import referral_record, refusal_record, share_default_create
+from .tasks import render_fallback_card, render_result_card
 
 
 @receiver(request_refused, dispatch_uid="sharing.refusal_record")
 def refused(sender: Any, *, quiz_id: int, kind: str, **kwargs: Any) -> None:
     refusal_record(quiz_id=quiz_id, kind=kind)
+
+
+@receiver(result_submitted, dispatch_uid="sharing.result_submitted")
+def submitted(sender: Any, *, result: Result, ref: str | None, **kwargs: Any) -> None:
+    # The referral first: the default link hands the visitor's address-bar links to this
+    # result, and a link of their own with no result yet stands for the one that brought them.
+    referral_record(result=result, ref=ref)
+    # The response that shows the new result gives this link (the API's share_url).
+    result.default_share = share_default_create(result=result, fresh=True)  # type: ignore[attr-defined]
+    # A broker outage must not turn the saved result into a 500 (issue 9, finding 4).
+    task_enqueue_on_commit(render_result_card, result.id)
+
+
+@receiver(version_published, dispatch_uid="sharing.version_published")
+def published(sender: Any, *, version: QuizVersion, **kwargs: Any) -> None:
+    # Sent on commit of the publish: the worker finds the version published.
+    task_enqueue(render_fallback_card, version.pk)
+
+
+@receiver(answers_purged, dispatch_uid="sharing.answers_purged")
+def purged(sender: Any, *, result: Result, **kwargs: Any) -> None:
+    result_cards_forget(result=result)
+    if result.deleted_at is None:
+        task_enqueue_on_commit(render_result_card, result.pk)
+
+
+@receiver(result_deleted, dispatch_uid="sharing.result_deleted")
+def deleted(sender: Any, *, result: Result, **kwargs: Any) -> None:
+    result_cards_delete(result=result)

@@ -1,7 +1,7 @@
 """Sharing services: share links, attribution, clicks, previews and address-bar links.
 
-The functions here are the contract other rooms call (the taking flow calls
-`referral_resolve` before it saves a result and `share_default_create` after).
+The receivers of quizzes' signals (sharing/receivers.py) call `referral_record` and
+`share_default_create` when a result is submitted.
 
 Exactness lives in the database: every count-bearing row is written with a unique
 constraint and an insert that ignores conflicts, in the request, so concurrent or repeated
@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from quizzes.models import url_token_ok
+from quizzes.models import Result, url_token_ok
 from quizzes.ratelimit import RefusedKind, click_check
 
-from .models import Channel, Click, Preview, RefusedRequest, Share, ShareKind
-
-if TYPE_CHECKING:
-    from quizzes.models import Result
+from .models import Channel, Click, Preview, Referral, RefusedRequest, Share, ShareKind
 
 MAX_CODE_LENGTH = 20
 # A chain of address-bar links is walked upwards at most this far (each step is a query).
@@ -76,7 +72,7 @@ def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share 
         return None, 0
     share = (
         Share.objects.filter(code=ref, quiz_id=quiz_id)
-        .select_related("result", "parent__result")
+        .select_related("result__referral", "parent__result__referral")
         .first()
     )
     for _ in range(MAX_CHAIN):
@@ -92,7 +88,24 @@ def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share 
     referrer = share_result(share)
     if referrer is not None and (referrer.visitor == visitor or referrer.deleted_at is not None):
         return None, 0
-    return share, (referrer.depth + 1) if referrer is not None else 1
+    return share, (referral_depth(referrer) + 1) if referrer is not None else 1
+
+
+def referral_depth(result: Result) -> int:
+    """How many shares away from a result nobody referred `result` is (0: nobody referred it)."""
+    try:
+        return result.referral.depth  # type: ignore[attr-defined]
+    except Referral.DoesNotExist:
+        return 0
+
+
+def referral_record(*, result: Result, ref: str | None) -> None:
+    """Record which share referred the new `result` (`referral_resolve` with the code its take
+    came with) and its depth in the chain; nothing to write when no share referred it."""
+    referrer, depth = referral_resolve(quiz_id=result.quiz_id, ref=ref, visitor=result.visitor)
+    if referrer is None:
+        return
+    Referral.objects.create(result=result, share=referrer, depth=depth)
 
 
 def share_default_create(*, result: Result, fresh: bool = False) -> Share:
@@ -181,8 +194,6 @@ def minted_create(*, parent: Share, visitor: str) -> Share:
     """Make the friend's own address-bar link under `parent` (one per (parent, friend); a
     concurrent request's row wins). If the friend already has a result on this quiz, the
     link speaks for their latest one."""
-    from quizzes.models import Result
-
     own = (
         Result.objects.filter(quiz_id=parent.quiz_id, visitor=visitor, deleted_at=None)
         .order_by("-created_at")

@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from quizzes.models import AnswerEvent, Quiz, QuizView, Result
@@ -203,7 +203,7 @@ def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date
 
     add(
         _in(results, first, last)
-        .annotate(shared=shared)
+        .annotate(shared=shared, depth=Coalesce("referral__depth", 0, output_field=IntegerField()))
         .values("d", "outcome_key", "depth", "shared")
         .annotate(n=Count("id"))
         .order_by(),
@@ -233,11 +233,11 @@ def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date
         counter("clicks"),
     )
     add(
-        _in(results.filter(referred_by__isnull=False), first, last)
+        _in(results.filter(referral__share__isnull=False), first, last)
         .values(
             "d",
-            channel=F("referred_by__channel"),
-            outcome=F("referred_by__result__outcome_key"),
+            channel=F("referral__share__channel"),
+            outcome=F("referral__share__result__outcome_key"),
         )
         .annotate(n=Count("id"))
         .order_by(),

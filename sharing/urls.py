@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import api, views
+from . import api, results, views
 
 app_name = "sharing"
 
 urlpatterns = [
+    # quizzes' result page and result API with the card and the share link: the same paths as
+    # quizzes' routes of the same names, which these come before (quizbuilder/urls.py).
+    path("r/<str:result_id>/", results.result, name="result"),
+    path(
+        "api/quizzes/<slug:slug>/responses/",
+        results.response_create,
+        name="api-response-create",
+    ),
+    path("api/results/<str:result_id>/", results.result_detail, name="api-result-detail"),
     path("s/<str:code>/", views.landing, name="landing"),
     path("s/<str:code>/qr.svg", views.share_qr, name="qr"),
     path("api/results/<str:result_id>/shares/", api.shares, name="api-shares"),

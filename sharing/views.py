@@ -16,17 +16,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
-from quizzes.bodies import result_image
+from core.bots import is_preview_bot
+from core.cookies import ref_cookie_set
+from core.visitors import VisitorRequest, ip_hash
 from quizzes.definition import HasQuestions
 from quizzes.models import Quiz
 from quizzes.pages import quiz_duration_text, quiz_tiles
 from quizzes.permissions import quizzes_visible_to
 from quizzes.ratelimit import RefusedKind
-from quizzes.visitors import VisitorRequest, ip_hash
 
 from . import charts
-from .bots import is_preview_bot
-from .cookies import ref_cookie_set
+from .results import result_image
 from .services import Landing, landing_visit, share_get
 from .stats import DAY_FIELDS, StatsBody, StatsRangeError, quiz_stats, stats_dates_parse
 

@@ -24,10 +24,10 @@ urlpatterns = [
     path("api/_probe/", _probe),
     path("", include("quizbuilder.urls")),
 ]
-handler400 = "quizzes.api.error_bad_request"
-handler403 = "quizzes.api.error_permission_denied"
-handler404 = "quizzes.api.error_not_found"
-handler500 = "quizzes.api.error_server"
+handler400 = "core.api.error_bad_request"
+handler403 = "core.api.error_permission_denied"
+handler404 = "core.api.error_not_found"
+handler500 = "core.api.error_server"
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        # Only quizzes' own: 0002 already comes after the migration it needs of the app above.
         ('quizzes', '0002_initial'),
-        ('sharing', '0001_initial'),
     ]
 
     operations = [

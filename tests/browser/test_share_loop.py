@@ -114,8 +114,8 @@ def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
     take(fpage, "Ben")
 
     code = copied.rstrip("/").rsplit("/", 1)[-1]
-    friend_result = Result.objects.exclude(referred_by=None).get()
-    assert (friend_result.referred_by.code, friend_result.depth) == (code, 1)
+    friend_result = Result.objects.exclude(referral__share=None).get()
+    assert (friend_result.referral.share.code, friend_result.referral.depth) == (code, 1)
     assert Result.objects.count() == 2
 
     desk = chromium.new_context(viewport={"width": 1280, "height": 900}, user_agent=DESKTOP_UA)

@@ -224,7 +224,7 @@ def test_an_unknown_or_malformed_ref_is_ignored(visitor, publish):
     answers = TAKES["which-morning-drink"]["answers"]
     for ref in ("nope", 12, {"x": 1}, "x" * 500, None):
         assert submit(visitor, "which-morning-drink", answers, ref=ref).status_code == 201
-    assert Result.objects.filter(referred_by__isnull=False).count() == 0
+    assert Result.objects.filter(referral__share__isnull=False).count() == 0
 
 
 def test_a_friend_who_came_by_a_share_link_is_referred(visitor, friend, publish):
@@ -234,7 +234,7 @@ def test_a_friend_who_came_by_a_share_link_is_referred(visitor, friend, publish)
     code = share_url.rstrip("/").rsplit("/", 1)[1]
     body = submit(friend, "which-morning-drink", answers, ref=code).json()
     result = Result.objects.get(pk=body["id"])
-    assert result.referred_by.code == code and result.depth == 1
+    assert result.referral.share.code == code and result.referral.depth == 1
 
 
 def test_the_response_sets_the_visitor_cookie(client, publish):

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from core.visitors import client_address
 from quizzes.models import Result
-from quizzes.visitors import client_address
 from tests.factories import UserFactory
 from tests.quizzes.takehelp import BROWSER_UA, TAKES, post_json, responses_url
 

@@ -166,7 +166,7 @@ def test_a_visitor_deletes_their_own_result_and_its_links_stop_working(visitor, 
     assert result.values == {} and result.card_text == {} and result.card_name == ""
     # Counts already made stay: the completion, its answers in the funnel, the referral.
     assert Result.objects.count() == 2 and AnswerEvent.objects.count() == events
-    assert Result.objects.filter(referred_by__code=code).count() == 1
+    assert Result.objects.filter(referral__share__code=code).count() == 1
 
 
 def test_the_owner_of_a_chinese_result_is_told_in_chinese_that_it_is_deleted(

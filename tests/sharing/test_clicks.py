@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core import signing
 from django.test import Client
 
+from core.bots import is_preview_bot
+from core.visitors import SALT as VISITOR_SALT
 from quizzes.models import Result
-from quizzes.visitors import SALT as VISITOR_SALT
-from sharing.bots import is_preview_bot
-from sharing.models import Click, Preview, Share, ShareKind
+from sharing.models import Click, Preview, Referral, Share, ShareKind
 from tests.sharing.conftest import (
     BROWSER_UA,
     code_of,
@@ -171,7 +171,7 @@ def test_a_deleted_results_links_stop_working(a_share, browser):
     assert Click.objects.count() == 0
     # ...and a completion carrying its code is not referred.
     late = complete(browser(), ref=code_of(url))
-    assert Result.objects.get(pk=late["id"]).referred_by_id is None
+    assert Referral.objects.filter(result_id=late["id"]).first() is None
 
 
 def test_a_friend_gets_a_minted_link_for_the_address_bar(a_share, browser):
@@ -199,7 +199,7 @@ def test_a_friend_reopening_their_minted_link_is_neither_and_keeps_the_referrer(
     # Even posting their own minted code, the completion is referred by the link above it.
     result = complete(friend, ref=minted)
     row = Result.objects.get(pk=result["id"])
-    assert (row.referred_by.code, row.depth) == (code_of(url), 1)
+    assert (row.referral.share.code, row.referral.depth) == (code_of(url), 1)
 
 
 def test_a_link_copied_from_a_friends_address_bar_is_attributed_to_the_friend(a_share, browser):
@@ -214,7 +214,7 @@ def test_a_link_copied_from_a_friends_address_bar_is_attributed_to_the_friend(a_
     re_ = complete(e, ref=minted)
     assert Click.objects.filter(share__code=minted).count() == 1
     row = Result.objects.get(pk=re_["id"])
-    assert (row.referred_by.code, row.depth) == (minted, 1)
+    assert (row.referral.share.code, row.referral.depth) == (minted, 1)
 
     # B completes: B's address-bar link now speaks for B's result.
     rb = complete(b, ref=code_of(url))
@@ -223,7 +223,7 @@ def test_a_link_copied_from_a_friends_address_bar_is_attributed_to_the_friend(a_
     f.get(f"/s/{minted}/")
     rf = complete(f, ref=minted)
     row = Result.objects.get(pk=rf["id"])
-    assert (row.referred_by.code, row.depth) == (minted, 2)
+    assert (row.referral.share.code, row.referral.depth) == (minted, 2)
     # B opening B's own address-bar link now counts as nothing.
     clicks = Click.objects.count()
     b.get(f"/s/{minted}/")
@@ -237,7 +237,7 @@ def test_the_take_button_code_survives_in_a_cookie(a_share, browser):
     assert "qb_ref" in response.cookies
     # The friend's completion carries no ref (lost on the way): the cookie still refers it.
     result = complete(friend)
-    assert Result.objects.get(pk=result["id"]).referred_by.code == code_of(url)
+    assert Result.objects.get(pk=result["id"]).referral.share.code == code_of(url)
 
 
 def test_self_referrals_and_unknown_codes_do_not_count(a_share, browser):
@@ -247,7 +247,7 @@ def test_self_referrals_and_unknown_codes_do_not_count(a_share, browser):
     weird = complete(browser(), ref="x" * 500)
     for body in (again, stranger, weird):
         row = Result.objects.get(pk=body["id"])
-        assert (row.referred_by_id, row.depth) == (None, 0)
+        assert Referral.objects.filter(result=row).first() is None  # no share, depth 0
 
 
 def _signed_visitor(visitor: str) -> str:

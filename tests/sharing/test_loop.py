@@ -18,6 +18,7 @@ from html import unescape
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.test import Client
 from django.utils import timezone
 
@@ -161,7 +162,7 @@ def test_the_loop_is_counted_exactly_through_api_command_and_page(published_quiz
     results = run_loop(browser)
     outcome = results["a"]["outcome"]["key"]
     assert {r["outcome"]["key"] for r in results.values()} == {outcome}
-    depths = dict(Result.objects.values_list("id", "depth"))
+    depths = dict(Result.objects.values_list("id", Coalesce("referral__depth", 0)))
     assert [depths[results[k]["id"]] for k in ("a", "b", "c", "a2", "d")] == [0, 1, 2, 0, 0]
 
     _, token = token_create(user=editor, name="loop")

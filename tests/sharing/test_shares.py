@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from quizzes.models import Result
-from sharing.models import Share, ShareKind
+from sharing.models import Referral, Share, ShareKind
 from tests.factories import ResultFactory
 from tests.sharing.conftest import ANSWERS, SLUG, code_of, complete
 
@@ -219,5 +219,5 @@ def test_a_ref_with_a_nul_is_ignored_and_the_response_saved(result, client):
             f"/api/quizzes/{SLUG}/responses/", body, content_type="application/json"
         )
     assert response.status_code == 201, response.content
-    assert Result.objects.get(pk=response.json()["id"]).referred_by is None
+    assert Referral.objects.filter(result_id=response.json()["id"]).first() is None
     assert not [q["sql"] for q in queries if "ab\x00cd" in str(q["sql"])]

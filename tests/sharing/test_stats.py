@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from accounts.tokens import token_create
 from quizzes.models import AnswerEvent, QuizView, Result
-from sharing.models import Click, DailyStats, Preview, Share, ShareKind
+from sharing.models import Click, DailyStats, Preview, Referral, Share, ShareKind
+from sharing.services import referral_depth
 from sharing.stats import days_compute, quiz_stats, stats_rollup
 from tests.factories import ClickFactory, ShareFactory
 
@@ -55,9 +56,9 @@ class Events:
             take=take,
             outcome_key=outcome,
             title=outcome,
-            referred_by=referred_by,
-            depth=depth,
         )
+        if referred_by is not None or depth:
+            Referral.objects.create(result=row, share=referred_by, depth=depth)
         self._move(Result, row.pk, when)
         return Result.objects.get(pk=row.pk)
 
@@ -174,7 +175,7 @@ def _random_history(events, rng):
                 at(day, rng.randint(0, 23)),
                 outcome=rng.choice(["espresso", "latte"]),
                 referred_by=ref,
-                depth=(ref.result.depth + 1) if ref else 0,
+                depth=(referral_depth(ref.result) + 1) if ref else 0,
                 answers=rng.sample(["alarm", "weekend", "music"], rng.randint(0, 3)),
             )
             if rng.random() < 0.6:

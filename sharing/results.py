@@ -1,0 +1,87 @@
+"""The result as the site shows it: quizzes' result page and result bodies, composed with
+sharing's part (the card picture, the share link, the share bar).
+
+quizzes serves a result without knowing sharing; these views serve the same URLs under the
+same route names (sharing's urls are included before quizzes' in quizbuilder/urls.py) and
+hand quizzes' views what to add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_control
+
+from core.api import api_view
+from core.visitors import VisitorRequest
+from quizzes.api import quiz_result_body, response_create_answer, result_detail_answer
+from quizzes.models import Result
+from quizzes.views import result_page
+
+from .card_jobs import result_image_info
+from .models import Share, ShareKind
+
+Absolute = Callable[[str], str]
+
+
+def result_image(result: Result, *, absolute: Absolute) -> dict[str, Any]:
+    """{status, url, width, height, square} of a result's card; the quiz's fallback while
+    pending (card_jobs decides which file)."""
+    info = dict(result_image_info(result))
+    if info.get("url") and not str(info["url"]).startswith(("http://", "https://")):
+        info["url"] = absolute(str(info["url"]))
+    return info
+
+
+def share_default_of(result: Result) -> Share | None:
+    """The result's default link (made with it by the `result_submitted` receiver)."""
+    return Share.objects.filter(result=result, kind=ShareKind.DEFAULT).first()
+
+
+def _share_url(request: HttpRequest, share: Share | None) -> str | None:
+    return request.build_absolute_uri(share.get_absolute_url()) if share else None
+
+
+def _body(request: HttpRequest, result: Result, slug: str, share: Share | None) -> dict[str, Any]:
+    return {
+        **quiz_result_body(request, result, slug),
+        "share_url": _share_url(request, share),
+        "image": result_image(result, absolute=request.build_absolute_uri),
+    }
+
+
+def created_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
+    # The link the receiver just made; none on a take given back (a double submit).
+    return _body(request, result, slug, getattr(result, "default_share", None))
+
+
+def detail_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
+    return _body(request, result, slug, share_default_of(result))
+
+
+def page_extra(request: HttpRequest, result: Result) -> dict[str, Any]:
+    share = share_default_of(result)
+    return {
+        "share": share,
+        "share_url": _share_url(request, share) or "",
+        "image": result_image(result, absolute=request.build_absolute_uri),
+    }
+
+
+@cache_control(private=True, no_store=True)
+def result(request: HttpRequest, result_id: str) -> HttpResponse:
+    return result_page(request, result_id, template="sharing/result.html", extra=page_extra)
+
+
+@cache_control(private=True, no_store=True)
+@api_view("POST")
+def response_create(request: VisitorRequest, slug: str) -> JsonResponse:
+    return response_create_answer(request, slug, body=created_body)
+
+
+@cache_control(private=True, no_store=True)
+@api_view("GET")
+def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
+    return result_detail_answer(request, result_id, body=detail_body)

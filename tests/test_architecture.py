@@ -1,0 +1,68 @@
+"""The arrows run one way (issue 10): core <- quizzes <- sharing.
+
+quizzes imports nothing of sharing, includes none of its templates and names none of its
+URLs; core imports neither app; quizzes' migrations written since sharing owns its state do
+not depend on sharing's.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from django.db.migrations.loader import MigrationLoader
+
+ROOT = Path(__file__).resolve().parent.parent
+# quizzes' migrations from before the split (its initial one holds the old foreign key).
+HISTORY = {"0001_initial", "0002_initial"}
+
+
+def _imports(folder: Path) -> dict[str, set[str]]:
+    """The top-level packages each module under `folder` imports (migrations aside)."""
+    found: dict[str, set[str]] = {}
+    for path in folder.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def test_quizzes_imports_nothing_of_sharing():
+    assert {m for m, names in _imports(ROOT / "quizzes").items() if "sharing" in names} == set()
+
+
+def test_core_imports_neither_app():
+    offending = {
+        m for m, names in _imports(ROOT / "core").items() if names & {"quizzes", "sharing"}
+    }
+    assert offending == set()
+
+
+def test_quizzes_code_and_templates_name_no_sharing_template_or_url():
+    pattern = re.compile(r"""["']sharing[:/]""")
+    files = [*(ROOT / "quizzes").rglob("*.py"), *(ROOT / "quizzes").rglob("*.html")]
+    hits = [
+        str(p.relative_to(ROOT))
+        for p in files
+        if "migrations" not in p.parts and pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert hits == []
+
+
+def test_new_quizzes_migrations_do_not_depend_on_sharing():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    depending = {
+        name
+        for (app, name), migration in loader.disk_migrations.items()
+        if app == "quizzes"
+        and name not in HISTORY
+        and any(dep[0] == "sharing" for dep in migration.dependencies)
+    }
+    assert depending == set()

@@ -1,0 +1,161 @@
+"""Migrating a database made by the previous migrations loses nothing (issue 10).
+
+The database is taken back to the last migrations before sharing owned a result's referral
+(quizzes 0004, sharing 0002), filled there with the demo quizzes (load_demo), results (some
+referred, at several depths, one whose share was deleted since), shares of every kind, clicks
+and card files, and migrated forward: the counts, every referral and every card file are the
+same after. The suite runs this on SQLite and, in its PostgreSQL pass, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tests.conftest import roles_restore
+
+BEFORE = [("quizzes", "0004_merge_card_retry_and_retention"), ("sharing", "0002_refusedrequest")]
+
+
+def _migrate(targets: list[tuple[str, str]]):
+    """Migrate the test database to `targets`; the app registry of that state."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+def _latest() -> list[tuple[str, str]]:
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def _fill(apps) -> None:
+    """Results, shares, clicks and card files on the demo quizzes, with the old models."""
+    Quiz = apps.get_model("quizzes", "Quiz")
+    Result = apps.get_model("quizzes", "Result")
+    Share = apps.get_model("sharing", "Share")
+    Click = apps.get_model("sharing", "Click")
+    for q, quiz in enumerate(Quiz.objects.order_by("pk")):
+        referrer = None
+        for n in range(6):
+            card = default_storage.save(f"cards/{q}-{n}.png", ContentFile(b"png %d %d" % (q, n)))
+            square = default_storage.save(f"cards/{q}-{n}-sq.png", ContentFile(b"sq"))
+            result = Result.objects.create(
+                id=f"r{q}x{n}".ljust(22, "0"),
+                quiz=quiz,
+                version_id=quiz.live_version_id,
+                visitor=f"v{q}-{n}",
+                take=f"t{q}-{n}",
+                outcome_key="o",
+                title=f"Result {n}",
+                card_text={"headline": "Hi", "square_card": square},
+                card_status="ready",
+                card_name=card,
+                referred_by=referrer,
+                depth=n,
+            )
+            Share.objects.create(
+                code=f"d{q}x{n}", quiz=quiz, result=result, channel="link", kind="default",
+                owner=result.visitor,
+            )  # fmt: skip
+            referrer = Share.objects.create(
+                code=f"b{q}x{n}", quiz=quiz, result=result, channel="whatsapp", kind="button",
+                owner=result.visitor,
+            )  # fmt: skip
+            Share.objects.create(
+                code=f"m{q}x{n}", quiz=quiz, result=None, channel="link", kind="minted",
+                owner=f"friend{q}-{n}", parent=referrer,
+            )  # fmt: skip
+            for c in range(n):
+                Click.objects.create(share=referrer, quiz=quiz, visitor=f"c{c}")
+        # A referred result whose share was deleted since: its depth stays.
+        doomed = Share.objects.create(
+            code=f"z{q}", quiz=quiz, result=None, channel="copy", kind="button", owner="gone"
+        )
+        Result.objects.create(
+            id=f"r{q}gone".ljust(22, "0"), quiz=quiz, version_id=quiz.live_version_id,
+            visitor="late", take=f"t{q}-late", outcome_key="o", title="Late",
+            referred_by=doomed, depth=3,
+        )  # fmt: skip
+        doomed.delete()
+
+
+def _counts(apps) -> dict[str, int]:
+    models = [
+        ("quizzes", "Quiz"),
+        ("quizzes", "QuizVersion"),
+        ("quizzes", "Result"),
+        ("quizzes", "AuditEntry"),
+        ("sharing", "Share"),
+        ("sharing", "Click"),
+    ]
+    return {name: apps.get_model(app, name).objects.count() for app, name in models}
+
+
+def _card_files() -> dict[str, bytes]:
+    _, files = default_storage.listdir("cards")
+    return {name: default_storage.open(f"cards/{name}").read() for name in files}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
+    try:
+        old = _migrate(BEFORE)
+        roles_restore()
+        call_command("load_demo", stdout=io.StringIO())
+        _fill(old)
+        counts = _counts(old)
+        referrals = {
+            r.pk: (r.referred_by_id, r.depth)
+            for r in old.get_model("quizzes", "Result").objects.all()
+            if r.referred_by_id is not None or r.depth
+        }
+        cards = {
+            r.pk: (r.card_status, r.card_name, r.card_text)
+            for r in old.get_model("quizzes", "Result").objects.all()
+        }
+        files = _card_files()
+        assert counts["Quiz"] >= 3 and counts["Result"] == 7 * counts["Quiz"]
+        assert len(referrals) == 6 * counts["Quiz"]  # 5 referred, 1 by a deleted share
+
+        new = _migrate(_latest())
+
+        assert _counts(new) == counts
+        Referral = new.get_model("sharing", "Referral")
+        assert {r.result_id: (r.share_id, r.depth) for r in Referral.objects.all()} == referrals
+        assert sum(1 for share, _ in referrals.values() if share is None) == counts["Quiz"]
+        assert {
+            r.pk: (r.card_status, r.card_name, r.card_text)
+            for r in new.get_model("quizzes", "Result").objects.all()
+        } == cards
+        assert _card_files() == files
+        # What the stats read: referred completions and depths, as before.
+        Result = new.get_model("quizzes", "Result")
+        assert Result.objects.filter(referral__share__isnull=False).count() == 5 * counts["Quiz"]
+    finally:
+        _migrate(_latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_referral_migration_goes_back_too():
+    try:
+        old = _migrate(BEFORE)
+        roles_restore()
+        call_command("load_demo", stdout=io.StringIO())
+        _fill(old)
+        before = sorted(
+            old.get_model("quizzes", "Result").objects.values_list("pk", "referred_by_id", "depth")
+        )
+        _migrate(_latest())
+        back = _migrate(BEFORE)
+        after = sorted(
+            back.get_model("quizzes", "Result").objects.values_list("pk", "referred_by_id", "depth")
+        )
+        assert after == before
+    finally:
+        _migrate(_latest())
