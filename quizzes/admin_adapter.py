@@ -6,13 +6,13 @@ Django's admin saves a model form and its inline formsets itself. Here, instead:
 - `QuizCheck` poses as one more formset in the admin's list, so Django validates it with the
   others (`all_valid`) and, when it finds problems, re-shows the form and saves nothing. It
   builds the quizbuilder/1 document from the forms' cleaned instances
-  (versionrows.file_data_build) with the uploaded images, runs services.version_check (the
+  (versionrows.file_data_build) with the uploaded images, runs versionrows.version_check (the
   importer's rules), and puts each problem next to the field its JSON path names:
   `variables[1].expr` on that variable's `expr`, `questions[0].choices[2].points.hero` on that
   choice's `points`, `card.headline` on the version's `card_headline`. Problems without a field
   go to the top of the page.
 - `ServiceWrites` (mixed into the version's ModelAdmin) saves none of the forms: it hands the
-  checked document to services.version_save, which writes the rows and the audit entry.
+  checked content to services.version_save, which writes the rows and the audit entry.
 
 Every Django-internal hook the admin needs (`_create_formsets`, `_should_delete_form`, the
 main form kept on the request) is in this module and nowhere else.
@@ -31,7 +31,7 @@ from django.http import HttpRequest
 
 from . import services
 from .models import Choice, Outcome, Question, QuizVersion, Variable
-from .versionrows import file_data_build
+from .versionrows import VersionContent, file_data_build, version_check
 
 _PATH = re.compile(
     r"(?P<list>questions|variables|outcomes)\[(?P<i>\d+)\]"
@@ -93,8 +93,7 @@ class QuizCheck:
         self.version = version
         self.formsets = formsets
         self.problems: list[Any] = []
-        self.data: dict[str, Any] | None = None
-        self.images: dict[str, bytes] = {}
+        self.content: VersionContent | None = None
         self._valid: bool | None = None
 
     def has_changed(self) -> bool:
@@ -124,8 +123,8 @@ class QuizCheck:
             ]
             for qf in question_forms
         ]
-        self.images = _uploads([main, *outcome_forms])
-        self.data = file_data_build(
+        images = _uploads([main, *outcome_forms])
+        data = file_data_build(
             version=main.instance,
             questions=[
                 (qf.instance, [cf.instance for cf in cfs])
@@ -134,9 +133,7 @@ class QuizCheck:
             variables=[f.instance for f in variable_forms],
             outcomes=[f.instance for f in outcome_forms],
         )
-        _definition, _files, self.problems = services.version_check(
-            version=self.version, data=self.data, images=self.images
-        )
+        self.content, self.problems = version_check(version=self.version, data=data, images=images)
         lists = {
             "questions": question_forms,
             "variables": variable_forms,
@@ -183,12 +180,12 @@ class ServiceWrites:
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         check = next(fs for fs in formsets if isinstance(fs, QuizCheck))
-        # The row as stored, not the form's instance: the document alone says what changes.
+        if check.content is None:
+            raise BadRequest("The quiz was not checked.")  # Django saves only valid forms
+        # The row as stored, not the form's instance: the checked content says what changes.
         version = QuizVersion.objects.select_related("quiz").get(pk=form.instance.pk)
         try:
-            services.version_save(
-                version=version, data=check.data, images=check.images, user=request.user
-            )
+            services.version_save(version=version, content=check.content, user=request.user)
         except services.NotAllowed as exc:
             # Published or sent for review since the page was shown: nothing is written.
             raise PermissionDenied(str(exc)) from None

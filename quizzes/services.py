@@ -6,13 +6,11 @@ data runs in one transaction, so a refusal leaves the database as it was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -26,9 +24,16 @@ from .models import (
     VersionStatus,
 )
 from .permissions import user_can_edit, user_can_import, user_can_publish, user_is_author
-from .quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs, quizfile_validate
+from .quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs
 from .signals import version_published
-from .versionrows import images_prepare, rows_write, version_file_data, version_images
+from .versionrows import (
+    VersionContent,
+    quiz_validate,
+    rows_write,
+    version_check,
+    version_file_data,
+    version_images,
+)
 
 if TYPE_CHECKING:
     # Who acts: `request.user` (a User, or AnonymousUser, which every permission refuses) or
@@ -66,11 +71,6 @@ class Published:
 # --- rows <-> definition (quizzes.versionrows) --------------------------------------------
 
 
-def quiz_validate(data: object) -> tuple[Definition | None, list[Problem]]:
-    """quizfile_validate with this site's limits (the most days answers may be kept)."""
-    return quizfile_validate(data, retention_days_max=settings.RESULT_RETENTION_DAYS_MAX)
-
-
 def retention_days_bound(days: int) -> int:
     """The days raw answers are really kept: a stored value clamped to 1..the site's maximum,
     so a legacy row (or a lowered maximum) never makes a date that overflows."""
@@ -101,60 +101,40 @@ def _audit(
 # --- writing a version's content -----------------------------------------------------------
 
 
-def version_check(
-    *, version: QuizVersion, data: object, images: Mapping[str, bytes] | None = None
-) -> tuple[Definition | None, dict[str, ContentFile], list[Problem]]:
-    """The importer's rules applied to new content for `version`, without writing anything.
-
-    Returns the normalised definition, its images checked and re-encoded, and every problem
-    (by JSON path); the definition is None when there is any. An image path is either in
-    `images` or one already stored on this version (an unchanged card image or cover).
-    """
-    definition, problems = quiz_validate(data)
-    if definition is None:
-        return None, {}, problems
-    if definition["slug"] != version.quiz.slug:
-        problem = Problem("slug", f"this version belongs to the quiz {version.quiz.slug!r}")
-        return None, {}, [problem]
-    files, problems = images_prepare(
-        definition=definition, images=images or {}, kept=version_images(version=version)
-    )
-    return (None if problems else definition), files, problems
-
-
 def version_save(
     *,
     version: QuizVersion,
-    data: object,
+    content: VersionContent,
     user: User | AnonymousUser,
-    images: Mapping[str, bytes] | None = None,
     action: AuditAction = AuditAction.EDITED,
     comment: str = "",
     check_permission: bool = True,
 ) -> QuizVersion:
-    """Replace a draft's content (title, card, questions, choices, variables, outcomes) by a
-    quizbuilder/1 document, and record who did it in the audit log.
+    """Replace a draft's content (title, card, questions, choices, variables, outcomes) by
+    content that passed the importer's rules (version_check), and record who did it in the
+    audit log.
 
     The one way a version's content is written, whoever writes it (the importer, the admin,
-    the editor pages). Checked with the importer's rules first (version_check): QuizRefused,
-    with every problem, and nothing written when one is broken. NotAllowed when the version
-    is no longer a draft, or (with `check_permission`) the user may not edit the quiz.
+    any editor screen). QuizRefused, writing nothing, when the content was checked for another
+    quiz or names a stored image this version does not hold; NotAllowed when the version is
+    no longer a draft, or (with `check_permission`) the user may not edit the quiz.
     """
     if check_permission and not user_can_edit(user, version.quiz):
         raise NotAllowed("You cannot edit this quiz.")
-    definition, files, problems = version_check(version=version, data=data, images=images)
-    if definition is None:
-        raise QuizRefused(problems)
+    if content.slug != version.quiz.slug:
+        raise QuizRefused([Problem("slug", f"this content is for the quiz {content.slug!r}")])
     with transaction.atomic():
         # Locked, so a publish or a submit in between cannot slip under the edit.
         status = QuizVersion.objects.select_for_update().values_list("status", flat=True)
         if status.get(pk=version.pk) != VersionStatus.DRAFT:
             raise NotAllowed("Only a draft can be edited.")
+        if missing := sorted(content.kept - version_images(version=version)):
+            raise QuizRefused([Problem("$", f"image {missing[0]!r} is no longer stored")])
         rows_write(
             version=version,
-            definition=definition,
-            files=files,
-            kept=version_images(version=version),
+            definition=content.definition,
+            files=content.files,
+            kept=content.kept,
         )
         _audit(quiz=version.quiz, version=version, user=user, action=action, comment=comment)
     return version
@@ -177,12 +157,12 @@ def quiz_import(
     the new version is published at once (the caller checks the user may publish).
     Raises NotAllowed, saving nothing, when the user may not edit the existing quiz.
     """
-    # Checked here too, before anything is created: the slug says which quiz it is for.
-    definition, problems = quiz_validate(data)
-    if definition is None:
+    # Checked before anything is created: the slug says which quiz it is for.
+    content, problems = version_check(version=None, data=data, images=images)
+    if content is None:
         raise QuizRefused(problems)
     with transaction.atomic():
-        slug = definition["slug"]
+        slug = content.slug
         quiz, created = Quiz.objects.get_or_create(slug=slug, defaults={"owner": user})
         # Rolled back with the transaction when refused, even a quiz just created.
         if not user_can_import(user, None if created else quiz):
@@ -193,9 +173,8 @@ def quiz_import(
         version = quiz_draft_get_or_create(quiz=quiz, user=user, copy_live=False)
         version_save(
             version=version,
-            data=data,
+            content=content,
             user=user,
-            images=images,
             action=AuditAction.IMPORTED,
             check_permission=False,
         )

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from .definition import Card, Definition
 from .images import ImageError, image_clean
 from .models import Choice, Outcome, Question, QuizVersion, Variable
 from .quizcheck import Problem
-from .quizfile import RETENTION_DAYS_DEFAULT
+from .quizfile import RETENTION_DAYS_DEFAULT, quizfile_validate
 
 CARD_KEYS = ("headline", "subline", "background", "gradient_to", "text_color")
 
@@ -118,6 +119,46 @@ def version_images(*, version: QuizVersion) -> frozenset[str]:
     names = set(QuizVersion.objects.filter(pk=version.pk).values_list("card_image", "cover")[0])
     names.update(Outcome.objects.filter(version=version).values_list("card_image", flat=True))
     return frozenset(name for name in names if name)
+
+
+def quiz_validate(data: object) -> tuple[Definition | None, list[Problem]]:
+    """quizfile_validate with this site's limits (the most days answers may be kept)."""
+    return quizfile_validate(data, retention_days_max=settings.RESULT_RETENTION_DAYS_MAX)
+
+
+@dataclass(frozen=True)
+class VersionContent:
+    """A version's new content that passed the importer's rules, ready to be written by
+    services.version_save; only version_check makes one."""
+
+    slug: str
+    definition: Definition
+    files: dict[str, ContentFile]  # the images it brings, checked and re-encoded
+    kept: frozenset[str]  # the stored images of the version it names again
+
+
+def version_check(
+    *, version: QuizVersion | None, data: object, images: Mapping[str, bytes] | None = None
+) -> tuple[VersionContent | None, list[Problem]]:
+    """The importer's rules applied to new content for `version` (None: a quiz not yet
+    created), writing nothing: the content, or None and every problem by JSON path.
+
+    An image path is either in `images` or one already stored on this version (an unchanged
+    card image or cover).
+    """
+    definition, problems = quiz_validate(data)
+    if definition is None:
+        return None, problems
+    if version is not None and definition["slug"] != version.quiz.slug:
+        return None, [Problem("slug", f"this version belongs to the quiz {version.quiz.slug!r}")]
+    stored = version_images(version=version) if version is not None else frozenset()
+    files, problems = images_prepare(definition=definition, images=images or {}, kept=stored)
+    if problems:
+        return None, problems
+    named = {definition.get("cover"), (definition.get("card") or {}).get("image")}
+    named.update((o.get("card") or {}).get("image") for o in definition["outcomes"])
+    kept = frozenset(path for path in named if path in stored and path not in files)
+    return VersionContent(definition["slug"], definition, files, kept), []
 
 
 def images_prepare(

@@ -13,7 +13,9 @@ import pytest
 from PIL import Image
 
 from quizzes.models import AuditEntry, QuizVersion
+from quizzes.quizcheck import Problem
 from quizzes.services import NotAllowed, QuizRefused, quiz_import, version_save
+from quizzes.versionrows import version_check
 from tests.conftest import demo_data
 from tests.quizzes.helpers import run, write_json
 
@@ -63,19 +65,30 @@ def test_only_a_draft_is_written_and_only_by_someone_who_may_edit_it(
     published = publish("weight-in-10-years")
     before = list(AuditEntry.objects.values_list("id", flat=True))
     changed = demo_data("weight-in-10-years") | {"title": "Changed"}
+    content, problems = version_check(version=published, data=changed)
+    assert content is not None and problems == []
     with pytest.raises(NotAllowed, match=r"^Only a draft can be edited\.$"):
-        version_save(version=published, data=changed, user=editor)
+        version_save(version=published, content=content, user=editor)
 
     draft = quiz_import(data=demo_data("which-morning-drink"), user=author)
     changed = demo_data("which-morning-drink") | {"title": "Changed"}
+    content, _ = version_check(version=draft, data=changed)
+    assert content is not None
     with pytest.raises(NotAllowed, match=r"^You cannot edit this quiz\.$"):
-        version_save(version=draft, data=changed, user=other_author)
+        version_save(version=draft, content=content, user=other_author)
 
+    assert version_check(version=draft, data=demo_data("weight-in-10-years")) == (
+        None,
+        [Problem("slug", "this version belongs to the quiz 'which-morning-drink'")],
+    )
+    other, _ = version_check(version=None, data=demo_data("weight-in-10-years"))
+    assert other is not None
     with pytest.raises(QuizRefused) as refused:
-        version_save(version=draft, data=demo_data("weight-in-10-years"), user=author)
+        version_save(version=draft, content=other, user=author)
     assert [str(p) for p in refused.value.problems] == [
-        "slug: this version belongs to the quiz 'which-morning-drink'"
+        "slug: this content is for the quiz 'weight-in-10-years'"
     ]
+
     assert QuizVersion.objects.get(pk=published.pk).title == "What will you weigh in 10 years?"
     assert QuizVersion.objects.get(pk=draft.pk).title == "Which morning drink are you?"
     assert list(AuditEntry.objects.exclude(id__in=before).values_list("action", flat=True)) == [
