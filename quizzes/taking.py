@@ -24,7 +24,7 @@ from django.utils import timezone
 from quizbuilder.enqueue import task_enqueue_on_commit
 from sharing.services import referral_resolve, share_default_create
 
-from .definition import Card, CardText, Definition, Outcome, Programs
+from .definition import Answers, Card, CardText, Definition, Outcome, Programs
 from .models import AnswerEvent, AuditEntry, QuizVersion, QuizView, Result
 from .ratelimit import start_check, submission_check, view_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
@@ -116,7 +116,7 @@ def answer_record(
     )
 
 
-def _answered(definition: Definition, clean: dict[str, Any]) -> list[tuple[str, int]]:
+def _answered(definition: Definition, clean: Answers) -> list[tuple[str, int]]:
     keys = []
     for position, question in enumerate(definition["questions"]):
         value = clean.get(question["key"])
@@ -183,7 +183,7 @@ def visitor_name(*, definition: Definition, context: dict[str, Any]) -> str:
 
 def result_compute(
     *, definition: Definition, programs: Programs, answers: object
-) -> tuple[Computed, dict[str, Any]]:
+) -> tuple[Computed, Answers]:
     """Validate and score `answers`; (the computed result, the clean answers).
 
     Raises AnswersInvalid with messages by question key; nothing is written.
