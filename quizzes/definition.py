@@ -88,6 +88,12 @@ class Definition(TypedDict):
     retention_days: NotRequired[int]
 
 
+# A clean answer (scoring.answers_validate): a number's float, a single's choice key, a
+# multi's choice keys in the quiz's order, a text as typed (stripped). Unanswered: no key.
+Answer = float | str | list[str]
+Answers = dict[str, Answer]
+
+
 class Programs(TypedDict):
     """A definition's compiled expressions, stored beside it (empty unless calculator)."""
 

@@ -33,6 +33,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
+from .definition import Program
+
 MAX_LENGTH = 500
 MAX_MAGNITUDE = 1e15
 MAX_DEPTH = 32
@@ -98,7 +100,7 @@ _ARITY: dict[str, tuple[int, int | None, str]] = {
 _FUNCTION_LIST = "min, max, abs, round, floor, ceil and clamp"
 
 
-def formula_compile(source: str, *, names: Collection[str]) -> list:
+def formula_compile(source: str, *, names: Collection[str]) -> Program:
     """Compile `source` into a program (see the module docstring) that reads only `names`.
 
     Raises FormulaError for a syntax error, anything outside the spec's language, a name not
@@ -138,7 +140,7 @@ def formula_compile(source: str, *, names: Collection[str]) -> list:
     return _compile(tree.body, frozenset(names), 1)
 
 
-def formula_evaluate(program: list, *, env: Mapping[str, float]) -> float:
+def formula_evaluate(program: Program, *, env: Mapping[str, float]) -> float:
     """The value of a compiled `program` with names taken from `env`: a finite float whose
     magnitude is at most MAX_MAGNITUDE.
 
@@ -148,7 +150,7 @@ def formula_evaluate(program: list, *, env: Mapping[str, float]) -> float:
     return _Evaluator(env).run(program, 1)
 
 
-def formula_names(program: list) -> set[str]:
+def formula_names(program: Program) -> set[str]:
     """The names `program` reads (on any branch). Raises FormulaError if it is malformed."""
     found: set[str] = set()
     stack: list[tuple[object, int]] = [(program, 1)]

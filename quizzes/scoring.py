@@ -25,10 +25,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from .definition import Choice, Definition, HasQuestions, Outcome, Programs, Question
+from .definition import (
+    Answer,
+    Answers,
+    Choice,
+    Definition,
+    HasQuestions,
+    Outcome,
+    Programs,
+    Question,
+)
 from .formulas import FormulaError, formula_evaluate
 from .numbers import number_text
 from .quizcheck import STEP_MIN
@@ -62,7 +71,7 @@ class ScoringError(ValueError):
 
 def answers_validate(
     *, definition: HasQuestions, answers: object
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
+) -> tuple[Answers, dict[str, list[str]]]:
     """Clean API answers (spec/api.md, the 400 cases).
 
     Returns `(clean, errors)`: `clean` maps each answered question key to its clean value
@@ -77,7 +86,7 @@ def answers_validate(
     unknown = [f"Unknown question {key!r}." for key in answers if key not in questions]
     if unknown:
         errors["answers"] = unknown
-    clean: dict[str, Any] = {}
+    clean: Answers = {}
     for key, q in questions.items():
         raw = answers.get(key)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -92,13 +101,13 @@ def answers_validate(
     return clean, errors
 
 
-def _single_clean(q: Question, raw: object) -> tuple[Any, str]:
+def _single_clean(q: Question, raw: object) -> tuple[Answer | None, str]:
     if isinstance(raw, str) and any(c["key"] == raw for c in q["choices"]):
         return raw, ""
     return None, CHOOSE_ONE
 
 
-def _multi_clean(q: Question, raw: object) -> tuple[Any, str]:
+def _multi_clean(q: Question, raw: object) -> tuple[Answer | None, str]:
     keys = [c["key"] for c in q["choices"]]
     if not isinstance(raw, list):
         return None, "Choose from the options (a list of them)."
@@ -121,7 +130,7 @@ def _options(n: int) -> str:
     return f"{n} option" if n == 1 else f"{n} options"
 
 
-def _number_clean(q: Question, raw: object) -> tuple[Any, str]:
+def _number_clean(q: Question, raw: object) -> tuple[Answer | None, str]:
     if isinstance(raw, bool):
         return None, NOT_A_NUMBER
     if isinstance(raw, str) and NUMBER_RE.match(raw.strip()):
@@ -147,7 +156,7 @@ def _number_clean(q: Question, raw: object) -> tuple[Any, str]:
     return x, ""
 
 
-def _text_clean(q: Question, raw: object) -> tuple[Any, str]:
+def _text_clean(q: Question, raw: object) -> tuple[Answer | None, str]:
     if not isinstance(raw, str):
         return None, "Enter text."
     text = raw.strip()
@@ -166,9 +175,7 @@ _CLEANERS = {
 }
 
 
-def score_compute(
-    *, definition: Definition, answers: dict[str, Any], programs: Programs
-) -> ScoreResult:
+def score_compute(*, definition: Definition, answers: Answers, programs: Programs) -> ScoreResult:
     """The result of clean answers (from `answers_validate`) under the quiz's kind.
 
     Raises ScoringError, with a message fit for the visitor and the editor, only when a
@@ -201,7 +208,7 @@ def score_compute(
     return ScoreResult(outcome_key, score, max_score, values, context)
 
 
-def _total(numbers: Any) -> float:
+def _total(numbers: Iterable[float]) -> float:
     # fsum and rounding keep 0.1 + 0.2 at 0.3, so bounds such as `max: 0.3` hold.
     return round(math.fsum(numbers), 10) + 0.0
 
@@ -220,7 +227,7 @@ def _value(q: Question, answer: object) -> float:
     return _total(c["value"] for c in _chosen(q, answer))
 
 
-def _context(definition: Definition, answers: dict[str, Any]) -> dict[str, object]:
+def _context(definition: Definition, answers: Answers) -> dict[str, object]:
     context: dict[str, object] = {}
     for q in definition["questions"]:
         answer = answers.get(q["key"])
@@ -233,7 +240,7 @@ def _context(definition: Definition, answers: dict[str, Any]) -> dict[str, objec
     return context
 
 
-def _personality(definition: Definition, answers: dict[str, Any]) -> tuple[str, float]:
+def _personality(definition: Definition, answers: Answers) -> tuple[str, float]:
     points: dict[str, list[float]] = {o["key"]: [] for o in definition["outcomes"]}
     for q in definition["questions"]:
         if q["type"] in ("single", "multi") and answers.get(q["key"]) is not None:
@@ -290,7 +297,7 @@ def _by_bounds(outcomes: list[Outcome], score: float) -> str:
 
 
 def _calculator(
-    definition: Definition, answers: dict[str, Any], programs: Programs
+    definition: Definition, answers: Answers, programs: Programs
 ) -> tuple[str, dict[str, float]]:
     env = {
         q["key"]: _value(q, answers.get(q["key"]))

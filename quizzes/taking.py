@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .definition import Card, CardText, Definition, Outcome, Programs
+from .definition import Answers, Card, CardText, Definition, Outcome, Programs
 from .models import AnswerEvent, AuditAction, AuditEntry, QuizVersion, QuizView, Result
 from .ratelimit import start_check, submission_check, view_check
 from .scoring import ScoreResult, ScoringError, answers_validate, score_compute
@@ -114,7 +114,7 @@ def answer_record(
     )
 
 
-def _answered(definition: Definition, clean: dict[str, Any]) -> list[tuple[str, int]]:
+def _answered(definition: Definition, clean: Answers) -> list[tuple[str, int]]:
     keys = []
     for position, question in enumerate(definition["questions"]):
         value = clean.get(question["key"])
@@ -181,7 +181,7 @@ def visitor_name(*, definition: Definition, context: dict[str, Any]) -> str:
 
 def result_compute(
     *, definition: Definition, programs: Programs, answers: object
-) -> tuple[Computed, dict[str, Any]]:
+) -> tuple[Computed, Answers]:
     """Validate and score `answers`; (the computed result, the clean answers).
 
     Raises AnswersInvalid with messages by question key; nothing is written.
