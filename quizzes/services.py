@@ -53,7 +53,6 @@ class Published:
     definition: dict[str, Any]
     programs: dict[str, Any]
     retention_days: int
-    fallback_card: str
 
 
 # --- rows <-> definition (quizzes.versionrows) --------------------------------------------
@@ -302,7 +301,6 @@ def published_get(*, slug: str) -> Published | None:
             definition=v.definition or {},
             programs=v.programs or {},
             retention_days=retention_days_bound(v.retention_days),
-            fallback_card=v.fallback_card,
         )
     # A miss is cached too (as False), so unknown slugs cannot hammer the database.
     cache.set(key, value or False, timeout=3600)
