@@ -170,9 +170,10 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
             "card_status",
             "card_name",
             "card_error",
+            "card_attempts",
             "created_at",
         ],
-        [(*r[:13], r[15]) for r in results],
+        [(*r[:13], 0, r[15]) for r in results],
     )
     insert(
         "sharing_share",

@@ -135,7 +135,6 @@ class QuizVersion(CardFields):
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.
     definition = models.JSONField(null=True, blank=True, editable=False)
     programs = models.JSONField(null=True, blank=True, editable=False)
-    fallback_card = models.CharField(max_length=200, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -50,7 +50,6 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
             definition=definition,
             programs={"variables": {}, "when": {}},  # the intro page computes nothing
             retention_days=retention_days_bound(version.retention_days),
-            fallback_card="",
         )
         context = pages.intro_context(published, preview=True)
         context["start_url"] = f"{url}?start=1"

@@ -65,7 +65,6 @@ class Published:
     definition: Definition
     programs: Programs
     retention_days: int
-    fallback_card: str
 
 
 # --- rows <-> definition (quizzes.versionrows) --------------------------------------------
@@ -390,7 +389,6 @@ def published_get(*, slug: str) -> Published | None:
             definition=definition_stored(v.definition),
             programs=programs_stored(v.programs),
             retention_days=retention_days_bound(v.retention_days),
-            fallback_card=v.fallback_card,
         )
     # A miss is cached too (as False), so unknown slugs cannot hammer the database.
     cache.set(key, value or False, timeout=3600)

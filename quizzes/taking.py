@@ -285,8 +285,8 @@ def _result_create(
     with transaction.atomic():
         result = Result.objects.create(
             quiz_id=published.quiz_id,
-            # The cached published version, so the result body reads no row for it.
-            version=QuizVersion(pk=published.version_id, fallback_card=published.fallback_card),
+            # The published version by its id only: the result body reads no row for it.
+            version=QuizVersion(pk=published.version_id),
             visitor=visitor,
             take=take,
             **fields,

@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypedDict, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -44,10 +45,9 @@ from django.utils import timezone
 
 from quizzes.definition import Card, Definition, definition_stored
 from quizzes.models import CardStatus, QuizVersion, Result
-from quizzes.services import published_cache_clear
 
 from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
-from .models import Channel, Share, ShareKind
+from .models import Channel, Share, ShareKind, VersionCard
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,8 @@ CARDS_DIR = "cards"
 # Shown until a version's own fallback card exists (a few ms after publishing, when a worker
 # runs): a static file, so a link-preview bot never meets a 404 or an empty og:image.
 DEFAULT_CARD = "img/share-card.png"  # also the share page's placeholder
+FALLBACK_CACHE = "version-card:{}"
+FALLBACK_CACHE_SECONDS = 3600
 DESIGN_KEYS = ("background", "gradient_to", "text_color", "image")
 ERROR_MAX = 300
 # After the 1st, 2nd, 3rd... failed run of a card, the card job (every 10 minutes) tries again
@@ -420,7 +422,7 @@ def cards_due(*, now: datetime, lease: timedelta, limit: int) -> list[str]:
 
 
 def fallback_card_render(*, version_id: int) -> str | None:
-    """Render and store a version's quiz-level card and record it on `fallback_card`.
+    """Render and store a version's quiz-level card and record it (VersionCard).
 
     Runs at every publish. A card design hash that did not change gives the same file name,
     so nothing is drawn again; a new design gives a new file, and the live quiz's preview
@@ -432,10 +434,23 @@ def fallback_card_render(*, version_id: int) -> str | None:
     if version is None or not version.definition:
         return None
     name = card_store(spec=fallback_card_spec(version=version))
-    if version.fallback_card != name:
-        QuizVersion.objects.filter(pk=version.pk).update(fallback_card=name)
-        published_cache_clear(slug=version.quiz.slug)
+    VersionCard.objects.update_or_create(version=version, defaults={"name": name})
+    cache.set(FALLBACK_CACHE.format(version.pk), name, timeout=FALLBACK_CACHE_SECONDS)
     return name
+
+
+def version_card_name(*, version_id: int) -> str:
+    """The storage name of a version's own card, "" before it is drawn. Every pending result
+    body reads it: from the cache once drawn (a version's design, so its card, never
+    changes), else one query (only until the worker draws it, seconds after the publish)."""
+    key = FALLBACK_CACHE.format(version_id)
+    name = cache.get(key)
+    if name is None:
+        name = VersionCard.objects.filter(version_id=version_id).values_list("name", flat=True)
+        name = name.first()
+        if name:
+            cache.set(key, name, timeout=FALLBACK_CACHE_SECONDS)
+    return str(name or "")
 
 
 def card_referenced(*, names: list[str]) -> set[str]:
@@ -445,9 +460,7 @@ def card_referenced(*, names: list[str]) -> set[str]:
     used.update(live.filter(card_name__in=names).values_list("card_name", flat=True))
     squares = live.filter(**{f"card_text__{SQUARE_NAME_KEY}__in": names})
     used.update(str(t.get(SQUARE_NAME_KEY)) for t in squares.values_list("card_text", flat=True))
-    used.update(
-        QuizVersion.objects.filter(fallback_card__in=names).values_list("fallback_card", flat=True)
-    )
+    used.update(VersionCard.objects.filter(name__in=names).values_list("name", flat=True))
     return used
 
 
@@ -512,14 +525,14 @@ def result_image_info(result: Result) -> ImageInfo:
     else its version's fallback card (or the static default card before that exists).
 
     `url` is always an absolute URL of a file that exists, so a link-preview bot never
-    gets a 404; status says pending or failed. Reads `result.version` (select_related it).
+    gets a 404; status says pending or failed.
     `square` is the square card (with the QR code) once the result is ready, else None.
     """
     width, height = LAYOUTS[OG]
     if result.card_status == CardStatus.READY and result.card_name:
         return ImageInfo(status="ready", url=card_url(result.card_name), width=width,
                          height=height, square=result_square_info(result))  # fmt: skip
-    fallback = result.version.fallback_card if result.version_id else ""
+    fallback = version_card_name(version_id=result.version_id) if result.version_id else ""
     url = card_url(fallback) if fallback else _absolute(static(DEFAULT_CARD))
     return ImageInfo(status=str(result.card_status), url=url, width=width, height=height,
                      square=None)  # fmt: skip

@@ -98,6 +98,19 @@ class Referral(models.Model):
         return f"{self.result_id} by {self.share_id} at depth {self.depth}"
 
 
+class VersionCard(models.Model):
+    """A quiz version's own card (its title on its design, no visitor, no QR): the picture a
+    result shows until its own card is drawn. Drawn by a worker once the version is live."""
+
+    version = models.OneToOneField(
+        "quizzes.QuizVersion", primary_key=True, on_delete=models.CASCADE, related_name="card"
+    )
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.name}"
+
+
 class Click(models.Model):
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="clicks")
     quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")

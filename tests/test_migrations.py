@@ -1,10 +1,12 @@
 """Migrating a database made by the previous migrations loses nothing (issue 10).
 
 The database is taken back to the last migrations before sharing owned a result's referral
-(quizzes 0004, sharing 0002), filled there with the demo quizzes (load_demo), results (some
-referred, at several depths, one whose share was deleted since), shares of every kind, clicks
-and card files, and migrated forward: the counts, every referral and every card file are the
-same after. The suite runs this on SQLite and, in its PostgreSQL pass, on PostgreSQL.
+and a version's fallback card (quizzes 0004, sharing 0002), filled there with the demo quizzes
+(load_demo), results (some referred, at several depths, one whose share was deleted since),
+shares of every kind, clicks, result cards and fallback cards with their files, and migrated
+forward: the counts, every referral, every card name and every card file are the same after.
+The demo quizzes are imported first (load_demo runs the code's models), then the database is
+taken back. The suite runs this on SQLite and, in its PostgreSQL pass, on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -37,10 +39,13 @@ def _latest() -> list[tuple[str, str]]:
 def _fill(apps) -> None:
     """Results, shares, clicks and card files on the demo quizzes, with the old models."""
     Quiz = apps.get_model("quizzes", "Quiz")
+    QuizVersion = apps.get_model("quizzes", "QuizVersion")
     Result = apps.get_model("quizzes", "Result")
     Share = apps.get_model("sharing", "Share")
     Click = apps.get_model("sharing", "Click")
     for q, quiz in enumerate(Quiz.objects.order_by("pk")):
+        fallback = default_storage.save(f"cards/fallback-{q}.png", ContentFile(b"fb %d" % q))
+        QuizVersion.objects.filter(pk=quiz.live_version_id).update(fallback_card=fallback)
         referrer = None
         for n in range(6):
             card = default_storage.save(f"cards/{q}-{n}.png", ContentFile(b"png %d %d" % (q, n)))
@@ -105,9 +110,9 @@ def _card_files() -> dict[str, bytes]:
 @pytest.mark.django_db(transaction=True)
 def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
     try:
-        old = _migrate(BEFORE)
         roles_restore()
         call_command("load_demo", stdout=io.StringIO())
+        old = _migrate(BEFORE)
         _fill(old)
         counts = _counts(old)
         referrals = {
@@ -119,7 +124,13 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
             r.pk: (r.card_status, r.card_name, r.card_text)
             for r in old.get_model("quizzes", "Result").objects.all()
         }
+        fallbacks = dict(
+            old.get_model("quizzes", "QuizVersion")
+            .objects.exclude(fallback_card="")
+            .values_list("pk", "fallback_card")
+        )
         files = _card_files()
+        assert len(fallbacks) == counts["Quiz"]
         assert counts["Quiz"] >= 3 and counts["Result"] == 7 * counts["Quiz"]
         assert len(referrals) == 6 * counts["Quiz"]  # 5 referred, 1 by a deleted share
 
@@ -133,6 +144,8 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
             r.pk: (r.card_status, r.card_name, r.card_text)
             for r in new.get_model("quizzes", "Result").objects.all()
         } == cards
+        VersionCard = new.get_model("sharing", "VersionCard")
+        assert dict(VersionCard.objects.values_list("version_id", "name")) == fallbacks
         assert _card_files() == files
         # What the stats read: referred completions and depths, as before.
         Result = new.get_model("quizzes", "Result")
@@ -141,20 +154,43 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
         _migrate(_latest())
 
 
+def _rows(apps) -> tuple[list, list]:
+    results = apps.get_model("quizzes", "Result").objects
+    versions = apps.get_model("quizzes", "QuizVersion").objects
+    return (
+        sorted(results.values_list("pk", "referred_by_id", "depth")),
+        sorted(versions.values_list("pk", "fallback_card")),
+    )
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_referral_migration_goes_back_too():
+def test_the_migrations_go_back_too():
     try:
-        old = _migrate(BEFORE)
         roles_restore()
         call_command("load_demo", stdout=io.StringIO())
+        old = _migrate(BEFORE)
         _fill(old)
-        before = sorted(
-            old.get_model("quizzes", "Result").objects.values_list("pk", "referred_by_id", "depth")
+        before = (
+            sorted(
+                old.get_model("quizzes", "Result").objects.values_list(
+                    "pk", "referred_by_id", "depth"
+                )
+            ),
+            sorted(
+                old.get_model("quizzes", "QuizVersion").objects.values_list("pk", "fallback_card")
+            ),
         )
         _migrate(_latest())
         back = _migrate(BEFORE)
-        after = sorted(
-            back.get_model("quizzes", "Result").objects.values_list("pk", "referred_by_id", "depth")
+        after = (
+            sorted(
+                back.get_model("quizzes", "Result").objects.values_list(
+                    "pk", "referred_by_id", "depth"
+                )
+            ),
+            sorted(
+                back.get_model("quizzes", "QuizVersion").objects.values_list("pk", "fallback_card")
+            ),
         )
         assert after == before
     finally:

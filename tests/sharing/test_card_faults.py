@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from quizzes.models import Result
+from sharing.models import VersionCard
 from sharing.tasks import rerender_stale_cards
 from tests.conftest import IN_CI
 from tests.factories import ResultFactory
@@ -195,7 +196,7 @@ def test_the_hourly_sweep_removes_only_old_card_files_nothing_refers_to(publish)
         quiz=version.quiz, version=version, visitor="v-2", take="t-2", outcome_key="latte",
         title="", card_name="cards/deleted.png", deleted_at=timezone.now(),
     )  # fmt: skip
-    version.__class__.objects.filter(pk=version.pk).update(fallback_card="cards/fallback.png")
+    VersionCard.objects.create(version=version, name="cards/fallback.png")
     names = ["og", "square", "fallback", "deleted", "orphan", "fresh-orphan"]
     for name in names:
         default_storage.save(f"cards/{name}.png", ContentFile(b"png"))
