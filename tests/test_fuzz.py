@@ -13,6 +13,7 @@ Run it on PostgreSQL too: NUL bytes and surrogates fail there and not in SQLite.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -184,6 +185,9 @@ def answers_for(slug: str) -> st.SearchStrategy[Any]:
 SLUGS = ["which-morning-drink", "weight-in-10-years", "how-stressed-are-you"]
 
 
+# Built once per quiz: a strategy made again for each example costs more than its draws
+# (the draws are the same either way).
+@functools.cache
 def body_for(slug: str) -> st.SearchStrategy[Any]:
     envelope = st.fixed_dictionaries(
         {"answers": answers_for(slug)},
@@ -494,6 +498,7 @@ odd_fields = st.lists(
 )
 
 
+@functools.cache
 def take_moves(slug: str) -> st.SearchStrategy[list[list[tuple[str, str]]]]:
     """One form POST per question: mostly its good answer, sometimes a hostile one, with
     odd fields now and then, so that some takes reach the end and are submitted."""

@@ -29,7 +29,10 @@ SERVICE_VARIABLES = (
 
 
 def run_django(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run `code` in a fresh Python with the given environment (and no inherited services)."""
+    """Run `code` in a fresh Python with the given environment (and no inherited services).
+
+    The tests that only do this are marked pure: the run's own database and Redis play no
+    part in them, so tests/runner.py's PostgreSQL + Redis pass need not run them again."""
     base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
     base.update({"DJANGO_SETTINGS_MODULE": "quizbuilder.settings", "DATA_DIR": str(tmp_path)})
     base.update(env)
@@ -83,6 +86,7 @@ def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
 
 
 @pytest.mark.parametrize("debug", ["false", None], ids=["DJANGO_DEBUG=false", "unset"])
+@pytest.mark.pure
 def test_production_settings_pass_the_deploy_check(tmp_path, debug):
     env = production_env()
     if debug is None:
@@ -99,6 +103,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path, debug):
 SHOW_DEBUG = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY[:16])"
 
 
+@pytest.mark.pure
 def test_a_deployment_that_forgets_django_debug_is_not_in_debug(tmp_path):
     key = secrets.token_urlsafe(64)
 
@@ -108,6 +113,7 @@ def test_a_deployment_that_forgets_django_debug_is_not_in_debug(tmp_path):
     assert done.stdout.split() == ["False", key[:16]]
 
 
+@pytest.mark.pure
 def test_debug_and_the_development_key_only_when_django_debug_is_true(tmp_path):
     done = run_manage(tmp_path, "shell", "--no-imports", "-c", SHOW_DEBUG, DJANGO_DEBUG="true")
 
@@ -123,6 +129,7 @@ NO_KEY = (
 
 
 @pytest.mark.parametrize("debug", ["false", None], ids=["DJANGO_DEBUG=false", "unset"])
+@pytest.mark.pure
 def test_without_debug_or_a_key_it_refuses_to_start_with_one_clear_sentence(tmp_path, debug):
     env = {} if debug is None else {"DJANGO_DEBUG": debug}
 
@@ -135,6 +142,7 @@ def test_without_debug_or_a_key_it_refuses_to_start_with_one_clear_sentence(tmp_
         assert done.stdout == ""
 
 
+@pytest.mark.pure
 def test_the_development_key_is_flagged_by_the_deploy_check(tmp_path):
     env = production_env()
     env["DJANGO_DEBUG"] = "true"
@@ -150,6 +158,7 @@ def test_the_development_key_is_flagged_by_the_deploy_check(tmp_path):
     assert "security.W018" in done.stderr  # DEBUG
 
 
+@pytest.mark.pure
 def test_without_redis_the_broker_is_the_filesystem_in_data_dir_and_the_cache_local(tmp_path):
     done = run_django(SHOW, tmp_path, DJANGO_DEBUG="true")
 
@@ -166,6 +175,7 @@ def test_without_redis_the_broker_is_the_filesystem_in_data_dir_and_the_cache_lo
     assert shown["eager"] is False
 
 
+@pytest.mark.pure
 def test_with_redis_url_the_broker_results_and_cache_are_redis(tmp_path):
     done = run_django(
         SHOW,
