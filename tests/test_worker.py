@@ -89,15 +89,17 @@ def test_the_task_of_a_killed_worker_is_redelivered_to_a_new_worker_on_redis(
     timeout (shortened here through CELERY_TRANSPORT_OPTIONS) has passed, and runs it."""
     done = tmp_path / "slow-task"
     started = Path(f"{done}.started")
+    # Longer than the task (3 s): a shorter timeout would restore the message again while the
+    # second worker runs it, over and over, and starve the worker's readiness check.
     quick_restore = json.dumps(
-        {"visibility_timeout": 1, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
+        {"visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
     )
     with celery_worker("redis") as first:
         mark.delay(str(done), 3.0)
         wait_for(started.exists, timeout=30, what="the slow task to start", worker=first)
         first.kill()
     assert not done.exists()
-    time.sleep(1.5)  # past the visibility timeout
+    time.sleep(5.5)  # past the visibility timeout
     with celery_worker(
         "redis", queue=first.queue, purge=False, transport_options=quick_restore
     ) as second:
