@@ -16,7 +16,7 @@ from typing import Any, Literal, NotRequired, TypedDict, cast
 
 Kind = Literal["personality", "score", "trivia", "calculator"]
 QuestionType = Literal["single", "multi", "number", "text"]
-# A compiled expression (formulas.formula_compile): nested lists, opaque to everyone else.
+# A compiled expression (formula_compiler.formula_compile): nested lists, opaque to everyone else.
 Program = list
 
 

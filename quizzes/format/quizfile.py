@@ -31,7 +31,8 @@ import math
 import re
 from typing import Any, cast
 
-from quizzes.engine.formulas import FormulaError, formula_compile
+from quizzes.engine.formula_compiler import formula_compile
+from quizzes.engine.formulas import FormulaError
 from quizzes.engine.templating import TemplateError, template_check
 from quizzes.format.checks import (
     KEY_MESSAGE,

@@ -15,13 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizzes.engine.formula_compiler import formula_check, formula_compile
 from quizzes.engine.formulas import (
     MAX_DEPTH,
     MAX_LENGTH,
     MAX_MAGNITUDE,
     FormulaError,
-    formula_check,
-    formula_compile,
     formula_evaluate,
     formula_names,
 )
