@@ -9,7 +9,8 @@ from django.core.files.storage import default_storage
 from quizzes.authoring.rows import quiz_validate, version_file_data
 from quizzes.format.bundles import definition_relink, export_paths
 from quizzes.format.definition import Definition
-from quizzes.format.quizfile import Problem, quizfile_export
+from quizzes.format.export import quizfile_export
+from quizzes.format.quizfile import Problem
 from quizzes.models import QuizVersion, VersionStatus
 
 

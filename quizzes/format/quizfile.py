@@ -1,4 +1,5 @@
-"""The quizbuilder/1 file (docs: spec/quiz-format.md): validation, normalisation and export.
+"""The quizbuilder/1 file (docs: spec/quiz-format.md): validation and normalisation
+(export: `format.export`).
 
 Pure functions: no ORM, no settings. `quizfile_validate` turns a parsed JSON file into the
 normalised definition that a version freezes and scoring reads, or lists every problem by its
@@ -27,7 +28,6 @@ Decisions where the spec is silent (also in the lead's spec notes):
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, cast
 
@@ -42,18 +42,16 @@ from quizzes.format.checks import (
     MAX_VARIABLES,
     Checker,
     Problem,
-    _image_path_ok,
-    outcome_check,
-    question_check,
+    image_path_ok,
 )
 from quizzes.format.corners import corners_check
-from quizzes.format.definition import Definition, Program, Programs, Question
+from quizzes.format.definition import Definition, Program, Programs
+from quizzes.format.item_checks import outcome_check, question_check
 
 __all__ = [
     "RETENTION_DAYS_DEFAULT",
     "Problem",
     "quiz_programs",
-    "quizfile_export",
     "quizfile_validate",
 ]
 
@@ -101,28 +99,7 @@ def quizfile_validate(
     top = ck.obj(data, "$", required=_REQUIRED, optional=_OPTIONAL)
     if top is None:
         return None, ck.problems
-    if "format" in top and top["format"] != FORMAT:
-        ck.add("format", f'must be "{FORMAT}"')
-    slug = top.get("slug")
-    if "slug" in top and not (isinstance(slug, str) and SLUG_RE.match(slug)):
-        ck.add("slug", "must be 1 to 60 characters of a-z, 0-9 and -")
-    kind = top.get("kind")
-    if "kind" in top and kind not in KINDS:
-        ck.add("kind", "must be one of personality, score, trivia, calculator")
-    known = kind if isinstance(kind, str) and kind in KINDS else None
-    language = ck.text(top, "language", "$", max_length=40, default="en")
-    if language is not None and not LANGUAGE_RE.match(language):
-        ck.add("language", "must be a language code such as en, pt-br or zh-hans")
-    # Built field by field: until every check has passed a value may be None, so it is only a
-    # Definition once ck.problems is empty (the cast at the end).
-    definition: dict[str, Any] = {
-        "format": FORMAT,
-        "slug": slug,
-        "language": (language or "").lower(),
-        "title": ck.text(top, "title", "$", max_length=200),
-        "description": ck.text(top, "description", "$", max_length=5000, allow_empty=True),
-        "kind": known,
-    }
+    definition, known = _header_check(ck, top)
     raw_outcomes = ck.items(top, "outcomes", "$", least=1, most=MAX_OUTCOMES, what="outcome")
     outcomes = [
         outcome_check(ck, o, f"outcomes[{i}]", kind=known) for i, o in enumerate(raw_outcomes)
@@ -162,8 +139,35 @@ def quizfile_validate(
     return cast(Definition, definition), []
 
 
+def _header_check(ck: Checker, top: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The top-level fields before the lists: the definition begun, and the kind if known."""
+    if "format" in top and top["format"] != FORMAT:
+        ck.add("format", f'must be "{FORMAT}"')
+    slug = top.get("slug")
+    if "slug" in top and not (isinstance(slug, str) and SLUG_RE.match(slug)):
+        ck.add("slug", "must be 1 to 60 characters of a-z, 0-9 and -")
+    kind = top.get("kind")
+    if "kind" in top and kind not in KINDS:
+        ck.add("kind", "must be one of personality, score, trivia, calculator")
+    known = kind if isinstance(kind, str) and kind in KINDS else None
+    language = ck.text(top, "language", "$", max_length=40, default="en")
+    if language is not None and not LANGUAGE_RE.match(language):
+        ck.add("language", "must be a language code such as en, pt-br or zh-hans")
+    # Built field by field: until every check has passed a value may be None, so it is only a
+    # Definition once ck.problems is empty (the cast at the end).
+    definition: dict[str, Any] = {
+        "format": FORMAT,
+        "slug": slug,
+        "language": (language or "").lower(),
+        "title": ck.text(top, "title", "$", max_length=200),
+        "description": ck.text(top, "description", "$", max_length=5000, allow_empty=True),
+        "kind": known,
+    }
+    return definition, known
+
+
 def _cover_check(ck: Checker, cover: object) -> str | None:
-    if isinstance(cover, str) and _image_path_ok(cover):
+    if isinstance(cover, str) and image_path_ok(cover):
         return cover
     ck.add(
         "cover",
@@ -357,68 +361,3 @@ def quiz_programs(definition: Definition) -> Programs:
         if o["when"] is not None:
             programs["when"][o["key"]] = formula_compile(o["when"], names=names)
     return programs
-
-
-def quizfile_export(definition: Definition) -> dict[str, Any]:
-    """The canonical file of a normalised definition: `format` first, keys in the spec's order,
-    every default left out, whole numbers written without ".0".
-
-    `quizfile_validate(quizfile_export(d))` gives back `d`.
-    """
-    d = definition
-    out: dict[str, Any] = {"format": FORMAT, "slug": d["slug"]}
-    _put(out, "language", d["language"], "en")
-    out["title"] = d["title"]
-    _put(out, "description", d["description"], "")
-    _put(out, "cover", d.get("cover"), None)
-    out["kind"] = d["kind"]
-    _put(out, "retention_days", d.get("retention_days"), None)
-    out["questions"] = [_question_export(q) for q in d["questions"]]
-    if d["variables"]:
-        out["variables"] = [{"key": v["key"], "expr": v["expr"]} for v in d["variables"]]
-    out["outcomes"] = []
-    for o in d["outcomes"]:
-        item = {"key": o["key"], "title": o["title"]}
-        _put(item, "description", o["description"], "")
-        for key in ("min", "max", "when"):
-            _put(item, key, _num(o[key]), None)
-        _put(item, "card", dict(o["card"]), {})
-        out["outcomes"].append(item)
-    _put(out, "card", dict(d["card"]), {})
-    return out
-
-
-def _question_export(q: Question) -> dict[str, Any]:
-    item: dict[str, Any] = {"key": q["key"], "type": q["type"], "prompt": q["prompt"]}
-    _put(item, "help", q["help"], "")
-    _put(item, "required", q["required"], q["type"] != "text")
-    if q["type"] in ("single", "multi"):
-        item["choices"] = []
-        for c in q["choices"]:
-            choice = {"key": c["key"], "label": c["label"]}
-            _put(choice, "value", _num(c["value"]), 0)
-            _put(choice, "points", {k: _num(v) for k, v in c["points"].items()}, {})
-            _put(choice, "correct", c["correct"], False)
-            item["choices"].append(choice)
-    if q["type"] == "multi":
-        _put(item, "min_choices", q["min_choices"], None)
-        _put(item, "max_choices", q["max_choices"], None)
-    elif q["type"] == "number":
-        item["min"], item["max"] = _num(q["min"]), _num(q["max"])
-        _put(item, "step", _num(q["step"]), None)
-        _put(item, "unit", q["unit"], "")
-    elif q["type"] == "text":
-        _put(item, "max_length", q["max_length"], 40)
-    return item
-
-
-def _put(target: dict[str, Any], key: str, value: Any, default: Any) -> None:
-    if value != default:
-        target[key] = value
-
-
-def _num(value: Any) -> Any:
-    """30.0 -> 30 so exported files read like hand-written ones; other values unchanged."""
-    if isinstance(value, float) and math.isfinite(value) and value == int(value):
-        return int(value)
-    return value

@@ -93,13 +93,13 @@ def questions_of(definition: Definition) -> list[dict[str, Any]]:
             "number": i + 1,
             "total": total,
             "is_last": i == total - 1,
-            "check": question_check(q),
+            "check": question_rules(q),
         }
         for i, q in enumerate(definition["questions"])
     ]
 
 
-def question_check(question: Question) -> str:
+def question_rules(question: Question) -> str:
     """The rules take.js checks an answer against on Next, as JSON, with the server's messages.
 
     Each message is what `answers_validate` says of an answer that breaks the rule, so the

@@ -9,7 +9,8 @@ import pytest
 
 from quizzes.engine.scoring import answers_validate, score_compute
 from quizzes.engine.templating import template_render
-from quizzes.format.quizfile import quiz_programs, quizfile_export, quizfile_validate
+from quizzes.format.export import quizfile_export
+from quizzes.format.quizfile import quiz_programs, quizfile_validate
 from quizzes.selectors import published_get
 from tests.conftest import DEMO_DIR, demo_data, demo_files
 

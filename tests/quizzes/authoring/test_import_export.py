@@ -13,7 +13,8 @@ import pytest
 from django.core.management.base import CommandError
 from PIL import Image
 
-from quizzes.format.quizfile import quizfile_export, quizfile_validate
+from quizzes.format.export import quizfile_export
+from quizzes.format.quizfile import quizfile_validate
 from quizzes.models import Quiz, QuizVersion
 from tests.conftest import DEMO_DIR, SPEC_EXAMPLES, demo_data
 from tests.quizzes.helpers import run, table_counts, versions_snapshot, write_json

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizzes.format.quizfile import Problem, quiz_programs, quizfile_export, quizfile_validate
+from quizzes.format.export import quizfile_export
+from quizzes.format.quizfile import Problem, quiz_programs, quizfile_validate
 from quizzes.models import Quiz
 
 # No database, broker or cache: the PostgreSQL + Redis pass skips these (tests/runner.py),

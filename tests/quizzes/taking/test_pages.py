@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from quizzes.authoring.services import quiz_draft_get_or_create, quiz_import
 from quizzes.models import AnswerEvent, QuizView, Result
-from quizzes.taking.contexts import duration_text, question_check
+from quizzes.taking.contexts import duration_text, question_rules
 from tests.conftest import demo_data
 from tests.quizzes.takehelp import BROWSER_UA, TAKES
 
@@ -182,7 +182,7 @@ def test_a_multi_choice_check_says_how_few_and_how_many():
         "max_choices": 3,
         "choices": [{"key": k, "label": k} for k in "abcde"],
     }
-    check = json.loads(question_check(question))
+    check = json.loads(question_rules(question))
     assert (check["fewest"], check["most"]) == (2, 3)
     assert check["messages"]["few"] == "Choose at least 2 options."
     assert check["messages"]["many"] == "Choose at most 3 options."
