@@ -41,6 +41,39 @@ def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
     )
 
 
+def _question_file_data(q: Question, choices: list[Choice]) -> dict[str, Any]:
+    item: dict[str, Any] = {"key": q.key, "type": q.type, "prompt": q.prompt}
+    if q.help:
+        item["help"] = q.help
+    item["required"] = q.required
+    if q.type == "number":
+        item.update(min=q.min, max=q.max)
+        if q.step is not None:
+            item["step"] = q.step
+        if q.unit:
+            item["unit"] = q.unit
+    elif q.type == "text":
+        if q.max_length is not None:
+            item["max_length"] = q.max_length
+    else:
+        if q.type == "multi":
+            if q.min_choices is not None:
+                item["min_choices"] = q.min_choices
+            if q.max_choices is not None:
+                item["max_choices"] = q.max_choices
+        item["choices"] = [
+            {
+                "key": c.key,
+                "label": c.label,
+                "value": c.value,
+                "points": c.points or {},
+                "correct": c.correct,
+            }
+            for c in choices
+        ]
+    return item
+
+
 def file_data_build(
     *,
     version: QuizVersion,
@@ -60,37 +93,7 @@ def file_data_build(
         "questions": [],
         "outcomes": [],
     }
-    for q, choices in questions:
-        item: dict[str, Any] = {"key": q.key, "type": q.type, "prompt": q.prompt}
-        if q.help:
-            item["help"] = q.help
-        item["required"] = q.required
-        if q.type == "number":
-            item.update(min=q.min, max=q.max)
-            if q.step is not None:
-                item["step"] = q.step
-            if q.unit:
-                item["unit"] = q.unit
-        elif q.type == "text":
-            if q.max_length is not None:
-                item["max_length"] = q.max_length
-        else:
-            if q.type == "multi":
-                if q.min_choices is not None:
-                    item["min_choices"] = q.min_choices
-                if q.max_choices is not None:
-                    item["max_choices"] = q.max_choices
-            item["choices"] = [
-                {
-                    "key": c.key,
-                    "label": c.label,
-                    "value": c.value,
-                    "points": c.points or {},
-                    "correct": c.correct,
-                }
-                for c in choices
-            ]
-        data["questions"].append(item)
+    data["questions"] = [_question_file_data(q, choices) for q, choices in questions]
     if version.kind == "calculator":
         data["variables"] = [{"key": v.key, "expr": v.expr} for v in variables]
     for o in outcomes:
@@ -216,6 +219,38 @@ def _apply_card(
         obj.card_image.name = ""  # the content has no image (any old one is dropped)
 
 
+def _questions_write(version: QuizVersion, definition: Definition) -> None:
+    for qi, q in enumerate(definition["questions"]):
+        question = Question.objects.create(
+            version=version,
+            position=qi,
+            key=q["key"],
+            type=q["type"],
+            prompt=q["prompt"],
+            help=q.get("help") or "",
+            required=q.get("required", q["type"] != "text"),
+            min=q.get("min"),
+            max=q.get("max"),
+            step=q.get("step"),
+            unit=q.get("unit") or "",
+            max_length=q.get("max_length"),
+            min_choices=q.get("min_choices"),
+            max_choices=q.get("max_choices"),
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=question,
+                position=ci,
+                key=c["key"],
+                label=c["label"],
+                value=c.get("value") or 0,
+                points=c.get("points") or {},
+                correct=bool(c.get("correct")),
+            )
+            for ci, c in enumerate(q.get("choices") or [])
+        )
+
+
 def rows_write(
     *,
     version: QuizVersion,
@@ -247,35 +282,7 @@ def rows_write(
     elif not cover_path:
         version.cover.name = ""
     version.save()
-    for qi, q in enumerate(definition["questions"]):
-        question = Question.objects.create(
-            version=version,
-            position=qi,
-            key=q["key"],
-            type=q["type"],
-            prompt=q["prompt"],
-            help=q.get("help") or "",
-            required=q.get("required", q["type"] != "text"),
-            min=q.get("min"),
-            max=q.get("max"),
-            step=q.get("step"),
-            unit=q.get("unit") or "",
-            max_length=q.get("max_length"),
-            min_choices=q.get("min_choices"),
-            max_choices=q.get("max_choices"),
-        )
-        Choice.objects.bulk_create(
-            Choice(
-                question=question,
-                position=ci,
-                key=c["key"],
-                label=c["label"],
-                value=c.get("value") or 0,
-                points=c.get("points") or {},
-                correct=bool(c.get("correct")),
-            )
-            for ci, c in enumerate(q.get("choices") or [])
-        )
+    _questions_write(version, definition)
     Variable.objects.bulk_create(
         Variable(version=version, position=i, key=v["key"], expr=v["expr"])
         for i, v in enumerate(definition.get("variables") or [])

@@ -240,18 +240,7 @@ def response_submit(
             return existing
         if existing is not None:
             take_id = None  # another visitor's (or a deleted) take: never theirs, a new one
-    fields = {
-        "answers": clean,
-        "answers_expire_at": timezone.now()
-        + timedelta(days=retention_days_bound(published.retention_days)),
-        "outcome_key": computed.outcome_key,
-        "title": computed.title,
-        "description": computed.description,
-        "score": computed.score,
-        "max_score": computed.max_score,
-        "values": computed.values,
-        "card_text": computed.card_text,
-    }
+    fields = _result_fields(published=published, computed=computed, clean=clean)
     try:
         return _result_create(
             published=published,
@@ -271,6 +260,22 @@ def response_submit(
         return _result_create(
             published=published, visitor=visitor, take=take_new(), ref=ref, fields=fields
         )
+
+
+def _result_fields(*, published: Published, computed: Computed, clean: Answers) -> dict[str, Any]:
+    """The columns of a new result: what the take computed, and when its answers expire."""
+    return {
+        "answers": clean,
+        "answers_expire_at": timezone.now()
+        + timedelta(days=retention_days_bound(published.retention_days)),
+        "outcome_key": computed.outcome_key,
+        "title": computed.title,
+        "description": computed.description,
+        "score": computed.score,
+        "max_score": computed.max_score,
+        "values": computed.values,
+        "card_text": computed.card_text,
+    }
 
 
 def _is_theirs(result: Result, *, visitor: str) -> bool:
