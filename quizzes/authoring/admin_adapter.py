@@ -6,7 +6,7 @@ Django's admin saves a model form and its inline formsets itself. Here, instead:
 - `QuizCheck` poses as one more formset in the admin's list, so Django validates it with the
   others (`all_valid`) and, when it finds problems, re-shows the form and saves nothing. It
   builds the quizbuilder/1 document from the forms' cleaned instances
-  (versionrows.file_data_build) with the uploaded images, runs versionrows.version_check (the
+  (rows.file_data_build) with the uploaded images, runs rows.version_check (the
   importer's rules), and puts each problem next to the field its JSON path names:
   `variables[1].expr` on that variable's `expr`, `questions[0].choices[2].points.hero` on that
   choice's `points`, `card.headline` on the version's `card_headline`. Problems without a field

@@ -16,7 +16,7 @@ from quizzes.authoring.selectors import version_definition
 from quizzes.format.quizfile import quiz_programs
 from quizzes.models import Quiz, VersionStatus
 from quizzes.selectors import Published, retention_days_bound
-from quizzes.taking import contexts as pages
+from quizzes.taking import contexts
 from quizzes.taking.flow import flow_advance, state_load, state_new
 from quizzes.taking.services import AnswersInvalid, result_compute, take_new
 from quizzes.taking.views import question_page
@@ -52,7 +52,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
             programs={"variables": {}, "when": {}},  # the intro page computes nothing
             retention_days=retention_days_bound(version.retention_days),
         )
-        context = pages.intro_context(published, preview=True)
+        context = contexts.intro_context(published, preview=True)
         context["start_url"] = f"{url}?start=1"
         with translation.override(language):
             return render(request, "quizzes/intro.html", context)
@@ -73,14 +73,14 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
             definition=definition, programs=programs, answers=step.state["a"]
         )
     except AnswersInvalid as exc:
-        moved, errors = pages.first_error(definition, step.state, exc.errors)
+        moved, errors = contexts.first_error(definition, step.state, exc.errors)
         return question_page(request, definition, moved, errors=errors, preview=True, action=url)
     context = {
         "computed": computed,
         "quiz_title": definition["title"],
         "language": language,
-        "score_text": pages.score_text(computed, definition["kind"]),
-        "figures": pages.figures(computed) if definition["kind"] == "calculator" else [],
+        "score_text": contexts.score_text(computed, definition["kind"]),
+        "figures": contexts.figures(computed) if definition["kind"] == "calculator" else [],
         "again_url": url,
         "preview": True,
     }

@@ -4,7 +4,7 @@
 filled in, every optional key present (as None, "" or {} when the file leaves it out), except
 the two extensions `cover` and `retention_days`, which are there only when not the default. A
 published version freezes it as JSON and every pure function (scoring, templating, corners,
-bodies, pages) reads it through these types.
+payloads, page contexts) reads it through these types.
 
 A question carries only the keys of its type (`choices` on single and multi, `min`/`max` on
 number...): they are `NotRequired`, and code reads them after checking `type`.

@@ -3,8 +3,8 @@
 
 Pure functions: no ORM, no settings. `quizfile_validate` turns a parsed JSON file into the
 normalised definition that a version freezes and scoring reads, or lists every problem by its
-JSON path. Field checks live in `quizcheck`, the corner evaluation of calculators in
-`quizcorners`.
+JSON path. Field checks live in `checks` and `item_checks`, the corner evaluation of calculators in
+`corners`.
 
 Decisions where the spec is silent (also in the lead's spec notes):
 - `variables` may be missing or empty on a calculator; on any other kind it is an error.
@@ -91,7 +91,7 @@ def quizfile_validate(
     any JSON-like value.
 
     A calculator that passes every other rule then has its expressions evaluated at the
-    corners of the input space (`quizcorners`): exhaustively up to 4096 combinations of the
+    corners of the input space (`corners`): exhaustively up to 4096 combinations of the
     questions they read, beyond that each question's corners against a base plus a seeded
     random sample of 4096 combinations. A failure there is a problem at the expression's path.
     """

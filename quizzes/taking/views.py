@@ -30,7 +30,7 @@ from core.visitors import VisitorRequest, ip_hash
 from quizzes.format.definition import Definition
 from quizzes.models import Result
 from quizzes.selectors import Published, published_get
-from quizzes.taking import contexts as pages
+from quizzes.taking import contexts
 from quizzes.taking.flow import flow_advance, question_context, state_load, state_new
 from quizzes.taking.payloads import quiz_seconds
 from quizzes.taking.ratelimit import RateLimited
@@ -49,7 +49,7 @@ PAGE_CACHE_SECONDS = 3600
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizzes/home.html", {"items": pages.quiz_tiles()})
+    return render(request, "quizzes/home.html", {"items": contexts.quiz_tiles()})
 
 
 def _published_or_404(slug: str) -> Published:
@@ -83,7 +83,7 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
         )
         html = cache.get(key) if cacheable else None
         if html is None:
-            context = pages.intro_context(published, ref=request.GET.get("ref", "")[:20])
+            context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
             if cacheable:
                 context["csrf_token"] = CSRF_MARKER
             html = render_to_string("quizzes/intro.html", context, request=request)
@@ -102,7 +102,7 @@ def take(request: VisitorRequest, slug: str) -> HttpResponse:
     notice: str | Promise = ""
     if request.method == "POST":
         state = state_load(request.POST.get("state", ""), version=published.version_id)
-        notice = "" if state else pages.RESTART
+        notice = "" if state else contexts.RESTART
     if state is None:
         ref = request.GET.get("ref") or ref_cookie_get(request, quiz_id=published.quiz_id)
         state = state_new(version=published.version_id, take=take_new(), ref=(ref or "")[:20])
@@ -132,7 +132,7 @@ def take(request: VisitorRequest, slug: str) -> HttpResponse:
             take=step.state["t"],
         )
     except AnswersInvalid as exc:
-        state, errors = pages.first_error(definition, step.state, exc.errors)
+        state, errors = contexts.first_error(definition, step.state, exc.errors)
         return question_page(request, definition, state, errors=errors)
     except RateLimited as exc:
         with translation.override(_language(definition)):
@@ -177,7 +177,7 @@ def result_page(
 ) -> HttpResponse:
     """The result page (404 unknown, 410 deleted) rendered with `template`, a child of
     quizzes/result.html that fills its blocks with what `extra` adds to the context."""
-    found = pages.result_find(result_id)
+    found = contexts.result_find(result_id)
     if found is None:
         return render(request, "quizzes/not_found.html", status=404)
     with translation.override(found.version.language or settings.LANGUAGE_CODE):
@@ -188,7 +188,7 @@ def result_page(
                 "is_owner": found.visitor == getattr(request, "visitor", None),
             }
             return render(request, "quizzes/result_gone.html", context, status=410)
-        context = pages.result_context(request, found)
+        context = contexts.result_context(request, found)
         if extra is not None:
             context.update(extra(request, found))
         return render(request, template, context)
@@ -201,7 +201,7 @@ def result(request: HttpRequest, result_id: str) -> HttpResponse:
 
 @require_POST
 def result_delete(request: VisitorRequest, result_id: str) -> HttpResponse:
-    found = pages.result_find(result_id)
+    found = contexts.result_find(result_id)
     if found is None:
         return render(request, "quizzes/not_found.html", status=404)
     try:
