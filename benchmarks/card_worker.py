@@ -45,8 +45,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from quizzes.authoring.services import quiz_import  # noqa: E402
 from quizzes.models import Result  # noqa: E402
-from quizzes.services import quiz_import  # noqa: E402
 from sharing.tasks import render_result_card  # noqa: E402
 from tests.conftest import demo_data  # noqa: E402
 from tests.workers import celery_worker, redis_reachable, redis_url, wait_for  # noqa: E402

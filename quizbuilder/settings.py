@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "core.visitors.VisitorMiddleware",
-    "quizzes.ratelimit.RetryAfterMiddleware",  # every 429 carries Retry-After
+    "quizzes.taking.ratelimit.RetryAfterMiddleware",  # every 429 carries Retry-After
 ]
 
 ROOT_URLCONF = "quizbuilder.urls"
@@ -312,7 +312,7 @@ IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5_000_000)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=20_000_000)
 API_MAX_BODY_BYTES = 65536
 
-# Visitors, privacy and abuse limits (core/visitors.py, quizzes/ratelimit.py).
+# Visitors, privacy and abuse limits (core/visitors.py, quizzes/taking/ratelimit.py).
 VISITOR_COOKIE_NAME = "qb_visitor"
 VISITOR_COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default=30)

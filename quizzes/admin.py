@@ -5,7 +5,7 @@ It runs on its own AdminSite at /editor/admin/ that admits Authors and Editors (
 be staff). Only drafts are editable, each author sees only the quizzes they may edit, and a
 save goes through services.version_save (the importer's rules, then the rows and the audit
 entry): every problem is shown next to its field. The Django-internal hooks that make this
-work live in quizzes.admin_adapter, and only there.
+work live in quizzes.authoring.admin_adapter, and only there.
 """
 
 from __future__ import annotations
@@ -22,14 +22,23 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .admin_adapter import ServiceWrites
-from .forms import OutcomeAdminForm, QuizVersionAdminForm
-from .models import AuditEntry, Choice, Outcome, Question, Quiz, QuizVersion, Result, Variable
-from .permissions import (
+from quizzes.authoring.admin_adapter import ServiceWrites
+from quizzes.authoring.forms import OutcomeAdminForm, QuizVersionAdminForm
+from quizzes.authoring.permissions import (
     authoring_accounts,
     quizzes_visible_to,
     user_can_edit,
     user_is_author,
+)
+from quizzes.models import (
+    AuditEntry,
+    Choice,
+    Outcome,
+    Question,
+    Quiz,
+    QuizVersion,
+    Result,
+    Variable,
 )
 
 

@@ -126,7 +126,7 @@ class QuizVersion(CardFields):
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
     # Part of the reviewed version, not a live setting of the quiz: a change makes a draft that
     # an editor publishes. Bounded 1..settings.RESULT_RETENTION_DAYS_MAX where it comes in
-    # (file, admin) and clamped where it is used (quizzes.services.retention_days_bound).
+    # (file, admin) and clamped where it is used (quizzes.selectors.retention_days_bound).
     retention_days = models.PositiveIntegerField(
         default=30,
         help_text=_("Days raw answers are kept; outcomes and computed values stay."),
@@ -312,7 +312,7 @@ class Result(models.Model):
     card_error = models.CharField(max_length=300, blank=True)
     # A failed card is drawn again later (a storage outage ends): how many runs failed, and
     # when the periodic card job tries again (None: nothing to retry, or no tries left; also
-    # set on a pending card whose message may be lost, see quizzes.retention).
+    # set on a pending card whose message may be lost, see quizzes.taking.retention).
     card_attempts = models.PositiveSmallIntegerField(default=0)
     card_retry_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -13,7 +13,7 @@ A receiver may set attributes on `result` for the response that shows it.
 Sent on commit of the publish, so a worker finds the version as published.
 
 `answers_purged(sender=Result, result=Result)`: a result's answers expired and its texts were
-drawn again from what is kept (quizzes.retention). Sent inside the transaction, under the
+drawn again from what is kept (quizzes.taking.retention). Sent inside the transaction, under the
 result's row lock; `result` is the row as it was before the purge, so a receiver can see what
 it drew from the old texts (and delete it once the purge commits).
 

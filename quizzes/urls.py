@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import api, editor_views, preview, views
+from quizzes.authoring import preview
+from quizzes.authoring import views as editor_views
+from quizzes.taking import api, views
 
 app_name = "quizzes"
 

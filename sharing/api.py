@@ -1,6 +1,7 @@
 """The sharing and editors' JSON API (../shared/spec/api.md): share links and stats.
 
-Same conventions as quizzes/api.py (core.api) (JSON errors, never HTML, Origin check on POST), whose
+Same conventions as quizzes/taking/api.py (core.api) (JSON errors, never HTML, Origin check on
+POST), whose
 decorator and body parser these views reuse.
 """
 
@@ -13,9 +14,9 @@ from django.views.decorators.cache import cache_control
 from accounts.tokens import token_authenticate
 from core.api import api_view, error, json_body
 from core.visitors import VisitorRequest
+from quizzes.authoring.permissions import user_can_see_stats
 from quizzes.models import Quiz
-from quizzes.pages import result_find
-from quizzes.permissions import user_can_see_stats
+from quizzes.taking.contexts import result_find
 
 from .services import BUTTON_CHANNELS, NotResultOwner, ShareRefused, share_create
 from .stats import StatsRangeError, quiz_stats, stats_dates_parse

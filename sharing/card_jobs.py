@@ -43,7 +43,7 @@ from django.db import IntegrityError, transaction
 from django.templatetags.static import static
 from django.utils import timezone
 
-from quizzes.definition import Card, Definition, definition_stored
+from quizzes.format.definition import Card, Definition, definition_stored
 from quizzes.models import CardStatus, QuizVersion, Result
 
 from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
@@ -334,7 +334,7 @@ CARD_RECHECK = timedelta(minutes=10)
 
 
 def result_cards_forget(*, result: Result) -> None:
-    """After a purge (quizzes.retention) under the result's row lock: the cards drawn from
+    """After a purge (quizzes.taking.retention) under the result's row lock: the cards drawn from
     the old texts (`result` as it was) are deleted once it commits, unless another result
     still shows the same file; the card is pending again (the caller sends the render)."""
     old_cards = [result.card_name, str((result.card_text or {}).get(SQUARE_NAME_KEY) or "")]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from quizzes.numbers import number_text
+from quizzes.engine.numbers import number_text
 
 from .stats import DayField, DayStats
 

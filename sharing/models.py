@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.ratelimit import RefusedKind
+from quizzes.taking.ratelimit import RefusedKind
 
 
 def new_share_code() -> str:

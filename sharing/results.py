@@ -16,9 +16,9 @@ from django.views.decorators.cache import cache_control
 
 from core.api import api_view
 from core.visitors import VisitorRequest
-from quizzes.api import quiz_result_body, response_create_answer, result_detail_answer
 from quizzes.models import Result
-from quizzes.views import result_page
+from quizzes.taking.api import quiz_result_body, response_create_answer, result_detail_answer
+from quizzes.taking.views import result_page
 
 from .card_jobs import result_image_info
 from .models import Share, ShareKind

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Sum
 
-from quizzes.ratelimit import RefusedKind
+from quizzes.taking.ratelimit import RefusedKind
 
 from .models import RefusedRequest
 

@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from quizzes.models import Result, url_token_ok
-from quizzes.ratelimit import RefusedKind, click_check
+from quizzes.taking.ratelimit import RefusedKind, click_check
 
 from .models import Channel, Click, Preview, Referral, RefusedRequest, Share, ShareKind
 

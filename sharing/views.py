@@ -19,11 +19,11 @@ from django.views.decorators.cache import cache_control, never_cache
 from core.bots import is_preview_bot
 from core.cookies import ref_cookie_set
 from core.visitors import VisitorRequest, ip_hash
-from quizzes.definition import HasQuestions
+from quizzes.authoring.permissions import quizzes_visible_to
+from quizzes.format.definition import HasQuestions
 from quizzes.models import Quiz
-from quizzes.pages import quiz_duration_text, quiz_tiles
-from quizzes.permissions import quizzes_visible_to
-from quizzes.ratelimit import RefusedKind
+from quizzes.taking.contexts import quiz_duration_text, quiz_tiles
+from quizzes.taking.ratelimit import RefusedKind
 
 from . import charts
 from .results import result_image

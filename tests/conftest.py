@@ -137,7 +137,7 @@ def friend() -> Client:
 @pytest.fixture
 def publish(editor):
     """publish("which-morning-drink") imports a demo or spec quiz and publishes it."""
-    from quizzes.services import quiz_import
+    from quizzes.authoring.services import quiz_import
 
     def _publish(slug: str, **changes):
         data = demo_data(slug)

@@ -71,7 +71,7 @@ class _ImportedVersionFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, kind, slug, user, publish, **changes):
-        from quizzes.services import quiz_import
+        from quizzes.authoring.services import quiz_import
 
         data = json.loads((DEMO_DIR / f"{DEMO_OF_KIND[kind]}.json").read_text(encoding="utf-8"))
         data.update(changes)

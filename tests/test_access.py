@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from quizzes.services import quiz_import
+from quizzes.authoring.services import quiz_import
 from tests.conftest import demo_data
 from tests.factories import UserFactory
 

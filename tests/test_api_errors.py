@@ -10,7 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.test import Client
 from django.urls import include, path
 
-import quizzes.api
+import quizzes.taking.api
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_permission_denied_under_the_api_is_a_json_403(client, monkeypatch):
     def refuse():
         raise PermissionDenied
 
-    monkeypatch.setattr(quizzes.api, "quizzes_published", refuse)
+    monkeypatch.setattr(quizzes.taking.api, "quizzes_published", refuse)
     assert_json_error(client.get("/api/quizzes/"), 403, "permission", "You may not do this.")
 
 
@@ -108,7 +108,7 @@ def test_a_server_error_under_the_api_is_a_json_500(monkeypatch):
     def crash():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(quizzes.api, "quizzes_published", crash)
+    monkeypatch.setattr(quizzes.taking.api, "quizzes_published", crash)
     client = Client(raise_request_exception=False)
     response = client.get("/api/quizzes/")
     assert_json_error(

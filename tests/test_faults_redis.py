@@ -24,11 +24,12 @@ import pytest
 from django.core.cache import cache, caches
 
 from quizbuilder import cache as resilient
+from quizzes.authoring.services import quiz_archive
 from quizzes.models import CardStatus, Result
-from quizzes.services import CACHE_PREFIX, quiz_archive
+from quizzes.selectors import CACHE_PREFIX
 from tests.conftest import IN_CI
 from tests.quizzes.takehelp import TAKES
-from tests.quizzes.test_pages import take_without_js
+from tests.quizzes.taking.test_pages import take_without_js
 from tests.workers import (
     CARD_GATE_ENV,
     ROOT,
@@ -178,7 +179,7 @@ def test_rate_limits_count_per_process_while_redis_is_down(
     settings.RATELIMIT_SUBMISSIONS_PER_VISITOR = "2/h"
     publish(SLUG)
     redis_cache.stop()
-    caplog.set_level(logging.WARNING, logger="quizzes.ratelimit")
+    caplog.set_level(logging.WARNING, logger="quizzes.taking.ratelimit")
 
     def post() -> int:
         return visitor.post(
@@ -188,7 +189,7 @@ def test_rate_limits_count_per_process_while_redis_is_down(
         ).status_code
 
     assert [post(), post(), post()] == [201, 201, 429]
-    assert [r.getMessage() for r in caplog.records if r.name == "quizzes.ratelimit"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "quizzes.taking.ratelimit"] == [
         "Rate limits: the shared cache is unavailable, counting per process"
     ]
 

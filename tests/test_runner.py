@@ -30,7 +30,7 @@ def collected(*args: str) -> set[str]:
 
 
 def test_skip_pure_leaves_out_pure_tests_but_keeps_those_that_use_the_database():
-    module, unmarked = "tests/quizzes/test_quizfile.py", "tests/test_fsbroker.py"
+    module, unmarked = "tests/quizzes/format/test_quizfile.py", "tests/test_fsbroker.py"
     every = collected(module, unmarked)
     kept = collected(module, unmarked, "--skip-pure")
     assert kept == {

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from accounts.tokens import token_create
-from quizzes.taking import take_new
+from quizzes.taking.services import take_new
 from tests.sharing.conftest import ANSWERS, BROWSER_UA, SLUG, complete, share
 from tests.test_settings import run_django
 

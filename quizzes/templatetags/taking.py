@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from quizzes.numbers import number_text
+from quizzes.engine.numbers import number_text
 
 register = template.Library()
 

@@ -160,7 +160,7 @@ PICKY = {
 
 
 def test_too_few_or_too_many_choices_are_refused_on_next(browser, live_server, editor):
-    from quizzes.services import quiz_import
+    from quizzes.authoring.services import quiz_import
 
     quiz_import(data=PICKY, user=editor, publish=True)
     context = phone(browser)

@@ -13,9 +13,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from quizzes.engine.scoring import answers_validate, score_compute
 from quizzes.models import Result
-from quizzes.scoring import answers_validate, score_compute
-from quizzes.taking import outcome_texts
+from quizzes.taking.services import outcome_texts
 from sharing import card_jobs
 from sharing.cards import LAYOUTS, MAX_BYTES, card_layout, card_render
 from tests.conftest import demo_files

@@ -71,7 +71,7 @@ def test_an_author_the_quiz_is_shared_with_may_see_its_stats(published_quiz, oth
 
 
 def test_a_private_draft_and_an_unknown_slug_get_the_same_403(editor, author, other_author):
-    from quizzes.services import quiz_import
+    from quizzes.authoring.services import quiz_import
     from tests.conftest import demo_data
 
     quiz_import(data=demo_data("which-morning-drink"), user=author)  # alice's private draft

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quizzes.bundles import bundle_write, json_dumps, version_export
+from quizzes.authoring.selectors import version_export
+from quizzes.format.bundles import bundle_write, json_dumps
 from quizzes.models import Quiz
 
 

@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from quizzes.bundles import BUNDLE_MAX_BYTES, BundleError, quiz_file_read
-from quizzes.permissions import EDITORS, user_is_author, user_is_editor
-from quizzes.services import NotAllowed, QuizRefused, quiz_import
+from quizzes.authoring.permissions import EDITORS, user_is_author, user_is_editor
+from quizzes.authoring.services import NotAllowed, QuizRefused, quiz_import
+from quizzes.format.bundles import BUNDLE_MAX_BYTES, BundleError, quiz_file_read
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the site keeps Django's own user model

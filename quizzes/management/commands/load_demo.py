@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from quizzes.authoring.services import quiz_import
 from quizzes.models import Quiz
-from quizzes.services import quiz_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "quizbuilder-demo"  # noqa: S105  (a local demo account, printed on start)

@@ -1,0 +1,303 @@
+"""A version's relational rows and the quizbuilder/1 document, both ways.
+
+`version_file_data` reads a draft's rows as a file (the validator then checks it);
+`rows_write` replaces a draft's rows by a validated definition, with the images
+`images_prepare` checked and re-encoded beforehand so nothing is stored for a refused file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from quizzes.authoring.images import ImageError, image_clean
+from quizzes.format.checks import Problem
+from quizzes.format.definition import Card, Definition
+from quizzes.format.quizfile import RETENTION_DAYS_DEFAULT, quizfile_validate
+from quizzes.models import Choice, Outcome, Question, QuizVersion, Variable
+
+CARD_KEYS = ("headline", "subline", "background", "gradient_to", "text_color")
+
+
+def _card_from(obj: QuizVersion | Outcome) -> dict[str, str]:
+    card = {k: getattr(obj, f"card_{k}") for k in CARD_KEYS if getattr(obj, f"card_{k}")}
+    if obj.card_image:
+        card["image"] = obj.card_image.name
+    return card
+
+
+def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
+    """The version's rows as a quizbuilder/1 document (not yet validated)."""
+    questions = [(q, list(q.choices.all())) for q in version.questions.prefetch_related("choices")]
+    return file_data_build(
+        version=version,
+        questions=questions,
+        variables=list(version.variables.all()),
+        outcomes=list(version.outcomes.all()),
+    )
+
+
+def _question_file_data(q: Question, choices: list[Choice]) -> dict[str, Any]:
+    item: dict[str, Any] = {"key": q.key, "type": q.type, "prompt": q.prompt}
+    if q.help:
+        item["help"] = q.help
+    item["required"] = q.required
+    if q.type == "number":
+        item.update(min=q.min, max=q.max)
+        if q.step is not None:
+            item["step"] = q.step
+        if q.unit:
+            item["unit"] = q.unit
+    elif q.type == "text":
+        if q.max_length is not None:
+            item["max_length"] = q.max_length
+    else:
+        if q.type == "multi":
+            if q.min_choices is not None:
+                item["min_choices"] = q.min_choices
+            if q.max_choices is not None:
+                item["max_choices"] = q.max_choices
+        item["choices"] = [
+            {
+                "key": c.key,
+                "label": c.label,
+                "value": c.value,
+                "points": c.points or {},
+                "correct": c.correct,
+            }
+            for c in choices
+        ]
+    return item
+
+
+def file_data_build(
+    *,
+    version: QuizVersion,
+    questions: list[tuple[Question, list[Choice]]],
+    variables: list[Variable],
+    outcomes: list[Outcome],
+) -> dict[str, Any]:
+    """A quizbuilder/1 document from row objects, saved or not (the admin checks unsaved
+    edits with it before anything is written)."""
+    data: dict[str, Any] = {
+        "format": "quizbuilder/1",
+        "slug": version.quiz.slug,
+        "language": version.language,
+        "title": version.title,
+        "description": version.description,
+        "kind": version.kind,
+        "questions": [],
+        "outcomes": [],
+    }
+    data["questions"] = [_question_file_data(q, choices) for q, choices in questions]
+    if version.kind == "calculator":
+        data["variables"] = [{"key": v.key, "expr": v.expr} for v in variables]
+    for o in outcomes:
+        out: dict[str, Any] = {"key": o.key, "title": o.title, "description": o.description}
+        for bound in ("min", "max"):
+            if getattr(o, bound) is not None:
+                out[bound] = getattr(o, bound)
+        if o.when:
+            out["when"] = o.when
+        if card := _card_from(o):
+            out["card"] = card
+        data["outcomes"].append(out)
+    if card := _card_from(version):
+        data["card"] = card
+    if version.cover:
+        data["cover"] = version.cover.name
+    if version.retention_days != RETENTION_DAYS_DEFAULT:
+        data["retention_days"] = version.retention_days
+    return data
+
+
+def version_images(*, version: QuizVersion) -> frozenset[str]:
+    """The names of the image files a version's rows hold (card images and cover): new content
+    for it may name them again instead of bringing the bytes."""
+    # Read from the database: the instance may carry a form's unsaved upload.
+    names = set(QuizVersion.objects.filter(pk=version.pk).values_list("card_image", "cover")[0])
+    names.update(Outcome.objects.filter(version=version).values_list("card_image", flat=True))
+    return frozenset(name for name in names if name)
+
+
+def quiz_validate(data: object) -> tuple[Definition | None, list[Problem]]:
+    """quizfile_validate with this site's limits (the most days answers may be kept)."""
+    return quizfile_validate(data, retention_days_max=settings.RESULT_RETENTION_DAYS_MAX)
+
+
+@dataclass(frozen=True)
+class VersionContent:
+    """A version's new content that passed the importer's rules, ready to be written by
+    services.version_save; only version_check makes one."""
+
+    slug: str
+    definition: Definition
+    files: dict[str, ContentFile]  # the images it brings, checked and re-encoded
+    kept: frozenset[str]  # the stored images of the version it names again
+
+
+def version_check(
+    *, version: QuizVersion | None, data: object, images: Mapping[str, bytes] | None = None
+) -> tuple[VersionContent | None, list[Problem]]:
+    """The importer's rules applied to new content for `version` (None: a quiz not yet
+    created), writing nothing: the content, or None and every problem by JSON path.
+
+    An image path is either in `images` or one already stored on this version (an unchanged
+    card image or cover).
+    """
+    definition, problems = quiz_validate(data)
+    if definition is None:
+        return None, problems
+    if version is not None and definition["slug"] != version.quiz.slug:
+        return None, [Problem("slug", f"this version belongs to the quiz {version.quiz.slug!r}")]
+    stored = version_images(version=version) if version is not None else frozenset()
+    files, problems = images_prepare(definition=definition, images=images or {}, kept=stored)
+    if problems:
+        return None, problems
+    named = {definition.get("cover"), (definition.get("card") or {}).get("image")}
+    named.update((o.get("card") or {}).get("image") for o in definition["outcomes"])
+    kept = frozenset(path for path in named if path in stored and path not in files)
+    return VersionContent(definition["slug"], definition, files, kept), []
+
+
+def images_prepare(
+    *,
+    definition: Definition,
+    images: Mapping[str, bytes],
+    kept: Collection[str] = frozenset(),
+) -> tuple[dict[str, ContentFile], list[Problem]]:
+    """Every image the definition names, checked and re-encoded, before anything is saved;
+    a path in `kept` names a file already stored (version_images) and needs no bytes."""
+    files: dict[str, ContentFile] = {}
+    problems: list[Problem] = []
+    named = [("card.image", (definition.get("card") or {}).get("image"))]
+    named += [
+        (f"outcomes[{i}].card.image", (o.get("card") or {}).get("image"))
+        for i, o in enumerate(definition["outcomes"])
+    ]
+    if definition.get("cover"):
+        named.append(("cover", definition["cover"]))
+    for where, path in named:
+        if not path or path in files or (path in kept and path not in images):
+            continue
+        if path not in images:
+            problems.append(Problem(where, f"image {path!r} is not in the bundle"))
+            continue
+        try:
+            data, ext, _w, _h = image_clean(
+                images[path],
+                max_bytes=settings.IMAGE_MAX_BYTES,
+                max_pixels=settings.IMAGE_MAX_PIXELS,
+            )
+        except ImageError as exc:
+            problems.append(Problem(where, str(exc)))
+            continue
+        files[path] = ContentFile(data, name=f"{path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}.{ext}")
+    return files, problems
+
+
+def _apply_card(
+    obj: QuizVersion | Outcome,
+    card: Card,
+    files: dict[str, ContentFile],
+    stored: dict[str, str],
+) -> None:
+    for k in CARD_KEYS:
+        setattr(obj, f"card_{k}", card.get(k) or "")
+    path = card.get("image") or ""
+    if path in stored:
+        # One stored file per bundle path: a second holder shares the first one's name.
+        obj.card_image.name = stored[path]
+    elif path in files:
+        obj.card_image.save(files[path].name, files[path], save=False)
+        stored[path] = obj.card_image.name
+    elif not path:
+        obj.card_image.name = ""  # the content has no image (any old one is dropped)
+
+
+def _questions_write(version: QuizVersion, definition: Definition) -> None:
+    for qi, q in enumerate(definition["questions"]):
+        question = Question.objects.create(
+            version=version,
+            position=qi,
+            key=q["key"],
+            type=q["type"],
+            prompt=q["prompt"],
+            help=q.get("help") or "",
+            required=q.get("required", q["type"] != "text"),
+            min=q.get("min"),
+            max=q.get("max"),
+            step=q.get("step"),
+            unit=q.get("unit") or "",
+            max_length=q.get("max_length"),
+            min_choices=q.get("min_choices"),
+            max_choices=q.get("max_choices"),
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=question,
+                position=ci,
+                key=c["key"],
+                label=c["label"],
+                value=c.get("value") or 0,
+                points=c.get("points") or {},
+                correct=bool(c.get("correct")),
+            )
+            for ci, c in enumerate(q.get("choices") or [])
+        )
+
+
+def rows_write(
+    *,
+    version: QuizVersion,
+    definition: Definition,
+    files: dict[str, ContentFile],
+    kept: Collection[str] = frozenset(),
+) -> None:
+    """Replace the version's rows by the definition's; `files` holds the prepared images and
+    `kept` the stored ones it may name again (any other image path is left unset: the caller
+    copies stored ones)."""
+    version.questions.all().delete()
+    version.variables.all().delete()
+    version.outcomes.all().delete()
+    version.title = definition["title"]
+    version.description = definition.get("description") or ""
+    version.language = definition.get("language") or "en"
+    version.kind = definition["kind"]
+    version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
+    card = definition.get("card") or {}
+    # New bytes for a path win over a stored file of that name.
+    stored: dict[str, str] = {name: name for name in kept if name not in files}
+    _apply_card(version, card, files, stored)
+    cover_path = definition.get("cover") or ""
+    if cover_path in files:
+        cover = files[cover_path]
+        version.cover.save(cover.name, cover, save=False)
+    elif cover_path in stored:
+        version.cover.name = stored[cover_path]
+    elif not cover_path:
+        version.cover.name = ""
+    version.save()
+    _questions_write(version, definition)
+    Variable.objects.bulk_create(
+        Variable(version=version, position=i, key=v["key"], expr=v["expr"])
+        for i, v in enumerate(definition.get("variables") or [])
+    )
+    for oi, o in enumerate(definition["outcomes"]):
+        outcome = Outcome(
+            version=version,
+            position=oi,
+            key=o["key"],
+            title=o["title"],
+            description=o.get("description") or "",
+            min=o.get("min"),
+            max=o.get("max"),
+            when=o.get("when") or "",
+        )
+        ocard = o.get("card") or {}
+        _apply_card(outcome, ocard, files, stored)
+        outcome.save()

@@ -1,0 +1,123 @@
+"""The shape of a normalised quiz definition (spec/quiz-format.md), for type checkers only.
+
+`quizfile.quizfile_validate` turns a `quizbuilder/1` file into a `Definition`: every default
+filled in, every optional key present (as None, "" or {} when the file leaves it out), except
+the two extensions `cover` and `retention_days`, which are there only when not the default. A
+published version freezes it as JSON and every pure function (scoring, templating, corners,
+payloads, page contexts) reads it through these types.
+
+A question carries only the keys of its type (`choices` on single and multi, `min`/`max` on
+number...): they are `NotRequired`, and code reads them after checking `type`.
+"""
+
+# No `from __future__ import annotations` here: Python 3.11 only sees NotRequired in an
+# evaluated annotation, and tests read __required_keys__ to check the types against real files.
+from typing import Any, Literal, NotRequired, TypedDict, cast
+
+Kind = Literal["personality", "score", "trivia", "calculator"]
+QuestionType = Literal["single", "multi", "number", "text"]
+# A compiled expression (formula_compiler.formula_compile): nested lists, opaque to everyone else.
+Program = list
+
+
+CardText = Literal["headline", "subline"]  # the card keys that are templates
+
+
+class Card(TypedDict, total=False):
+    """How a result image looks; every key optional, colours `#rrggbb` in lower case."""
+
+    headline: str
+    subline: str
+    background: str
+    gradient_to: str
+    text_color: str
+    image: str
+
+
+class Choice(TypedDict):
+    key: str
+    label: str
+    value: float
+    points: dict[str, float]  # outcome key -> points (personality only; {} elsewhere)
+    correct: bool
+
+
+class Question(TypedDict):
+    key: str
+    type: QuestionType
+    prompt: str
+    help: str
+    required: bool
+    choices: NotRequired[list[Choice]]  # single, multi
+    min_choices: NotRequired[int | None]  # multi
+    max_choices: NotRequired[int | None]  # multi
+    min: NotRequired[float]  # number
+    max: NotRequired[float]  # number
+    step: NotRequired[float | None]  # number
+    unit: NotRequired[str]  # number
+    max_length: NotRequired[int]  # text
+
+
+class Variable(TypedDict):
+    key: str
+    expr: str
+
+
+class Outcome(TypedDict):
+    key: str
+    title: str
+    description: str
+    min: float | None
+    max: float | None
+    when: str | None
+    card: Card
+
+
+class Definition(TypedDict):
+    format: str
+    slug: str
+    language: str
+    title: str
+    description: str
+    kind: Kind
+    questions: list[Question]
+    variables: list[Variable]
+    outcomes: list[Outcome]
+    card: Card
+    cover: NotRequired[str]
+    retention_days: NotRequired[int]
+
+
+# A clean answer (scoring.answers_validate): a number's float, a single's choice key, a
+# multi's choice keys in the quiz's order, a text as typed (stripped). Unanswered: no key.
+Answer = float | str | list[str]
+Answers = dict[str, Answer]
+
+
+class Programs(TypedDict):
+    """A definition's compiled expressions, stored beside it (empty unless calculator)."""
+
+    variables: dict[str, Program]  # variable key -> program
+    when: dict[str, Program]  # outcome key -> program
+
+
+class HasQuestions(TypedDict):
+    """Any definition-like dict with questions: what answer checks read (a `Definition` is
+    one; the take page checks a single question by wrapping it in one)."""
+
+    questions: list[Question]
+
+
+def definition_stored(value: Any) -> Definition:
+    """A version's `definition` JSONField read as what publishing froze in it.
+
+    Only a published (or retired) version holds one; a draft holds None, which comes back as
+    {}. The readers that may meet a draft (cards, purges, landing pages) read every key with
+    .get() for that reason. The cast states the type; it checks nothing.
+    """
+    return cast(Definition, value or {})
+
+
+def programs_stored(value: Any) -> Programs:
+    """A version's `programs` JSONField (see `definition_stored`); {} when none."""
+    return cast(Programs, value or {})

@@ -1,0 +1,81 @@
+"""Reads both doors name: a published quiz as a visitor's request needs it (cached), the quizzes
+visitors see listed, and how long a version's raw answers are kept.
+
+Authoring's services clear the cache when they publish, archive or restore; taking reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import QuerySet
+
+from quizzes.format.definition import Definition, Programs, definition_stored, programs_stored
+from quizzes.models import Quiz
+
+CACHE_PREFIX = "published-quiz:"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a visitor's request needs of a published quiz, cached as one value."""
+
+    quiz_id: int
+    version_id: int
+    slug: str
+    definition: Definition
+    programs: Programs
+    retention_days: int
+
+
+def retention_days_bound(days: int) -> int:
+    """The days raw answers are really kept: a stored value clamped to 1..the site's maximum,
+    so a legacy row (or a lowered maximum) never makes a date that overflows."""
+    return min(max(days, 1), settings.RESULT_RETENTION_DAYS_MAX)
+
+
+# --- the published cache -------------------------------------------------------------------
+
+
+def published_get(*, slug: str) -> Published | None:
+    """The live, not archived version of a quiz, from the cache (one query on a miss)."""
+    if len(slug) > Quiz._meta.get_field("slug").max_length:  # type: ignore[operator]
+        return None  # no quiz has it; nor does it get a cache key (memcached's are <= 250)
+    key = CACHE_PREFIX + slug
+    hit = cache.get(key)
+    if hit is not None:
+        return hit or None
+    row = (
+        Quiz.objects.filter(slug=slug, archived_at__isnull=True, live_version__isnull=False)
+        .select_related("live_version")
+        .first()
+    )
+    value: Published | None = None
+    if row is not None and row.live_version is not None:
+        v = row.live_version
+        value = Published(
+            quiz_id=row.pk,
+            version_id=v.pk,
+            slug=row.slug,
+            definition=definition_stored(v.definition),
+            programs=programs_stored(v.programs),
+            retention_days=retention_days_bound(v.retention_days),
+        )
+    # A miss is cached too (as False), so unknown slugs cannot hammer the database.
+    cache.set(key, value or False, timeout=3600)
+    return value
+
+
+def quizzes_published() -> QuerySet[Quiz]:
+    """The quizzes visitors see listed: live and not archived, newest first."""
+    return (
+        Quiz.objects.filter(archived_at__isnull=True, live_version__isnull=False)
+        .select_related("live_version")
+        .order_by("-live_version__published_at")
+    )
+
+
+def published_cache_clear(*, slug: str) -> None:
+    cache.delete(CACHE_PREFIX + slug)

@@ -1,0 +1,217 @@
+"""What the visitor pages show: the contexts of the quiz list, intro, question and result
+templates, built from the published definition and the result row (no requests to the
+database beyond the ones named here)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Protocol
+from urllib.parse import quote, urlencode
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.engine.numbers import number_text
+from quizzes.engine.scoring import ANSWER, answers_validate
+from quizzes.format.checks import STEP_MIN
+from quizzes.format.definition import Definition, HasQuestions, Question
+from quizzes.models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
+from quizzes.selectors import Published, quizzes_published
+from quizzes.taking.payloads import quiz_seconds
+
+RESTART = _("This page was open too long or the quiz changed. Please start again.")
+GRADIENT = ("#4338ca", "#9333ea")
+
+
+def _tile_image(background: str, gradient_to: str) -> str:
+    # A gradient drawn as an SVG data URI: CSP allows data: images but no inline styles.
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 84 84'><defs>"
+        "<linearGradient id='g' x2='1' y2='1'>"
+        f"<stop offset='0' stop-color='{background}'/>"
+        f"<stop offset='1' stop-color='{gradient_to}'/></linearGradient></defs>"
+        "<rect width='84' height='84' fill='url(#g)'/></svg>"
+    )
+    return "data:image/svg+xml," + quote(svg, safe=":/=' ")
+
+
+def duration_text(seconds: float) -> str:
+    """A friendly, rounded "about …" for how long something takes, in the active language:
+    "about 15 seconds", "about 30 seconds", "about a minute", "about 2 minutes"."""
+    if seconds < 20:
+        return gettext("about 15 seconds")
+    if seconds < 45:
+        return gettext("about 30 seconds")
+    if seconds < 90:
+        return gettext("about a minute")
+    minutes = round(seconds / 60)
+    return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
+
+
+def quiz_duration_text(definition: HasQuestions) -> str:
+    """How long taking the quiz takes, as every page says it (home, intro, share page)."""
+    return duration_text(quiz_seconds(definition))
+
+
+def quiz_tiles() -> list[dict[str, Any]]:
+    """The published quizzes as list tiles (home page, unknown share links)."""
+    return [quiz_tile(q) for q in quizzes_published()]
+
+
+def quiz_tile(quiz: Quiz) -> dict[str, Any]:
+    """A quiz in the list: cover (or a gradient tile), title, size and time to take it."""
+    version = quiz.live_version
+    assert version is not None
+    definition: HasQuestions = version.definition or HasQuestions(questions=[])
+    if version.cover:
+        image = version.cover.url
+    else:
+        image = _tile_image(
+            version.card_background or GRADIENT[0], version.card_gradient_to or GRADIENT[1]
+        )
+    return {
+        "url": quiz.get_absolute_url(),
+        "title": version.title,
+        "description": version.description,
+        "language": version.language,
+        "image": image,
+        "count": len(definition["questions"]),
+        "duration": quiz_duration_text(definition),
+    }
+
+
+def questions_of(definition: Definition) -> list[dict[str, Any]]:
+    """Each question with its place and its checks, for templates that show all of them."""
+    total = len(definition["questions"])
+    return [
+        {
+            "q": q,
+            "index": i,
+            "number": i + 1,
+            "total": total,
+            "is_last": i == total - 1,
+            "check": question_rules(q),
+        }
+        for i, q in enumerate(definition["questions"])
+    ]
+
+
+def question_rules(question: Question) -> str:
+    """The rules take.js checks an answer against on Next, as JSON, with the server's messages.
+
+    Each message is what `answers_validate` says of an answer that breaks the rule, so the
+    browser and the server always say the same words.
+    """
+
+    def said(raw: object) -> str:
+        _, errors = answers_validate(definition={"questions": [question]}, answers={key: raw})
+        return errors.get(key, [""])[0]
+
+    key, kind = question["key"], question["type"]
+    check: dict[str, Any] = {"required": bool(question["required"])}
+    messages = {"required": ANSWER}
+    if kind == "number":
+        lo, hi, step = question["min"], question["max"], question["step"]
+        # The same grid as scoring: a legacy step below STEP_MIN is no grid at all.
+        step = step if step and step >= STEP_MIN else None
+        check.update(min=lo, max=hi, step=step)
+        messages.update(number=said("abc"), range=said(hi + abs(hi) + 1))
+        if step:
+            messages["step"] = said(lo + step / 2)
+    elif kind == "multi":
+        keys = [c["key"] for c in question["choices"]]
+        fewest = max(question.get("min_choices") or 0, 1 if question["required"] else 0)
+        most = question.get("max_choices") or len(keys)
+        check.update(fewest=fewest, most=most)
+        if fewest > 1:
+            messages["few"] = said(keys[: fewest - 1])
+        if most < len(keys):
+            messages["many"] = said(keys[: most + 1])
+    elif kind == "text":
+        check["max_length"] = question["max_length"]
+        messages["long"] = said("x" * (question["max_length"] + 1))
+    check["messages"] = messages
+    return json.dumps(check, ensure_ascii=False)
+
+
+def intro_context(published: Published, *, ref: str = "", preview: bool = False) -> dict[str, Any]:
+    definition = published.definition
+    take_url = reverse("quizzes:take", args=[published.slug])
+    return {
+        "quiz": definition,
+        "slug": published.slug,
+        "count": len(definition["questions"]),
+        "duration": quiz_duration_text(definition),
+        "retention_days": published.retention_days,
+        "screens": [] if preview else questions_of(definition),
+        "start_url": f"{take_url}?{urlencode({'ref': ref})}" if ref else take_url,
+        "responses_url": reverse("quizzes:api-response-create", args=[published.slug]),
+        "answers_url": reverse("quizzes:api-answer-create", args=[published.slug]),
+        "ref": ref,
+        "preview": preview,
+    }
+
+
+def first_error(
+    definition: Definition, state: dict[str, Any], errors: dict[str, list[str]]
+) -> tuple[dict[str, Any], list[str]]:
+    """The state moved to the first question with an error, and that question's messages."""
+    for index, q in enumerate(definition["questions"]):
+        if q["key"] in errors:
+            return {**state, "i": index}, errors[q["key"]]
+    return state, [m for messages in errors.values() for m in messages]
+
+
+def result_find(result_id: str) -> Result | None:
+    if not url_token_ok(result_id, max_length=RESULT_ID_MAX_LENGTH):
+        return None
+    return Result.objects.filter(pk=result_id).select_related("quiz", "version").first()
+
+
+class Scored(Protocol):
+    """What the score line and the figures read: a saved Result or a preview's Computed."""
+
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def max_score(self) -> float | None: ...
+    @property
+    def values(self) -> Mapping[str, object] | None: ...
+
+
+def figures(result: Scored) -> list[tuple[str, str]]:
+    """A calculator's computed values, labelled from their keys ("weight_10y" -> "Weight 10y")."""
+    return [
+        (key.replace("_", " ").capitalize(), number_text(value, places=2))
+        for key, value in (result.values or {}).items()
+        if isinstance(value, int | float)
+    ]
+
+
+def score_text(result: Scored, kind: str) -> str:
+    if kind not in (Kind.SCORE, Kind.TRIVIA) or result.score is None:
+        return ""
+    if result.max_score is None:
+        return number_text(result.score, places=2)
+    # As templates print numbers: at most 2 decimals, trailing zeros dropped.
+    return f"{number_text(result.score, places=2)} / {number_text(result.max_score, places=2)}"
+
+
+def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
+    """The result page's context as quizzes knows it; rooms above add theirs (the picture, the
+    share link) and fill the page's blocks (quizzes/result.html)."""
+    version = result.version
+    return {
+        "result": result,
+        "quiz_title": version.title,
+        "language": version.language,
+        "kind": version.kind,
+        "score_text": score_text(result, version.kind),
+        "figures": figures(result) if version.kind == Kind.CALCULATOR else [],
+        "poll_url": reverse("quizzes:api-result-detail", args=[result.id]),
+        "again_url": reverse("quizzes:intro", args=[result.quiz.slug]),
+        "is_owner": result.visitor == getattr(request, "visitor", None),
+    }

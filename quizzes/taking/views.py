@@ -1,0 +1,220 @@
+"""Visitor pages: the quiz list, a quiz's intro, the no-JavaScript take, results, privacy.
+
+Quiz pages speak the quiz's language. The intro page is the same for every anonymous visitor
+but for the CSRF token, so its HTML is cached per version, language and retention setting
+with a marker where the token goes; the cookie is still set and the view still counted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.bots import is_preview_bot
+from core.cookies import ref_cookie_get
+from core.visitors import VisitorRequest, ip_hash
+from quizzes.format.definition import Definition
+from quizzes.models import Result
+from quizzes.selectors import Published, published_get
+from quizzes.taking import contexts
+from quizzes.taking.flow import flow_advance, question_context, state_load, state_new
+from quizzes.taking.payloads import quiz_seconds
+from quizzes.taking.ratelimit import RateLimited
+from quizzes.taking.services import (
+    AnswersInvalid,
+    NotOwner,
+    answer_record,
+    response_submit,
+    take_new,
+    view_record,
+)
+from quizzes.taking.services import result_delete as result_delete_service
+
+CSRF_MARKER = "qbCsrfMarker7f3a9c"
+PAGE_CACHE_SECONDS = 3600
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "quizzes/home.html", {"items": contexts.quiz_tiles()})
+
+
+def _published_or_404(slug: str) -> Published:
+    published = published_get(slug=slug)
+    if published is None:
+        raise Http404("No published quiz has this address.")
+    return published
+
+
+def _language(definition: Definition) -> str:
+    return definition.get("language") or settings.LANGUAGE_CODE
+
+
+def intro(request: VisitorRequest, slug: str) -> HttpResponse:
+    published = _published_or_404(slug)
+    if is_preview_bot(request.headers.get("User-Agent")):
+        request.visitor_cookie = False
+    else:
+        view_record(
+            quiz_id=published.quiz_id,
+            visitor=request.visitor,
+            ip_hash=ip_hash(request),
+        )
+    cacheable = not request.GET and not (
+        set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
+    )
+    with translation.override(_language(published.definition)):
+        key = (
+            f"page:intro:{published.version_id}:{translation.get_language()}:"
+            f"{published.retention_days}"
+        )
+        html = cache.get(key) if cacheable else None
+        if html is None:
+            context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
+            if cacheable:
+                context["csrf_token"] = CSRF_MARKER
+            html = render_to_string("quizzes/intro.html", context, request=request)
+            if cacheable:
+                cache.set(key, html, PAGE_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
+
+
+@cache_control(private=True, no_store=True)
+@require_http_methods(["GET", "POST"])
+def take(request: VisitorRequest, slug: str) -> HttpResponse:
+    """One question per screen without JavaScript; the last answer submits the take."""
+    published = _published_or_404(slug)
+    definition = published.definition
+    state = None
+    notice: str | Promise = ""
+    if request.method == "POST":
+        state = state_load(request.POST.get("state", ""), version=published.version_id)
+        notice = "" if state else contexts.RESTART
+    if state is None:
+        ref = request.GET.get("ref") or ref_cookie_get(request, quiz_id=published.quiz_id)
+        state = state_new(version=published.version_id, take=take_new(), ref=(ref or "")[:20])
+        return question_page(request, definition, state, notice=notice)
+    step = flow_advance(definition=definition, state=state, post=request.POST)
+    if step.answered:
+        key, position = step.answered
+        # A new take past the start limits is not counted; the visitor goes on all the same.
+        with contextlib.suppress(RateLimited):
+            answer_record(
+                quiz_id=published.quiz_id,
+                take=state["t"],
+                question_key=key,
+                position=position,
+                visitor=request.visitor,
+                ip_hash=ip_hash(request),
+            )
+    if not step.done:
+        return question_page(request, definition, step.state, errors=step.errors)
+    try:
+        result = response_submit(
+            published=published,
+            answers=step.state["a"],
+            visitor=request.visitor,
+            ip_hash=ip_hash(request),
+            ref=step.state.get("r"),
+            take=step.state["t"],
+        )
+    except AnswersInvalid as exc:
+        state, errors = contexts.first_error(definition, step.state, exc.errors)
+        return question_page(request, definition, state, errors=errors)
+    except RateLimited as exc:
+        with translation.override(_language(definition)):
+            page = render(request, "quizzes/ratelimited.html", {"quiz": definition}, status=429)
+        page["Retry-After"] = str(exc.retry_after)
+        return page
+    return redirect(result)
+
+
+def question_page(
+    request: HttpRequest,
+    definition: Definition,
+    state: dict[str, Any],
+    *,
+    errors: list[str] | None = None,
+    notice: str | Promise = "",
+    preview: bool = False,
+    action: str = "",
+) -> HttpResponse:
+    context = question_context(definition=definition, state=state, errors=errors)
+    context.update(
+        notice=notice,
+        preview=preview,
+        seconds=quiz_seconds(definition),
+        action=action or reverse("quizzes:take", args=[definition["slug"]]),
+        intro_url=action if preview else reverse("quizzes:intro", args=[definition["slug"]]),
+    )
+    with translation.override(_language(definition)):
+        return render(request, "quizzes/take.html", context)
+
+
+# What a room above adds to the result page's context (the picture, the share link).
+ResultExtra = Callable[[HttpRequest, Result], dict[str, Any]]
+
+
+def result_page(
+    request: HttpRequest,
+    result_id: str,
+    *,
+    template: str = "quizzes/result.html",
+    extra: ResultExtra | None = None,
+) -> HttpResponse:
+    """The result page (404 unknown, 410 deleted) rendered with `template`, a child of
+    quizzes/result.html that fills its blocks with what `extra` adds to the context."""
+    found = contexts.result_find(result_id)
+    if found is None:
+        return render(request, "quizzes/not_found.html", status=404)
+    with translation.override(found.version.language or settings.LANGUAGE_CODE):
+        if found.deleted_at is not None:
+            context = {
+                "result": found,
+                "quiz_title": found.version.title,
+                "is_owner": found.visitor == getattr(request, "visitor", None),
+            }
+            return render(request, "quizzes/result_gone.html", context, status=410)
+        context = contexts.result_context(request, found)
+        if extra is not None:
+            context.update(extra(request, found))
+        return render(request, template, context)
+
+
+@cache_control(private=True, no_store=True)
+def result(request: HttpRequest, result_id: str) -> HttpResponse:
+    return result_page(request, result_id)
+
+
+@require_POST
+def result_delete(request: VisitorRequest, result_id: str) -> HttpResponse:
+    found = contexts.result_find(result_id)
+    if found is None:
+        return render(request, "quizzes/not_found.html", status=404)
+    try:
+        result_delete_service(result=found, visitor=request.visitor)
+    except NotOwner:
+        return render(request, "quizzes/forbidden.html", status=403)
+    return redirect(found)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico for pages without a <link rel=icon> (the admin): the site's SVG icon."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "quizzes/privacy.html")
