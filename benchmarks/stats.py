@@ -167,13 +167,15 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
             "description",
             "values",
             "card_text",
-            "card_status",
-            "card_name",
-            "card_error",
-            "card_attempts",
             "created_at",
         ],
-        [(*r[:13], 0, r[15]) for r in results],
+        [(*r[:10], r[15]) for r in results],
+    )
+    # sharing's ResultCard rows: every result's card drawn (ready).
+    insert(
+        "sharing_resultcard",
+        ["result_id", "status", "name", "square_name", "error", "attempts"],
+        [(r[0], r[10], r[11], "", r[12], 0) for r in results],
     )
     insert(
         "sharing_share",

@@ -18,10 +18,10 @@ task writes nothing new, and two visitors with the same outcome and no name shar
 The QR code carries the result's own `qr` share link, which would make every card unique,
 so it is drawn only where a link cannot be tapped: on the square and story layouts
 (QR_LAYOUTS). The render task draws each result's square card too (the picture a visitor
-saves or shares as a file), before marking the og card ready, and keeps its name in
-`Result.card_text[SQUARE_NAME_KEY]` (a derived name, not a text: no migration, and the
-texts the cards read are unchanged). The Open Graph card (1200x630, the link preview in a chat,
-where the friend taps the link itself) has no QR and is shared between equal results.
+saves or shares as a file), before marking the og card ready; both names are kept in the
+result's `ResultCard` row (sharing.models; a result with no row yet is pending). The Open
+Graph card (1200x630, the link preview in a chat, where the friend taps the link itself)
+has no QR and is shared between equal results.
 
 Card URLs never change content (the hash is in the name): they are served with a year-long
 Cache-Control by the S3 storage (settings.STORAGES object_parameters), by a front proxy for
@@ -40,20 +40,20 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.templatetags.static import static
 from django.utils import timezone
 
 from quizzes.definition import Card, Definition, definition_stored
-from quizzes.models import CardStatus, QuizVersion, Result
+from quizzes.models import QuizVersion, Result
 
 from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
-from .models import Channel, Share, ShareKind, VersionCard
+from .models import CardStatus, Channel, ResultCard, Share, ShareKind, VersionCard
 
 logger = logging.getLogger(__name__)
 
 OG = "og"
 SQUARE = "square"
-SQUARE_NAME_KEY = "square_card"  # Result.card_text key holding the square card's name
 QR_LAYOUTS = frozenset({"square", "story"})
 FORMATS = ("png", "jpeg")
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
@@ -91,6 +91,24 @@ class ImageInfo(TypedDict):
     width: int
     height: int
     square: SquareInfo | None
+
+
+# --- the card row ------------------------------------------------------------------------
+
+
+def result_card_of(result: Result) -> ResultCard | None:
+    """The result's card row, None before its first render: read once per instance (a
+    `select_related("card")` or `result_card_remember` saves the query)."""
+    # Django's own cache of the reverse one-to-one, so `result.card` agrees with it.
+    cache = result._state.fields_cache
+    if "card" not in cache:
+        cache["card"] = ResultCard.objects.filter(result_id=result.pk).first()
+    return cast(ResultCard | None, cache["card"])
+
+
+def result_card_remember(*, result: Result, card: ResultCard | None) -> None:
+    """Tell `result` its card row (read with another query, or none yet for a new result)."""
+    result._state.fields_cache["card"] = card
 
 
 # --- inputs --------------------------------------------------------------------------------
@@ -229,59 +247,60 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
     status changes with a conditional update that leaves a ready result or a deleted one
     alone. Returns the storage name, or None for an unknown or deleted result.
     """
-    result = (
-        Result.objects.select_related("version")
-        .filter(pk=result_id, deleted_at__isnull=True)
-        .first()
-    )
+    result = _live_result(result_id=result_id)
     if result is None:
         return None
     if layout != OG:
         return card_store(spec=result_card_spec(result=result, layout=layout))
-    if result.card_status == CardStatus.READY and result.card_name:
-        return result.card_name
+    card = result_card_of(result)
+    if card is not None and card.status == CardStatus.READY and card.name:
+        return card.name
     spec = result_card_spec(result=result, layout=OG)
     name = card_store(spec=spec)
     with transaction.atomic():
         if not _result_lock_live(result_id=result.pk, texts=result.card_text):
             _card_discard(name=name, spec=spec)
             return None
+        ResultCard.objects.get_or_create(result_id=result.pk)
         updated = (
-            Result.objects.filter(pk=result.pk)
-            .exclude(card_status=CardStatus.READY)
-            .update(card_status=CardStatus.READY, card_name=name, card_error="", card_retry_at=None)
+            ResultCard.objects.filter(result_id=result.pk)
+            .exclude(status=CardStatus.READY)
+            .update(status=CardStatus.READY, name=name, error="", retry_at=None)
         )
     if not updated:
         # Made ready by another delivery meanwhile: keep what is there.
-        current = Result.objects.filter(pk=result.pk).values_list("card_name", flat=True).first()
-        return current or None
+        current = ResultCard.objects.filter(result_id=result.pk).values_list("name", flat=True)
+        return current.first() or None
     return name
 
 
+def _live_result(*, result_id: str) -> Result | None:
+    return (
+        Result.objects.select_related("version", "card")
+        .filter(pk=result_id, deleted_at__isnull=True)
+        .first()
+    )
+
+
 def result_square_render(*, result_id: str) -> str | None:
-    """Render and store a result's square card (with its QR code) and keep its name in
-    `card_text[SQUARE_NAME_KEY]`.
+    """Render and store a result's square card (with its QR code) and keep its name
+    (`ResultCard.square_name`).
 
     Idempotent: a name already kept is returned as is; the file name comes from the inputs
     (written once); the name is kept with an update that leaves a deleted result alone.
     Returns the storage name, or None for an unknown or deleted result.
     """
-    result = (
-        Result.objects.select_related("version")
-        .filter(pk=result_id, deleted_at__isnull=True)
-        .first()
-    )
+    result = _live_result(result_id=result_id)
     if result is None:
         return None
-    text = dict(result.card_text or {})
-    if text.get(SQUARE_NAME_KEY):
-        return str(text[SQUARE_NAME_KEY])
+    card = result_card_of(result)
+    if card is not None and card.square_name:
+        return card.square_name
     spec = result_card_spec(result=result, layout=SQUARE)
     name = card_store(spec=spec)
-    text[SQUARE_NAME_KEY] = name
     with transaction.atomic():
         if _result_lock_live(result_id=result.pk, texts=result.card_text):
-            Result.objects.filter(pk=result.pk).update(card_text=text)
+            ResultCard.objects.update_or_create(result_id=result.pk, defaults={"square_name": name})
             return name
     _card_discard(name=name, spec=spec)
     return None
@@ -303,11 +322,7 @@ def _result_lock_live(*, result_id: str, texts: dict[str, Any] | None) -> bool:
         .values_list("card_text", flat=True)
         .first()
     )
-    return row is not None and _texts(row) == _texts(texts)
-
-
-def _texts(card_text: dict[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (card_text or {}).items() if k != SQUARE_NAME_KEY}
+    return row is not None and (row or {}) == (texts or {})
 
 
 def _card_discard(*, name: str, spec: CardSpec) -> None:
@@ -328,7 +343,7 @@ def result_cards_render(*, result_id: str) -> str | None:
 
 
 # The periodic card job sends a purged result's new card again if it is still not drawn this
-# much later (its message lost to a broker outage); `card_retry_at` is that time, cleared once
+# much later (its message lost to a broker outage); `ResultCard.retry_at` is that time, cleared once
 # it is drawn.
 CARD_RECHECK = timedelta(minutes=10)
 
@@ -337,17 +352,23 @@ def result_cards_forget(*, result: Result) -> None:
     """After a purge (quizzes.retention) under the result's row lock: the cards drawn from
     the old texts (`result` as it was) are deleted once it commits, unless another result
     still shows the same file; the card is pending again (the caller sends the render)."""
-    old_cards = [result.card_name, str((result.card_text or {}).get(SQUARE_NAME_KEY) or "")]
-    Result.objects.filter(pk=result.pk).update(
-        card_name="",
-        card_status=CardStatus.PENDING,
-        card_error="",
-        card_attempts=0,
-        card_retry_at=timezone.now() + CARD_RECHECK,
+    # Read under the row lock the caller holds: the names a render recorded last.
+    card = ResultCard.objects.filter(result_id=result.pk).first()
+    old_cards = [card.name, card.square_name] if card is not None else []
+    ResultCard.objects.update_or_create(
+        result_id=result.pk,
+        defaults={
+            "name": "",
+            "square_name": "",
+            "status": CardStatus.PENDING,
+            "error": "",
+            "attempts": 0,
+            "retry_at": timezone.now() + CARD_RECHECK,
+        },
     )
     for name in filter(None, old_cards):
         # Equal cards are shared by name: keep a file another result still shows.
-        if not Result.objects.filter(card_name=name).exists():
+        if not ResultCard.objects.filter(name=name).exists():
             transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
 
 
@@ -356,10 +377,12 @@ def result_cards_delete(*, result: Result) -> None:
     deleted once that commits. The square card carries this result's own QR link (and maybe
     the visitor's name): never shared with another result, it goes whatever the og card does;
     the og card goes unless another result shows the same file."""
-    name = result.card_name
-    square = str((result.card_text or {}).get(SQUARE_NAME_KEY) or "")
-    Result.objects.filter(pk=result.pk).update(card_name="")
-    if name and not Result.objects.filter(card_name=name).exists():
+    card = ResultCard.objects.filter(result_id=result.pk).first()
+    if card is None:
+        return
+    name, square = card.name, card.square_name
+    ResultCard.objects.filter(result_id=result.pk).update(name="", square_name="")
+    if name and not ResultCard.objects.filter(name=name).exists():
         transaction.on_commit(lambda: default_storage.delete(name))
     if square:
         transaction.on_commit(lambda: default_storage.delete(square))
@@ -368,29 +391,25 @@ def result_cards_delete(*, result: Result) -> None:
 def result_card_fail(*, result_id: str, error: str) -> bool:
     """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
     count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until
-    settings.CARD_RETRY_MAX_ATTEMPTS runs failed (then `card_retry_at` is None: it stays failed).
+    settings.CARD_RETRY_MAX_ATTEMPTS runs failed (then `retry_at` is None: it stays failed).
 
     Returns whether a row changed.
     """
     with transaction.atomic():
-        result = (
-            Result.objects.select_for_update()
-            .filter(pk=result_id)
-            .exclude(card_status=CardStatus.READY)
-            .only("card_attempts")
-            .first()
-        )
-        if result is None:
+        # The result's row lock orders this against a render recording its card.
+        if not Result.objects.select_for_update().filter(pk=result_id).exists():
             return False
-        attempts = result.card_attempts + 1
+        card, _ = ResultCard.objects.get_or_create(result_id=result_id)
+        if card.status == CardStatus.READY:
+            return False
+        attempts = card.attempts + 1
         retry_at = None
         if attempts < settings.CARD_RETRY_MAX_ATTEMPTS:
             delay = CARD_RETRY_BACKOFF[min(attempts, len(CARD_RETRY_BACKOFF)) - 1]
             retry_at = timezone.now() + delay
-        Result.objects.filter(pk=result_id).update(
-            card_status=CardStatus.FAILED, card_error=error[:ERROR_MAX],
-            card_attempts=attempts, card_retry_at=retry_at,
-        )  # fmt: skip
+        ResultCard.objects.filter(result_id=result_id).update(
+            status=CardStatus.FAILED, error=error[:ERROR_MAX], attempts=attempts, retry_at=retry_at
+        )
     return True
 
 
@@ -399,23 +418,23 @@ def cards_due(*, now: datetime, lease: timedelta, limit: int) -> list[str]:
     cards whose backoff ended, and pending cards with a time set (an answers purge asks for a
     new card and sets one, in case its message is lost).
 
-    The claim (a conditional update of `card_retry_at`) keeps the next run of the job from
+    The claim (a conditional update of `retry_at`) keeps the next run of the job from
     sending it again while it waits in the queue; if its message is lost, the lease ends and
     the job sends it again. A run that fails sets the next time (`result_card_fail`), one that
     succeeds clears it.
     """
     due = list(
-        Result.objects.filter(card_retry_at__lte=now, deleted_at__isnull=True)
-        .exclude(card_status=CardStatus.READY)
-        .order_by("card_retry_at")
-        .values_list("pk", "card_retry_at")[:limit]
+        ResultCard.objects.filter(retry_at__lte=now, result__deleted_at__isnull=True)
+        .exclude(status=CardStatus.READY)
+        .order_by("retry_at")
+        .values_list("result_id", "retry_at")[:limit]
     )
     claimed = []
     for result_id, retry_at in due:
         if (
-            Result.objects.filter(pk=result_id, card_retry_at=retry_at)
-            .exclude(card_status=CardStatus.READY)
-            .update(card_retry_at=now + lease)
+            ResultCard.objects.filter(result_id=result_id, retry_at=retry_at)
+            .exclude(status=CardStatus.READY)
+            .update(retry_at=now + lease)
         ):
             claimed.append(result_id)
     return claimed
@@ -456,10 +475,9 @@ def version_card_name(*, version_id: int) -> str:
 def card_referenced(*, names: list[str]) -> set[str]:
     """Which of `names` a live result (og or square card) or a version (fallback) uses."""
     used: set[str] = set()
-    live = Result.objects.filter(deleted_at__isnull=True)
-    used.update(live.filter(card_name__in=names).values_list("card_name", flat=True))
-    squares = live.filter(**{f"card_text__{SQUARE_NAME_KEY}__in": names})
-    used.update(str(t.get(SQUARE_NAME_KEY)) for t in squares.values_list("card_text", flat=True))
+    live = ResultCard.objects.filter(result__deleted_at__isnull=True)
+    used.update(live.filter(name__in=names).values_list("name", flat=True))
+    used.update(live.filter(square_name__in=names).values_list("square_name", flat=True))
     used.update(VersionCard.objects.filter(name__in=names).values_list("name", flat=True))
     return used
 
@@ -501,8 +519,9 @@ def stale_card_results(*, older_than: timedelta, newer_than: timedelta, limit: i
     worker that died before acking on a broker that forgot), at most `newer_than` old."""
     now = timezone.now()
     return list(
+        # No card row yet is pending too (the first render makes it).
         Result.objects.filter(
-            card_status=CardStatus.PENDING,
+            Q(card__isnull=True) | Q(card__status=CardStatus.PENDING),
             deleted_at__isnull=True,
             created_at__lt=now - older_than,
             created_at__gt=now - newer_than,
@@ -529,18 +548,21 @@ def result_image_info(result: Result) -> ImageInfo:
     `square` is the square card (with the QR code) once the result is ready, else None.
     """
     width, height = LAYOUTS[OG]
-    if result.card_status == CardStatus.READY and result.card_name:
-        return ImageInfo(status="ready", url=card_url(result.card_name), width=width,
+    card = result_card_of(result)
+    if card is not None and card.status == CardStatus.READY and card.name:
+        return ImageInfo(status="ready", url=card_url(card.name), width=width,
                          height=height, square=result_square_info(result))  # fmt: skip
     fallback = version_card_name(version_id=result.version_id) if result.version_id else ""
     url = card_url(fallback) if fallback else _absolute(static(DEFAULT_CARD))
-    return ImageInfo(status=str(result.card_status), url=url, width=width, height=height,
+    status = card.status if card is not None else CardStatus.PENDING
+    return ImageInfo(status=str(status), url=url, width=width, height=height,
                      square=None)  # fmt: skip
 
 
 def result_square_info(result: Result) -> SquareInfo | None:
     """{url, width, height} of the result's square card, or None if it has none (yet)."""
-    name = (result.card_text or {}).get(SQUARE_NAME_KEY) if not result.deleted_at else None
+    card = result_card_of(result) if not result.deleted_at else None
+    name = card.square_name if card is not None else ""
     if not name:
         return None
     width, height = LAYOUTS[SQUARE]

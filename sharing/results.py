@@ -20,7 +20,7 @@ from quizzes.api import quiz_result_body, response_create_answer, result_detail_
 from quizzes.models import Result
 from quizzes.views import result_page
 
-from .card_jobs import result_image_info
+from .card_jobs import result_card_of, result_card_remember, result_image_info
 from .models import Share, ShareKind
 
 Absolute = Callable[[str], str]
@@ -36,8 +36,18 @@ def result_image(result: Result, *, absolute: Absolute) -> dict[str, Any]:
 
 
 def share_default_of(result: Result) -> Share | None:
-    """The result's default link (made with it by the `result_submitted` receiver)."""
-    return Share.objects.filter(result=result, kind=ShareKind.DEFAULT).first()
+    """The result's default link (made with it by the `result_submitted` receiver).
+
+    Its query reads the result's card row too (the page and the body show both), so a
+    result costs no query more for living in two apps."""
+    share = (
+        Share.objects.filter(result=result, kind=ShareKind.DEFAULT)
+        .select_related("result__card")
+        .first()
+    )
+    if share is not None and share.result is not None:
+        result_card_remember(result=result, card=result_card_of(share.result))
+    return share
 
 
 def _share_url(request: HttpRequest, share: Share | None) -> str | None:

@@ -44,7 +44,7 @@ ORPHAN_AFTER = timedelta(hours=1)  # far longer than any render takes (CELERY_TA
 
 class ResultCardTask(DjangoTask):
     """Marks the card failed once the task has failed for good (retries spent, or an error
-    that is not worth retrying); editors see the error in the Result admin."""
+    that is not worth retrying); editors see the error in the Result card admin."""
 
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
                    einfo: Any) -> None:  # fmt: skip
