@@ -120,7 +120,7 @@ class CardStatus(models.TextChoices):
 class ResultCard(models.Model):
     """A result's pictures: the Open Graph card (`name`, which decides the status) and the
     square card with the result's QR link (`square_name`), drawn by a worker from the texts
-    quizzes froze at completion. A result with no row yet is pending (sharing.card_jobs)."""
+    quizzes froze at completion. A result with no row yet is pending (sharing.cards.jobs)."""
 
     result = models.OneToOneField(
         "quizzes.Result", primary_key=True, on_delete=models.CASCADE, related_name="card"

@@ -19,7 +19,7 @@ from quizzes.signals import (
     version_published,
 )
 
-from .card_jobs import result_card_remember, result_cards_delete, result_cards_forget
+from .cards.jobs import result_card_remember, result_cards_delete, result_cards_forget
 from .services import referral_record, refusal_record, share_default_create
 from .tasks import render_fallback_card, render_result_card
 

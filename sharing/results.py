@@ -20,7 +20,8 @@ from quizzes.api import quiz_result_body, response_create_answer, result_detail_
 from quizzes.models import Result
 from quizzes.views import result_page
 
-from .card_jobs import result_card_of, result_card_remember, result_image_info
+from .cards.jobs import result_card_of, result_card_remember
+from .cards.show import result_image_info
 from .models import Share, ShareKind
 
 Absolute = Callable[[str], str]
@@ -28,7 +29,7 @@ Absolute = Callable[[str], str]
 
 def result_image(result: Result, *, absolute: Absolute) -> dict[str, Any]:
     """{status, url, width, height, square} of a result's card; the quiz's fallback while
-    pending (card_jobs decides which file)."""
+    pending (sharing.cards.show decides which file)."""
     info = dict(result_image_info(result))
     if info.get("url") and not str(info["url"]).startswith(("http://", "https://")):
         info["url"] = absolute(str(info["url"]))

@@ -44,7 +44,8 @@ def test_the_purge_forgets_the_name_the_values_and_the_card_and_keeps_outcome_an
     # transaction=True: card files go on commit, as in production.
     from django.core.files.storage import default_storage
 
-    from sharing.card_jobs import cards_due, result_card_spec, result_cards_render
+    from sharing.cards.inputs import result_card_spec
+    from sharing.cards.jobs import cards_due, result_cards_render
 
     publish("weight-in-10-years")
     old, fresh = submit(visitor), submit(visitor)
@@ -235,7 +236,7 @@ def test_deleting_a_result_removes_its_own_card_files(visitor, publish, settings
     # transaction=True: files go on commit, as in production.
     from django.core.files.storage import default_storage
 
-    from sharing.card_jobs import result_cards_render
+    from sharing.cards.jobs import result_cards_render
 
     publish("weight-in-10-years")
     created = post_json(

@@ -275,7 +275,7 @@ def test_a_card_failed_during_a_storage_outage_is_drawn_by_the_retry_job_once_it
 
 
 def test_failed_cards_back_off_and_stay_failed_after_the_last_attempt(publish, settings):
-    from sharing.card_jobs import CARD_RETRY_BACKOFF, result_card_fail
+    from sharing.cards.jobs import CARD_RETRY_BACKOFF, result_card_fail
 
     settings.CARD_RETRY_MAX_ATTEMPTS = 3
     version = publish(SLUG)
@@ -371,7 +371,7 @@ def test_a_card_drawn_while_the_answers_are_purged_is_drawn_again_without_the_na
     broker, publish, visitor, tmp_path
 ):
     from quizzes.tasks import purge_expired_answers
-    from sharing.card_jobs import result_card_spec
+    from sharing.cards.inputs import result_card_spec
 
     gate = tmp_path / "gate"
     started = Path(f"{gate}.started")

@@ -1,7 +1,8 @@
 """Result cards in storage: build a card's inputs from a result, render it once, store it.
 
-The renderer (`sharing.cards`) is pure; this module is where cards meet the database and the
-media storage. The tasks in `sharing.tasks` call these functions and nothing else.
+The renderer (`sharing.cards.render`) is pure; this module is where cards meet the database
+and the media storage (what a card shows is built in `sharing.cards.inputs`, what pages show of
+it in `sharing.cards.show`). The tasks in `sharing.tasks` call these functions and nothing else.
 
 What a card shows comes from frozen data only, so a card can be drawn (or drawn again)
 after the raw answers expired:
@@ -31,39 +32,30 @@ local media in production, and by `sharing.media.media_serve` under DEBUG.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from datetime import datetime, timedelta
-from typing import Any, TypedDict, cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.templatetags.static import static
 from django.utils import timezone
 
-from quizzes.definition import Card, Definition, definition_stored
 from quizzes.models import QuizVersion, Result
 
-from .cards import LAYOUTS, CardSpec, card_inputs_hash, card_render
-from .models import CardStatus, Channel, ResultCard, Share, ShareKind, VersionCard
+from ..models import CardStatus, ResultCard, VersionCard
+from .inputs import OG, SQUARE, fallback_card_spec, result_card_spec
+from .render import CardSpec, card_inputs_hash, card_render
 
 logger = logging.getLogger(__name__)
 
-OG = "og"
-SQUARE = "square"
-QR_LAYOUTS = frozenset({"square", "story"})
 FORMATS = ("png", "jpeg")
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 CARDS_DIR = "cards"
-# Shown until a version's own fallback card exists (a few ms after publishing, when a worker
-# runs): a static file, so a link-preview bot never meets a 404 or an empty og:image.
-DEFAULT_CARD = "img/share-card.png"  # also the share page's placeholder
 FALLBACK_CACHE = "version-card:{}"
 FALLBACK_CACHE_SECONDS = 3600
-DESIGN_KEYS = ("background", "gradient_to", "text_color", "image")
 ERROR_MAX = 300
 # After the 1st, 2nd, 3rd... failed run of a card, the card job (every 10 minutes) tries again
 # at its first run this much later (the last delay repeats), up to CARD_RETRY_MAX_ATTEMPTS runs.
@@ -71,26 +63,6 @@ CARD_RETRY_BACKOFF = (
     timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
     timedelta(hours=2), timedelta(hours=12),
 )  # fmt: skip
-_images: OrderedDict[str, bytes] = OrderedDict()
-IMAGE_CACHE_SIZE = 16
-
-
-class SquareInfo(TypedDict):
-    """`image.square` (a spec extension): the result's square card, with its QR code."""
-
-    url: str
-    width: int
-    height: int
-
-
-class ImageInfo(TypedDict):
-    """The `image` object of api.md's result body (plus `square`, a spec extension)."""
-
-    status: str
-    url: str | None
-    width: int
-    height: int
-    square: SquareInfo | None
 
 
 # --- the card row ------------------------------------------------------------------------
@@ -109,113 +81,6 @@ def result_card_of(result: Result) -> ResultCard | None:
 def result_card_remember(*, result: Result, card: ResultCard | None) -> None:
     """Tell `result` its card row (read with another query, or none yet for a new result)."""
     result._state.fields_cache["card"] = card
-
-
-# --- inputs --------------------------------------------------------------------------------
-
-
-def card_design(*, definition: Definition, outcome_key: str | None) -> Card:
-    """The quiz's `card` with the outcome's `card` laid over it, key by key."""
-    card: dict[str, object] = dict(definition.get("card") or {})
-    for outcome in definition.get("outcomes") or []:
-        if outcome_key is not None and outcome.get("key") == outcome_key:
-            card.update({k: v for k, v in (outcome.get("card") or {}).items() if v})
-    return cast(Card, card)  # one Card laid over another
-
-
-def _image_bytes(name: str | None) -> bytes | None:
-    """The bytes of an image in storage (kept for the next card), or None if unreadable."""
-    if not name:
-        return None
-    data = _images.get(name)
-    if data is None:
-        try:
-            with default_storage.open(name, "rb") as f:
-                data = f.read()
-        except (OSError, ValueError):
-            logger.warning("card image %s is missing; drawing colours", name)
-            return None
-        _images[name] = data
-        while len(_images) > IMAGE_CACHE_SIZE:
-            _images.popitem(last=False)
-    return data
-
-
-def _absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
-
-
-def result_qr_share(*, result: Result) -> Share:
-    """The result's `qr` share link: the one in its card's QR code, made once.
-
-    Kind `default` (made by the system, not counted as a share); if a `qr` share button link
-    was made first, that one is used, so the QR and the API agree on one link per channel.
-    """
-    existing = Share.objects.filter(result=result, channel=Channel.QR).order_by("pk").first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return Share.objects.create(
-                result=result, channel=Channel.QR, kind=ShareKind.DEFAULT,
-                quiz_id=result.quiz_id, owner=result.visitor,
-            )  # fmt: skip
-    except IntegrityError:  # a concurrent first render (or button) won; use its row
-        return Share.objects.filter(result=result, channel=Channel.QR).order_by("pk").get()
-
-
-def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
-    """The card of `result` in `layout`, from frozen data only (see the module docstring).
-
-    On QR_LAYOUTS this makes the result's `qr` share link (once) for the QR code.
-    """
-    version = result.version
-    definition = definition_stored(version.definition)
-    design = card_design(definition=definition, outcome_key=result.outcome_key)
-    text = result.card_text or {}
-    share_url = ""
-    if layout in QR_LAYOUTS:
-        share_url = _absolute(result_qr_share(result=result).get_absolute_url())
-    return CardSpec(
-        layout=layout,
-        headline=str(text.get("headline") or result.title),
-        subline=str(text.get("subline") or ""),
-        name=str(text.get("name") or ""),
-        quiz_title=str(definition.get("title") or version.title),
-        share_url=share_url,
-        **_design_fields(design=design, definition=definition, version=version),
-    )
-
-
-def _design_fields(*, design: Card, definition: Definition, version: QuizVersion) -> dict[str, Any]:
-    """The CardSpec fields every card of a version shares: colours, image, language, site."""
-    return {
-        "site_name": settings.SITE_NAME,
-        "background": design.get("background") or "#1e3a8a",
-        "gradient_to": design.get("gradient_to") or None,
-        "text_color": design.get("text_color") or None,
-        "image": _image_bytes(design.get("image")),
-        "language": str(definition.get("language") or version.language or "en"),
-    }
-
-
-def fallback_card_spec(*, version: QuizVersion) -> CardSpec:
-    """The quiz-level card of a version: its title and design, no visitor, no QR.
-
-    The quiz card's headline usually names the visitor ("{name}, ..."), so it is not used;
-    its subline is, when it has no placeholder ("{{" is a literal brace), else the description.
-    """
-    definition = definition_stored(version.definition)
-    design = card_design(definition=definition, outcome_key=None)
-    subline = str(design.get("subline") or "")
-    if "{" in subline.replace("{{", ""):
-        subline = str(definition.get("description") or version.description or "")
-    return CardSpec(
-        layout=OG,
-        headline=str(definition.get("title") or version.title),
-        subline=subline,
-        **_design_fields(design=design, definition=definition, version=version),
-    )
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -529,41 +394,3 @@ def stale_card_results(*, older_than: timedelta, newer_than: timedelta, limit: i
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-
-
-# --- what pages and the API show ------------------------------------------------------------
-
-
-def card_url(name: str) -> str:
-    """The absolute URL of a file in the default storage."""
-    return _absolute(default_storage.url(name))
-
-
-def result_image_info(result: Result) -> ImageInfo:
-    """{status, url, width, height} for api.md's `image`: the result's card when ready,
-    else its version's fallback card (or the static default card before that exists).
-
-    `url` is always an absolute URL of a file that exists, so a link-preview bot never
-    gets a 404; status says pending or failed.
-    `square` is the square card (with the QR code) once the result is ready, else None.
-    """
-    width, height = LAYOUTS[OG]
-    card = result_card_of(result)
-    if card is not None and card.status == CardStatus.READY and card.name:
-        return ImageInfo(status="ready", url=card_url(card.name), width=width,
-                         height=height, square=result_square_info(result))  # fmt: skip
-    fallback = version_card_name(version_id=result.version_id) if result.version_id else ""
-    url = card_url(fallback) if fallback else _absolute(static(DEFAULT_CARD))
-    status = card.status if card is not None else CardStatus.PENDING
-    return ImageInfo(status=str(status), url=url, width=width, height=height,
-                     square=None)  # fmt: skip
-
-
-def result_square_info(result: Result) -> SquareInfo | None:
-    """{url, width, height} of the result's square card, or None if it has none (yet)."""
-    card = result_card_of(result) if not result.deleted_at else None
-    name = card.square_name if card is not None else ""
-    if not name:
-        return None
-    width, height = LAYOUTS[SQUARE]
-    return SquareInfo(url=card_url(str(name)), width=width, height=height)

@@ -22,8 +22,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from quizzes.models import Quiz, Result
-from sharing import card_jobs
-from sharing.cards import LAYOUTS, card_inputs_hash
+from sharing.cards import inputs as card_inputs
+from sharing.cards import jobs as card_jobs
+from sharing.cards import show as card_show
+from sharing.cards.render import LAYOUTS, card_inputs_hash
 from sharing.media import IMMUTABLE, media_serve
 from sharing.models import Channel, ResultCard, Share, ShareKind, VersionCard
 from sharing.tasks import render_fallback_card, render_result_card, rerender_stale_cards
@@ -63,7 +65,7 @@ def test_a_result_card_is_stored_under_the_hash_of_its_inputs_and_marked_ready(d
 
     name = card_jobs.result_card_render(result_id=result.id)
 
-    spec = card_jobs.result_card_spec(result=result)
+    spec = card_inputs.result_card_spec(result=result)
     digest = card_inputs_hash(spec, formats=card_jobs.FORMATS)
     assert CARD_NAME.match(name)
     assert name.startswith(f"cards/{digest}.")
@@ -112,14 +114,14 @@ def test_the_task_renders_the_square_card_with_the_results_qr_link_for_the_resul
 def test_a_pending_result_has_no_square_card_yet(drink, visitor):
     result = make_result(drink)
 
-    assert card_jobs.result_image_info(result)["square"] is None
+    assert card_show.result_image_info(result)["square"] is None
     assert visitor.get(f"/api/results/{result.id}/").json()["image"]["square"] is None
 
 
 def test_the_card_shows_the_frozen_texts_and_the_merged_design(drink):
     result = make_result(drink, outcome="espresso", name="Zoë", subline="Which drink are you?")
 
-    spec = card_jobs.result_card_spec(result=result)
+    spec = card_inputs.result_card_spec(result=result)
 
     assert spec.layout == "og"
     assert spec.headline == "My morning drink: " + result.title
@@ -138,7 +140,7 @@ def test_an_outcome_card_overrides_the_quiz_card_key_by_key():
                      {"key": "b"}],
     }  # fmt: skip
 
-    merged = card_jobs.card_design(definition=definition, outcome_key="a")
+    merged = card_inputs.card_design(definition=definition, outcome_key="a")
 
     assert merged == {"background": "#333333", "gradient_to": "#222222", "subline": "quiz"}
 
@@ -147,7 +149,7 @@ def test_a_missing_headline_falls_back_to_the_outcome_title(drink):
     result = make_result(drink)
     result.card_text = {}
 
-    assert card_jobs.result_card_spec(result=result).headline == result.title
+    assert card_inputs.result_card_spec(result=result).headline == result.title
 
 
 def test_rendering_again_writes_no_new_file_and_draws_nothing(drink):
@@ -193,7 +195,7 @@ def test_different_names_give_different_files(drink):
 
 
 def test_two_writers_of_the_same_card_end_on_one_file(drink):
-    spec = card_jobs.result_card_spec(result=make_result(drink))
+    spec = card_inputs.result_card_spec(result=make_result(drink))
     name = card_jobs.card_store(spec=spec)
     default_storage.delete(name)
     real_exists = default_storage.exists
@@ -208,7 +210,7 @@ def test_two_writers_of_the_same_card_end_on_one_file(drink):
             default_storage.save(name, default_storage.open(other, "rb"))
         return found
 
-    other = card_jobs.card_store(spec=card_jobs.result_card_spec(result=make_result(
+    other = card_jobs.card_store(spec=card_inputs.result_card_spec(result=make_result(
         drink, visitor="v-9", name="Other")))  # fmt: skip
     with mock.patch.object(default_storage, "exists", side_effect=exists_then_race):
         assert card_jobs.card_store(spec=spec) == name
@@ -235,7 +237,7 @@ def test_square_and_story_cards_carry_the_results_qr_share_link(drink, layout):
 
     share = Share.objects.get(result=result, channel=Channel.QR)
     assert (share.kind, share.owner, share.quiz_id) == (ShareKind.DEFAULT, "v-1", drink.pk)
-    spec = card_jobs.result_card_spec(result=result, layout=layout)
+    spec = card_inputs.result_card_spec(result=result, layout=layout)
     assert spec.share_url == f"{settings.SITE_URL}/s/{share.code}/"
     assert name == again and CARD_NAME.match(name)
     assert Share.objects.filter(result=result).count() == 1
@@ -247,7 +249,7 @@ def test_the_qr_code_uses_a_qr_share_made_by_the_button_first(drink):
     result = make_result(drink)
     button = ShareFactory(result=result, channel=Channel.QR)
 
-    spec = card_jobs.result_card_spec(result=result, layout="square")
+    spec = card_inputs.result_card_spec(result=result, layout="square")
 
     assert spec.share_url.endswith(f"/s/{button.code}/")
     assert Share.objects.filter(result=result).count() == 1
@@ -360,7 +362,7 @@ def test_the_fallback_card_is_the_quiz_title_on_the_quiz_design(drink):
     version.refresh_from_db()
     assert CARD_NAME.match(fallback_of(version))
     assert default_storage.exists(fallback_of(version))
-    spec = card_jobs.fallback_card_spec(version=version)
+    spec = card_inputs.fallback_card_spec(version=version)
     assert spec.headline == version.definition["title"]
     assert spec.subline == "Which morning drink are you?"  # the quiz card's, no placeholder
     assert (spec.name, spec.share_url, spec.background) == ("", "", "#7c2d12")
@@ -401,7 +403,7 @@ def test_image_info_of_a_pending_card_is_the_versions_fallback_card(drink):
     card_jobs.fallback_card_render(version_id=drink.live_version.pk)
     result.refresh_from_db()
 
-    info = card_jobs.result_image_info(result)
+    info = card_show.result_image_info(result)
 
     fallback = fallback_of(result.version)
     assert info == {"status": "pending", "url": f"{settings.SITE_URL}/media/{fallback}",
@@ -409,11 +411,11 @@ def test_image_info_of_a_pending_card_is_the_versions_fallback_card(drink):
 
 
 def test_image_info_before_any_fallback_card_is_the_static_default_card(drink):
-    info = card_jobs.result_image_info(make_result(drink))
+    info = card_show.result_image_info(make_result(drink))
 
     assert info["status"] == "pending"
-    assert info["url"] == f"{settings.SITE_URL}/static/{card_jobs.DEFAULT_CARD}"
-    assert (Path(settings.BASE_DIR) / "static" / card_jobs.DEFAULT_CARD).exists()
+    assert info["url"] == f"{settings.SITE_URL}/static/{card_show.DEFAULT_CARD}"
+    assert (Path(settings.BASE_DIR) / "static" / card_show.DEFAULT_CARD).exists()
 
 
 def test_image_info_of_a_ready_card_has_the_hash_in_its_url(drink):
@@ -421,7 +423,7 @@ def test_image_info_of_a_ready_card_has_the_hash_in_its_url(drink):
     name = card_jobs.result_card_render(result_id=result.id)
     result.refresh_from_db()
 
-    info = card_jobs.result_image_info(result)
+    info = card_show.result_image_info(result)
 
     assert info == {"status": "ready", "url": f"{settings.SITE_URL}/media/{name}",
                     "width": 1200, "height": 630, "square": None}  # fmt: skip
@@ -435,7 +437,7 @@ def test_image_info_of_a_failed_card_is_the_fallback_with_status_failed(drink):
     card_jobs.result_card_fail(result_id=result.id, error="OSError: disk full")
     result = Result.objects.select_related("version").get(pk=result.pk)
 
-    info = card_jobs.result_image_info(result)
+    info = card_show.result_image_info(result)
 
     assert info["status"] == "failed"
     assert info["url"] == f"{settings.SITE_URL}/media/{fallback_of(result.version)}"
