@@ -241,7 +241,9 @@ def child(total: int, days: int) -> None:
     call_command("migrate", verbosity=0)
     from quizzes.models import Quiz, QuizVersion
     from sharing.models import DailyStats
-    from sharing.stats import days_compute, quiz_stats, stats_rollup, utc_today
+    from sharing.stats.days import days_compute, utc_today
+    from sharing.stats.ranges import quiz_stats
+    from sharing.stats.rollups import stats_rollup
 
     user = get_user_model().objects.create(username="bench", email="bench@example.com")
     quiz = Quiz.objects.create(slug="bench", owner=user)

@@ -18,7 +18,7 @@ from quizzes.pages import result_find
 from quizzes.permissions import user_can_see_stats
 
 from .services import BUTTON_CHANNELS, NotResultOwner, ShareRefused, share_create
-from .stats import StatsRangeError, quiz_stats, stats_dates_parse
+from .stats.ranges import StatsRangeError, quiz_stats, stats_dates_parse
 
 CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
 

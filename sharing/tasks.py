@@ -19,6 +19,7 @@ from django.utils import timezone
 from quizbuilder.enqueue import task_enqueue
 
 from .cards import jobs
+from .stats.rollups import stats_rollup
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +101,6 @@ def ping() -> str:
 def rollup_daily_stats() -> int:
     """Beat (hourly): upsert the daily stats rollups of closed UTC days (idempotent).
 
-    Owned by the sharing & stats work; the service is sharing.stats.stats_rollup.
+    The service is sharing.stats.rollups.stats_rollup.
     """
-    from .stats import stats_rollup
-
     return stats_rollup()
