@@ -1,4 +1,5 @@
-"""What a card shows, from frozen data only: a result's (or a version's) CardSpec.
+"""What a card shows, from frozen data only (a card can be drawn again after the raw answers
+expired): a result's (or a version's) CardSpec.
 
 - the result's version `definition` (title, language, the quiz `card` merged key by key with
   the outcome's `card`: background, gradient_to, text_color, image),

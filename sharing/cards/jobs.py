@@ -1,24 +1,18 @@
-"""Result cards in storage: build a card's inputs from a result, render it once, store it.
+"""Result cards in storage: render a card once, store it, record it on the result's row.
 
 The renderer (`sharing.cards.render`) is pure; this module is where cards meet the database
 and the media storage (what a card shows is built in `sharing.cards.inputs`, what pages show of
 it in `sharing.cards.show`). The tasks in `sharing.tasks` call these functions and nothing else.
 
-What a card shows comes from frozen data only, so a card can be drawn (or drawn again)
-after the raw answers expired:
-- the result's version `definition` (title, language, the quiz `card` merged key by key with
-  the outcome's `card`: background, gradient_to, text_color, image),
-- `Result.card_text`, written by the taking flow at completion. Keys read here: `headline`
-  and `subline` (placeholders already filled; the outcome title stands in for a missing
-  headline) and `name` (the visitor's name, a text answer; absent or "" = no name). Other
-  keys are ignored.
+What a card shows comes from frozen data only (`sharing.cards.inputs`), so a card can be
+drawn (or drawn again) after the raw answers expired.
 
 Files are named `cards/<card_inputs_hash>.<ext>`: equal inputs give the same name, and a
 name that exists in storage is never rendered or written again. So a retried or redelivered
 task writes nothing new, and two visitors with the same outcome and no name share one file.
 The QR code carries the result's own `qr` share link, which would make every card unique,
 so it is drawn only where a link cannot be tapped: on the square and story layouts
-(QR_LAYOUTS). The render task draws each result's square card too (the picture a visitor
+(`inputs.QR_LAYOUTS`). The render task draws each result's square card too (the picture a visitor
 saves or shares as a file), before marking the og card ready; both names are kept in the
 result's `ResultCard` row (sharing.models; a result with no row yet is pending). The Open
 Graph card (1200x630, the link preview in a chat, where the friend taps the link itself)
