@@ -1,4 +1,4 @@
-"""The same 1200x630 card drawn by Pillow (sharing.cards) and by Debian's Chromium.
+"""The same 1200x630 card drawn by Pillow (sharing.cards.render) and by Debian's Chromium.
 
     .venv/bin/python benchmarks/card_chromium.py [--cold 5] [--warm 30] [--pillow 50]
 
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sharing.cards import CardSpec, card_render  # noqa: E402
+from sharing.cards.render import CardSpec, card_render  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

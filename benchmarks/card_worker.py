@@ -47,6 +47,7 @@ from django.test import Client  # noqa: E402
 
 from quizzes.authoring.services import quiz_import  # noqa: E402
 from quizzes.models import Result  # noqa: E402
+from sharing.models import ResultCard  # noqa: E402
 from sharing.tasks import render_result_card  # noqa: E402
 from tests.conftest import demo_data  # noqa: E402
 from tests.workers import celery_worker, redis_reachable, redis_url, wait_for  # noqa: E402
@@ -86,7 +87,7 @@ def throughput(version: object, n: int, broker: str, pool: str, concurrency: int
             render_result_card.delay(result_id)
 
         def all_ready() -> bool:
-            return Result.objects.filter(card_status="ready").count() == n
+            return ResultCard.objects.filter(status="ready").count() == n
 
         wait_for(all_ready, timeout=600, what=f"{n} cards", worker=worker, interval=0.01)
         elapsed = time.perf_counter() - start
@@ -112,7 +113,7 @@ def latency(version: object, samples: int, broker: str) -> tuple[list[float], li
             result_id = response.json()["id"]
 
             def ready(result_id: str = result_id) -> bool:
-                return Result.objects.filter(pk=result_id, card_status="ready").exists()
+                return ResultCard.objects.filter(result_id=result_id, status="ready").exists()
 
             wait_for(ready, timeout=30, what="a card", worker=worker, interval=0.002)
             t2 = time.perf_counter()

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image
 
-from sharing.cards import LAYOUTS, CardSpec, card_render
+from sharing.cards.render import LAYOUTS, CardSpec, card_render
 
 RUNS = 60
 FORMATS = {"png": ("png",), "jpeg": ("jpeg",), "best": ("png", "jpeg")}

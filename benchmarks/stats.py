@@ -167,13 +167,15 @@ def generate(quiz_id: int, version_id: int, total: int, days: int) -> dict[str, 
             "description",
             "values",
             "card_text",
-            "card_status",
-            "card_name",
-            "card_error",
-            "card_attempts",
             "created_at",
         ],
-        [(*r[:13], 0, r[15]) for r in results],
+        [(*r[:10], r[15]) for r in results],
+    )
+    # sharing's ResultCard rows: every result's card drawn (ready).
+    insert(
+        "sharing_resultcard",
+        ["result_id", "status", "name", "square_name", "error", "attempts"],
+        [(r[0], r[10], r[11], "", r[12], 0) for r in results],
     )
     insert(
         "sharing_share",
@@ -239,7 +241,9 @@ def child(total: int, days: int) -> None:
     call_command("migrate", verbosity=0)
     from quizzes.models import Quiz, QuizVersion
     from sharing.models import DailyStats
-    from sharing.stats import days_compute, quiz_stats, stats_rollup, utc_today
+    from sharing.stats.days import days_compute, utc_today
+    from sharing.stats.ranges import quiz_stats
+    from sharing.stats.rollups import stats_rollup
 
     user = get_user_model().objects.create(username="bench", email="bench@example.com")
     quiz = Quiz.objects.create(slug="bench", owner=user)

@@ -204,7 +204,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # A card that failed (a storage outage) is drawn again by the periodic card job (every 10
 # minutes) 1 min, 5 min, 30 min, 2 h, then every 12 h after a failed run
-# (sharing.card_jobs.CARD_RETRY_BACKOFF); after this many failed runs it stays failed, with its
+# (sharing.cards.jobs.CARD_RETRY_BACKOFF); after this many failed runs it stays failed, with its
 # error shown to editors.
 CARD_RETRY_MAX_ATTEMPTS = env.int("CARD_RETRY_MAX_ATTEMPTS", default=5)
 

@@ -259,9 +259,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 class ResultAdmin(admin.ModelAdmin):
     list_display: tuple[str, ...] = ("id", "quiz", "version", "outcome_key", "title", "created_at")
     list_select_related = ("quiz", "version")
-    # The result card's status and, once the last retry failed, why (sharing.tasks).
-    list_display += ("card_status", "card_error")
-    list_filter = ("card_status",)
     readonly_fields = [f.name for f in Result._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

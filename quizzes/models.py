@@ -279,12 +279,6 @@ class AuditEntry(models.Model):
         return f"{self.quiz.slug}: {self.action}"
 
 
-class CardStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
-
-
 class Result(models.Model):
     """A completed take. Its rendered texts are frozen; raw answers expire (privacy)."""
 
@@ -305,16 +299,6 @@ class Result(models.Model):
     values = models.JSONField(default=dict, blank=True)
     # Card texts are rendered at completion so the image can be drawn after answers expire.
     card_text = models.JSONField(default=dict, blank=True)
-    card_status = models.CharField(
-        max_length=10, choices=CardStatus.choices, default=CardStatus.PENDING
-    )
-    card_name = models.CharField(max_length=200, blank=True)
-    card_error = models.CharField(max_length=300, blank=True)
-    # A failed card is drawn again later (a storage outage ends): how many runs failed, and
-    # when the periodic card job tries again (None: nothing to retry, or no tries left; also
-    # set on a pending card whose message may be lost, see quizzes.taking.retention).
-    card_attempts = models.PositiveSmallIntegerField(default=0)
-    card_retry_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -322,12 +306,6 @@ class Result(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["quiz", "created_at"], name="result_quiz_time"),
-            # The card job looks for due cards every 10 minutes; only cards to retry have a time.
-            models.Index(
-                fields=["card_retry_at"],
-                condition=Q(card_retry_at__isnull=False),
-                name="result_card_retry",
-            ),
         ]
         constraints = [
             # A take completes once: a double-submitted form does not make two results.

@@ -19,7 +19,7 @@ from quizzes.models import Quiz
 from quizzes.taking.contexts import result_find
 
 from .services import BUTTON_CHANNELS, NotResultOwner, ShareRefused, share_create
-from .stats import StatsRangeError, quiz_stats, stats_dates_parse
+from .stats.ranges import StatsRangeError, quiz_stats, stats_dates_parse
 
 CHANNELS = ", ".join(["link", *sorted(BUTTON_CHANNELS)])
 

@@ -111,6 +111,42 @@ class VersionCard(models.Model):
         return f"{self.version_id}: {self.name}"
 
 
+class CardStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ResultCard(models.Model):
+    """A result's pictures: the Open Graph card (`name`, which decides the status) and the
+    square card with the result's QR link (`square_name`), drawn by a worker from the texts
+    quizzes froze at completion. A result with no row yet is pending (sharing.cards.jobs)."""
+
+    result = models.OneToOneField(
+        "quizzes.Result", primary_key=True, on_delete=models.CASCADE, related_name="card"
+    )
+    status = models.CharField(max_length=10, choices=CardStatus.choices, default=CardStatus.PENDING)
+    name = models.CharField(max_length=200, blank=True)
+    square_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    # A failed card is drawn again later (a storage outage ends): how many runs failed, and
+    # when the periodic card job tries again (None: nothing to retry, or no tries left; also
+    # set on a pending card whose message may be lost after an answers purge).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The card job looks for due cards every 10 minutes; only cards to retry have a time.
+            models.Index(
+                fields=["retry_at"], condition=Q(retry_at__isnull=False), name="resultcard_retry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_id}: {self.status}"
+
+
 class Click(models.Model):
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="clicks")
     quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")

@@ -19,7 +19,7 @@ from quizzes.signals import (
     version_published,
 )
 
-from .card_jobs import result_cards_delete, result_cards_forget
+from .cards.jobs import result_card_remember, result_cards_delete, result_cards_forget
 from .services import referral_record, refusal_record, share_default_create
 from .tasks import render_fallback_card, render_result_card
 
@@ -36,6 +36,9 @@ def submitted(sender: Any, *, result: Result, ref: str | None, **kwargs: Any) ->
     referral_record(result=result, ref=ref)
     # The response that shows the new result gives this link (the API's share_url).
     result.default_share = share_default_create(result=result, fresh=True)  # type: ignore[attr-defined]
+    # A new result has no card row yet (its first render makes it): its body says pending
+    # without asking the database.
+    result_card_remember(result=result, card=None)
     # A broker outage must not turn the saved result into a 500 (issue 9, finding 4).
     task_enqueue_on_commit(render_result_card, result.id)
 

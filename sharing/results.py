@@ -20,7 +20,8 @@ from quizzes.models import Result
 from quizzes.taking.api import quiz_result_body, response_create_answer, result_detail_answer
 from quizzes.taking.views import result_page
 
-from .card_jobs import result_image_info
+from .cards.jobs import result_card_of, result_card_remember
+from .cards.show import result_image_info
 from .models import Share, ShareKind
 
 Absolute = Callable[[str], str]
@@ -28,7 +29,7 @@ Absolute = Callable[[str], str]
 
 def result_image(result: Result, *, absolute: Absolute) -> dict[str, Any]:
     """{status, url, width, height, square} of a result's card; the quiz's fallback while
-    pending (card_jobs decides which file)."""
+    pending (sharing.cards.show decides which file)."""
     info = dict(result_image_info(result))
     if info.get("url") and not str(info["url"]).startswith(("http://", "https://")):
         info["url"] = absolute(str(info["url"]))
@@ -36,8 +37,18 @@ def result_image(result: Result, *, absolute: Absolute) -> dict[str, Any]:
 
 
 def share_default_of(result: Result) -> Share | None:
-    """The result's default link (made with it by the `result_submitted` receiver)."""
-    return Share.objects.filter(result=result, kind=ShareKind.DEFAULT).first()
+    """The result's default link (made with it by the `result_submitted` receiver).
+
+    Its query reads the result's card row too (the page and the body show both), so a
+    result costs no query more for living in two apps."""
+    share = (
+        Share.objects.filter(result=result, kind=ShareKind.DEFAULT)
+        .select_related("result__card")
+        .first()
+    )
+    if share is not None and share.result is not None:
+        result_card_remember(result=result, card=result_card_of(share.result))
+    return share
 
 
 def _share_url(request: HttpRequest, share: Share | None) -> str | None:

@@ -57,7 +57,11 @@ def share_get(*, code: object) -> Share | None:
     if not _code_ok(code):
         return None
     # The parent chain is only walked for minted links (lazily); the page needs no more.
-    return Share.objects.filter(code=code).select_related("quiz", "result__version").first()
+    return (
+        Share.objects.filter(code=code)
+        .select_related("quiz", "result__version", "result__card")
+        .first()
+    )
 
 
 def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share | None, int]:

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue
 
-from . import card_jobs
+from .cards import jobs
+from .stats.rollups import stats_rollup
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +45,13 @@ ORPHAN_AFTER = timedelta(hours=1)  # far longer than any render takes (CELERY_TA
 
 class ResultCardTask(DjangoTask):
     """Marks the card failed once the task has failed for good (retries spent, or an error
-    that is not worth retrying); editors see the error in the Result admin."""
+    that is not worth retrying); editors see the error in the Result card admin."""
 
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
                    einfo: Any) -> None:  # fmt: skip
         result_id = args[0] if args else kwargs.get("result_id")
         if result_id:
-            card_jobs.result_card_fail(result_id=str(result_id),
+            jobs.result_card_fail(result_id=str(result_id),
                                        error=f"{type(exc).__name__}: {exc}")  # fmt: skip
 
 
@@ -58,24 +59,24 @@ class ResultCardTask(DjangoTask):
 def render_result_card(result_id: str) -> None:
     """Draw and store a result's square and og cards and mark it ready (enqueued on commit
     of the result)."""
-    card_jobs.result_cards_render(result_id=result_id)
+    jobs.result_cards_render(result_id=result_id)
 
 
 @shared_task(**RETRY)
 def render_fallback_card(version_id: int) -> None:
     """Draw and store the quiz-level card of a version (enqueued on commit of a publish)."""
-    card_jobs.fallback_card_render(version_id=version_id)
+    jobs.fallback_card_render(version_id=version_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def rerender_stale_cards() -> int:
     """Beat (every 10 minutes): enqueue again the cards still pending after a few minutes and
-    the cards whose retry time came (failed ones after card_jobs.CARD_RETRY_BACKOFF, so a
+    the cards whose retry time came (failed ones after jobs.CARD_RETRY_BACKOFF, so a
     1-minute backoff means the next run; purged ones); returns how many."""
-    ids = card_jobs.stale_card_results(
+    ids = jobs.stale_card_results(
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
     )
-    due = card_jobs.cards_due(now=timezone.now(), lease=RETRY_LEASE, limit=STALE_BATCH)
+    due = jobs.cards_due(now=timezone.now(), lease=RETRY_LEASE, limit=STALE_BATCH)
     for result_id in [*ids, *due]:
         task_enqueue(render_result_card, result_id)
     if ids or due:
@@ -87,7 +88,7 @@ def rerender_stale_cards() -> int:
 def sweep_orphan_cards() -> int:
     """Beat (hourly): delete card files no live result or version uses, an hour after they
     were written; returns how many."""
-    return card_jobs.orphan_cards_sweep(older_than=ORPHAN_AFTER)
+    return jobs.orphan_cards_sweep(older_than=ORPHAN_AFTER)
 
 
 @shared_task
@@ -100,8 +101,6 @@ def ping() -> str:
 def rollup_daily_stats() -> int:
     """Beat (hourly): upsert the daily stats rollups of closed UTC days (idempotent).
 
-    Owned by the sharing & stats work; the service is sharing.stats.stats_rollup.
+    The service is sharing.stats.rollups.stats_rollup.
     """
-    from .stats import stats_rollup
-
     return stats_rollup()

@@ -25,10 +25,11 @@ from quizzes.models import Quiz
 from quizzes.taking.contexts import quiz_duration_text, quiz_tiles
 from quizzes.taking.ratelimit import RefusedKind
 
-from . import charts
 from .results import result_image
 from .services import Landing, landing_visit, share_get
-from .stats import DAY_FIELDS, StatsBody, StatsRangeError, quiz_stats, stats_dates_parse
+from .stats import charts
+from .stats.body import DAY_FIELDS, StatsBody
+from .stats.ranges import StatsRangeError, quiz_stats, stats_dates_parse
 
 PLACEHOLDER = "img/share-card.png"
 

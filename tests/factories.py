@@ -16,7 +16,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from quizzes.models import Quiz, QuizVersion, Result
-from sharing.models import Channel, Click, Share, ShareKind
+from sharing.models import Channel, Click, ResultCard, Share, ShareKind
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "quizzes" / "demo"
 # The demo file that stands for each kind of quiz.
@@ -142,3 +142,9 @@ class ClickFactory(factory.django.DjangoModelFactory):
     share = factory.SubFactory(ShareFactory)
     quiz = factory.SelfAttribute("share.quiz")
     visitor = factory.Sequence(lambda n: f"friend-{n}")
+
+
+def card_of(result: Result) -> ResultCard:
+    """The result's card row as stored now (a fresh read each call); a result whose card was
+    never rendered has none yet and reads as the default: pending, no names."""
+    return ResultCard.objects.filter(result_id=result.pk).first() or ResultCard(result_id=result.pk)

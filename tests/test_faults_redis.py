@@ -25,9 +25,11 @@ from django.core.cache import cache, caches
 
 from quizbuilder import cache as resilient
 from quizzes.authoring.services import quiz_archive
-from quizzes.models import CardStatus, Result
+from quizzes.models import Result
 from quizzes.selectors import CACHE_PREFIX
+from sharing.models import CardStatus
 from tests.conftest import IN_CI
+from tests.factories import card_of
 from tests.quizzes.takehelp import TAKES
 from tests.quizzes.taking.test_pages import take_without_js
 from tests.workers import (
@@ -260,7 +262,7 @@ def test_a_card_in_flight_when_redis_goes_is_drawn_once_it_returns(
         gate.touch()
 
         def ready() -> bool:
-            return Result.objects.get(id=result_id).card_status == CardStatus.READY
+            return card_of(Result.objects.get(id=result_id)).status == CardStatus.READY
 
         wait_for(ready, timeout=60, what="the card to be ready", worker=worker)
         assert worker.alive()

@@ -1,10 +1,12 @@
 """Migrating a database made by the previous migrations loses nothing (issue 10).
 
-The database is taken back to the last migrations before sharing owned a result's referral
-and a version's fallback card (quizzes 0004, sharing 0002), filled there with the demo quizzes
-(load_demo), results (some referred, at several depths, one whose share was deleted since),
-shares of every kind, clicks, result cards and fallback cards with their files, and migrated
-forward: the counts, every referral, every card name and every card file are the same after.
+The database is taken back to the last migrations before sharing owned a result's referral,
+its cards and a version's fallback card (quizzes 0004, sharing 0002), filled there with the
+demo quizzes (load_demo), results (some referred, at several depths, one whose share was
+deleted since), shares of every kind, clicks, result cards (ready ones with a square card,
+a failed one waiting for its retry, a pending one) and fallback cards with their files, and
+migrated forward: the counts, every referral, every card's status, names, error and retry
+time, the card texts (without the square card's name) and every card file are the same after.
 The demo quizzes are imported first (load_demo runs the code's models), then the database is
 taken back. The suite runs this on SQLite and, in its PostgreSQL pass, on PostgreSQL.
 """
@@ -19,10 +21,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from tests.conftest import roles_restore
 
 BEFORE = [("quizzes", "0004_merge_card_retry_and_retention"), ("sharing", "0002_refusedrequest")]
+RETRY_AT = timezone.now().replace(microsecond=0)
+CARD_FIELDS = ("card_status", "card_name", "card_error", "card_attempts", "card_retry_at")
 
 
 def _migrate(targets: list[tuple[str, str]]):
@@ -78,6 +83,17 @@ def _fill(apps) -> None:
             )  # fmt: skip
             for c in range(n):
                 Click.objects.create(share=referrer, quiz=quiz, visitor=f"c{c}")
+        # A failed card waiting for its retry, and a card nobody drew yet (no square).
+        Result.objects.create(
+            id=f"r{q}fail".ljust(22, "0"), quiz=quiz, version_id=quiz.live_version_id,
+            visitor="unlucky", take=f"t{q}-fail", outcome_key="o", title="Failed",
+            card_text={"headline": "Oops"}, card_status="failed", card_error="OSError: full",
+            card_attempts=2, card_retry_at=RETRY_AT,
+        )  # fmt: skip
+        Result.objects.create(
+            id=f"r{q}wait".ljust(22, "0"), quiz=quiz, version_id=quiz.live_version_id,
+            visitor="waiting", take=f"t{q}-wait", outcome_key="o", title="Waiting",
+        )  # fmt: skip
         # A referred result whose share was deleted since: its depth stays.
         doomed = Share.objects.create(
             code=f"z{q}", quiz=quiz, result=None, channel="copy", kind="button", owner="gone"
@@ -102,6 +118,36 @@ def _counts(apps) -> dict[str, int]:
     return {name: apps.get_model(app, name).objects.count() for app, name in models}
 
 
+def _old_cards(apps) -> dict[str, tuple]:
+    """Each result's card as quizzes kept it: its columns, the square card's name hidden in
+    card_text, and the texts without it."""
+    cards = {}
+    for r in apps.get_model("quizzes", "Result").objects.all():
+        text = dict(r.card_text)
+        square = text.pop("square_card", "")
+        cards[r.pk] = (*(getattr(r, f) for f in CARD_FIELDS), square, text)
+    return cards
+
+
+def _new_cards(apps) -> dict[str, tuple]:
+    """Each result's card as sharing keeps it (ResultCard), with quizzes' card texts."""
+    ResultCard = apps.get_model("sharing", "ResultCard")
+    rows = {c.result_id: c for c in ResultCard.objects.all()}
+    cards = {}
+    for r in apps.get_model("quizzes", "Result").objects.all():
+        c = rows[r.pk]
+        cards[r.pk] = (
+            c.status,
+            c.name,
+            c.error,
+            c.attempts,
+            c.retry_at,
+            c.square_name,
+            r.card_text,
+        )
+    return cards
+
+
 def _card_files() -> dict[str, bytes]:
     _, files = default_storage.listdir("cards")
     return {name: default_storage.open(f"cards/{name}").read() for name in files}
@@ -120,10 +166,7 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
             for r in old.get_model("quizzes", "Result").objects.all()
             if r.referred_by_id is not None or r.depth
         }
-        cards = {
-            r.pk: (r.card_status, r.card_name, r.card_text)
-            for r in old.get_model("quizzes", "Result").objects.all()
-        }
+        cards = _old_cards(old)
         fallbacks = dict(
             old.get_model("quizzes", "QuizVersion")
             .objects.exclude(fallback_card="")
@@ -131,7 +174,7 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
         )
         files = _card_files()
         assert len(fallbacks) == counts["Quiz"]
-        assert counts["Quiz"] >= 3 and counts["Result"] == 7 * counts["Quiz"]
+        assert counts["Quiz"] >= 3 and counts["Result"] == 9 * counts["Quiz"]
         assert len(referrals) == 6 * counts["Quiz"]  # 5 referred, 1 by a deleted share
 
         new = _migrate(_latest())
@@ -140,10 +183,14 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
         Referral = new.get_model("sharing", "Referral")
         assert {r.result_id: (r.share_id, r.depth) for r in Referral.objects.all()} == referrals
         assert sum(1 for share, _ in referrals.values() if share is None) == counts["Quiz"]
-        assert {
-            r.pk: (r.card_status, r.card_name, r.card_text)
-            for r in new.get_model("quizzes", "Result").objects.all()
-        } == cards
+        assert _new_cards(new) == cards
+        ResultCard = new.get_model("sharing", "ResultCard")
+        assert ResultCard.objects.count() == counts["Result"]
+        assert ResultCard.objects.exclude(square_name="").count() == 6 * counts["Quiz"]
+        assert (
+            ResultCard.objects.filter(status="failed", retry_at=RETRY_AT).count()
+            == (counts["Quiz"])
+        )
         VersionCard = new.get_model("sharing", "VersionCard")
         assert dict(VersionCard.objects.values_list("version_id", "name")) == fallbacks
         assert _card_files() == files
@@ -179,6 +226,8 @@ def test_the_migrations_go_back_too():
             sorted(
                 old.get_model("quizzes", "QuizVersion").objects.values_list("pk", "fallback_card")
             ),
+            _old_cards(old),
+            sorted(old.get_model("quizzes", "Result").objects.values_list("pk", "card_text")),
         )
         _migrate(_latest())
         back = _migrate(BEFORE)
@@ -191,6 +240,8 @@ def test_the_migrations_go_back_too():
             sorted(
                 back.get_model("quizzes", "QuizVersion").objects.values_list("pk", "fallback_card")
             ),
+            _old_cards(back),
+            sorted(back.get_model("quizzes", "Result").objects.values_list("pk", "card_text")),
         )
         assert after == before
     finally:

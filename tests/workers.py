@@ -58,7 +58,7 @@ def _card_gate_install(**_kwargs: Any) -> None:
     gate = os.environ.get(CARD_GATE_ENV)
     if not gate:
         return
-    from sharing import card_jobs
+    from sharing.cards import jobs as card_jobs
 
     original = card_jobs.card_render
     if getattr(original, "gated", False):

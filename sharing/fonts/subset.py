@@ -6,7 +6,7 @@ Run by hand, never at install time (the runtime needs only the output files):
     .venv/bin/python sharing/fonts/subset.py [--src-core DIR] [--src-cjk DIR]
 
 It writes the ``.ttf``/``.otf`` files and ``coverage.json`` (the code point ranges each
-file maps, which ``sharing/cardtext.py`` reads to pick a font per character run).
+file maps, which ``sharing/cards/text.py`` reads to pick a font per character run).
 """
 
 from __future__ import annotations

@@ -182,8 +182,8 @@ def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(
     chromium, live_server, publish, editor, settings
 ):
     from quizzes.models import Result
-    from sharing.card_jobs import SQUARE_NAME_KEY
     from sharing.tasks import render_result_card
+    from tests.factories import card_of
 
     settings.SITE_URL = live_server.url
     publish(SLUG)
@@ -201,7 +201,7 @@ def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(
     result.refresh_from_db()
     save = page.locator("[data-save-image]")
     assert save.is_visible()
-    assert save.get_attribute("href") == f"{base}/media/{result.card_text[SQUARE_NAME_KEY]}"
+    assert save.get_attribute("href") == f"{base}/media/{card_of(result).square_name}"
     until(page, ".result-image img", "img => img.complete && img.naturalWidth > 0")
     assert page_width(page) <= 390
     shot(page, "share-result-ready-390")

@@ -68,7 +68,7 @@ def test_the_same_result_and_channel_give_back_the_same_link(result, owner):
 
 
 def test_the_qr_button_reuses_the_cards_qr_link_and_counts_it_once(result, owner):
-    from sharing.card_jobs import result_qr_share
+    from sharing.cards.inputs import result_qr_share
 
     card_link = result_qr_share(result=Result.objects.get(pk=result["id"]))
     assert card_link.kind == ShareKind.DEFAULT  # drawn on the card: not a share by itself

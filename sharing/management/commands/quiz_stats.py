@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from quizzes.models import Quiz
-from sharing.stats import StatsRangeError, quiz_stats, stats_dates_parse
+from sharing.stats.ranges import StatsRangeError, quiz_stats, stats_dates_parse
 
 
 class Command(BaseCommand):

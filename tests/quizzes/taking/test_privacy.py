@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from quizzes.models import AnswerEvent, Result
 from quizzes.tasks import purge_expired_answers
+from tests.factories import card_of
 from tests.quizzes.takehelp import BROWSER_UA, TAKES, post_json, responses_url
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +44,14 @@ def test_the_purge_forgets_the_name_the_values_and_the_card_and_keeps_outcome_an
     # transaction=True: card files go on commit, as in production.
     from django.core.files.storage import default_storage
 
-    from sharing.card_jobs import cards_due, result_card_spec, result_cards_render
+    from sharing.cards.inputs import result_card_spec
+    from sharing.cards.jobs import cards_due, result_cards_render
 
     publish("weight-in-10-years")
     old, fresh = submit(visitor), submit(visitor)
     result_cards_render(result_id=old.pk)  # what the worker does after the POST
     old.refresh_from_db()
-    cards = [old.card_name, old.card_text["square_card"]]
+    cards = [card_of(old).name, card_of(old).square_name]
     assert all(default_storage.exists(name) for name in cards)
     code = old.shares.exclude(channel="qr").get().code  # the QR link is the square card's
     assert "Ada" in friend.get(f"/s/{code}/").content.decode()  # before: the name is there
@@ -82,8 +84,8 @@ def test_the_purge_forgets_the_name_the_values_and_the_card_and_keeps_outcome_an
     spec = result_card_spec(result=old)
     assert (spec.name, spec.headline) == ("", "What will you weigh in 10 years?")
     assert spec.subline == "What will you weigh? Take the 30-second test"
-    assert old.card_name not in cards and default_storage.exists(old.card_name)
-    assert old.card_retry_at is None  # drawn: nothing left for the card job
+    assert card_of(old).name not in cards and default_storage.exists(card_of(old).name)
+    assert card_of(old).retry_at is None  # drawn: nothing left for the card job
     # Kept for the stats: the outcome and the score; the fresh result is untouched.
     assert (old.outcome_key, old.score, old.answers, old.answers_expire_at) == (
         "heavier", None, None, None,
@@ -163,7 +165,7 @@ def test_a_visitor_deletes_their_own_result_and_its_links_stop_working(visitor, 
     result.refresh_from_db()
     assert result.deleted_at is not None
     assert result.answers is None and result.title == "" and result.description == ""
-    assert result.values == {} and result.card_text == {} and result.card_name == ""
+    assert result.values == {} and result.card_text == {} and card_of(result).name == ""
     # Counts already made stay: the completion, its answers in the funnel, the referral.
     assert Result.objects.count() == 2 and AnswerEvent.objects.count() == events
     assert Result.objects.filter(referral__share__code=code).count() == 1
@@ -234,7 +236,7 @@ def test_deleting_a_result_removes_its_own_card_files(visitor, publish, settings
     # transaction=True: files go on commit, as in production.
     from django.core.files.storage import default_storage
 
-    from sharing.card_jobs import result_cards_render
+    from sharing.cards.jobs import result_cards_render
 
     publish("weight-in-10-years")
     created = post_json(
@@ -244,7 +246,7 @@ def test_deleting_a_result_removes_its_own_card_files(visitor, publish, settings
     )
     result_cards_render(result_id=created.json()["id"])
     result = Result.objects.get(pk=created.json()["id"])
-    og, square = result.card_name, result.card_text["square_card"]
+    og, square = card_of(result).name, card_of(result).square_name
     assert default_storage.exists(og) and default_storage.exists(square)
 
     assert visitor.post(f"/r/{result.id}/delete/").status_code == 302

@@ -12,10 +12,10 @@ import segno
 import zxingcpp
 from PIL import Image, ImageChops
 
-from sharing import cardimage
-from sharing.cardfonts import font_chain, font_get, runs_split
-from sharing.cardqr import qr_matrix
-from sharing.cards import (
+from sharing.cards import image as cardimage
+from sharing.cards.fonts import font_chain, font_get, runs_split
+from sharing.cards.qr import qr_matrix
+from sharing.cards.render import (
     LAYOUTS,
     MAX_BYTES,
     CardSpec,
@@ -192,7 +192,7 @@ def test_a_chinese_headline_draws_real_glyphs_not_notdef_boxes():
 
 
 def test_the_fonts_are_shipped_small_and_licensed():
-    from sharing.cardfonts import FONT_DIR
+    from sharing.cards.fonts import FONT_DIR
 
     total = sum(p.stat().st_size for p in FONT_DIR.iterdir() if p.suffix in {".ttf", ".otf"})
     assert total < 3_000_000

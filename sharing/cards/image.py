@@ -1,6 +1,6 @@
 """Pixels for result cards: backgrounds, photo cache, scrims, contrast, QR codes, encoding.
 
-Pure Pillow and segno; no Django. Used by :mod:`sharing.cards`.
+Pure Pillow and segno; no Django. Used by :mod:`sharing.cards.render`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import cast
 
 from PIL import Image, ImageChops, ImageDraw, ImageOps
 
-from .cardqr import qr_matrix
+from .qr import qr_matrix
 
 Color = tuple[int, int, int]
 PHOTO_CACHE_SIZE = 16

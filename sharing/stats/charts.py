@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.engine.numbers import number_text
 
-from .stats import DayField, DayStats
+from .body import DayField, DayStats
 
 BRAND = "#4338ca"
 SOFT = "#a5b4fc"

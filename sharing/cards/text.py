@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from PIL import ImageDraw
 
-from .cardfonts import RAQM, Run, font_chain, font_get, runs_split
+from .fonts import RAQM, Run, font_chain, font_get, runs_split
 
 ELLIPSIS = "…"
 MAX_MARKS = 2  # combining marks kept per base character: accents yes, Zalgo towers no

@@ -22,10 +22,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from quizzes.models import Result
-from sharing.models import VersionCard
+from sharing.models import ResultCard, VersionCard
 from sharing.tasks import rerender_stale_cards
 from tests.conftest import IN_CI
-from tests.factories import ResultFactory
+from tests.factories import ResultFactory, card_of
 from tests.workers import (
     CARD_GATE_ENV,
     CARD_RETRIES_ENV,
@@ -175,7 +175,8 @@ def test_a_card_drawn_for_a_result_deleted_meanwhile_is_not_kept(
             worker=worker,
         )
     result = Result.objects.get(pk=body["id"])
-    assert (result.card_name, result.card_text, result.card_status) == ("", {}, "pending")
+    card = card_of(result)
+    assert (card.name, card.square_name, result.card_text, card.status) == ("", "", {}, "pending")
     # Neither the square card (name and QR) nor the og card (name) is left in storage.
     assert card_files() == before
     assert visitor.get(f"/api/results/{body['id']}/").status_code == 410
@@ -188,14 +189,16 @@ def test_the_hourly_sweep_removes_only_old_card_files_nothing_refers_to(publish)
     from sharing.tasks import sweep_orphan_cards
 
     version = publish(SLUG)
-    Result.objects.create(
+    live = Result.objects.create(
         quiz=version.quiz, version=version, visitor="v-1", take="t-1", outcome_key="latte",
-        title="Latte", card_name="cards/og.png", card_text={"square_card": "cards/square.png"},
+        title="Latte",
     )  # fmt: skip
-    Result.objects.create(
+    ResultCard.objects.create(result=live, name="cards/og.png", square_name="cards/square.png")
+    deleted = Result.objects.create(
         quiz=version.quiz, version=version, visitor="v-2", take="t-2", outcome_key="latte",
-        title="", card_name="cards/deleted.png", deleted_at=timezone.now(),
+        title="", deleted_at=timezone.now(),
     )  # fmt: skip
+    ResultCard.objects.create(result=deleted, name="cards/deleted.png")
     VersionCard.objects.create(version=version, name="cards/fallback.png")
     names = ["og", "square", "fallback", "deleted", "orphan", "fresh-orphan"]
     for name in names:
@@ -250,23 +253,29 @@ def test_a_card_failed_during_a_storage_outage_is_drawn_by_the_retry_job_once_it
                 timeout=30, what="the card to fail", worker=worker,
             )  # fmt: skip
             failed = Result.objects.get(pk=body["id"])
-            assert failed.card_attempts == 1
-            assert failed.card_error.startswith(("NotADirectoryError", "FileExistsError"))
-            delay = failed.card_retry_at - timezone.now()
+            assert card_of(failed).attempts == 1
+            assert card_of(failed).error.startswith(("NotADirectoryError", "FileExistsError"))
+            delay = card_of(failed).retry_at - timezone.now()
             assert timedelta(seconds=30) < delay <= timedelta(minutes=1)
             assert rerender_stale_cards() == 0  # not before its retry time
         # The storage is back; a minute later the periodic job sends it again, once.
-        Result.objects.filter(pk=body["id"]).update(card_retry_at=timezone.now())
+        ResultCard.objects.update_or_create(
+            result_id=body["id"], defaults={"retry_at": timezone.now()}
+        )
         assert rerender_stale_cards() == 1
         assert rerender_stale_cards() == 0  # claimed: the next run does not send it twice
         image = wait_ready(visitor, body["id"], worker)
     assert image["url"].startswith(f"{settings.SITE_URL}/media/cards/")
     ready = Result.objects.get(pk=body["id"])
-    assert (ready.card_status, ready.card_error, ready.card_retry_at) == ("ready", "", None)
+    assert (card_of(ready).status, card_of(ready).error, card_of(ready).retry_at) == (
+        "ready",
+        "",
+        None,
+    )
 
 
 def test_failed_cards_back_off_and_stay_failed_after_the_last_attempt(publish, settings):
-    from sharing.card_jobs import CARD_RETRY_BACKOFF, result_card_fail
+    from sharing.cards.jobs import CARD_RETRY_BACKOFF, result_card_fail
 
     settings.CARD_RETRY_MAX_ATTEMPTS = 3
     version = publish(SLUG)
@@ -276,11 +285,11 @@ def test_failed_cards_back_off_and_stay_failed_after_the_last_attempt(publish, s
         before = timezone.now()
         assert result_card_fail(result_id=result.pk, error="OSError: [Errno 30] Read-only")
         result.refresh_from_db()
-        delays.append(result.card_retry_at and (result.card_retry_at - before))
+        delays.append(card_of(result).retry_at and (card_of(result).retry_at - before))
     assert [d and round(d.total_seconds() / 60) for d in delays] == [1, 5, None]
     assert CARD_RETRY_BACKOFF[:2] == (timedelta(minutes=1), timedelta(minutes=5))
-    assert (result.card_status, result.card_attempts) == ("failed", 3)
-    assert result.card_error == "OSError: [Errno 30] Read-only"
+    assert (card_of(result).status, card_of(result).attempts) == ("failed", 3)
+    assert card_of(result).error == "OSError: [Errno 30] Read-only"
     assert rerender_stale_cards() == 0  # no tries left: it stays failed, with its error
 
 
@@ -354,15 +363,15 @@ def test_a_stuck_render_is_stopped_by_the_task_time_limit_and_retried_later(
             timeout=30, what="the time limit to stop the render", worker=worker,
         )  # fmt: skip
     failed = Result.objects.get(pk=body["id"])
-    assert failed.card_error.startswith(("SoftTimeLimitExceeded", "TimeLimitExceeded"))
-    assert (failed.card_attempts, failed.card_retry_at is not None) == (1, True)
+    assert card_of(failed).error.startswith(("SoftTimeLimitExceeded", "TimeLimitExceeded"))
+    assert (card_of(failed).attempts, card_of(failed).retry_at is not None) == (1, True)
 
 
 def test_a_card_drawn_while_the_answers_are_purged_is_drawn_again_without_the_name(
     broker, publish, visitor, tmp_path
 ):
     from quizzes.tasks import purge_expired_answers
-    from sharing.card_jobs import result_card_spec
+    from sharing.cards.inputs import result_card_spec
 
     gate = tmp_path / "gate"
     started = Path(f"{gate}.started")
@@ -378,6 +387,6 @@ def test_a_card_drawn_while_the_answers_are_purged_is_drawn_again_without_the_na
     assert "name" not in result.card_text
     assert result_card_spec(result=result).name == ""
     # Only the cards drawn from the kept texts are in storage, none drawn with the name.
-    square = result.card_text["square_card"]
-    assert card_files() == {Path(result.card_name).name, Path(square).name}
-    assert image["url"].endswith(result.card_name)
+    square = card_of(result).square_name
+    assert card_files() == {Path(card_of(result).name).name, Path(square).name}
+    assert image["url"].endswith(card_of(result).name)

@@ -1,7 +1,7 @@
 """Every outcome of every demo quiz, drawn in all three layouts as the pipeline draws it.
 
 The card texts come from the taking flow (`outcome_texts`, placeholders filled with a real
-take's answers), the spec from `card_jobs.result_card_spec`, the bytes from `card_render`.
+take's answers), the spec from `card_inputs.result_card_spec`, the bytes from `card_render`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from PIL import Image
 from quizzes.engine.scoring import answers_validate, score_compute
 from quizzes.models import Result
 from quizzes.taking.services import outcome_texts
-from sharing import card_jobs
-from sharing.cards import LAYOUTS, MAX_BYTES, card_layout, card_render
+from sharing.cards import inputs as card_inputs
+from sharing.cards import jobs as card_jobs
+from sharing.cards.render import LAYOUTS, MAX_BYTES, card_layout, card_render
 from tests.conftest import demo_files
 from tests.quizzes.takehelp import TAKES
 
@@ -45,7 +46,7 @@ def test_every_demo_outcome_renders_in_every_layout(slug, publish):
             outcome_key=outcome["key"], title=_title, card_text=card_text,
         )  # fmt: skip
         for layout, (width, height) in LAYOUTS.items():
-            spec = card_jobs.result_card_spec(result=result, layout=layout)
+            spec = card_inputs.result_card_spec(result=result, layout=layout)
             card = card_render(spec, formats=card_jobs.FORMATS)
             im = Image.open(io.BytesIO(card.data))
 
@@ -57,10 +58,10 @@ def test_every_demo_outcome_renders_in_every_layout(slug, publish):
             for text in placed.texts:
                 assert inside(text.box, placed.content_box) and inside(text.box, (0, 0, *im.size))
             if spec.share_url:
-                assert layout in card_jobs.QR_LAYOUTS
+                assert layout in card_inputs.QR_LAYOUTS
                 decoded = [r.text for r in zxingcpp.read_barcodes(im.convert("RGB"))]
                 assert decoded == [spec.share_url]
                 assert spec.share_url.endswith(
-                    f"/s/{card_jobs.result_qr_share(result=result).code}/"
+                    f"/s/{card_inputs.result_qr_share(result=result).code}/"
                 )
     assert MAX_BYTES["og"] <= 300_000  # WhatsApp drops bigger previews

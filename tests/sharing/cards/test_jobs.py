@@ -22,12 +22,14 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from quizzes.models import Quiz, Result
-from sharing import card_jobs
-from sharing.cards import LAYOUTS, card_inputs_hash
+from sharing.cards import inputs as card_inputs
+from sharing.cards import jobs as card_jobs
+from sharing.cards import show as card_show
+from sharing.cards.render import LAYOUTS, card_inputs_hash
 from sharing.media import IMMUTABLE, media_serve
-from sharing.models import Channel, Share, ShareKind, VersionCard
+from sharing.models import Channel, ResultCard, Share, ShareKind, VersionCard
 from sharing.tasks import render_fallback_card, render_result_card, rerender_stale_cards
-from tests.factories import ShareFactory
+from tests.factories import ShareFactory, card_of
 
 CARD_NAME = re.compile(r"^cards/[0-9a-f]{32}\.(png|jpg)$")
 
@@ -63,13 +65,17 @@ def test_a_result_card_is_stored_under_the_hash_of_its_inputs_and_marked_ready(d
 
     name = card_jobs.result_card_render(result_id=result.id)
 
-    spec = card_jobs.result_card_spec(result=result)
+    spec = card_inputs.result_card_spec(result=result)
     digest = card_inputs_hash(spec, formats=card_jobs.FORMATS)
     assert CARD_NAME.match(name)
     assert name.startswith(f"cards/{digest}.")
     assert default_storage.exists(name)
     result.refresh_from_db()
-    assert (result.card_status, result.card_name, result.card_error) == ("ready", name, "")
+    assert (card_of(result).status, card_of(result).name, card_of(result).error) == (
+        "ready",
+        name,
+        "",
+    )
     assert card_files() == [name.removeprefix("cards/")]
 
 
@@ -85,9 +91,9 @@ def test_the_task_renders_the_square_card_with_the_results_qr_link_for_the_resul
     render_result_card(result.id)  # redelivered: nothing new
 
     result.refresh_from_db()
-    square = result.card_text[card_jobs.SQUARE_NAME_KEY]
-    assert CARD_NAME.match(square) and square != result.card_name
-    assert result.card_status == "ready"
+    square = card_of(result).square_name
+    assert CARD_NAME.match(square) and square != card_of(result).name
+    assert card_of(result).status == "ready"
     with default_storage.open(square, "rb") as f:
         image = Image.open(f)
         image.load()
@@ -95,27 +101,27 @@ def test_the_task_renders_the_square_card_with_the_results_qr_link_for_the_resul
     share = Share.objects.get(result=result, channel=Channel.QR)
     decoded = [r.text for r in zxingcpp.read_barcodes(image)]
     assert decoded == [f"{settings.SITE_URL}/s/{share.code}/"]
-    assert card_files() == sorted(n.removeprefix("cards/") for n in (result.card_name, square))
+    assert card_files() == sorted(n.removeprefix("cards/") for n in (card_of(result).name, square))
     body = visitor.get(f"/api/results/{result.id}/").json()
     assert body["image"]["square"] == {
         "url": f"{settings.SITE_URL}{settings.MEDIA_URL}{square}",
         "width": 1080,
         "height": 1080,
     }
-    assert body["image"]["url"] == f"{settings.SITE_URL}{settings.MEDIA_URL}{result.card_name}"
+    assert body["image"]["url"] == f"{settings.SITE_URL}{settings.MEDIA_URL}{card_of(result).name}"
 
 
 def test_a_pending_result_has_no_square_card_yet(drink, visitor):
     result = make_result(drink)
 
-    assert card_jobs.result_image_info(result)["square"] is None
+    assert card_show.result_image_info(result)["square"] is None
     assert visitor.get(f"/api/results/{result.id}/").json()["image"]["square"] is None
 
 
 def test_the_card_shows_the_frozen_texts_and_the_merged_design(drink):
     result = make_result(drink, outcome="espresso", name="Zoë", subline="Which drink are you?")
 
-    spec = card_jobs.result_card_spec(result=result)
+    spec = card_inputs.result_card_spec(result=result)
 
     assert spec.layout == "og"
     assert spec.headline == "My morning drink: " + result.title
@@ -134,7 +140,7 @@ def test_an_outcome_card_overrides_the_quiz_card_key_by_key():
                      {"key": "b"}],
     }  # fmt: skip
 
-    merged = card_jobs.card_design(definition=definition, outcome_key="a")
+    merged = card_inputs.card_design(definition=definition, outcome_key="a")
 
     assert merged == {"background": "#333333", "gradient_to": "#222222", "subline": "quiz"}
 
@@ -143,17 +149,19 @@ def test_a_missing_headline_falls_back_to_the_outcome_title(drink):
     result = make_result(drink)
     result.card_text = {}
 
-    assert card_jobs.result_card_spec(result=result).headline == result.title
+    assert card_inputs.result_card_spec(result=result).headline == result.title
 
 
 def test_rendering_again_writes_no_new_file_and_draws_nothing(drink):
     result = make_result(drink)
     render_result_card(result.id)
     result.refresh_from_db()
-    name, square = result.card_name, result.card_text[card_jobs.SQUARE_NAME_KEY]
+    name, square = card_of(result).name, card_of(result).square_name
     mtime = (Path(settings.MEDIA_ROOT) / name).stat().st_mtime_ns
     # A redelivered task, and one that finds the result pending again (a lost status write).
-    Result.objects.filter(pk=result.pk).update(card_status="pending", card_name="")
+    ResultCard.objects.update_or_create(
+        result_id=result.pk, defaults={"status": "pending", "name": ""}
+    )
 
     with mock.patch.object(card_jobs, "card_render", side_effect=AssertionError("drawn")):
         assert card_jobs.result_card_render(result_id=result.id) == name
@@ -163,7 +171,7 @@ def test_rendering_again_writes_no_new_file_and_draws_nothing(drink):
     assert card_files() == sorted(n.removeprefix("cards/") for n in (name, square))
     assert (Path(settings.MEDIA_ROOT) / name).stat().st_mtime_ns == mtime
     result.refresh_from_db()
-    assert (result.card_status, result.card_name) == ("ready", name)
+    assert (card_of(result).status, card_of(result).name) == ("ready", name)
 
 
 def test_two_visitors_with_the_same_outcome_and_no_name_share_a_file(drink):
@@ -187,7 +195,7 @@ def test_different_names_give_different_files(drink):
 
 
 def test_two_writers_of_the_same_card_end_on_one_file(drink):
-    spec = card_jobs.result_card_spec(result=make_result(drink))
+    spec = card_inputs.result_card_spec(result=make_result(drink))
     name = card_jobs.card_store(spec=spec)
     default_storage.delete(name)
     real_exists = default_storage.exists
@@ -202,7 +210,7 @@ def test_two_writers_of_the_same_card_end_on_one_file(drink):
             default_storage.save(name, default_storage.open(other, "rb"))
         return found
 
-    other = card_jobs.card_store(spec=card_jobs.result_card_spec(result=make_result(
+    other = card_jobs.card_store(spec=card_inputs.result_card_spec(result=make_result(
         drink, visitor="v-9", name="Other")))  # fmt: skip
     with mock.patch.object(default_storage, "exists", side_effect=exists_then_race):
         assert card_jobs.card_store(spec=spec) == name
@@ -229,19 +237,19 @@ def test_square_and_story_cards_carry_the_results_qr_share_link(drink, layout):
 
     share = Share.objects.get(result=result, channel=Channel.QR)
     assert (share.kind, share.owner, share.quiz_id) == (ShareKind.DEFAULT, "v-1", drink.pk)
-    spec = card_jobs.result_card_spec(result=result, layout=layout)
+    spec = card_inputs.result_card_spec(result=result, layout=layout)
     assert spec.share_url == f"{settings.SITE_URL}/s/{share.code}/"
     assert name == again and CARD_NAME.match(name)
     assert Share.objects.filter(result=result).count() == 1
     result.refresh_from_db()
-    assert result.card_status == "pending"  # only the og card decides the status
+    assert card_of(result).status == "pending"  # only the og card decides the status
 
 
 def test_the_qr_code_uses_a_qr_share_made_by_the_button_first(drink):
     result = make_result(drink)
     button = ShareFactory(result=result, channel=Channel.QR)
 
-    spec = card_jobs.result_card_spec(result=result, layout="square")
+    spec = card_inputs.result_card_spec(result=result, layout="square")
 
     assert spec.share_url.endswith(f"/s/{button.code}/")
     assert Share.objects.filter(result=result).count() == 1
@@ -260,7 +268,7 @@ def test_a_card_fails_after_the_last_retry_with_the_error_for_editors(drink):
     assert outcome.failed()
     assert failing.call_count == 1 + render_result_card.max_retries == 6
     result.refresh_from_db()
-    assert (result.card_status, result.card_error) == ("failed", "OSError: disk full")
+    assert (card_of(result).status, card_of(result).error) == ("failed", "OSError: disk full")
 
 
 def test_an_error_not_worth_retrying_fails_at_once(drink):
@@ -272,7 +280,10 @@ def test_an_error_not_worth_retrying_fails_at_once(drink):
 
     assert failing.call_count == 1
     result.refresh_from_db()
-    assert (result.card_status, result.card_error) == ("failed", "ValueError: unknown card layout")
+    assert (card_of(result).status, card_of(result).error) == (
+        "failed",
+        "ValueError: unknown card layout",
+    )
 
 
 def test_the_task_retries_transient_errors_with_jittered_exponential_backoff():
@@ -289,7 +300,7 @@ def test_a_failure_never_overrides_a_ready_card(drink):
 
     assert card_jobs.result_card_fail(result_id=result.id, error="late") is False
     result.refresh_from_db()
-    assert (result.card_status, result.card_error) == ("ready", "")
+    assert (card_of(result).status, card_of(result).error) == ("ready", "")
 
 
 def test_a_failed_card_renders_when_tried_again(drink):
@@ -299,7 +310,7 @@ def test_a_failed_card_renders_when_tried_again(drink):
     render_result_card(result.id)
 
     result.refresh_from_db()
-    assert (result.card_status, result.card_error) == ("ready", "")
+    assert (card_of(result).status, card_of(result).error) == ("ready", "")
 
 
 def test_stale_pending_cards_are_enqueued_again(drink):
@@ -309,7 +320,9 @@ def test_stale_pending_cards_are_enqueued_again(drink):
     ancient = make_result(drink, visitor="v-4")
     ten_minutes_ago = timezone.now() - timedelta(minutes=10)
     Result.objects.filter(pk__in=[stale.pk, ready.pk]).update(created_at=ten_minutes_ago)
-    Result.objects.filter(pk=ready.pk).update(card_status="ready", card_name="cards/x.png")
+    ResultCard.objects.update_or_create(
+        result_id=ready.pk, defaults={"status": "ready", "name": "cards/x.png"}
+    )
     Result.objects.filter(pk=ancient.pk).update(created_at=timezone.now() - timedelta(days=3))
 
     with mock.patch.object(render_result_card, "apply_async") as send:
@@ -317,7 +330,7 @@ def test_stale_pending_cards_are_enqueued_again(drink):
 
     send.assert_called_once()
     assert send.call_args.kwargs["args"] == (stale.id,)
-    assert fresh.card_status == "pending"
+    assert card_of(fresh).status == "pending"
 
 
 # --- fallback cards ------------------------------------------------------------------------
@@ -349,7 +362,7 @@ def test_the_fallback_card_is_the_quiz_title_on_the_quiz_design(drink):
     version.refresh_from_db()
     assert CARD_NAME.match(fallback_of(version))
     assert default_storage.exists(fallback_of(version))
-    spec = card_jobs.fallback_card_spec(version=version)
+    spec = card_inputs.fallback_card_spec(version=version)
     assert spec.headline == version.definition["title"]
     assert spec.subline == "Which morning drink are you?"  # the quiz card's, no placeholder
     assert (spec.name, spec.share_url, spec.background) == ("", "", "#7c2d12")
@@ -375,7 +388,9 @@ def test_old_results_keep_their_versions_design_after_a_redesign(publish, drink)
     result = make_result(drink)
     before = card_jobs.result_card_render(result_id=result.id)
     publish("which-morning-drink", card={"background": "#0f766e"})
-    Result.objects.filter(pk=result.pk).update(card_status="pending", card_name="")
+    ResultCard.objects.update_or_create(
+        result_id=result.pk, defaults={"status": "pending", "name": ""}
+    )
 
     assert card_jobs.result_card_render(result_id=result.id) == before
 
@@ -388,7 +403,7 @@ def test_image_info_of_a_pending_card_is_the_versions_fallback_card(drink):
     card_jobs.fallback_card_render(version_id=drink.live_version.pk)
     result.refresh_from_db()
 
-    info = card_jobs.result_image_info(result)
+    info = card_show.result_image_info(result)
 
     fallback = fallback_of(result.version)
     assert info == {"status": "pending", "url": f"{settings.SITE_URL}/media/{fallback}",
@@ -396,11 +411,11 @@ def test_image_info_of_a_pending_card_is_the_versions_fallback_card(drink):
 
 
 def test_image_info_before_any_fallback_card_is_the_static_default_card(drink):
-    info = card_jobs.result_image_info(make_result(drink))
+    info = card_show.result_image_info(make_result(drink))
 
     assert info["status"] == "pending"
-    assert info["url"] == f"{settings.SITE_URL}/static/{card_jobs.DEFAULT_CARD}"
-    assert (Path(settings.BASE_DIR) / "static" / card_jobs.DEFAULT_CARD).exists()
+    assert info["url"] == f"{settings.SITE_URL}/static/{card_show.DEFAULT_CARD}"
+    assert (Path(settings.BASE_DIR) / "static" / card_show.DEFAULT_CARD).exists()
 
 
 def test_image_info_of_a_ready_card_has_the_hash_in_its_url(drink):
@@ -408,7 +423,7 @@ def test_image_info_of_a_ready_card_has_the_hash_in_its_url(drink):
     name = card_jobs.result_card_render(result_id=result.id)
     result.refresh_from_db()
 
-    info = card_jobs.result_image_info(result)
+    info = card_show.result_image_info(result)
 
     assert info == {"status": "ready", "url": f"{settings.SITE_URL}/media/{name}",
                     "width": 1200, "height": 630, "square": None}  # fmt: skip
@@ -422,7 +437,7 @@ def test_image_info_of_a_failed_card_is_the_fallback_with_status_failed(drink):
     card_jobs.result_card_fail(result_id=result.id, error="OSError: disk full")
     result = Result.objects.select_related("version").get(pk=result.pk)
 
-    info = card_jobs.result_image_info(result)
+    info = card_show.result_image_info(result)
 
     assert info["status"] == "failed"
     assert info["url"] == f"{settings.SITE_URL}/media/{fallback_of(result.version)}"
@@ -442,7 +457,7 @@ def test_the_api_shows_a_ready_card(drink, visitor):
 
     body = visitor.get(f"/api/results/{result_id}/").json()
     result = Result.objects.get(pk=result_id)
-    name, square = result.card_name, result.card_text[card_jobs.SQUARE_NAME_KEY]
+    name, square = card_of(result).name, card_of(result).square_name
     assert body["image"] == {"status": "ready", "url": f"{settings.SITE_URL}/media/{name}",
                              "width": 1200, "height": 630,
                              "square": {"url": f"{settings.SITE_URL}/media/{square}",
@@ -490,7 +505,7 @@ def test_editors_see_failed_cards_and_their_error_in_the_result_admin(drink, cli
     card_jobs.result_card_fail(result_id=failed.id, error="OSError: disk full")
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
 
-    page = client.get("/admin/quizzes/result/?card_status__exact=failed")
+    page = client.get("/admin/sharing/resultcard/?status__exact=failed")
 
     assert page.status_code == 200
     assert page.content.decode().count("OSError: disk full") == 1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import ImageFont, features
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"  # sharing/fonts/
 RAQM = bool(features.check("raqm"))
 ENGINE = ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC
 

@@ -3,8 +3,8 @@
 Three layouts (Open Graph, square, stories). A card has a colour, gradient or cover-cropped
 photo background, a kicker (quiz title), the headline, the visitor's name, a subline and a
 footer with the site name and a QR code of the share link. Text is cleaned
-(:func:`text_clean`), laid out by :mod:`sharing.cardtext` and always drawn through a mask the
-size of its box, so it can never leave the box or the card. See ``sharing/cardtext.py`` for
+(:func:`text_clean`), laid out by :mod:`sharing.cards.text` and always drawn through a mask the
+size of its box, so it can never leave the box or the card. See ``sharing/cards/text.py`` for
 right-to-left text without libraqm.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from . import cardimage as ci
-from .cardtext import TextBlock, block_draw, text_clean, text_fit
+from . import image as ci
+from .text import TextBlock, block_draw, text_clean, text_fit
 
 __all__ = [
     "LAYOUTS",
@@ -340,7 +340,7 @@ def card_render(spec: CardSpec, *, formats: tuple[str, ...] = ("png", "jpeg")) -
     truly smallest one (``tests/sharing/test_cards.py`` checks representative cards: at most
     5% larger). A photo card skips PNG, which never wins on a photo and costs the most time.
     PNG is written as a palette image when that is lossless or within a few levels
-    (:func:`sharing.cardimage.png_palette`: flat-colour cards), else as RGB. If the chosen
+    (:func:`sharing.cards.image.png_palette`: flat-colour cards), else as RGB. If the chosen
     format would exceed the layout's byte limit (``MAX_BYTES``: the og card stays under 300 KB
     for WhatsApp), the next one is tried, then JPEG at lower qualities. Deterministic: equal
     specs give equal bytes. No metadata is written.

@@ -1,4 +1,4 @@
-"""Reads of the sharing room worth a name."""
+"""Reads of the stats worth a name."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from quizzes.taking.ratelimit import RefusedKind
 
-from .models import RefusedRequest
+from ..models import RefusedRequest
 
 
 def refused_counts(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[str, int]:

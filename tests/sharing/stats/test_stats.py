@@ -1,4 +1,4 @@
-"""sharing/stats.py: every figure of stats.md, date ranges, rollups, the page and its CSV."""
+"""sharing/stats/: every figure of stats.md, date ranges, rollups, the page and its CSV."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from accounts.tokens import token_create
 from quizzes.models import AnswerEvent, QuizView, Result
 from sharing.models import Click, DailyStats, Preview, Referral, Share, ShareKind
 from sharing.services import referral_depth
-from sharing.stats import days_compute, quiz_stats, stats_rollup
+from sharing.stats.days import days_compute
+from sharing.stats.ranges import quiz_stats
+from sharing.stats.rollups import stats_rollup
 from tests.factories import ClickFactory, ShareFactory
 
 TODAY = timezone.now().date()
@@ -329,7 +331,7 @@ def test_the_stats_page_names_outcomes_by_title_and_wraps_tables_to_scroll(event
 
 
 def test_chart_text_is_readable_on_a_phone_and_one_day_is_a_narrow_bar():
-    from sharing import charts
+    from sharing.stats import charts
 
     funnel = str(charts.bars([("Referred completions", 3), ("Views", 10)], title="Funnel"))
     one_day = str(charts.days([{"date": "2025-03-01", "completions": 4}], title="By day"))

@@ -1,11 +1,11 @@
-"""The StatsBody type (sharing/stats.py) names exactly the keys the stats API sends."""
+"""The StatsBody type (sharing/stats/body.py) names exactly the keys the stats API sends."""
 
 from __future__ import annotations
 
 import pytest
 
 from accounts.tokens import token_create
-from sharing.stats import (
+from sharing.stats.body import (
     ChannelStats,
     DayStats,
     OutcomeStats,

@@ -1,0 +1,26 @@
+"""The admin of sharing's state that editors look at: result cards (which failed, and why)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import ResultCard
+
+
+@admin.register(ResultCard)
+class ResultCardAdmin(admin.ModelAdmin):
+    # The card's status and, once the last retry failed, why (sharing.tasks): read only, the
+    # workers write it.
+    list_display = ("result", "status", "error", "attempts", "retry_at")
+    list_select_related = ("result",)
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in ResultCard._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

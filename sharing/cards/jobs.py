@@ -1,0 +1,390 @@
+"""Result cards in storage: render a card once, store it, record it on the result's row.
+
+The renderer (`sharing.cards.render`) is pure; this module is where cards meet the database
+and the media storage (what a card shows is built in `sharing.cards.inputs`, what pages show of
+it in `sharing.cards.show`). The tasks in `sharing.tasks` call these functions and nothing else.
+
+What a card shows comes from frozen data only (`sharing.cards.inputs`), so a card can be
+drawn (or drawn again) after the raw answers expired.
+
+Files are named `cards/<card_inputs_hash>.<ext>`: equal inputs give the same name, and a
+name that exists in storage is never rendered or written again. So a retried or redelivered
+task writes nothing new, and two visitors with the same outcome and no name share one file.
+The QR code carries the result's own `qr` share link, which would make every card unique,
+so it is drawn only where a link cannot be tapped: on the square and story layouts
+(`inputs.QR_LAYOUTS`). The render task draws each result's square card too (the picture a visitor
+saves or shares as a file), before marking the og card ready; both names are kept in the
+result's `ResultCard` row (sharing.models; a result with no row yet is pending). The Open
+Graph card (1200x630, the link preview in a chat, where the friend taps the link itself)
+has no QR and is shared between equal results.
+
+Card URLs never change content (the hash is in the name): they are served with a year-long
+Cache-Control by the S3 storage (settings.STORAGES object_parameters), by a front proxy for
+local media in production, and by `sharing.media.media_serve` under DEBUG.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from quizzes.models import QuizVersion, Result
+
+from ..models import CardStatus, ResultCard, VersionCard
+from .inputs import OG, SQUARE, fallback_card_spec, result_card_spec
+from .render import CardSpec, card_inputs_hash, card_render
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("png", "jpeg")
+EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+CARDS_DIR = "cards"
+FALLBACK_CACHE = "version-card:{}"
+FALLBACK_CACHE_SECONDS = 3600
+ERROR_MAX = 300
+# After the 1st, 2nd, 3rd... failed run of a card, the card job (every 10 minutes) tries again
+# at its first run this much later (the last delay repeats), up to CARD_RETRY_MAX_ATTEMPTS runs.
+CARD_RETRY_BACKOFF = (
+    timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+    timedelta(hours=2), timedelta(hours=12),
+)  # fmt: skip
+
+
+# --- the card row ------------------------------------------------------------------------
+
+
+def result_card_of(result: Result) -> ResultCard | None:
+    """The result's card row, None before its first render: read once per instance (a
+    `select_related("card")` or `result_card_remember` saves the query)."""
+    # Django's own cache of the reverse one-to-one, so `result.card` agrees with it.
+    cache = result._state.fields_cache
+    if "card" not in cache:
+        cache["card"] = ResultCard.objects.filter(result_id=result.pk).first()
+    return cast(ResultCard | None, cache["card"])
+
+
+def result_card_remember(*, result: Result, card: ResultCard | None) -> None:
+    """Tell `result` its card row (read with another query, or none yet for a new result)."""
+    result._state.fields_cache["card"] = card
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def card_store(*, spec: CardSpec) -> str:
+    """The storage name of `spec`'s card, rendering and writing it only if it is not there.
+
+    Promises: the name is `cards/<card_inputs_hash>.<ext>`; equal specs give equal names; an
+    existing file is neither rendered nor written again; two writers racing end on one name.
+    """
+    digest = card_inputs_hash(spec, formats=FORMATS)
+    for ext in dict.fromkeys(EXTENSIONS[f] for f in FORMATS):
+        name = f"{CARDS_DIR}/{digest}.{ext}"
+        if default_storage.exists(name):
+            return name
+    card = card_render(spec, formats=FORMATS)
+    name = f"{CARDS_DIR}/{digest}.{EXTENSIONS[card.format]}"
+    saved = default_storage.save(name, ContentFile(card.data))
+    if saved != name:  # another worker wrote the same bytes under this name meanwhile
+        default_storage.delete(saved)
+    return name
+
+
+def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
+    """Render and store the card of a result; on the og layout mark the result ready.
+
+    Idempotent and safe to retry: the file name comes from the inputs (written once), and the
+    status changes with a conditional update that leaves a ready result or a deleted one
+    alone. Returns the storage name, or None for an unknown or deleted result.
+    """
+    result = _live_result(result_id=result_id)
+    if result is None:
+        return None
+    if layout != OG:
+        return card_store(spec=result_card_spec(result=result, layout=layout))
+    card = result_card_of(result)
+    if card is not None and card.status == CardStatus.READY and card.name:
+        return card.name
+    spec = result_card_spec(result=result, layout=OG)
+    name = card_store(spec=spec)
+    with transaction.atomic():
+        if not _result_lock_live(result_id=result.pk, texts=result.card_text):
+            _card_discard(name=name, spec=spec)
+            return None
+        ResultCard.objects.get_or_create(result_id=result.pk)
+        updated = (
+            ResultCard.objects.filter(result_id=result.pk)
+            .exclude(status=CardStatus.READY)
+            .update(status=CardStatus.READY, name=name, error="", retry_at=None)
+        )
+    if not updated:
+        # Made ready by another delivery meanwhile: keep what is there.
+        current = ResultCard.objects.filter(result_id=result.pk).values_list("name", flat=True)
+        return current.first() or None
+    return name
+
+
+def _live_result(*, result_id: str) -> Result | None:
+    return (
+        Result.objects.select_related("version", "card")
+        .filter(pk=result_id, deleted_at__isnull=True)
+        .first()
+    )
+
+
+def result_square_render(*, result_id: str) -> str | None:
+    """Render and store a result's square card (with its QR code) and keep its name
+    (`ResultCard.square_name`).
+
+    Idempotent: a name already kept is returned as is; the file name comes from the inputs
+    (written once); the name is kept with an update that leaves a deleted result alone.
+    Returns the storage name, or None for an unknown or deleted result.
+    """
+    result = _live_result(result_id=result_id)
+    if result is None:
+        return None
+    card = result_card_of(result)
+    if card is not None and card.square_name:
+        return card.square_name
+    spec = result_card_spec(result=result, layout=SQUARE)
+    name = card_store(spec=spec)
+    with transaction.atomic():
+        if _result_lock_live(result_id=result.pk, texts=result.card_text):
+            ResultCard.objects.update_or_create(result_id=result.pk, defaults={"square_name": name})
+            return name
+    _card_discard(name=name, spec=spec)
+    return None
+
+
+def _result_lock_live(*, result_id: str, texts: dict[str, Any] | None) -> bool:
+    """Lock the result's row until the end of the transaction; whether it is not deleted and
+    its card texts are still `texts` (the ones the card was drawn from).
+
+    A card is recorded only under this lock, and `result_delete` and the answers purge take
+    the same lock, so either they see the card's name (and remove the file after their commit)
+    or the render sees the deletion or the purged texts (and removes the file it wrote): a
+    deleted or purged visitor's name and QR code never stay in storage (on SQLite the write
+    transaction itself serialises them). A purge sends a new render of the kept texts.
+    """
+    row = (
+        Result.objects.select_for_update()
+        .filter(pk=result_id, deleted_at__isnull=True)
+        .values_list("card_text", flat=True)
+        .first()
+    )
+    return row is not None and (row or {}) == (texts or {})
+
+
+def _card_discard(*, name: str, spec: CardSpec) -> None:
+    """Remove a card just written for a result deleted meanwhile, if it is personal (a name or
+    a QR link: no other result shares it) and no live result or version refers to it."""
+    if not (spec.name or spec.share_url) or card_referenced(names=[name]):
+        return
+    default_storage.delete(name)
+    logger.info("removed card %s of a result deleted while it was drawn", name)
+
+
+def result_cards_render(*, result_id: str) -> str | None:
+    """The render task's work: the square card first, then the og card (which marks the
+    result ready), so a ready result has both. Returns the og card's name, or None."""
+    if result_square_render(result_id=result_id) is None:
+        return None
+    return result_card_render(result_id=result_id)
+
+
+# The periodic card job sends a purged result's new card again if it is still not drawn this
+# much later (its message lost to a broker outage); `ResultCard.retry_at` is that time, cleared once
+# it is drawn.
+CARD_RECHECK = timedelta(minutes=10)
+
+
+def result_cards_forget(*, result: Result) -> None:
+    """After a purge (quizzes.taking.retention) under the result's row lock: the cards drawn from
+    the old texts (`result` as it was) are deleted once it commits, unless another result
+    still shows the same file; the card is pending again (the caller sends the render)."""
+    # Read under the row lock the caller holds: the names a render recorded last.
+    card = ResultCard.objects.filter(result_id=result.pk).first()
+    old_cards = [card.name, card.square_name] if card is not None else []
+    ResultCard.objects.update_or_create(
+        result_id=result.pk,
+        defaults={
+            "name": "",
+            "square_name": "",
+            "status": CardStatus.PENDING,
+            "error": "",
+            "attempts": 0,
+            "retry_at": timezone.now() + CARD_RECHECK,
+        },
+    )
+    for name in filter(None, old_cards):
+        # Equal cards are shared by name: keep a file another result still shows.
+        if not ResultCard.objects.filter(name=name).exists():
+            transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
+
+
+def result_cards_delete(*, result: Result) -> None:
+    """After its visitor deleted `result` (as it was), under its row lock: its cards are
+    deleted once that commits. The square card carries this result's own QR link (and maybe
+    the visitor's name): never shared with another result, it goes whatever the og card does;
+    the og card goes unless another result shows the same file."""
+    card = ResultCard.objects.filter(result_id=result.pk).first()
+    if card is None:
+        return
+    name, square = card.name, card.square_name
+    ResultCard.objects.filter(result_id=result.pk).update(name="", square_name="")
+    if name and not ResultCard.objects.filter(name=name).exists():
+        transaction.on_commit(lambda: default_storage.delete(name))
+    if square:
+        transaction.on_commit(lambda: default_storage.delete(square))
+
+
+def result_card_fail(*, result_id: str, error: str) -> bool:
+    """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
+    count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until
+    settings.CARD_RETRY_MAX_ATTEMPTS runs failed (then `retry_at` is None: it stays failed).
+
+    Returns whether a row changed.
+    """
+    with transaction.atomic():
+        # The result's row lock orders this against a render recording its card.
+        if not Result.objects.select_for_update().filter(pk=result_id).exists():
+            return False
+        card, _ = ResultCard.objects.get_or_create(result_id=result_id)
+        if card.status == CardStatus.READY:
+            return False
+        attempts = card.attempts + 1
+        retry_at = None
+        if attempts < settings.CARD_RETRY_MAX_ATTEMPTS:
+            delay = CARD_RETRY_BACKOFF[min(attempts, len(CARD_RETRY_BACKOFF)) - 1]
+            retry_at = timezone.now() + delay
+        ResultCard.objects.filter(result_id=result_id).update(
+            status=CardStatus.FAILED, error=error[:ERROR_MAX], attempts=attempts, retry_at=retry_at
+        )
+    return True
+
+
+def cards_due(*, now: datetime, lease: timedelta, limit: int) -> list[str]:
+    """Ids of results whose card is due for another try, each claimed for `lease`: failed
+    cards whose backoff ended, and pending cards with a time set (an answers purge asks for a
+    new card and sets one, in case its message is lost).
+
+    The claim (a conditional update of `retry_at`) keeps the next run of the job from
+    sending it again while it waits in the queue; if its message is lost, the lease ends and
+    the job sends it again. A run that fails sets the next time (`result_card_fail`), one that
+    succeeds clears it.
+    """
+    due = list(
+        ResultCard.objects.filter(retry_at__lte=now, result__deleted_at__isnull=True)
+        .exclude(status=CardStatus.READY)
+        .order_by("retry_at")
+        .values_list("result_id", "retry_at")[:limit]
+    )
+    claimed = []
+    for result_id, retry_at in due:
+        if (
+            ResultCard.objects.filter(result_id=result_id, retry_at=retry_at)
+            .exclude(status=CardStatus.READY)
+            .update(retry_at=now + lease)
+        ):
+            claimed.append(result_id)
+    return claimed
+
+
+def fallback_card_render(*, version_id: int) -> str | None:
+    """Render and store a version's quiz-level card and record it (VersionCard).
+
+    Runs at every publish. A card design hash that did not change gives the same file name,
+    so nothing is drawn again; a new design gives a new file, and the live quiz's preview
+    image changes with it. Results are not re-rendered: a result is frozen to the version it
+    was taken on, so its card keeps that version's design (and its pending image keeps that
+    version's fallback card). Returns the name, or None for an unknown version.
+    """
+    version = QuizVersion.objects.select_related("quiz").filter(pk=version_id).first()
+    if version is None or not version.definition:
+        return None
+    name = card_store(spec=fallback_card_spec(version=version))
+    VersionCard.objects.update_or_create(version=version, defaults={"name": name})
+    cache.set(FALLBACK_CACHE.format(version.pk), name, timeout=FALLBACK_CACHE_SECONDS)
+    return name
+
+
+def version_card_name(*, version_id: int) -> str:
+    """The storage name of a version's own card, "" before it is drawn. Every pending result
+    body reads it: from the cache once drawn (a version's design, so its card, never
+    changes), else one query (only until the worker draws it, seconds after the publish)."""
+    key = FALLBACK_CACHE.format(version_id)
+    name = cache.get(key)
+    if name is None:
+        name = VersionCard.objects.filter(version_id=version_id).values_list("name", flat=True)
+        name = name.first()
+        if name:
+            cache.set(key, name, timeout=FALLBACK_CACHE_SECONDS)
+    return str(name or "")
+
+
+def card_referenced(*, names: list[str]) -> set[str]:
+    """Which of `names` a live result (og or square card) or a version (fallback) uses."""
+    used: set[str] = set()
+    live = ResultCard.objects.filter(result__deleted_at__isnull=True)
+    used.update(live.filter(name__in=names).values_list("name", flat=True))
+    used.update(live.filter(square_name__in=names).values_list("square_name", flat=True))
+    used.update(VersionCard.objects.filter(name__in=names).values_list("name", flat=True))
+    return used
+
+
+def orphan_cards_sweep(*, older_than: timedelta, batch: int = 500) -> int:
+    """Delete card files no live result or version refers to, written more than `older_than`
+    ago (younger ones may belong to a render that has not recorded its name yet).
+
+    Catches what the delete-time cleanup cannot: a worker that died between writing a card and
+    recording it, a delete whose after-commit removal failed. Returns how many were removed.
+    """
+    try:
+        _dirs, files = default_storage.listdir(CARDS_DIR)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    names = [f"{CARDS_DIR}/{f}" for f in files if not f.startswith(".")]
+    for start in range(0, len(names), batch):
+        chunk = names[start : start + batch]
+        used = card_referenced(names=chunk)
+        for name in chunk:
+            if name in used:
+                continue
+            try:
+                if default_storage.get_modified_time(name) > cutoff:
+                    continue
+                default_storage.delete(name)
+            except FileNotFoundError:
+                continue
+            removed += 1
+    if removed:
+        logger.info("removed %d orphan card files", removed)
+    return removed
+
+
+def stale_card_results(*, older_than: timedelta, newer_than: timedelta, limit: int) -> list[str]:
+    """Ids of results whose card is still pending after `older_than` (a lost message, a
+    worker that died before acking on a broker that forgot), at most `newer_than` old."""
+    now = timezone.now()
+    return list(
+        # No card row yet is pending too (the first render makes it).
+        Result.objects.filter(
+            Q(card__isnull=True) | Q(card__status=CardStatus.PENDING),
+            deleted_at__isnull=True,
+            created_at__lt=now - older_than,
+            created_at__gt=now - newer_than,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

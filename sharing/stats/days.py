@@ -1,0 +1,162 @@
+"""Share statistics (../shared/spec/stats.md): the per-day records, from the events.
+
+Every figure is a count of rows in the period, by the event's own time (UTC). A quiz's stats
+for a range are the sum of one small record per day: closed days come from `DailyStats`
+rollups written by the beat task, the others (today, or days not rolled up yet) are computed
+from the events with a handful of grouped queries. Rollups and live days are computed by the
+same function, so they agree to the row.
+
+Two definitions that keep per-day records additive (so a range is an exact sum):
+- a start is counted on the day of its take's first event (first answer, or the result
+  itself when the take recorded no answers);
+- `share_rate` counts completions of the period that have been shared (at any time). A
+  share made days after its result changes that older day; the rollup task therefore also
+  recomputes the days of results shared recently (see `stats_rollup`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from quizzes.models import AnswerEvent, QuizView, Result
+
+from ..models import Click, Preview, Share, ShareKind
+from .body import COUNTS, UTC
+
+
+def utc_today() -> dt.date:
+    return timezone.now().astimezone(UTC).date()
+
+
+def days_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def record_empty() -> dict[str, Any]:
+    day: dict[str, Any] = dict.fromkeys(COUNTS, 0)
+    day.update(max_depth=0, by_channel={}, by_outcome={}, by_question={}, by_depth={})
+    return day
+
+
+def table_bump(table: dict[str, dict[str, int]], key: str | None, field: str, n: int) -> None:
+    if key is None:
+        return
+    row = table.setdefault(key, {})
+    row[field] = row.get(field, 0) + n
+
+
+def _in(qs: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=UTC)
+    return qs.filter(created_at__gte=start, created_at__lt=end).annotate(
+        d=TruncDate("created_at", tzinfo=UTC)
+    )
+
+
+def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Any]]:
+    """The per-day records of [first, last] computed from the events (a fixed number of
+    grouped queries, whatever the number of days or rows)."""
+    days = {d: record_empty() for d in days_between(first, last)}
+
+    def add(rows: Iterable[dict[str, Any]], apply) -> None:
+        for row in rows:
+            day = row["d"]
+            if day in days:
+                apply(days[day], row)
+
+    views = QuizView.objects.filter(quiz_id=quiz_id, day__gte=first, day__lte=last)
+    for row in views.values("day").annotate(n=Count("id")).order_by():
+        days[row["day"]]["views"] += row["n"]
+
+    answers = AnswerEvent.objects.filter(quiz_id=quiz_id)
+    earlier = answers.filter(take=OuterRef("take"), created_at__lt=OuterRef("created_at"))
+    first_answers = _in(answers, first, last).filter(~Exists(earlier))
+    add(
+        first_answers.values("d").annotate(n=Count("take", distinct=True)).order_by(),
+        lambda day, r: day.__setitem__("starts", day["starts"] + r["n"]),
+    )
+    results = Result.objects.filter(quiz_id=quiz_id)
+    unanswered = _in(results, first, last).filter(~Exists(answers.filter(take=OuterRef("take"))))
+    add(
+        unanswered.values("d").annotate(n=Count("id")).order_by(),
+        lambda day, r: day.__setitem__("starts", day["starts"] + r["n"]),
+    )
+
+    def answered(day: dict[str, Any], r: dict[str, Any]) -> None:
+        n, pos = day["by_question"].get(r["question_key"], (0, r["pos"]))
+        day["by_question"][r["question_key"]] = [n + r["n"], min(pos, r["pos"])]
+
+    add(
+        _in(answers, first, last)
+        .values("d", "question_key")
+        .annotate(n=Count("id"), pos=Min("position"))
+        .order_by(),
+        answered,
+    )
+
+    shared = Exists(Share.objects.filter(result=OuterRef("pk"), kind=ShareKind.BUTTON))
+
+    def completed(day: dict[str, Any], r: dict[str, Any]) -> None:
+        day["completions"] += r["n"]
+        day["shared_completions"] += r["n"] if r["shared"] else 0
+        day["max_depth"] = max(day["max_depth"], r["depth"])
+        depth = str(r["depth"])
+        day["by_depth"][depth] = day["by_depth"].get(depth, 0) + r["n"]
+        table_bump(day["by_outcome"], r["outcome_key"], "completions", r["n"])
+
+    add(
+        _in(results, first, last)
+        .annotate(shared=shared, depth=Coalesce("referral__depth", 0, output_field=IntegerField()))
+        .values("d", "outcome_key", "depth", "shared")
+        .annotate(n=Count("id"))
+        .order_by(),
+        completed,
+    )
+
+    def counter(field: str):
+        def apply(day: dict[str, Any], r: dict[str, Any]) -> None:
+            day[field] += r["n"]
+            table_bump(day["by_channel"], r["channel"], field, r["n"])
+            table_bump(day["by_outcome"], r["outcome"], field, r["n"])
+
+        return apply
+
+    add(
+        _in(Share.objects.filter(quiz_id=quiz_id, kind=ShareKind.BUTTON), first, last)
+        .values("d", "channel", outcome=F("result__outcome_key"))
+        .annotate(n=Count("id"))
+        .order_by(),
+        counter("shares"),
+    )
+    add(
+        _in(Click.objects.filter(quiz_id=quiz_id), first, last)
+        .values("d", channel=F("share__channel"), outcome=F("share__result__outcome_key"))
+        .annotate(n=Count("id"))
+        .order_by(),
+        counter("clicks"),
+    )
+    add(
+        _in(results.filter(referral__share__isnull=False), first, last)
+        .values(
+            "d",
+            channel=F("referral__share__channel"),
+            outcome=F("referral__share__result__outcome_key"),
+        )
+        .annotate(n=Count("id"))
+        .order_by(),
+        counter("referred_completions"),
+    )
+    add(
+        _in(Preview.objects.filter(quiz_id=quiz_id), first, last)
+        .values("d")
+        .annotate(n=Count("id"))
+        .order_by(),
+        lambda day, r: day.__setitem__("previews", day["previews"] + r["n"]),
+    )
+    return days

@@ -1,0 +1,183 @@
+"""A quiz's stats for a range of days (quiz_stats): the sum of one small record per day, closed
+days from the `DailyStats` rollups, the others computed from the events (sharing.stats.days)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, cast
+
+from quizzes.models import Quiz
+
+from ..models import Channel, DailyStats
+from .body import (
+    CHANNEL_FIELDS,
+    COUNTS,
+    DATE_RE,
+    DAY_FIELDS,
+    MAX_DAYS,
+    OUTCOME_FIELDS,
+    UTC,
+    ChannelStats,
+    DayStats,
+    OutcomeStats,
+    StatsBody,
+)
+from .days import days_between, days_compute, record_empty, table_bump, utc_today
+from .selectors import refused_counts
+
+
+class StatsRangeError(ValueError):
+    """The dates asked for make no range (from after to, or far too long)."""
+
+
+def _combine(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    total = record_empty()
+    for rec in records:
+        for key in COUNTS:
+            total[key] += rec.get(key, 0)
+        total["max_depth"] = max(total["max_depth"], rec.get("max_depth", 0))
+        for table in ("by_channel", "by_outcome"):
+            for key, row in rec.get(table, {}).items():
+                for field, n in row.items():
+                    table_bump(total[table], key, field, n)
+        for key, (n, pos) in rec.get("by_question", {}).items():
+            old_n, old_pos = total["by_question"].get(key, (0, pos))
+            total["by_question"][key] = [old_n + n, min(old_pos, pos)]
+        for depth, n in rec.get("by_depth", {}).items():
+            total["by_depth"][depth] = total["by_depth"].get(depth, 0) + n
+    return total
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def stats_range(
+    quiz: Quiz, date_from: dt.date | None, date_to: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The inclusive range asked for, defaulting to the quiz's first day and today (UTC)."""
+    first = date_from or min(quiz.created_at.astimezone(UTC).date(), utc_today())
+    last = date_to or max(utc_today(), first)
+    if first > last:
+        raise StatsRangeError("from must not be after to")
+    if (last - first).days >= MAX_DAYS:
+        raise StatsRangeError(f"a range can span at most {MAX_DAYS} days")
+    return first, last
+
+
+def quiz_stats(
+    quiz: Quiz, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> StatsBody:
+    """The stats body of stats.md for `quiz` over [date_from, date_to] (inclusive, UTC).
+
+    Raises StatsRangeError for an empty or too long range. Closed days with a rollup are
+    read from it; every other day is computed from the events.
+    """
+    first, last = stats_range(quiz, date_from, date_to)
+    today = utc_today()
+    records = {
+        r.day: r.data
+        for r in DailyStats.objects.filter(
+            quiz=quiz, day__gte=first, day__lte=min(last, today - dt.timedelta(days=1))
+        )
+    }
+    missing = [d for d in days_between(first, last) if d not in records]
+    for run_first, run_last in _runs(missing):
+        records.update(days_compute(quiz_id=quiz.pk, first=run_first, last=run_last))
+    total = _combine(records.values())
+    body = _body(quiz, first, last, total, records)
+    # A spec extension (README): what the rate limits kept out of the figures above.
+    body["refused"] = refused_counts(quiz_id=quiz.pk, first=first, last=last)
+    return body
+
+
+def _order(keys: Iterable[str], known: list[str]) -> list[str]:
+    seen = set(keys)
+    return [k for k in known if k in seen] + sorted(seen - set(known))
+
+
+def _body(quiz, first, last, total, records) -> StatsBody:
+    definition = (quiz.live_version.definition if quiz.live_version else None) or {}
+    questions = [q["key"] for q in definition.get("questions", [])]
+    outcomes = [o["key"] for o in definition.get("outcomes", [])]
+    by_question = dict.fromkeys(questions, 0)
+    positions = {k: i for i, k in enumerate(questions)}
+    extra = sorted(
+        (k for k in total["by_question"] if k not in positions),
+        key=lambda k: (total["by_question"][k][1], k),
+    )
+    for key, (n, _) in total["by_question"].items():
+        by_question[key] = n
+    by_outcome = {k: dict.fromkeys(OUTCOME_FIELDS, 0) for k in outcomes}
+    for key in _order(total["by_outcome"], outcomes):
+        by_outcome.setdefault(key, dict.fromkeys(OUTCOME_FIELDS, 0)).update(
+            total["by_outcome"][key]
+        )
+    channels = [c.value for c in Channel]
+    by_channel = {
+        k: {f: total["by_channel"][k].get(f, 0) for f in CHANNEL_FIELDS}
+        for k in _order(total["by_channel"], channels)
+    }
+    return {
+        "quiz": quiz.slug,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "views": total["views"],
+        "starts": total["starts"],
+        "completions": total["completions"],
+        "completion_rate": _ratio(total["completions"], total["starts"]),
+        "shares": total["shares"],
+        "share_rate": _ratio(total["shared_completions"], total["completions"]),
+        "previews": total["previews"],
+        "clicks": total["clicks"],
+        "referred_completions": total["referred_completions"],
+        "click_to_completion": _ratio(total["referred_completions"], total["clicks"]),
+        "viral_coefficient": _ratio(total["referred_completions"], total["completions"]),
+        "max_depth": total["max_depth"],
+        # Rows built from CHANNEL_FIELDS, OUTCOME_FIELDS and DAY_FIELDS: the casts name them.
+        "by_channel": cast(dict[str, ChannelStats], by_channel),
+        "by_outcome": cast(dict[str, OutcomeStats], by_outcome),
+        "by_question": [{"key": k, "answered": by_question[k]} for k in [*questions, *extra]],
+        "by_day": [
+            cast(DayStats, {"date": d.isoformat(), **{f: records[d].get(f, 0) for f in DAY_FIELDS}})
+            for d in days_between(first, last)
+        ],
+        "by_depth": {k: total["by_depth"][k] for k in sorted(total["by_depth"], key=int)},
+    }
+
+
+def stats_dates_parse(
+    date_from: str | None, date_to: str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """`from`/`to` as given in a query string (YYYY-MM-DD, blank = not set).
+
+    Raises StatsRangeError naming the field when one is not a real date.
+    """
+    parsed: list[dt.date | None] = []
+    for name, value in (("from", date_from), ("to", date_to)):
+        text = (value or "").strip()
+        if not text:
+            parsed.append(None)
+            continue
+        try:
+            if not DATE_RE.fullmatch(text):
+                raise ValueError(text)
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise StatsRangeError(f"{name}: use a date as YYYY-MM-DD.") from None
+        if day >= dt.date.max:
+            # The range ends at the start of the next day, which 9999-12-31 does not have.
+            raise StatsRangeError(f"{name}: use a date before {dt.date.max}.")
+        parsed.append(day)
+    return parsed[0], parsed[1]

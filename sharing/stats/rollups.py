@@ -1,0 +1,57 @@
+"""The daily stats rollups (DailyStats) of closed UTC days, written by beat (sharing.tasks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Max
+from django.db.models.functions import TruncDate
+
+from quizzes.models import Quiz
+
+from ..models import DailyStats, Share, ShareKind
+from .body import RECENT_DAYS, UTC
+from .days import days_compute, utc_today
+
+
+def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS) -> int:
+    """Write (upsert) the rollups of closed UTC days; returns the number of days written.
+
+    Per quiz: every closed day not rolled up yet (a new quiz is backfilled), the last
+    `recent_days` closed days again (late events: a request that straddled midnight, a clock
+    a little behind), and the days of results that got a share in that window (share_rate).
+    Idempotent: running it twice writes the same records.
+    """
+    today = today or utc_today()
+    yesterday = today - dt.timedelta(days=1)
+    window = today - dt.timedelta(days=recent_days)
+    since = dt.datetime.combine(window, dt.time.min, tzinfo=UTC)
+    written = 0
+    latest = dict(DailyStats.objects.values_list("quiz_id").annotate(m=Max("day")).order_by())
+    for quiz_id, created_at in Quiz.objects.values_list("id", "created_at"):
+        last_done = latest.get(quiz_id)
+        start = (
+            (last_done + dt.timedelta(days=1)) if last_done else created_at.astimezone(UTC).date()
+        )
+        start = min(start, window)
+        records = (
+            days_compute(quiz_id=quiz_id, first=start, last=yesterday) if start <= yesterday else {}
+        )
+        shared_days = (
+            Share.objects.filter(quiz_id=quiz_id, kind=ShareKind.BUTTON, created_at__gte=since)
+            .annotate(d=TruncDate("result__created_at", tzinfo=UTC))
+            .values_list("d", flat=True)
+            .distinct()
+        )
+        for day in set(shared_days):
+            if day < start:
+                records.update(days_compute(quiz_id=quiz_id, first=day, last=day))
+        DailyStats.objects.bulk_create(
+            [DailyStats(quiz_id=quiz_id, day=d, data=data) for d, data in records.items()],
+            update_conflicts=True,
+            unique_fields=["quiz", "day"],
+            update_fields=["data", "computed_at"],
+            batch_size=500,
+        )
+        written += len(records)
+    return written
