@@ -17,7 +17,7 @@ Two definitions that keep per-day records additive (so a range is an exact sum):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet
@@ -59,17 +59,34 @@ def _in(qs: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
     )
 
 
+Apply = Callable[[dict[str, Any], dict[str, Any]], None]
+
+
+def _add(days: dict[dt.date, dict[str, Any]], rows: Iterable[dict[str, Any]], apply: Apply) -> None:
+    """Fold grouped rows (each with its day `d`) into the day records of the range."""
+    for row in rows:
+        day = row["d"]
+        if day in days:
+            apply(days[day], row)
+
+
+def _bump(field: str) -> Apply:
+    return lambda day, r: day.__setitem__(field, day[field] + r["n"])
+
+
 def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Any]]:
     """The per-day records of [first, last] computed from the events (a fixed number of
     grouped queries, whatever the number of days or rows)."""
     days = {d: record_empty() for d in days_between(first, last)}
+    _funnel_add(days, quiz_id=quiz_id, first=first, last=last)
+    _sharing_add(days, quiz_id=quiz_id, first=first, last=last)
+    return days
 
-    def add(rows: Iterable[dict[str, Any]], apply) -> None:
-        for row in rows:
-            day = row["d"]
-            if day in days:
-                apply(days[day], row)
 
+def _funnel_add(
+    days: dict[dt.date, dict[str, Any]], *, quiz_id: int, first: dt.date, last: dt.date
+) -> None:
+    """Views, starts, answers per question and completions (by outcome and depth)."""
     views = QuizView.objects.filter(quiz_id=quiz_id, day__gte=first, day__lte=last)
     for row in views.values("day").annotate(n=Count("id")).order_by():
         days[row["day"]]["views"] += row["n"]
@@ -77,22 +94,21 @@ def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date
     answers = AnswerEvent.objects.filter(quiz_id=quiz_id)
     earlier = answers.filter(take=OuterRef("take"), created_at__lt=OuterRef("created_at"))
     first_answers = _in(answers, first, last).filter(~Exists(earlier))
-    add(
+    _add(
+        days,
         first_answers.values("d").annotate(n=Count("take", distinct=True)).order_by(),
-        lambda day, r: day.__setitem__("starts", day["starts"] + r["n"]),
+        _bump("starts"),
     )
     results = Result.objects.filter(quiz_id=quiz_id)
     unanswered = _in(results, first, last).filter(~Exists(answers.filter(take=OuterRef("take"))))
-    add(
-        unanswered.values("d").annotate(n=Count("id")).order_by(),
-        lambda day, r: day.__setitem__("starts", day["starts"] + r["n"]),
-    )
+    _add(days, unanswered.values("d").annotate(n=Count("id")).order_by(), _bump("starts"))
 
     def answered(day: dict[str, Any], r: dict[str, Any]) -> None:
         n, pos = day["by_question"].get(r["question_key"], (0, r["pos"]))
         day["by_question"][r["question_key"]] = [n + r["n"], min(pos, r["pos"])]
 
-    add(
+    _add(
+        days,
         _in(answers, first, last)
         .values("d", "question_key")
         .annotate(n=Count("id"), pos=Min("position"))
@@ -110,7 +126,8 @@ def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date
         day["by_depth"][depth] = day["by_depth"].get(depth, 0) + r["n"]
         table_bump(day["by_outcome"], r["outcome_key"], "completions", r["n"])
 
-    add(
+    _add(
+        days,
         _in(results, first, last)
         .annotate(shared=shared, depth=Coalesce("referral__depth", 0, output_field=IntegerField()))
         .values("d", "outcome_key", "depth", "shared")
@@ -119,30 +136,40 @@ def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date
         completed,
     )
 
-    def counter(field: str):
-        def apply(day: dict[str, Any], r: dict[str, Any]) -> None:
-            day[field] += r["n"]
-            table_bump(day["by_channel"], r["channel"], field, r["n"])
-            table_bump(day["by_outcome"], r["outcome"], field, r["n"])
 
-        return apply
+def _counter(field: str) -> Apply:
+    def apply(day: dict[str, Any], r: dict[str, Any]) -> None:
+        day[field] += r["n"]
+        table_bump(day["by_channel"], r["channel"], field, r["n"])
+        table_bump(day["by_outcome"], r["outcome"], field, r["n"])
 
-    add(
+    return apply
+
+
+def _sharing_add(
+    days: dict[dt.date, dict[str, Any]], *, quiz_id: int, first: dt.date, last: dt.date
+) -> None:
+    """Shares, clicks and referred completions (by channel and outcome), and previews."""
+    _add(
+        days,
         _in(Share.objects.filter(quiz_id=quiz_id, kind=ShareKind.BUTTON), first, last)
         .values("d", "channel", outcome=F("result__outcome_key"))
         .annotate(n=Count("id"))
         .order_by(),
-        counter("shares"),
+        _counter("shares"),
     )
-    add(
+    _add(
+        days,
         _in(Click.objects.filter(quiz_id=quiz_id), first, last)
         .values("d", channel=F("share__channel"), outcome=F("share__result__outcome_key"))
         .annotate(n=Count("id"))
         .order_by(),
-        counter("clicks"),
+        _counter("clicks"),
     )
-    add(
-        _in(results.filter(referral__share__isnull=False), first, last)
+    results = Result.objects.filter(quiz_id=quiz_id, referral__share__isnull=False)
+    _add(
+        days,
+        _in(results, first, last)
         .values(
             "d",
             channel=F("referral__share__channel"),
@@ -150,13 +177,13 @@ def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date
         )
         .annotate(n=Count("id"))
         .order_by(),
-        counter("referred_completions"),
+        _counter("referred_completions"),
     )
-    add(
+    _add(
+        days,
         _in(Preview.objects.filter(quiz_id=quiz_id), first, last)
         .values("d")
         .annotate(n=Count("id"))
         .order_by(),
-        lambda day, r: day.__setitem__("previews", day["previews"] + r["n"]),
+        _bump("previews"),
     )
-    return days
