@@ -66,7 +66,7 @@ def _fill(apps) -> None:
                 card_text={"headline": "Hi", "square_card": square},
                 card_status="ready",
                 card_name=card,
-                referred_by=referrer,
+                referred_by=referrer.pk if referrer else None,
                 depth=n,
             )
             Share.objects.create(
@@ -101,9 +101,12 @@ def _fill(apps) -> None:
         Result.objects.create(
             id=f"r{q}gone".ljust(22, "0"), quiz=quiz, version_id=quiz.live_version_id,
             visitor="late", take=f"t{q}-late", outcome_key="o", title="Late",
-            referred_by=doomed, depth=3,
+            referred_by=doomed.pk, depth=3,
         )  # fmt: skip
+        doomed_pk = doomed.pk
         doomed.delete()
+        # What the app's on_delete=SET_NULL did to such a result before these migrations.
+        Result.objects.filter(referred_by=doomed_pk).update(referred_by=None)
 
 
 def _counts(apps) -> dict[str, int]:
@@ -162,9 +165,9 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
         _fill(old)
         counts = _counts(old)
         referrals = {
-            r.pk: (r.referred_by_id, r.depth)
+            r.pk: (r.referred_by, r.depth)
             for r in old.get_model("quizzes", "Result").objects.all()
-            if r.referred_by_id is not None or r.depth
+            if r.referred_by is not None or r.depth
         }
         cards = _old_cards(old)
         fallbacks = dict(
@@ -205,7 +208,7 @@ def _rows(apps) -> tuple[list, list]:
     results = apps.get_model("quizzes", "Result").objects
     versions = apps.get_model("quizzes", "QuizVersion").objects
     return (
-        sorted(results.values_list("pk", "referred_by_id", "depth")),
+        sorted(results.values_list("pk", "referred_by", "depth")),
         sorted(versions.values_list("pk", "fallback_card")),
     )
 
@@ -219,9 +222,7 @@ def test_the_migrations_go_back_too():
         _fill(old)
         before = (
             sorted(
-                old.get_model("quizzes", "Result").objects.values_list(
-                    "pk", "referred_by_id", "depth"
-                )
+                old.get_model("quizzes", "Result").objects.values_list("pk", "referred_by", "depth")
             ),
             sorted(
                 old.get_model("quizzes", "QuizVersion").objects.values_list("pk", "fallback_card")
@@ -234,7 +235,7 @@ def test_the_migrations_go_back_too():
         after = (
             sorted(
                 back.get_model("quizzes", "Result").objects.values_list(
-                    "pk", "referred_by_id", "depth"
+                    "pk", "referred_by", "depth"
                 )
             ),
             sorted(

@@ -10,14 +10,16 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('quizzes', '0001_initial'),
-        ('sharing', '0001_initial'),
     ]
 
     operations = [
+        # The share that brought the result, until 0005 (sharing.Referral since). It was a
+        # foreign key to the share, which made this app's migrations depend on the other app's;
+        # the same column as a plain id keeps databases made either way migrating alike.
         migrations.AddField(
             model_name='result',
             name='referred_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='sharing.share'),
+            field=models.BigIntegerField(blank=True, null=True, db_column='referred_by_id', db_index=True),
         ),
         migrations.AddField(
             model_name='result',

@@ -9,20 +9,30 @@ BATCH = 2000
 
 def referrals_copy(apps, schema_editor):
     Result = apps.get_model("quizzes", "Result")
+    Share = apps.get_model("sharing", "Share")
     Referral = apps.get_model("sharing", "Referral")
-    # A result keeps its depth even if its share was deleted since (SET_NULL).
+    # A result keeps its depth even if its share was deleted since (SET_NULL, or on a
+    # database made after quizzes' 0002 lost its foreign key, an id that names no share).
     rows = (
         Result.objects.filter(models.Q(referred_by__isnull=False) | models.Q(depth__gt=0))
         .order_by("pk")
-        .values_list("pk", "referred_by_id", "depth")
+        .values_list("pk", "referred_by", "depth")
     )
     batch = []
+
+    def flush():
+        shares = {s for (s,) in Share.objects.filter(pk__in=[r.share_id for r in batch]).values_list("pk")}
+        for referral in batch:
+            if referral.share_id not in shares:
+                referral.share_id = None
+        Referral.objects.bulk_create(batch)
+
     for pk, share_id, depth in rows.iterator(chunk_size=BATCH):
         batch.append(Referral(result_id=pk, share_id=share_id, depth=depth))
         if len(batch) >= BATCH:
-            Referral.objects.bulk_create(batch)
+            flush()
             batch = []
-    Referral.objects.bulk_create(batch)
+    flush()
 
 
 def referrals_restore(apps, schema_editor):
@@ -30,7 +40,7 @@ def referrals_restore(apps, schema_editor):
     Referral = apps.get_model("sharing", "Referral")
     for referral in Referral.objects.order_by("pk").iterator(chunk_size=BATCH):
         Result.objects.filter(pk=referral.result_id).update(
-            referred_by_id=referral.share_id, depth=referral.depth
+            referred_by=referral.share_id, depth=referral.depth
         )
 
 
