@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('quizzes', '0005_auditentry_action_choices'),
-        ('quizzes', '0005_result_referral_moved_to_sharing'),
+        ('quizzes', '0005_result_referral_dropped'),
     ]
 
     operations = [

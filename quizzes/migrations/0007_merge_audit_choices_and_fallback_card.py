@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('quizzes', '0006_merge_audit_choices_and_referral'),
-        ('quizzes', '0006_version_fallback_card_moved_to_sharing'),
+        ('quizzes', '0006_version_fallback_card_dropped'),
     ]
 
     operations = [

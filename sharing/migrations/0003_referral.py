@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         ('sharing', '0002_refusedrequest'),
     ]
     run_before = [
-        ('quizzes', '0005_result_referral_moved_to_sharing'),
+        ('quizzes', '0005_result_referral_dropped'),
     ]
 
     operations = [

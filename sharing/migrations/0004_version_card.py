@@ -25,11 +25,11 @@ def version_cards_restore(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0005_result_referral_moved_to_sharing'),
+        ('quizzes', '0005_result_referral_dropped'),
         ('sharing', '0003_referral'),
     ]
     run_before = [
-        ('quizzes', '0006_version_fallback_card_moved_to_sharing'),
+        ('quizzes', '0006_version_fallback_card_dropped'),
     ]
 
     operations = [

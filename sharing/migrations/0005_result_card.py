@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         ('sharing', '0004_version_card'),
     ]
     run_before = [
-        ('quizzes', '0008_result_card_moved_to_sharing'),
+        ('quizzes', '0008_result_card_dropped'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0005_result_referral_moved_to_sharing'),
+        ('quizzes', '0005_result_referral_dropped'),
     ]
 
     operations = [
