@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from quizzes.authoring import services
@@ -177,11 +178,12 @@ def quiz_edit(request: HttpRequest, slug: str) -> HttpResponse:
 # --- starting a quiz: the template gallery, duplicate, export, import ------------------------
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
+# Lazy: built once at import, shown in each request's language.
 BLANK_DESCRIPTIONS = {
-    Kind.PERSONALITY: _("Answers point to one of several outcomes: which one are you?"),
-    Kind.SCORE: _("Answers add up to a score; the score picks the outcome."),
-    Kind.TRIVIA: _("Questions with right answers; the number right picks the outcome."),
-    Kind.CALCULATOR: _("Numbers in, a formula out: a personal estimate."),
+    Kind.PERSONALITY: gettext_lazy("Answers point to one of several outcomes: which one are you?"),
+    Kind.SCORE: gettext_lazy("Answers add up to a score; the score picks the outcome."),
+    Kind.TRIVIA: gettext_lazy("Questions with right answers; the number right picks the outcome."),
+    Kind.CALCULATOR: gettext_lazy("Numbers in, a formula out: a personal estimate."),
 }
 
 
@@ -198,7 +200,7 @@ def _gallery(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpRe
     blanks = [
         {
             "key": f"blank-{kind.value}",
-            "title": _("Blank %(kind)s quiz") % {"kind": kinds[kind]},
+            "title": _("Blank: %(kind)s") % {"kind": kinds[kind]},
             "kind": kinds[kind],
             "description": BLANK_DESCRIPTIONS[kind],
         }
@@ -237,7 +239,7 @@ def quiz_start(request: HttpRequest, key: str) -> HttpResponse:
     try:
         if key.startswith("blank-") and key[6:] in Kind.values:
             kind = Kind(key[6:])
-            title = str(_("Untitled %(kind)s quiz") % {"kind": kind.label})
+            title = str(_("Untitled quiz"))
             version = services.quiz_create(
                 slug=services.slug_free(title=title, fallback=kind.value),
                 title=title,
