@@ -261,3 +261,14 @@ def test_import_keeps_the_rule_for_existing_quizzes_and_plain_accounts(author, o
     assert plain.status_code == 403
     strict = client_for(author, enforce_csrf_checks=True)
     assert strict.post("/editor/import/", {"file": _upload("q.json", raw)}).status_code == 403
+
+
+def test_duplicating_an_unfinished_draft_lists_its_problems_and_saves_nothing(author):
+    client = client_for(author)
+    slug = client.post("/editor/new/blank-score/")["Location"].split("/")[-2]
+
+    response = client.post(f"/editor/quizzes/{slug}/duplicate/")
+
+    assert response.status_code == 400
+    assert "cannot be copied until these problems are fixed" in response.content.decode()
+    assert Quiz.objects.count() == 1
