@@ -21,7 +21,15 @@ urlpatterns = [
     path("api/quizzes/<slug:slug>/answers/", api.answer_create, name="api-answer-create"),
     path("api/results/<str:result_id>/", api.result_detail, name="api-result-detail"),
     path("editor/", editor_views.dashboard, name="dashboard"),
-    path("editor/new/", editor_views.quiz_create, name="editor-create"),
+    path("editor/new/", editor_views.quiz_new, name="editor-create"),
+    path("editor/new/<str:key>/", editor_views.quiz_start, name="editor-start"),
+    path("editor/import/", editor_views.quiz_import_upload, name="editor-import"),
+    path(
+        "editor/quizzes/<slug:slug>/duplicate/",
+        editor_views.quiz_duplicate,
+        name="editor-duplicate",
+    ),
+    path("editor/quizzes/<slug:slug>/export/", editor_views.quiz_export, name="editor-export"),
     path("editor/quizzes/<slug:slug>/", editor_views.quiz_detail, name="editor-quiz"),
     path("editor/quizzes/<slug:slug>/edit/", editor_views.quiz_edit, name="editor-edit"),
     path(

@@ -40,6 +40,16 @@ class QuizCreateForm(forms.Form):
     language = forms.CharField(max_length=20, initial="en", label=_("Language"))
 
 
+class QuizImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Quiz file"),
+        help_text=_("A quizbuilder/1 file: .json, or .zip with its images."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".json,.zip,application/json,application/zip"}
+        ),
+    )
+
+
 class WorkflowForm(forms.Form):
     comment = forms.CharField(
         required=False,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from quizzes.authoring.permissions import (
     user_can_edit,
@@ -26,7 +27,7 @@ from quizzes.authoring.rows import (
     version_file_data,
     version_images,
 )
-from quizzes.authoring.selectors import version_definition
+from quizzes.authoring.selectors import version_definition, version_export
 from quizzes.format.quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs
 from quizzes.models import (
     AuditAction,
@@ -341,3 +342,42 @@ def _cache_forget(slug: str) -> None:
     # request cached the old value in between.
     published_cache_clear(slug=slug)
     transaction.on_commit(lambda: published_cache_clear(slug=slug))
+
+
+# --- starting points: templates, duplicates ------------------------------------------------
+
+
+def slug_free(*, title: str, fallback: str) -> str:
+    """A slug no quiz has yet, derived from `title` (or `fallback` when the title has no
+    latin letters, e.g. a Chinese title): base, base-2, base-3, ..."""
+    base = (slugify(title) or slugify(fallback) or "quiz")[:50].strip("-") or "quiz"
+    slug, n = base, 1
+    while Quiz.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def quiz_start_from(
+    *, data: dict[str, object], user: User | AnonymousUser, images: dict[str, bytes] | None = None
+) -> QuizVersion:
+    """A new draft quiz owned by `user` with the content of a quizbuilder/1 file under a new
+    slug (a template or a copy): through quiz_import, so the same rules and the audit entry."""
+    if not user.is_authenticated or not user_is_author(user):
+        raise NotAllowed("Only Authors and Editors can create quizzes.")
+    fresh = dict(data)
+    fresh["slug"] = slug_free(title=str(data.get("title") or ""), fallback=str(data.get("slug")))
+    return quiz_import(data=fresh, user=user, images=images)
+
+
+def quiz_duplicate(*, quiz: Quiz, user: User | AnonymousUser) -> QuizVersion:
+    """A new quiz whose draft is `quiz`'s latest version's content, owned by `user`.
+
+    Only for an author who may see the quiz (the caller finds it among the visible ones).
+    QuizRefused when that content breaks a rule (a draft in progress), saving nothing.
+    """
+    latest = quiz.versions.order_by("-number").first()
+    if latest is None:
+        raise NotAllowed("This quiz has no version to copy.")
+    data, images, _problems = version_export(version=latest)
+    return quiz_start_from(data=data, user=user, images=images)

@@ -6,9 +6,13 @@ Content is edited in the authoring admin (quizzes.admin); these pages carry the 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,17 +21,28 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from quizzes.authoring import services
-from quizzes.authoring.forms import QuizCreateForm, WorkflowForm
+from quizzes.authoring.forms import QuizCreateForm, QuizImportForm, WorkflowForm
 from quizzes.authoring.permissions import (
     quizzes_visible_to,
     user_can_edit,
+    user_can_import,
     user_can_publish,
     user_is_author,
 )
-from quizzes.models import AuditEntry, Quiz, QuizVersion, VersionStatus
+from quizzes.authoring.selectors import version_export
+from quizzes.format.bundles import (
+    BUNDLE_MAX_BYTES,
+    BundleError,
+    bundle_write,
+    json_dumps,
+    quiz_file_read,
+)
+from quizzes.format.quizfile import Problem
+from quizzes.models import AuditEntry, Kind, Quiz, QuizVersion, VersionStatus
 
 OPEN = (VersionStatus.DRAFT, VersionStatus.REVIEW)
 
@@ -158,3 +173,170 @@ def quiz_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
         return _detail(request, quiz, status=403)
     return HttpResponseRedirect(version_admin_url(version))
+
+
+# --- starting a quiz: the template gallery, duplicate, export, import ------------------------
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
+# Lazy: built once at import, shown in each request's language.
+BLANK_DESCRIPTIONS = {
+    Kind.PERSONALITY: gettext_lazy("Answers point to one of several outcomes: which one are you?"),
+    Kind.SCORE: gettext_lazy("Answers add up to a score; the score picks the outcome."),
+    Kind.TRIVIA: gettext_lazy("Questions with right answers; the number right picks the outcome."),
+    Kind.CALCULATOR: gettext_lazy("Numbers in, a formula out: a personal estimate."),
+}
+
+
+def _demo_templates() -> dict[str, dict[str, Any]]:
+    """The ready-made starting points: the demo quiz files, by file name."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(DEMO_DIR.glob("*.json")):
+        out[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
+def _gallery(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+    kinds = dict(Kind.choices)
+    blanks = [
+        {
+            "key": f"blank-{kind.value}",
+            "title": _("Blank: %(kind)s") % {"kind": kinds[kind]},
+            "kind": kinds[kind],
+            "description": BLANK_DESCRIPTIONS[kind],
+        }
+        for kind in Kind
+    ]
+    demos = [
+        {
+            "key": f"demo-{stem}",
+            "title": data.get("title", stem),
+            "kind": kinds.get(data.get("kind", ""), data.get("kind", "")),
+            "description": data.get("description", ""),
+        }
+        for stem, data in _demo_templates().items()
+    ]
+    context = {"blanks": blanks, "demos": demos, "form": QuizCreateForm(), **extra}
+    context.setdefault("import_form", QuizImportForm())
+    return render(request, "quizzes/editor/new.html", context, status=status)
+
+
+@login_required
+def quiz_new(request: HttpRequest) -> HttpResponse:
+    """GET: the template gallery. POST: the blank-quiz form (title, slug, kind, language)."""
+    if request.method == "POST":
+        return quiz_create(request)
+    if not user_is_author(request.user):
+        raise PermissionDenied
+    return _gallery(request)
+
+
+@login_required
+@require_POST
+def quiz_start(request: HttpRequest, key: str) -> HttpResponse:
+    """Create a draft owned by the user from a gallery card and open its page."""
+    if not user_is_author(request.user):
+        raise PermissionDenied
+    try:
+        if key.startswith("blank-") and key[6:] in Kind.values:
+            kind = Kind(key[6:])
+            title = str(_("Untitled quiz"))
+            version = services.quiz_create(
+                slug=services.slug_free(title=title, fallback=kind.value),
+                title=title,
+                kind=kind.value,
+                user=request.user,
+                language=request.LANGUAGE_CODE or "en",
+            )
+        elif key.startswith("demo-") and key[5:] in (demos := _demo_templates()):
+            version = services.quiz_start_from(data=demos[key[5:]], user=request.user)
+        else:
+            raise Http404
+    except services.NotAllowed as exc:
+        messages.error(request, str(exc))
+        return _gallery(request, status=403)
+    messages.success(request, _("Your new draft is ready."))
+    return redirect("quizzes:editor-quiz", slug=version.quiz.slug)
+
+
+@login_required
+@require_POST
+def quiz_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _visible_quiz(request, slug)
+    if not user_is_author(request.user):
+        raise PermissionDenied
+    try:
+        version = services.quiz_duplicate(quiz=quiz, user=request.user)
+    except services.NotAllowed as exc:
+        messages.error(request, str(exc))
+        return _detail(request, quiz, status=403)
+    except services.QuizRefused as exc:
+        messages.error(request, _("This quiz cannot be copied until these problems are fixed:"))
+        for problem in exc.problems:
+            messages.error(request, problem_text(problem))
+        return _detail(request, quiz, status=400)
+    messages.success(request, _("Copied: this is your new draft."))
+    return redirect("quizzes:editor-quiz", slug=version.quiz.slug)
+
+
+@login_required
+def quiz_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The latest version as a quizbuilder/1 file: .json, or .zip when it has images."""
+    quiz = _visible_quiz(request, slug)
+    version = quiz.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    data, images, _problems = version_export(version=version)
+    if images:
+        response = HttpResponse(bundle_write(data, images), content_type="application/zip")
+        name = f"{quiz.slug}.zip"
+    else:
+        response = HttpResponse(json_dumps(data), content_type="application/json; charset=utf-8")
+        name = f"{quiz.slug}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem as a person reads it: `questions[2].choices[0].text` becomes
+    "question 3, choice 1, text" (positions counted from 1)."""
+    parts = []
+    for name, index in re.findall(r"([A-Za-z_]+)?(?:\[(\d+)\])?\.?", problem.path):
+        if not name and not index:
+            continue
+        word = name.replace("_", " ") if name else ""
+        if index:
+            word = f"{word[:-1] if word.endswith('s') else word} {int(index) + 1}".strip()
+        parts.append(word)
+    where = ", ".join(p for p in parts if p and p != "$")
+    if not where:
+        return str(problem.message)
+    return f"{where[:1].upper()}{where[1:]}: {problem.message}"
+
+
+@login_required
+@require_POST
+def quiz_import_upload(request: HttpRequest) -> HttpResponse:
+    """Import an uploaded .json or .zip quiz file; every problem listed, nothing saved."""
+    if not user_can_import(request.user, None):
+        raise PermissionDenied
+    form = QuizImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _gallery(request, status=400, import_form=form)
+    upload = form.cleaned_data["file"]
+    problems: list[str] = []
+    if upload.size > BUNDLE_MAX_BYTES:
+        problems = [_("The file is larger than %(mb)s MB.") % {"mb": BUNDLE_MAX_BYTES // 1_000_000}]
+    else:
+        try:
+            data, images = quiz_file_read(upload.read(), image_max_bytes=settings.IMAGE_MAX_BYTES)
+            version = services.quiz_import(data=data, user=request.user, images=images)
+        except BundleError as exc:
+            problems = [problem_text(p) for p in exc.problems]
+        except services.QuizRefused as exc:
+            problems = [problem_text(p) for p in exc.problems]
+        except services.NotAllowed:
+            problems = [_("A quiz with this slug exists and you may not change it.")]
+        else:
+            messages.success(request, _("Imported: this is the new draft."))
+            return redirect("quizzes:editor-quiz", slug=version.quiz.slug)
+    return _gallery(request, status=400, import_form=form, import_problems=problems)
