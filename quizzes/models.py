@@ -247,8 +247,8 @@ class Outcome(CardFields):
 
 
 class AuditAction(models.TextChoices):
-    # The stored strings are the history's words (shown as they are on the quiz's page), so a
-    # new action adds a member and existing rows never change.
+    # The stored strings are the history's words (the quiz's page shows their translated
+    # labels), so a new action adds a member and existing rows never change.
     CREATED = "created", _("created")
     IMPORTED = "imported", _("imported")
     DRAFT_OPENED = "draft opened", _("draft opened")

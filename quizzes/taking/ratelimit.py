@@ -38,7 +38,6 @@ from quizzes.signals import request_refused
 logger = logging.getLogger(__name__)
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PREFIX = "rl:"
-logger = logging.getLogger(__name__)
 
 
 class RefusedKind(models.TextChoices):
@@ -140,18 +139,26 @@ def refusal_note(*, quiz_id: int | None, kind: RefusedKind) -> None:
             logger.warning("recording a refused %s failed in %r: %s", kind, receiver, outcome)
 
 
+def _limited(
+    *, quiz_id: int | None, kind: RefusedKind, hits: Sequence[tuple[str, str, str]]
+) -> int:
+    """Count `hits` (see limits_hit); past a limit, note one refusal of `kind` and return the
+    seconds to wait. 0 when within every limit, or when limits are off."""
+    if not settings.RATELIMIT_ENABLED:
+        return 0
+    wait = limits_hit(hits)
+    if wait:
+        refusal_note(quiz_id=quiz_id, kind=kind)
+    return wait
+
+
 def submission_check(*, visitor: str, ip_hash: str, quiz_id: int | None = None) -> None:
     """Count a submission for the visitor and the IP hash; RateLimited past either limit."""
-    if not settings.RATELIMIT_ENABLED:
-        return
-    wait = limits_hit(
-        [
-            ("submit-visitor", visitor, settings.RATELIMIT_SUBMISSIONS_PER_VISITOR),
-            ("submit-ip", ip_hash, settings.RATELIMIT_SUBMISSIONS_PER_IP),
-        ]
-    )
-    if wait:
-        refusal_note(quiz_id=quiz_id, kind=RefusedKind.SUBMISSION)
+    hits = [
+        ("submit-visitor", visitor, settings.RATELIMIT_SUBMISSIONS_PER_VISITOR),
+        ("submit-ip", ip_hash, settings.RATELIMIT_SUBMISSIONS_PER_IP),
+    ]
+    if wait := _limited(quiz_id=quiz_id, kind=RefusedKind.SUBMISSION, hits=hits):
         raise RateLimited(
             "Too many submissions. Please wait a while and try again.", retry_after=wait
         )
@@ -163,16 +170,11 @@ def start_check(*, quiz_id: int, visitor: str, ip_hash: str) -> None:
     RateLimited past either limit, and the refusal is noted: a flood of random take ids
     from one address can no longer add starts that never complete (the completion rate).
     """
-    if not settings.RATELIMIT_ENABLED:
-        return
-    wait = limits_hit(
-        [
-            ("start-visitor", visitor, settings.RATELIMIT_STARTS_PER_VISITOR),
-            ("start-ip", ip_hash, settings.RATELIMIT_STARTS_PER_IP),
-        ]
-    )
-    if wait:
-        refusal_note(quiz_id=quiz_id, kind=RefusedKind.START)
+    hits = [
+        ("start-visitor", visitor, settings.RATELIMIT_STARTS_PER_VISITOR),
+        ("start-ip", ip_hash, settings.RATELIMIT_STARTS_PER_IP),
+    ]
+    if wait := _limited(quiz_id=quiz_id, kind=RefusedKind.START, hits=hits):
         raise RateLimited(
             gettext("Too many new attempts. Please wait a while and try again."),
             retry_after=wait,
@@ -185,12 +187,8 @@ def view_check(*, quiz_id: int, ip_hash: str) -> bool:
     Views are already one per visitor and day, so only a client that drops our cookie can
     flood them: the per-address limit holds it back. The page is served either way.
     """
-    if not settings.RATELIMIT_ENABLED:
-        return True
-    wait = limits_hit([("view-ip", ip_hash, settings.RATELIMIT_VIEWS_PER_IP)])
-    if wait:
-        refusal_note(quiz_id=quiz_id, kind=RefusedKind.VIEW)
-    return not wait
+    hits = [("view-ip", ip_hash, settings.RATELIMIT_VIEWS_PER_IP)]
+    return not _limited(quiz_id=quiz_id, kind=RefusedKind.VIEW, hits=hits)
 
 
 def click_check(*, quiz_id: int, visitor: str, ip_hash: str) -> bool:
@@ -199,17 +197,11 @@ def click_check(*, quiz_id: int, visitor: str, ip_hash: str) -> bool:
     A friend's first visit has no cookie yet, so the per-visitor limit cannot hold back a
     cookieless flood: the per-address limit does. The page is served either way.
     """
-    if not settings.RATELIMIT_ENABLED:
-        return True
-    wait = limits_hit(
-        [
-            ("click-visitor", visitor, settings.RATELIMIT_CLICKS_PER_VISITOR),
-            ("click-ip", ip_hash, settings.RATELIMIT_CLICKS_PER_IP),
-        ]
-    )
-    if wait:
-        refusal_note(quiz_id=quiz_id, kind=RefusedKind.CLICK)
-    return not wait
+    hits = [
+        ("click-visitor", visitor, settings.RATELIMIT_CLICKS_PER_VISITOR),
+        ("click-ip", ip_hash, settings.RATELIMIT_CLICKS_PER_IP),
+    ]
+    return not _limited(quiz_id=quiz_id, kind=RefusedKind.CLICK, hits=hits)
 
 
 # allauth's own 429s (sign-up, password reset...) do not say when to come back; its shortest

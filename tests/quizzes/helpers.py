@@ -11,8 +11,22 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from quizzes.models import QuizVersion
+
+
+def client_for(user, **kwargs: Any) -> Client:
+    """A test client logged in as `user` (kwargs: the Client's, e.g. enforce_csrf_checks)."""
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def admin_url(version: QuizVersion) -> str:
+    """The authoring admin's change page of a version."""
+    return reverse("authoring:quizzes_quizversion_change", args=[version.pk])
 
 
 def run(command: str, *args: str) -> tuple[str, str]:

@@ -10,26 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from quizzes.authoring.services import quiz_import, version_publish
 from quizzes.models import AuditEntry, Outcome, QuizVersion, Variable
 from tests.conftest import demo_data
-from tests.quizzes.helpers import form_data
+from tests.quizzes.helpers import admin_url, client_for, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def admin_url(version: QuizVersion) -> str:
-    return reverse("authoring:quizzes_quizversion_change", args=[version.pk])
 
 
 def png(colour: str, size: tuple[int, int] = (30, 20)) -> bytes:

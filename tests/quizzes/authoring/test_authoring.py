@@ -16,19 +16,9 @@ from PIL import Image
 from quizzes.authoring.services import quiz_import
 from quizzes.models import Quiz, QuizVersion, Variable, VersionStatus
 from tests.conftest import demo_data
-from tests.quizzes.helpers import form_data
+from tests.quizzes.helpers import admin_url, client_for, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def admin_url(version: QuizVersion) -> str:
-    return reverse("authoring:quizzes_quizversion_change", args=[version.pk])
 
 
 @pytest.fixture

@@ -16,16 +16,11 @@ from quizzes.authoring.services import quiz_import
 from quizzes.models import AuditAction, AuditEntry, Quiz, QuizVersion, VersionStatus
 from tests.conftest import demo_data
 from tests.quizzes.authoring.test_import_export import png_bytes
+from tests.quizzes.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
 NEW = "/editor/new/"
-
-
-def client_for(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def _upload(name: str, raw: bytes) -> SimpleUploadedFile:

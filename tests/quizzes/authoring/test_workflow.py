@@ -14,16 +14,11 @@ from quizzes.models import AuditEntry, Question, Quiz, QuizVersion, Result, Vers
 from quizzes.selectors import published_get
 from tests.conftest import demo_data
 from tests.factories import ResultFactory
+from tests.quizzes.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
 SLUG = "which-morning-drink"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def action(client: Client, name: str, comment: str = "", slug: str = SLUG):

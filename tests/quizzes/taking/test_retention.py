@@ -10,25 +10,18 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 from django.urls import reverse
 
 from quizzes.authoring.services import QuizRefused, quiz_import, version_publish
 from quizzes.models import QuizVersion, Result, VersionStatus
 from quizzes.selectors import published_cache_clear
 from tests.conftest import demo_data
-from tests.quizzes.helpers import form_data, run, write_json
+from tests.quizzes.helpers import client_for, form_data, run, write_json
 from tests.quizzes.takehelp import TAKES, post_json, responses_url
 
 pytestmark = pytest.mark.django_db
 SLUG = "weight-in-10-years"
 TOO_MANY = "retention_days: must be between 1 and 365 days (the site's maximum)"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def kept_days(client) -> int:
