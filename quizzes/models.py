@@ -135,6 +135,16 @@ class QuizVersion(CardFields):
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.
     definition = models.JSONField(null=True, blank=True, editable=False)
     programs = models.JSONField(null=True, blank=True, editable=False)
+    # The studio's working copy of a draft: a quizbuilder/1 document saved as the author types,
+    # valid or not (the rows above follow it whenever it is valid; publishing needs it valid).
+    # None for a draft never opened in the studio: its rows are then the content.
+    document = models.JSONField(null=True, blank=True, editable=False)
+    # Bumped by every studio save: a save that names an older revision was made on a stale page
+    # (someone else saved in between) and is refused rather than overwriting their work.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

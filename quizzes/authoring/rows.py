@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,10 @@ def _card_from(obj: QuizVersion | Outcome) -> dict[str, str]:
 
 
 def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
-    """The version's rows as a quizbuilder/1 document (not yet validated)."""
+    """The version's content as a quizbuilder/1 document (not yet validated): the studio's
+    working copy when it has one, else its rows."""
+    if version.document is not None and version.status in ("draft", "review"):
+        return copy.deepcopy(version.document)
     questions = [(q, list(q.choices.all())) for q in version.questions.prefetch_related("choices")]
     return file_data_build(
         version=version,

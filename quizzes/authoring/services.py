@@ -109,6 +109,12 @@ def version_save(
             files=content.files,
             kept=content.kept,
         )
+        # The rows are the content now: a studio working copy would hide them, and a studio
+        # page still open on the older revision must be told rather than overwrite them.
+        version.document = None
+        version.revision += 1
+        version.edited_by = user if user.is_authenticated else None
+        version.save(update_fields=["document", "revision", "edited_by", "updated_at"])
         _audit(quiz=version.quiz, version=version, user=user, action=action, comment=comment)
     return version
 
