@@ -25,6 +25,14 @@ deletion commits).
 `request_refused(quiz_id=int, kind=RefusedKind)`: a request was refused, or served but not
 counted, as abuse (a rate limit). Sent once per refused request, outside any transaction the
 request may roll back; a receiver that fails must not fail the request (send_robust).
+
+`studio_panels(sender=QuizVersion, request=HttpRequest, version=QuizVersion)`: the studio page
+of a draft is being drawn; a receiver returns the HTML (a SafeString) of a preview panel to
+show beside the editor, or None.
+
+`quiz_figures(sender=Quiz, quiz_ids=list[int])`: the dashboard lists these quizzes; a receiver
+returns {quiz_id: {"completions": int, "share_rate": float | None, "viral_coefficient":
+float | None, "stats_url": str}} for the ones it knows.
 """
 
 from __future__ import annotations
@@ -36,3 +44,5 @@ version_published = Signal()
 answers_purged = Signal()
 result_deleted = Signal()
 request_refused = Signal()
+studio_panels = Signal()
+quiz_figures = Signal()
