@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.authoring import preview
+from quizzes.authoring import preview, studio
 from quizzes.authoring import views as editor_views
 from quizzes.taking import api, views
 
@@ -32,6 +32,14 @@ urlpatterns = [
     path("editor/quizzes/<slug:slug>/export/", editor_views.quiz_export, name="editor-export"),
     path("editor/quizzes/<slug:slug>/", editor_views.quiz_detail, name="editor-quiz"),
     path("editor/quizzes/<slug:slug>/edit/", editor_views.quiz_edit, name="editor-edit"),
+    path("editor/quizzes/<slug:slug>/studio/", studio.studio, name="studio"),
+    path("editor/quizzes/<slug:slug>/studio/save/", studio.studio_save, name="studio-save"),
+    path("editor/quizzes/<slug:slug>/studio/open/", studio.studio_open, name="studio-open"),
+    path(
+        "editor/quizzes/<slug:slug>/studio/presence/",
+        studio.studio_presence,
+        name="studio-presence",
+    ),
     path(
         "editor/quizzes/<slug:slug>/<str:action>/",
         editor_views.quiz_action,

@@ -238,14 +238,11 @@ def quiz_start(request: HttpRequest, key: str) -> HttpResponse:
         raise PermissionDenied
     try:
         if key.startswith("blank-") and key[6:] in Kind.values:
-            kind = Kind(key[6:])
-            title = str(_("Untitled quiz"))
-            version = services.quiz_create(
-                slug=services.slug_free(title=title, fallback=kind.value),
-                title=title,
-                kind=kind.value,
-                user=request.user,
+            version = services.quiz_start_blank(
+                kind=Kind(key[6:]).value,
+                title=str(_("Untitled quiz")),
                 language=request.LANGUAGE_CODE or "en",
+                user=request.user,
             )
         elif key.startswith("demo-") and key[5:] in (demos := _demo_templates()):
             version = services.quiz_start_from(data=demos[key[5:]], user=request.user)
@@ -254,8 +251,7 @@ def quiz_start(request: HttpRequest, key: str) -> HttpResponse:
     except services.NotAllowed as exc:
         messages.error(request, str(exc))
         return _gallery(request, status=403)
-    messages.success(request, _("Your new draft is ready."))
-    return redirect("quizzes:editor-quiz", slug=version.quiz.slug)
+    return redirect("quizzes:studio", slug=version.quiz.slug)
 
 
 @login_required

@@ -67,8 +67,8 @@ def test_a_demo_template_makes_a_draft_owned_by_the_user_under_a_new_slug(author
     second = client.post("/editor/new/demo-which-morning-drink/")
 
     slugs = ["which-morning-drink-are-you", "which-morning-drink-are-you-2"]
-    assert first["Location"] == f"/editor/quizzes/{slugs[0]}/"
-    assert second["Location"] == f"/editor/quizzes/{slugs[1]}/"
+    assert first["Location"] == f"/editor/quizzes/{slugs[0]}/studio/"
+    assert second["Location"] == f"/editor/quizzes/{slugs[1]}/studio/"
     for slug in slugs:
         version = QuizVersion.objects.get(quiz__slug=slug)
         assert version.quiz.owner == author and version.status == VersionStatus.DRAFT
@@ -82,7 +82,7 @@ def test_a_demo_template_makes_a_draft_owned_by_the_user_under_a_new_slug(author
 
 def test_a_chinese_title_gets_a_slug_from_the_file_name(author):
     response = client_for(author).post("/editor/new/demo-ni-shi-na-zhong-ka-fei/")
-    assert response["Location"] == "/editor/quizzes/ni-shi-na-zhong-ka-fei/"
+    assert response["Location"] == "/editor/quizzes/ni-shi-na-zhong-ka-fei/studio/"
     assert Quiz.objects.get(slug="ni-shi-na-zhong-ka-fei").owner == author
 
 
@@ -90,7 +90,7 @@ def test_a_blank_template_makes_an_empty_draft_of_that_kind(author):
     response = client_for(author).post("/editor/new/blank-trivia/")
 
     quiz = Quiz.objects.get(owner=author)
-    assert response["Location"] == f"/editor/quizzes/{quiz.slug}/"
+    assert response["Location"] == f"/editor/quizzes/{quiz.slug}/studio/"
     version = quiz.versions.get()
     assert version.kind == "trivia" and version.status == VersionStatus.DRAFT
     assert AuditEntry.objects.get(quiz=quiz).action == AuditAction.CREATED
@@ -260,7 +260,7 @@ def test_import_keeps_the_rule_for_existing_quizzes_and_plain_accounts(author, o
 
 def test_duplicating_an_unfinished_draft_lists_its_problems_and_saves_nothing(author):
     client = client_for(author)
-    slug = client.post("/editor/new/blank-score/")["Location"].split("/")[-2]
+    slug = client.post("/editor/new/blank-score/")["Location"].split("/")[-3]
 
     response = client.post(f"/editor/quizzes/{slug}/duplicate/")
 

@@ -1,0 +1,210 @@
+"""The studio: one screen where an author builds a quiz, saved as they type.
+
+GET draws the draft's working copy; every change posts the whole form (htmx, debounced) to
+`studio_save`, which lays it over the saved copy, carries out a structural change if a button
+asked for one, gives items their keys, saves (valid or not) and answers with the new revision,
+the problems by field and, after a structural change, the editor drawn again.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
+
+from quizzes.authoring import services
+from quizzes.authoring.document import (
+    OpError,
+    document_apply,
+    document_keys_assign,
+    document_overlay,
+    fixed_keys,
+)
+from quizzes.authoring.permissions import quizzes_visible_to, user_can_edit, user_can_publish
+from quizzes.authoring.preview_panels import studio_panels_html
+from quizzes.authoring.rows import quiz_validate, version_file_data
+from quizzes.authoring.studio_context import studio_context
+from quizzes.models import Quiz, QuizVersion, VersionStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Who else has a draft open: the people whose page saved or looked in within this window.
+PRESENCE_SECONDS = 90
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _quiz(request: HttpRequest, slug: str) -> Quiz:
+    return get_object_or_404(quizzes_visible_to(request.user), slug=slug)
+
+
+def _open_version(quiz: Quiz) -> QuizVersion | None:
+    return (
+        quiz.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.REVIEW])
+        .select_related("edited_by")
+        .first()
+    )
+
+
+def _presence(request: HttpRequest, version: QuizVersion) -> list[str]:
+    """Record that this user has the draft open; the names of the others who have."""
+    key = f"studio:present:{version.pk}"
+    now = time.time()
+    present: dict[str, Any] = cache.get(key) or {}
+    user = cast("User", request.user)  # login_required
+    present = {k: v for k, v in present.items() if now - v[1] < PRESENCE_SECONDS}
+    present[str(user.pk)] = (user.get_full_name() or user.get_username(), now)
+    cache.set(key, present, PRESENCE_SECONDS)
+    return sorted(name for uid, (name, _t) in present.items() if uid != str(user.pk))
+
+
+def _live_definition(quiz: Quiz) -> dict[str, Any] | None:
+    live = quiz.live_version
+    return dict(live.definition) if live and live.definition else None
+
+
+def _render(
+    request: HttpRequest,
+    quiz: Quiz,
+    version: QuizVersion,
+    *,
+    template: str = "quizzes/editor/studio.html",
+    focus: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    document = version_file_data(version=version)
+    _definition, problems = quiz_validate(document)
+    context = studio_context(
+        document=document,
+        problems=problems,
+        fixed=fixed_keys(_live_definition(quiz)),
+    )
+    context.update(
+        quiz=quiz,
+        version=version,
+        focus=focus,
+        editable=version.status == VersionStatus.DRAFT and user_can_edit(request.user, quiz),
+        can_publish=user_can_publish(request.user, quiz),
+        others=_presence(request, version),
+        save_url=reverse("quizzes:studio-save", args=[quiz.slug]),
+    )
+    if template.endswith("studio.html"):
+        context["preview_panels"] = studio_panels_html(request=request, version=version)
+    return render(request, template, context, status=status)
+
+
+@login_required
+def studio(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _quiz(request, slug)
+    version = _open_version(quiz)
+    if version is None or not user_can_edit(request.user, quiz):
+        # Nothing to edit here: the quiz's page offers "Edit (new draft)" when allowed.
+        return redirect("quizzes:editor-quiz", slug=quiz.slug)
+    return _render(request, quiz, version)
+
+
+@login_required
+@require_POST
+def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _quiz(request, slug)
+    version = _open_version(quiz)
+    if version is None:
+        messages.error(request, _("This quiz has no draft to edit."))
+        return _reload(request, quiz)
+    saved = version_file_data(version=version)
+    document = document_overlay(document=saved, data=request.POST)
+    op = next((v for v in reversed(request.POST.getlist("op")) if v), "")
+    focus = ""
+    if op and op != "refresh":  # "refresh": only draw the editor again (a type changed)
+        try:
+            document, focus = document_apply(document=document, op=op, data=request.POST)
+        except OpError:
+            return _conflict(request, quiz, version)
+    document = document_keys_assign(
+        document=document, previous=saved, fixed=fixed_keys(_live_definition(quiz))
+    )
+    raw_revision = request.POST.get("revision", "")
+    revision = int(raw_revision) if raw_revision.isdigit() else -1
+    try:
+        services.version_document_save(
+            version=version, document=document, revision=revision, user=request.user
+        )
+    except services.EditConflict:
+        return _conflict(request, quiz, version)
+    except services.NotAllowed as exc:
+        messages.error(request, str(exc))
+        return _reload(request, quiz)
+    if not _htmx(request):
+        return redirect("quizzes:studio", slug=quiz.slug)
+    if op:
+        response = _render(
+            request, quiz, version, template="quizzes/editor/_studio_form.html", focus=focus
+        )
+    else:
+        response = _render(request, quiz, version, template="quizzes/editor/_studio_saved.html")
+        response["HX-Reswap"] = "none"
+    return trigger_client_event(response, "studio-saved", {"revision": version.revision})
+
+
+def _reload(request: HttpRequest, quiz: Quiz) -> HttpResponse:
+    url = reverse("quizzes:editor-quiz", args=[quiz.slug])
+    if _htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _conflict(request: HttpRequest, quiz: Quiz, version: QuizVersion) -> HttpResponse:
+    """Someone saved in between: say who and when, save nothing, offer to reload."""
+    version.refresh_from_db()
+    if not _htmx(request):
+        messages.error(request, _("This draft was changed while you were editing it."))
+        return redirect("quizzes:studio", slug=quiz.slug)
+    response = render(
+        request,
+        "quizzes/editor/_studio_conflict.html",
+        {"version": version, "by": version.edited_by, "quiz": quiz},
+        status=409,
+    )
+    response["HX-Reswap"] = "none"
+    return response
+
+
+@login_required
+def studio_presence(request: HttpRequest, slug: str) -> HttpResponse:
+    """Polled by an open studio page: who else has the draft open, and whether it changed."""
+    quiz = _quiz(request, slug)
+    version = _open_version(quiz)
+    if version is None:
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "quizzes/editor/_studio_presence.html",
+        {"others": _presence(request, version), "version": version},
+    )
+
+
+@login_required
+@require_POST
+def studio_open(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open the quiz's draft (a new copy of the live version if needed) in the studio."""
+    quiz = _quiz(request, slug)
+    try:
+        services.quiz_draft_open(quiz=quiz, user=request.user)
+    except services.NotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("quizzes:editor-quiz", slug=quiz.slug)
+    return redirect("quizzes:studio", slug=quiz.slug)

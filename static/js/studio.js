@@ -1,0 +1,214 @@
+// The studio: autosave (htmx posts the form as you type), problems beside their fields,
+// the personality matrix's tap cells, formula chips, drag and keyboard reordering.
+(function () {
+  "use strict";
+
+  var form = function () { return document.getElementById("studio-form"); };
+  var dirty = false;
+  var inFlight = false;
+  var focusAfterSwap = null;
+  var lastPage = null;
+
+  function status(text, kind) {
+    var el = document.getElementById("studio-status");
+    if (!el) return;
+    var span = el.querySelector(".saved") || document.createElement("span");
+    span.className = "saved" + (kind ? " " + kind : "");
+    span.textContent = text;
+    if (!span.parentNode) el.insertBefore(span, el.firstChild);
+  }
+
+  // --- problems next to their fields --------------------------------------------------
+  function fieldFor(name) {
+    var f = form();
+    if (!f) return null;
+    var parts = name.split(".");
+    while (parts.length) {
+      var el = f.querySelector('[name="' + CSS.escape(parts.join(".")) + '"]:not([type=hidden])') ||
+        f.querySelector('[id="f-' + CSS.escape(parts.join(".")) + '"]');
+      if (el) return el;
+      parts.pop();
+    }
+    return null;
+  }
+
+  function placeProblems() {
+    var f = form();
+    if (!f) return;
+    f.querySelectorAll(".field-problem").forEach(function (p) { p.remove(); });
+    f.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
+    var list = document.querySelectorAll("#studio-problems li[data-field]");
+    var n = 0;
+    list.forEach(function (li) {
+      var el = fieldFor(li.getAttribute("data-field"));
+      if (!el) return;
+      n += 1;
+      var id = "problem-" + n;
+      var p = document.createElement("p");
+      p.className = "field-problem";
+      p.id = id;
+      p.textContent = li.textContent;
+      var holder = el.closest(".field, td") || el.parentNode;
+      holder.appendChild(p);
+      el.setAttribute("aria-invalid", "true");
+      var described = el.getAttribute("aria-describedby");
+      el.setAttribute("aria-describedby", described ? described + " " + id : id);
+    });
+  }
+
+  // --- structural changes posted like a button press -----------------------------------
+  function postOp(op, refocus) {
+    var f = form();
+    if (!f) return;
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "op";
+    input.value = op;
+    f.appendChild(input);
+    focusAfterSwap = refocus || null;
+    f.requestSubmit();
+    input.remove();
+  }
+
+  function sortables() {
+    if (!window.Sortable) return;
+    document.querySelectorAll("#studio-form [data-sortable]").forEach(function (list) {
+      if (list.dataset.sortableReady) return;
+      list.dataset.sortableReady = "1";
+      window.Sortable.create(list, {
+        handle: ".handle",
+        animation: 150,
+        onEnd: function (evt) {
+          if (evt.oldIndex === evt.newIndex) return;
+          var what = list.getAttribute("data-sortable");
+          var prefix = what === "choice" ? "choice.move:" + list.getAttribute("data-question") + ":" : what + ".move:";
+          postOp(prefix + evt.oldIndex + ":" + evt.newIndex);
+        },
+      });
+    });
+  }
+
+  document.addEventListener("keydown", function (evt) {
+    var handle = evt.target.closest && evt.target.closest("#studio-form .handle[data-move]");
+    if (!handle || (evt.key !== "ArrowUp" && evt.key !== "ArrowDown")) return;
+    evt.preventDefault();
+    var i = parseInt(handle.getAttribute("data-index"), 10);
+    var count = parseInt(handle.getAttribute("data-count"), 10);
+    var to = evt.key === "ArrowUp" ? i - 1 : i + 1;
+    if (to < 0 || to >= count) return;
+    var base = handle.getAttribute("data-move");
+    var newBase = base.replace(/:\d+$/, ":" + to);
+    postOp(base + ":" + to, '.handle[data-move="' + newBase + '"]');
+  });
+
+  // --- clicks: matrix cells, chips, confirmations ---------------------------------------
+  document.addEventListener("click", function (evt) {
+    var cell = evt.target.closest && evt.target.closest("#studio-form [data-cell]");
+    if (cell) {
+      var input = cell.parentNode.querySelector('input[type=hidden][name="' + CSS.escape(cell.getAttribute("data-cell")) + '"]');
+      var n = (parseInt(input.value, 10) + 1) % 4;
+      input.value = String(n);
+      cell.textContent = String(n);
+      cell.className = "cell pts-" + n;
+      cell.setAttribute("aria-label", cell.getAttribute("aria-label").replace(/\d+( of 3| \/ 3|，共 3)/, n + "$1"));
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+    var chip = evt.target.closest && evt.target.closest("#studio-form [data-insert]");
+    if (chip) {
+      var target = document.getElementById(chip.getAttribute("data-target"));
+      if (!target) return;
+      var text = chip.getAttribute("data-insert");
+      var start = target.selectionStart != null ? target.selectionStart : target.value.length;
+      var end = target.selectionEnd != null ? target.selectionEnd : start;
+      target.value = target.value.slice(0, start) + text + target.value.slice(end);
+      target.focus();
+      target.selectionStart = target.selectionEnd = start + text.length;
+      target.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+    var confirmer = evt.target.closest && evt.target.closest("#studio-form [data-confirm]");
+    if (confirmer && !window.confirm(confirmer.getAttribute("data-confirm"))) {
+      evt.preventDefault();
+    }
+  });
+
+  // A question's type or its condition changes which fields apply: draw the editor again.
+  document.addEventListener("change", function (evt) {
+    if (evt.target.matches && evt.target.matches("#studio-form .type-select, #studio-form [name$='.show_if.question']")) {
+      postOp("refresh", '[name="' + CSS.escape(evt.target.name) + '"]');
+    }
+  });
+
+  // --- the page in focus, for the preview ----------------------------------------------
+  document.addEventListener("focusin", function (evt) {
+    var item = evt.target.closest && evt.target.closest("#studio-form [data-page]");
+    var page = item ? item.getAttribute("data-page") : null;
+    if (page && page !== lastPage) {
+      lastPage = page;
+      document.dispatchEvent(new CustomEvent("studio-focus", { detail: { page: page } }));
+    }
+  });
+
+  // --- saving --------------------------------------------------------------------------
+  document.addEventListener("input", function (evt) {
+    if (evt.target.closest && evt.target.closest("#studio-form")) {
+      dirty = true;
+      status(document.documentElement.lang.indexOf("zh") === 0 ? "未保存的更改…" : "Unsaved changes…");
+    }
+  });
+  document.body.addEventListener("htmx:beforeRequest", function (evt) {
+    if (evt.target === form()) inFlight = true;
+  });
+  document.body.addEventListener("htmx:afterRequest", function (evt) {
+    if (evt.detail.elt !== form() && evt.detail.elt.id !== "studio-form") return;
+    inFlight = false;
+    if (evt.detail.successful) {
+      dirty = false;
+    } else if (evt.detail.xhr && evt.detail.xhr.status === 0) {
+      status(document.documentElement.lang.indexOf("zh") === 0 ? "未保存：连接中断，正在重试…" : "Not saved: no connection, trying again…", "error");
+      setTimeout(function () { if (dirty && form()) form().requestSubmit(); }, 3000);
+    }
+  });
+  document.body.addEventListener("htmx:sendError", function () {
+    inFlight = false;
+    status(document.documentElement.lang.indexOf("zh") === 0 ? "未保存：连接中断，正在重试…" : "Not saved: no connection, trying again…", "error");
+    setTimeout(function () { if (dirty && form()) form().requestSubmit(); }, 3000);
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var f = form();
+    if (!f) return;
+    placeProblems();
+    sortables();
+    var selector = focusAfterSwap;
+    focusAfterSwap = null;
+    var name = f.getAttribute("data-focus");
+    var el = selector ? f.querySelector(selector) : name ? f.querySelector('[name="' + CSS.escape(name) + '"]') : null;
+    if (el) el.focus();
+    f.removeAttribute("data-focus");
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", placeProblems);
+
+  // A closed tab or a reload keeps the last keystrokes: they go out as a beacon.
+  function flush() {
+    var f = form();
+    if (dirty && !inFlight && f && navigator.sendBeacon) {
+      navigator.sendBeacon(f.getAttribute("action"), new FormData(f));
+      dirty = false;
+    }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush();
+  });
+  window.addEventListener("pagehide", flush);
+
+  function ready() {
+    placeProblems();
+    sortables();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();

@@ -1,0 +1,260 @@
+"""The studio: one screen, saved as you type, keys from labels, never losing work (issue 11).
+
+Every test drives it through HTTP as the page does: the form read back from the page's HTML
+(tests.quizzes.helpers.form_data), changed as an author would, posted whole with the
+`HX-Request` header htmx sends.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from quizzes.authoring.selectors import version_export
+from quizzes.models import Quiz, QuizVersion, VersionStatus
+from tests.factories import UserFactory
+from tests.quizzes.helpers import client_for, form_data
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _start(client, template: str) -> str:
+    response = client.post(f"/editor/new/{template}/")
+    assert response.status_code == 302
+    return response["Location"].split("/")[-3]
+
+
+def _form(client, slug: str) -> dict:
+    page = client.get(f"/editor/quizzes/{slug}/studio/")
+    assert page.status_code == 200
+    return form_data(page.content.decode(), "studio-form")
+
+
+def _save(client, slug: str, data: dict, **extra):
+    return client.post(f"/editor/quizzes/{slug}/studio/save/", data, **HX, **extra)
+
+
+def _doc(slug: str) -> dict:
+    return QuizVersion.objects.get(quiz__slug=slug, status__in=["draft", "review"]).document
+
+
+def _op(client, slug: str, op: str, **changes) -> dict:
+    data = _form(client, slug) | changes | {"op": op}
+    response = _save(client, slug, data)
+    assert response.status_code == 200, response.content[:500]
+    return form_data(response.content.decode(), "studio-form")
+
+
+@pytest.fixture
+def studio(author):
+    return client_for(author)
+
+
+def test_a_blank_personality_quiz_built_in_the_studio_publishes_and_scores_as_its_points(
+    studio, editor, visitor
+):
+    slug = _start(studio, "blank-personality")
+    # Build: 3 questions of 2 answers, 2 results; each answer leans to one result.
+    _op(studio, slug, "question.add:single")
+    _op(studio, slug, "question.add:single")
+    data = _form(studio, slug)
+    data.update(
+        {
+            "title": "Beach or mountains?",
+            "outcomes.0.title": "Beach person",
+            "outcomes.1.title": "Mountain person",
+        }
+    )
+    for qi, prompt in enumerate(["Holiday?", "Drink?", "Shoes?"]):
+        data[f"questions.{qi}.prompt"] = prompt
+        data[f"questions.{qi}.choices.0.label"] = f"Sea {qi}"
+        data[f"questions.{qi}.choices.1.label"] = f"Peak {qi}"
+    data["questions.2.choices.1.points.1"] = "3"  # a tap cycles 1 -> 3 for "Peak 2"
+    response = _save(studio, slug, data)
+    assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"
+    assert json.loads(response["HX-Trigger"])["studio-saved"]["revision"] >= 3
+    assert "Ready to publish" in response.content.decode()
+
+    doc = _doc(slug)
+    assert [q["key"] for q in doc["questions"]] == ["holiday", "drink", "shoes"]
+    assert [o["key"] for o in doc["outcomes"]] == ["beach-person", "mountain-person"]
+    assert doc["questions"][0]["choices"][0] == {
+        "key": "sea-0",
+        "label": "Sea 0",
+        "points": {"beach-person": 1},
+    }
+    assert doc["questions"][2]["choices"][1]["points"] == {"mountain-person": 3}
+
+    assert studio.post(f"/editor/quizzes/{slug}/submit/").status_code == 302
+    assert client_for(editor).post(f"/editor/quizzes/{slug}/publish/").status_code == 302
+    quiz = Quiz.objects.get(slug=slug)
+    assert quiz.live_version.definition["questions"][2]["choices"][1]["points"] == {
+        "mountain-person": 3
+    }
+    answers = {"holiday": "sea-0", "drink": "sea-1", "shoes": "peak-2"}  # 2 beach, 3 mountain
+    response = visitor.post(
+        f"/api/quizzes/{slug}/responses/",
+        json.dumps({"answers": answers}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["outcome"]["key"] == "mountain-person"
+
+
+def test_an_invalid_draft_is_saved_with_its_problems_by_field_and_cannot_be_published(
+    studio, editor
+):
+    slug = _start(studio, "blank-personality")
+    data = _form(studio, slug) | {"title": "", "questions.0.prompt": "Only half done"}
+    response = _save(studio, slug, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-field="title"' in html and 'data-field="outcomes.0.title"' in html
+    assert _doc(slug)["questions"][0]["prompt"] == "Only half done"  # nothing typed is lost
+    assert _form(studio, slug)["questions.0.prompt"] == "Only half done"
+    refused = client_for(editor).post(f"/editor/quizzes/{slug}/publish/")
+    assert refused.status_code == 400
+    assert Quiz.objects.get(slug=slug).live_version is None
+
+
+def test_a_save_from_a_stale_page_is_refused_and_overwrites_nothing(studio, author):
+    slug = _start(studio, "blank-personality")
+    mine = _form(studio, slug)
+    other = client_for(author)
+    theirs = _form(other, slug) | {"title": "Their title"}
+    assert _save(other, slug, theirs).status_code == 200
+
+    response = _save(studio, slug, mine | {"title": "My title"})
+
+    assert response.status_code == 409
+    assert "while you were editing" in response.content.decode()
+    assert _doc(slug)["title"] == "Their title"
+
+
+def test_another_person_with_the_draft_open_is_named(studio, editor):
+    slug = _start(studio, "blank-personality")
+    client_for(editor).get(f"/editor/quizzes/{slug}/studio/")
+
+    page = studio.get(f"/editor/quizzes/{slug}/studio/").content.decode()
+
+    assert "Also editing this draft now: erin" in page
+
+
+def test_structural_changes_add_duplicate_move_and_delete(studio):
+    slug = _start(studio, "blank-personality")
+    _op(studio, slug, "outcome.add", **{"outcomes.0.title": "Calm", "outcomes.1.title": "Bold"})
+    _op(studio, slug, "outcome.move:2:0", **{"outcomes.2.title": "Wild"})
+    assert [o["title"] for o in _doc(slug)["outcomes"]] == ["Wild", "Calm", "Bold"]
+    # A new answer leans 1 to the result chosen in its row.
+    _op(studio, slug, "choice.add:0", **{"questions.0.lean": "2"})
+    assert _doc(slug)["questions"][0]["choices"][2]["points"] == {"bold": 1}
+    _op(studio, slug, "question.duplicate:0", **{"questions.0.prompt": "Pick one"})
+    assert [q["key"] for q in _doc(slug)["questions"]] == ["pick_one", "pick_one_2"]
+    _op(studio, slug, "question.move:1:0", **{"questions.1.prompt": "Second"})
+    assert [q["prompt"] for q in _doc(slug)["questions"]] == ["Second", "Pick one"]
+    _op(studio, slug, "choice.delete:0:2")
+    assert len(_doc(slug)["questions"][0]["choices"]) == 2
+    _op(studio, slug, "outcome.delete:0")
+    assert [o["key"] for o in _doc(slug)["outcomes"]] == ["calm", "bold"]
+    assert all("wild" not in c.get("points", {}) for c in _doc(slug)["questions"][0]["choices"])
+    _op(studio, slug, "question.delete:1")
+    assert [q["key"] for q in _doc(slug)["questions"]] == ["second"]
+
+
+def test_an_op_from_a_stale_page_changes_nothing(studio):
+    slug = _start(studio, "blank-personality")
+    before = _doc(slug)
+    response = _save(studio, slug, _form(studio, slug) | {"op": "question.delete:7"})
+    assert response.status_code == 409
+    assert _doc(slug) == before
+
+
+def test_published_keys_stay_when_labels_change(studio, publish, author):
+    publish("which-morning-drink")
+    quiz = Quiz.objects.get(slug="which-morning-drink")
+    quiz.owner = author
+    quiz.save()
+    assert studio.post("/editor/quizzes/which-morning-drink/studio/open/").status_code == 302
+    data = _form(studio, "which-morning-drink") | {
+        "questions.0.prompt": "A brand new prompt",
+        "outcomes.0.title": "Something else",
+    }
+    assert _save(studio, "which-morning-drink", data).status_code == 200
+    doc = _doc("which-morning-drink")
+    assert doc["questions"][0]["key"] == "alarm"
+    assert doc["outcomes"][0]["key"] == quiz.live_version.definition["outcomes"][0]["key"]
+
+
+@pytest.mark.parametrize(
+    "demo",
+    [
+        "which-morning-drink",
+        "how-stressed-are-you",
+        "solar-system-trivia",
+        "weight-in-10-years",
+        "ni-shi-na-zhong-ka-fei",
+    ],
+)
+def test_every_demo_quiz_opens_in_the_studio_and_saves_back_unchanged(studio, demo):
+    slug = _start(studio, f"demo-{demo}")
+    version = QuizVersion.objects.get(quiz__slug=slug)
+    before, _images, problems = version_export(version=version)
+    assert problems == []
+
+    response = _save(studio, slug, _form(studio, slug))
+
+    assert response.status_code == 200
+    version.refresh_from_db()
+    assert version.document is not None
+    after, _images, problems = version_export(version=version)
+    assert problems == []
+    assert after == before
+
+
+def test_a_calculator_formula_shows_its_value_at_the_sample_answers(studio):
+    slug = _start(studio, "demo-weight-in-10-years")
+    data = _form(studio, slug)
+    names = [k for k in data if k.startswith("variables.") and k.endswith(".name")]
+    last = names[-1].split(".")[1]
+    response = _save(studio, slug, data | {f"variables.{last}.expr": "weight * 2"})
+    # The sample weight is the middle of 30..250 kg: 140, so the value is 280.
+    assert "At the sample answers: 280" in response.content.decode()
+
+
+def test_a_formula_that_divides_by_zero_is_explained_next_to_it(studio):
+    slug = _start(studio, "demo-weight-in-10-years")
+    data = _form(studio, slug)
+    data["questions.1.min"] = "0"
+    response = _save(studio, slug, data | {"variables.0.expr": "10 / weight"})
+    html = response.content.decode()
+    assert 'data-field="variables.0.expr"' in html
+    assert "divides by zero" in html or "division by zero" in html
+
+
+def test_score_bands_show_gaps_and_overlaps(studio):
+    slug = _start(studio, "blank-score")
+    data = _form(studio, slug) | {"outcomes.0.min": "0", "outcomes.0.max": "0"}
+    response = _save(studio, slug, data | {"outcomes.1.min": "0", "outcomes.1.max": "0"})
+    html = response.content.decode()
+    assert "Scores 1 to 1 get no result." in html
+    assert "Scores 0 to 0 fit both" in html
+
+
+def test_someone_who_may_not_edit_gets_not_found(studio):
+    slug = _start(studio, "blank-personality")
+    stranger = client_for(UserFactory())
+    assert stranger.get(f"/editor/quizzes/{slug}/studio/").status_code == 404
+    data = _form(studio, slug)
+    assert stranger.post(f"/editor/quizzes/{slug}/studio/save/", data, **HX).status_code == 404
+
+
+def test_a_version_in_review_is_shown_read_only(studio):
+    slug = _start(studio, "demo-which-morning-drink")
+    studio.post(f"/editor/quizzes/{slug}/submit/")
+    assert QuizVersion.objects.get(quiz__slug=slug).status == VersionStatus.REVIEW
+    page = studio.get(f"/editor/quizzes/{slug}/studio/").content.decode()
+    assert '<fieldset class="studio-fieldset" disabled>' in page
+    assert "Back to draft and edit" in page
