@@ -50,7 +50,7 @@
       var p = document.createElement("p");
       p.className = "field-problem";
       p.id = id;
-      p.textContent = li.textContent;
+      p.textContent = li.getAttribute("data-message") || li.textContent;
       var holder = el.closest(".field, td") || el.parentNode;
       holder.appendChild(p);
       el.setAttribute("aria-invalid", "true");
@@ -130,6 +130,17 @@
       target.dispatchEvent(new Event("input", { bubbles: true }));
       return;
     }
+    var goto = evt.target.closest && evt.target.closest("#studio-problems [data-goto]");
+    if (goto) {
+      evt.preventDefault();
+      var field = fieldFor(goto.getAttribute("data-goto"));
+      if (field) {
+        var details = field.closest("details");
+        if (details) details.open = true;
+        field.focus();
+      }
+      return;
+    }
     var confirmer = evt.target.closest && evt.target.closest("#studio-form [data-confirm]");
     if (confirmer && !window.confirm(confirmer.getAttribute("data-confirm"))) {
       evt.preventDefault();
@@ -155,6 +166,18 @@
 
   // --- saving --------------------------------------------------------------------------
   document.addEventListener("input", function (evt) {
+    var name = evt.target.name || "";
+    var m = /^outcomes\.(\d+)\.title$/.exec(name);
+    if (m) {
+      document.querySelectorAll('[data-outcome-title="' + m[1] + '"]').forEach(function (el) {
+        if (evt.target.value.trim()) el.textContent = evt.target.value;
+      });
+    }
+    if (name === "title") {
+      document.querySelectorAll("[data-live-title]").forEach(function (el) {
+        if (evt.target.value.trim()) el.textContent = evt.target.value;
+      });
+    }
     if (evt.target.closest && evt.target.closest("#studio-form")) {
       dirty = true;
       status(document.documentElement.lang.indexOf("zh") === 0 ? "未保存的更改…" : "Unsaved changes…");

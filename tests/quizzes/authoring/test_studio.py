@@ -231,7 +231,7 @@ def test_a_formula_that_divides_by_zero_is_explained_next_to_it(studio):
     response = _save(studio, slug, data | {"variables.0.expr": "10 / weight"})
     html = response.content.decode()
     assert 'data-field="variables.0.expr"' in html
-    assert "divides by zero" in html or "division by zero" in html
+    assert "When “Your weight today” is 0, this divides by zero." in html
 
 
 def test_score_bands_show_gaps_and_overlaps(studio):
