@@ -397,10 +397,7 @@ def studio_context(
         "outcome_chips": all_chips
         + ([{"key": "score", "label": _("score")}] if kind != "calculator" else []),
         "sample_words": sample_words,
-        "problems": problems_by_field(
-            problems,
-            {str(q.get("key")): str(q.get("prompt") or q.get("key")) for q in raw_questions},
-        ),
+        "problems": problems_by_field(problems, prompts),
         "points_range": range(MAX_POINTS + 1),
         "bands": bands_scale(document) if kind in ("score", "trivia") else None,
         "tie_winner": (outcomes[0].get("title") if outcomes else "") or _("the first result"),
