@@ -215,6 +215,27 @@
   });
   document.body.addEventListener("htmx:oobAfterSwap", placeProblems);
 
+  // Submitting for review waits for the last change to be saved, so what is reviewed is
+  // what the author sees.
+  var submitting = null;
+  document.addEventListener("submit", function (evt) {
+    var f = evt.target;
+    if (!f.querySelector || !f.querySelector("#studio-submit")) return;
+    if (dirty || inFlight) {
+      evt.preventDefault();
+      submitting = f;
+      if (!inFlight && form()) form().requestSubmit();
+    }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (evt) {
+    if (!submitting || evt.detail.elt.id !== "studio-form") return;
+    if (evt.detail.successful && !dirty) {
+      var f = submitting;
+      submitting = null;
+      f.submit();
+    }
+  });
+
   // A closed tab or a reload keeps the last keystrokes: they go out as a beacon.
   function flush() {
     var f = form();

@@ -1,0 +1,219 @@
+"""Issue 11's acceptance, in real Chromium: a marketer who knows nothing of keys, JSON or
+formulas builds a quiz in the studio and submits it, an editor publishes it, and a visitor
+gets the result the author's points imply. Every click, tap and typed field of the author is
+counted (the admin took about 75 for the same quiz); screenshots land in /tmp/shots/studio-*.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from quizzes.authoring.rows import quiz_validate
+from quizzes.engine.scoring import answers_validate, score_compute
+from quizzes.format.quizfile import quiz_programs
+from quizzes.models import Quiz, Result
+from tests.conftest import demo_data
+
+SHOTS = Path("/tmp/shots")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class Author:
+    """A page whose clicks and typed fields are counted."""
+
+    def __init__(self, page):
+        self.page = page
+        self.actions = 0
+
+    def click(self, selector: str) -> None:
+        self.actions += 1
+        self.page.locator(selector).first.click()
+
+    def type(self, selector: str, text: str) -> None:
+        self.actions += 1
+        self.page.locator(selector).first.fill(text)
+
+    def saved(self) -> None:
+        """Wait until the studio has saved the last change (what the author sees)."""
+        self.page.wait_for_function(
+            "() => !document.querySelector('#studio-status .saved')?.textContent.includes('…')"
+        )
+        self.page.wait_for_load_state("networkidle")
+
+
+def _context(browser, live_server, user, viewport=DESKTOP):
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=viewport)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context
+
+
+def _publish(browser, live_server, editor, slug: str) -> None:
+    context = _context(browser, live_server, editor)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/editor/quizzes/{slug}/")
+    page.get_by_role("button", name="Approve and publish").click()
+    page.wait_for_load_state()
+    context.close()
+    assert Quiz.objects.get(slug=slug).live_version is not None
+
+
+def _take(browser, live_server, slug: str, answers: list[tuple[str, str]]) -> str:
+    """Take the quiz on a phone: ("tap", label) answers a one-answer question (a tap moves
+    on), ("tick", label) ticks a box and moves on, ("type", text) fills the field."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/{slug}/")
+    page.locator("[data-start]").click()
+    for index, (how, value) in enumerate(answers):
+        screen = page.locator(f'[data-screen="{index}"]')
+        screen.wait_for(state="visible")
+        if how == "type":
+            screen.locator("input[name=answer]").fill(value)
+        else:
+            screen.locator("label.choice", has_text=value).click()
+        if how != "tap":
+            screen.locator("[data-next]").click()
+    try:
+        page.wait_for_url("**/r/*/", timeout=10_000)
+    finally:
+        page.screenshot(path=str(SHOTS / f"studio-{slug}-visitor-last.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"studio-{slug}-visitor-result.png"), full_page=True)
+    title = page.locator("h1").first.inner_text()
+    context.close()
+    return title
+
+
+def test_a_marketer_builds_a_personality_quiz_from_the_blank_template(
+    browser, live_server, author, editor
+):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = _context(browser, live_server, author)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server.url}/editor/")
+    a = Author(page)
+
+    a.click("a[href='/editor/new/']")
+    a.click("form[action='/editor/new/blank-personality/'] button")
+    page.wait_for_url("**/studio/")
+    a.type("[name=title]", "Beach or mountains?")
+    a.type("[name='outcomes.0.title']", "Beach person")
+    a.type("[name='outcomes.1.title']", "Mountain person")
+    for qi, (prompt, sea, peak) in enumerate(
+        [
+            ("Holiday?", "Sand", "Snow"),
+            ("Drink?", "Cocktail", "Cocoa"),
+            ("Shoes?", "Flip-flops", "Boots"),
+        ]
+    ):
+        if qi:
+            a.saved()
+            a.click("button[value='question.add:single']")
+            page.locator(f"[name='questions.{qi}.prompt']").wait_for()
+        a.type(f"[name='questions.{qi}.prompt']", prompt)
+        a.type(f"[name='questions.{qi}.choices.0.label']", sea)
+        a.type(f"[name='questions.{qi}.choices.1.label']", peak)
+    # "Boots" leans harder to the mountains: two taps take its cell from 1 to 3.
+    cell = "[data-cell='questions.2.choices.1.points.1']"
+    a.click(cell)
+    a.click(cell)
+    assert page.locator(cell).inner_text() == "3"
+    a.type("[name='card-background']", "#0f766e")
+    a.saved()
+    page.screenshot(path=str(SHOTS / "studio-personality-desktop.png"), full_page=True)
+    assert "Ready to publish" in page.locator("#studio-status").inner_text()
+    a.click("#studio-submit")
+    page.wait_for_url("**/editor/quizzes/**/")
+    slug = page.url.rstrip("/").split("/")[-1]
+    assert a.actions <= 30, a.actions
+    print(f"\npersonality quiz: {a.actions} actions to build and submit")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/editor/quizzes/{slug}/")
+    context.close()
+
+    quiz = Quiz.objects.get(slug=slug)
+    assert quiz.versions.get().status == "review"
+    _publish(browser, live_server, editor, slug)
+    definition = Quiz.objects.get(slug=slug).live_version.definition
+    assert definition["card"]["background"] == "#0f766e"
+    # Sand (beach 1) + Cocoa (mountain 1) + Boots (mountain 3): the mountains win.
+    assert (
+        _take(browser, live_server, slug, [("tap", "Sand"), ("tap", "Cocoa"), ("tap", "Boots")])
+        == "Mountain person"
+    )
+    assert [e for e in errors if "Permissions-Policy" not in e] == []
+
+
+def test_a_marketer_changes_the_calculator_template_s_formula(browser, live_server, author, editor):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = _context(browser, live_server, author)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/editor/")
+    a = Author(page)
+
+    a.click("a[href='/editor/new/']")
+    a.click("form[action='/editor/new/demo-weight-in-10-years/'] button")
+    page.wait_for_url("**/studio/")
+    values = page.locator("output.value-now")
+    before = values.last.inner_text()
+    # The last value is the weight in 10 years; the marketer makes the drift twice as strong.
+    formula = page.locator("textarea.formula").nth(values.count() - 1)
+    expr = formula.input_value()
+    a.type(f"[name='{formula.get_attribute('name')}']", f"({expr}) * 2")
+    a.saved()
+    page.wait_for_function(
+        "(before) => [...document.querySelectorAll('output.value-now')].pop()"
+        ".textContent.trim() !== before",
+        arg=before.strip(),
+    )
+    after = values.last.inner_text()
+    assert after != before and "At the sample answers" in after
+    page.screenshot(path=str(SHOTS / "studio-calculator-desktop.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(SHOTS / "studio-calculator-phone.png"))
+    a.click("#studio-submit")
+    page.wait_for_url("**/editor/quizzes/**/")
+    slug = page.url.rstrip("/").split("/")[-1]
+    assert a.actions <= 30, a.actions
+    print(f"\ncalculator quiz: {a.actions} actions to build and submit")
+    context.close()
+
+    _publish(browser, live_server, editor, slug)
+    answers = [
+        ("type", "Ana"),
+        ("type", "70"),
+        ("type", "30"),
+        ("tap", "Most days"),
+        ("tick", "Fresh fruit"),
+        ("tap", "6 to 8 hours"),
+    ]
+    assert _take(browser, live_server, slug, answers)
+    # The visitor's figure is the marketer's formula: twice the template's drift.
+    result = Result.objects.get(quiz__slug=slug)
+    definition = demo_data("weight-in-10-years")
+    clean, errors = answers_validate(
+        definition=quiz_validate(definition)[0],
+        answers={
+            "name": "Ana",
+            "weight": 70,
+            "age": 30,
+            "exercise": "daily",
+            "snacks": ["fruit"],
+            "sleep": "ok",
+        },
+    )
+    assert errors == {}
+    original = quiz_validate(definition)[0]
+    old = score_compute(definition=original, answers=clean, programs=quiz_programs(original))
+    key = original["variables"][-1]["key"]
+    assert result.values[key] == pytest.approx(2 * old.values[key])
