@@ -8,6 +8,7 @@ data runs in one transaction, so a refusal leaves the database as it was.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.files.storage import default_storage
@@ -358,6 +359,7 @@ def version_publish(
         raise NotAllowed("Only an Editor can publish.")
     if version.status not in (VersionStatus.DRAFT, VersionStatus.REVIEW):
         raise NotAllowed("Only a draft or a version in review can be published.")
+    _slug_settle(version=version)
     definition, problems = quiz_validate(version_file_data(version=version))
     if definition is None:
         raise QuizRefused(problems)
@@ -379,6 +381,28 @@ def version_publish(
     return version
 
 
+# The slugs a studio blank starts with ("Untitled quiz", or the kind for a title without
+# latin letters): placeholders until the quiz is named and first goes out.
+PLACEHOLDER_SLUG_RE = re.compile(r"(untitled-quiz|personality|score|trivia|calculator)(-\d+)?\Z")
+
+
+def _slug_settle(*, version: QuizVersion) -> None:
+    """A quiz never published that still has its blank's placeholder slug takes one from its
+    title (its links are not out yet, so nothing breaks)."""
+    quiz = version.quiz
+    if not PLACEHOLDER_SLUG_RE.match(quiz.slug) or not slugify(version.title):
+        return
+    if quiz.versions.filter(published_at__isnull=False).exists():
+        return
+    if PLACEHOLDER_SLUG_RE.match(slugify(version.title)[:50]):
+        return
+    quiz.slug = slug_free(title=version.title, fallback=quiz.slug)
+    quiz.save(update_fields=["slug", "updated_at"])
+    if version.document is not None:
+        version.document["slug"] = quiz.slug
+        version.save(update_fields=["document"])
+
+
 def version_submit(*, version: QuizVersion, user: User | AnonymousUser, comment: str = "") -> None:
     """An author sends their draft for review; it must be valid first."""
     if not user_can_edit(user, version.quiz):
@@ -388,6 +412,7 @@ def version_submit(*, version: QuizVersion, user: User | AnonymousUser, comment:
     definition, problems = quiz_validate(version_file_data(version=version))
     if definition is None:
         raise QuizRefused(problems)
+    _slug_settle(version=version)
     version.status = VersionStatus.REVIEW
     version.save(update_fields=["status", "updated_at"])
     _audit(

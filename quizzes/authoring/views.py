@@ -159,6 +159,7 @@ def quiz_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
             messages.error(request, str(problem))
         return _detail(request, quiz, status=400)
     messages.success(request, DONE[action])
+    quiz.refresh_from_db()  # a first submit names the quiz's link after its title
     return redirect("quizzes:editor-quiz", slug=quiz.slug)
 
 

@@ -258,3 +258,24 @@ def test_a_version_in_review_is_shown_read_only(studio):
     page = studio.get(f"/editor/quizzes/{slug}/studio/").content.decode()
     assert '<fieldset class="studio-fieldset" disabled>' in page
     assert "Back to draft and edit" in page
+
+
+def test_a_blank_quiz_takes_its_link_from_its_title_when_first_submitted(studio):
+    slug = _start(studio, "blank-personality")
+    assert slug == "untitled-quiz"
+    data = _form(studio, slug) | {
+        "title": "Beach or mountains?",
+        "questions.0.prompt": "Holiday?",
+        "questions.0.choices.0.label": "Sand",
+        "questions.0.choices.1.label": "Snow",
+        "outcomes.0.title": "Beach",
+        "outcomes.1.title": "Mountains",
+    }
+    assert _save(studio, slug, data).status_code == 200
+
+    response = studio.post(f"/editor/quizzes/{slug}/submit/")
+
+    assert response["Location"] == "/editor/quizzes/beach-or-mountains/"
+    version = QuizVersion.objects.get(quiz__slug="beach-or-mountains")
+    assert version.document["slug"] == "beach-or-mountains"
+    assert version.status == VersionStatus.REVIEW
