@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from quizzes.authoring.notifications import review_notify
 from quizzes.authoring.permissions import (
     user_can_edit,
     user_can_import,
@@ -128,6 +129,7 @@ def quiz_import(
     user: User | AnonymousUser,
     images: dict[str, bytes] | None = None,
     publish: bool = False,
+    system: bool = False,
 ) -> QuizVersion:
     """Create the quiz, or a new draft of the quiz with that slug, from a quizbuilder/1 file.
 
@@ -135,6 +137,9 @@ def quiz_import(
     is broken. An open draft of the quiz is replaced by the imported content. With `publish`
     the new version is published at once (the caller checks the user may publish).
     Raises NotAllowed, saving nothing, when the user may not edit the existing quiz.
+    `system`: the site's operator imports (manage.py import_quiz on a site with no editor
+    account yet): no permission check, and a new quiz has no owner until an Editor takes it
+    (quiz_take).
     """
     # Checked before anything is created: the slug says which quiz it is for.
     content, problems = version_check(version=None, data=data, images=images)
@@ -142,9 +147,10 @@ def quiz_import(
         raise QuizRefused(problems)
     with transaction.atomic():
         slug = content.slug
-        quiz, created = Quiz.objects.get_or_create(slug=slug, defaults={"owner": user})
+        owner = user if user.is_authenticated else None
+        quiz, created = Quiz.objects.get_or_create(slug=slug, defaults={"owner": owner})
         # Rolled back with the transaction when refused, even a quiz just created.
-        if not user_can_import(user, None if created else quiz):
+        if not system and not user_can_import(user, None if created else quiz):
             raise NotAllowed(
                 f"{user} may not import into {slug!r}: only its owner, the authors it is "
                 "shared with and Editors may change it."
@@ -277,6 +283,7 @@ def version_publish(
         quiz.save(update_fields=["live_version", "updated_at"])
         _audit(quiz=quiz, version=version, user=user, action=AuditAction.PUBLISHED, comment=comment)
         _cache_forget(quiz.slug)
+        review_notify(version=version, action=AuditAction.PUBLISHED, user=user, comment=comment)
         transaction.on_commit(lambda: version_published.send(sender=QuizVersion, version=version))
     return version
 
@@ -295,6 +302,7 @@ def version_submit(*, version: QuizVersion, user: User | AnonymousUser, comment:
     _audit(
         quiz=version.quiz, version=version, user=user, action=AuditAction.SUBMITTED, comment=comment
     )
+    review_notify(version=version, action=AuditAction.SUBMITTED, user=user, comment=comment)
 
 
 def version_send_back(*, version: QuizVersion, user: User | AnonymousUser, comment: str) -> None:
@@ -310,6 +318,7 @@ def version_send_back(*, version: QuizVersion, user: User | AnonymousUser, comme
     _audit(
         quiz=version.quiz, version=version, user=user, action=AuditAction.SENT_BACK, comment=comment
     )
+    review_notify(version=version, action=AuditAction.SENT_BACK, user=user, comment=comment)
 
 
 def quiz_archive(*, quiz: Quiz, user: User | AnonymousUser, comment: str = "") -> None:
@@ -341,6 +350,21 @@ def quiz_unarchive(*, quiz: Quiz, user: User | AnonymousUser, comment: str = "")
         comment=comment,
     )
     _cache_forget(quiz.slug)
+
+
+def quiz_take(*, quiz: Quiz, user: User | AnonymousUser) -> None:
+    """An Editor becomes the owner of a quiz that has none (imported by the site's operator
+    before any account existed), so it has an author to tell about its reviews."""
+    if not user.is_authenticated or not user_can_publish(user, quiz):
+        raise NotAllowed("Only an Editor can take a quiz that has no owner.")
+    with transaction.atomic():
+        taken = Quiz.objects.filter(pk=quiz.pk, owner__isnull=True).update(
+            owner=user, updated_at=timezone.now()
+        )
+        if not taken:
+            raise NotAllowed("This quiz already has an owner.")
+        quiz.owner = user
+        _audit(quiz=quiz, version=None, user=user, action=AuditAction.OWNER_TAKEN)
 
 
 def _cache_forget(slug: str) -> None:

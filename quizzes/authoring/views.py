@@ -25,6 +25,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from quizzes.authoring import services
+from quizzes.authoring.dashboard import (
+    quizzes_figures_get,
+    versions_sent_back,
+    versions_waiting_review,
+)
+from quizzes.authoring.diff import version_diff
 from quizzes.authoring.forms import QuizCreateForm, QuizImportForm, WorkflowForm
 from quizzes.authoring.permissions import (
     quizzes_visible_to,
@@ -32,7 +38,9 @@ from quizzes.authoring.permissions import (
     user_can_import,
     user_can_publish,
     user_is_author,
+    user_is_editor,
 )
+from quizzes.authoring.rows import quiz_validate, version_file_data
 from quizzes.authoring.selectors import version_export
 from quizzes.format.bundles import (
     BUNDLE_MAX_BYTES,
@@ -55,15 +63,29 @@ def version_admin_url(version: QuizVersion) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not user_is_author(request.user):
         raise PermissionDenied
+    return _dashboard(request, QuizCreateForm())
+
+
+def _dashboard(request: HttpRequest, form: QuizCreateForm, *, status: int = 200) -> HttpResponse:
+    """Every quiz the person may see with its key figures (asked of sharing in one signal
+    for all rows), what waits for their review and what was sent back to them."""
     open_versions = QuizVersion.objects.filter(status__in=OPEN).order_by()
-    quizzes = (
+    quizzes = list(
         quizzes_visible_to(request.user)
         .select_related("live_version", "owner")
         .prefetch_related(Prefetch("versions", queryset=open_versions, to_attr="open_versions"))
     )
-    return render(
-        request, "quizzes/editor/dashboard.html", {"quizzes": quizzes, "form": QuizCreateForm()}
-    )
+    figures = quizzes_figures_get(quiz_ids=[q.pk for q in quizzes])
+    for quiz in quizzes:
+        quiz.figures = figures.get(quiz.pk)  # type: ignore[attr-defined]
+    context = {
+        "quizzes": quizzes,
+        "form": form,
+        "waiting": list(versions_waiting_review(user=request.user)),
+        "sent_back": list(versions_sent_back(user=request.user)),
+        "is_editor": user_is_editor(request.user),
+    }
+    return render(request, "quizzes/editor/dashboard.html", context, status=status)
 
 
 @login_required
@@ -77,10 +99,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
             form.add_error("slug", str(exc))
         else:
             return HttpResponseRedirect(version_admin_url(version))
-    quizzes = quizzes_visible_to(request.user).select_related("live_version", "owner")
-    return render(
-        request, "quizzes/editor/dashboard.html", {"quizzes": quizzes, "form": form}, status=400
-    )
+    return _dashboard(request, form, status=400)
 
 
 def _visible_quiz(request: HttpRequest, slug: str) -> Quiz:
@@ -96,16 +115,30 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _detail(request: HttpRequest, quiz: Quiz, *, status: int = 200) -> HttpResponse:
     versions = list(quiz.versions.select_related("created_by").order_by("-number"))
     audit = AuditEntry.objects.filter(quiz=quiz).select_related("actor", "version")[:200]
+    open_version = next((v for v in versions if v.status in OPEN), None)
     context: dict[str, Any] = {
         "quiz": quiz,
         "versions": versions,
-        "open_version": next((v for v in versions if v.status in OPEN), None),
+        "open_version": open_version,
         "audit": audit,
         "can_edit": user_can_edit(request.user, quiz),
         "can_publish": user_can_publish(request.user, quiz),
         "form": WorkflowForm(),
+        "figures": quizzes_figures_get(quiz_ids=[quiz.pk]).get(quiz.pk),
+        "changes": _changes(quiz, open_version),
     }
     return render(request, "quizzes/editor/quiz.html", context, status=status)
+
+
+def _changes(quiz: Quiz, version: QuizVersion | None) -> list[Any] | None:
+    """What the open version changes in the live one (None without an open version). Both
+    sides normalised, so a default left out of the draft is no change."""
+    if version is None:
+        return None
+    data = version_file_data(version=version)
+    definition, _problems = quiz_validate(data)
+    live = quiz.live_version.definition if quiz.live_version else None
+    return version_diff(old=live, new=definition or data)
 
 
 def _open(quiz: Quiz) -> QuizVersion:
@@ -131,6 +164,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "restore": lambda quiz, user, comment: services.quiz_unarchive(
         quiz=quiz, user=user, comment=comment
     ),
+    "take": lambda quiz, user, comment: services.quiz_take(quiz=quiz, user=user),
 }
 DONE = {
     "submit": _("Submitted for review."),
@@ -138,6 +172,7 @@ DONE = {
     "send-back": _("Sent back to the author."),
     "archive": _("Archived: the quiz is hidden; its results and share links still work."),
     "restore": _("Restored: the quiz is visible again."),
+    "take": _("You own this quiz now: you will hear about its reviews."),
 }
 
 
