@@ -166,13 +166,16 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     ),
     "take": lambda quiz, user, comment: services.quiz_take(quiz=quiz, user=user),
 }
+# Lazy: shown in the language of the request that acted, not the one that loaded the module.
 DONE = {
-    "submit": _("Submitted for review."),
-    "publish": _("Published: visitors now see this version."),
-    "send-back": _("Sent back to the author."),
-    "archive": _("Archived: the quiz is hidden; its results and share links still work."),
-    "restore": _("Restored: the quiz is visible again."),
-    "take": _("You own this quiz now: you will hear about its reviews."),
+    "submit": gettext_lazy("Submitted for review."),
+    "publish": gettext_lazy("Published: visitors now see this version."),
+    "send-back": gettext_lazy("Sent back to the author."),
+    "archive": gettext_lazy(
+        "Archived: the quiz is hidden; its results and share links still work."
+    ),
+    "restore": gettext_lazy("Restored: the quiz is visible again."),
+    "take": gettext_lazy("You own this quiz now: you will hear about its reviews."),
 }
 
 

@@ -122,3 +122,14 @@ def test_a_mail_server_that_fails_does_not_fail_the_action(
     in_review.refresh_from_db()
     assert in_review.status == VersionStatus.PUBLISHED
     assert "review email for which-morning-drink v2 not sent" in caplog.text
+
+
+def test_the_confirmation_is_in_the_language_of_whoever_acted(author, settings):
+    quiz_import(data=demo_data(SLUG), user=author)
+    client = client_for(author)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    response = action(client, "submit")
+
+    assert response.status_code == 302
+    assert "已提交审核。" in client.get(response["Location"]).content.decode()
