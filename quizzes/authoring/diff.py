@@ -94,15 +94,27 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _get(item: Mapping[str, Any], name: str) -> Any:
+    """A key's value, or the default a file that leaves it out gets (quiz-format.md), so a
+    draft's raw document compares equal to the normalised live definition."""
+    if name in item:
+        return item[name]
+    if name == "required":
+        return item.get("type") != "text"
+    if name == "max_length" and item.get("type") == "text":
+        return 40
+    return {"value": 0, "correct": False, "language": "en"}.get(name)
+
+
 def _fields(
     out: list[Change], where: str, old: Mapping[str, Any], new: Mapping[str, Any], skip: set[str]
 ) -> None:
     labels = _labels()
     for name in [*old, *(k for k in new if k not in old)]:
-        if name in skip or _same(old.get(name), new.get(name)):
+        a, b = _get(old, name), _get(new, name)
+        if name in skip or _same(a, b):
             continue
         label = labels.get(name, name.replace("_", " "))
-        a, b = old.get(name), new.get(name)
         if name == "correct":
             what = _("now marked as a right answer") if b else _("no longer a right answer")
             out.append(Change("changed", where, what))
@@ -203,7 +215,9 @@ def version_diff(*, old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> li
     if not old:
         return _summary(new)
     out: list[Change] = []
-    _fields(out, _("Quiz"), {k: old.get(k) for k in _TOP}, {k: new.get(k) for k in _TOP}, set())
+    top_old = {k: old[k] for k in _TOP if k in old}
+    top_new = {k: new[k] for k in _TOP if k in new}
+    _fields(out, _("Quiz"), top_old, top_new, set())
     _items(
         out,
         old.get("questions") or [],
