@@ -139,7 +139,7 @@ def quiz_import(
     Raises NotAllowed, saving nothing, when the user may not edit the existing quiz.
     `system`: the site's operator imports (manage.py import_quiz on a site with no editor
     account yet): no permission check, and a new quiz has no owner until an Editor takes it
-    (quiz_take).
+    (ownership.quiz_take).
     """
     # Checked before anything is created: the slug says which quiz it is for.
     content, problems = version_check(version=None, data=data, images=images)
@@ -350,21 +350,6 @@ def quiz_unarchive(*, quiz: Quiz, user: User | AnonymousUser, comment: str = "")
         comment=comment,
     )
     _cache_forget(quiz.slug)
-
-
-def quiz_take(*, quiz: Quiz, user: User | AnonymousUser) -> None:
-    """An Editor becomes the owner of a quiz that has none (imported by the site's operator
-    before any account existed), so it has an author to tell about its reviews."""
-    if not user.is_authenticated or not user_can_publish(user, quiz):
-        raise NotAllowed("Only an Editor can take a quiz that has no owner.")
-    with transaction.atomic():
-        taken = Quiz.objects.filter(pk=quiz.pk, owner__isnull=True).update(
-            owner=user, updated_at=timezone.now()
-        )
-        if not taken:
-            raise NotAllowed("This quiz already has an owner.")
-        quiz.owner = user
-        _audit(quiz=quiz, version=None, user=user, action=AuditAction.OWNER_TAKEN)
 
 
 def _cache_forget(slug: str) -> None:

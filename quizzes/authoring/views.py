@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from quizzes.authoring import services
+from quizzes.authoring import ownership, services
 from quizzes.authoring.dashboard import (
     quizzes_figures_get,
     versions_sent_back,
@@ -164,7 +164,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "restore": lambda quiz, user, comment: services.quiz_unarchive(
         quiz=quiz, user=user, comment=comment
     ),
-    "take": lambda quiz, user, comment: services.quiz_take(quiz=quiz, user=user),
+    "take": lambda quiz, user, comment: ownership.quiz_take(quiz=quiz, user=user),
 }
 # Lazy: shown in the language of the request that acted, not the one that loaded the module.
 DONE = {
