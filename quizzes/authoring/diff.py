@@ -69,6 +69,7 @@ def _labels() -> dict[str, str]:
         "gradient_to": _("Card gradient colour"),
         "text_color": _("Card text colour"),
         "image": _("Image"),
+        "explanation": _("Explanation"),
     }
 
 
@@ -81,6 +82,8 @@ def _show(value: Any) -> str:
         return str(int(value))
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_show(v) for v in value)
     return str(value)
 
 

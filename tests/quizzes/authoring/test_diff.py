@@ -112,3 +112,14 @@ def test_it_names_right_answers_bands_and_formulas():
     [change] = version_diff(old=calc, new=new)
     assert change.what == "Formula changed"
     assert change.new == change.old + " + 1"
+
+
+def test_a_setting_it_does_not_know_is_named_by_its_key_and_shown_plainly():
+    old = live()
+    new = copy.deepcopy(old)
+    # A format extension this module was not written for (a display condition, say).
+    new["questions"][1]["shown_if"] = {"question": "alarm", "choices": ["up", "awake"]}
+    assert lines(version_diff(old=old, new=new)) == [
+        "changed|Question 2 “Perfect Saturday?”|shown if changed|–|"
+        "question: alarm, choices: up, awake"
+    ]
