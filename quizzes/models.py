@@ -56,8 +56,14 @@ class QuestionType(models.TextChoices):
 
 class Quiz(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
+    # None for a quiz the site's operator imported before any account existed, until an
+    # Editor takes it (services.quiz_take).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quizzes"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quizzes",
     )
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -269,6 +275,7 @@ class AuditAction(models.TextChoices):
     ARCHIVED = "archived", _("archived")
     RESTORED = "restored", _("restored")
     SCORING_FAILED = "scoring failed", _("scoring failed")
+    OWNER_TAKEN = "owner taken", _("took ownership")
 
 
 class AuditEntry(models.Model):

@@ -13,6 +13,7 @@ from quizbuilder.enqueue import task_enqueue, task_enqueue_on_commit
 from quizzes.models import QuizVersion, Result
 from quizzes.signals import (
     answers_purged,
+    quiz_figures,
     request_refused,
     result_deleted,
     result_submitted,
@@ -21,6 +22,7 @@ from quizzes.signals import (
 
 from .cards.jobs import result_card_remember, result_cards_delete, result_cards_forget
 from .services import referral_record, refusal_record, share_default_create
+from .stats.figures import Figures, quizzes_figures
 from .tasks import render_fallback_card, render_result_card
 
 
@@ -59,3 +61,8 @@ def purged(sender: Any, *, result: Result, **kwargs: Any) -> None:
 @receiver(result_deleted, dispatch_uid="sharing.result_deleted")
 def deleted(sender: Any, *, result: Result, **kwargs: Any) -> None:
     result_cards_delete(result=result)
+
+
+@receiver(quiz_figures, dispatch_uid="sharing.quiz_figures")
+def figures(sender: Any, *, quiz_ids: list[int], **kwargs: Any) -> dict[int, Figures]:
+    return quizzes_figures(quiz_ids=quiz_ids)

@@ -7,16 +7,12 @@ data runs in one transaction, so a refusal leaves the database as it was.
 
 from __future__ import annotations
 
-import datetime
-import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
-from quizzes.authoring.document import document_blank
+from quizzes.authoring.notifications import review_notify
 from quizzes.authoring.permissions import (
     user_can_edit,
     user_can_import,
@@ -32,7 +28,7 @@ from quizzes.authoring.rows import (
     version_images,
 )
 from quizzes.authoring.selectors import version_definition, version_export
-from quizzes.format.definition import Definition
+from quizzes.authoring.slugs import slug_free, slug_settle
 from quizzes.format.quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs
 from quizzes.models import (
     AuditAction,
@@ -43,9 +39,6 @@ from quizzes.models import (
 )
 from quizzes.selectors import published_cache_clear
 from quizzes.signals import version_published
-
-# Where the studio stores the images an author uploads (the document names them by path).
-STUDIO_UPLOAD_DIR = "quiz-images/"
 
 if TYPE_CHECKING:
     # Who acts: `request.user` (a User, or AnonymousUser, which every permission refuses) or
@@ -127,97 +120,6 @@ def version_save(
     return version
 
 
-class EditConflict(Exception):
-    """The draft was saved by someone else (or another tab) since this page was drawn."""
-
-    def __init__(self, *, by: User | None, at: datetime.datetime) -> None:
-        super().__init__(f"changed by {by} at {at}")
-        self.by = by
-        self.at = at
-
-
-# An editing session's saves make one "edited" history entry, not one per keystroke.
-EDIT_AUDIT_WINDOW = datetime.timedelta(minutes=15)
-
-
-def _studio_images(definition: Definition) -> frozenset[str]:
-    """The stored images a studio document names (the studio uploads them first)."""
-    named = {definition.get("cover"), (definition.get("card") or {}).get("image")}
-    named.update((o.get("card") or {}).get("image") for o in definition["outcomes"])
-    for q in definition["questions"]:
-        named.add(cast(dict[str, Any], q).get("image"))
-        named.update(cast(dict[str, Any], c).get("image") for c in q.get("choices") or [])
-    return frozenset(
-        name
-        for name in named
-        if isinstance(name, str)
-        and name.startswith(STUDIO_UPLOAD_DIR)
-        and default_storage.exists(name)
-    )
-
-
-def version_document_save(
-    *, version: QuizVersion, document: dict[str, Any], revision: int, user: User | AnonymousUser
-) -> tuple[int, list[Problem]]:
-    """Save the studio's working copy of a draft, valid or not, and return its new revision
-    and its problems (empty when it is valid; the rows then follow it, so it can be
-    submitted and published).
-
-    EditConflict, saving nothing, when the draft's revision is no longer `revision` (another
-    page saved in between); NotAllowed when it is no longer a draft or the user may not edit.
-    """
-    if not user_can_edit(user, version.quiz):
-        raise NotAllowed("You cannot edit this quiz.")
-    document = {**document, "format": "quizbuilder/1", "slug": version.quiz.slug}
-    definition, problems = quiz_validate(document)
-    with transaction.atomic():
-        locked = (
-            QuizVersion.objects.select_for_update().select_related("edited_by").get(pk=version.pk)
-        )
-        if locked.status != VersionStatus.DRAFT:
-            raise NotAllowed("Only a draft can be edited.")
-        if locked.revision != revision:
-            raise EditConflict(by=locked.edited_by, at=locked.updated_at)
-        if definition is not None:
-            rows_write(
-                version=locked, definition=definition, files={}, kept=_studio_images(definition)
-            )
-        locked.document = document
-        locked.revision += 1
-        locked.edited_by = user if user.is_authenticated else None
-        locked.save(update_fields=["document", "revision", "edited_by", "updated_at"])
-        last = AuditEntry.objects.filter(quiz=locked.quiz).order_by("-at", "-pk").first()
-        if not (
-            last is not None
-            and last.at > timezone.now() - EDIT_AUDIT_WINDOW
-            and last.action == AuditAction.EDITED
-            and last.version_id == locked.pk
-            and last.actor_id == getattr(user, "pk", None)
-        ):
-            _audit(quiz=locked.quiz, version=locked, user=user, action=AuditAction.EDITED)
-    version.refresh_from_db()
-    return locked.revision, problems
-
-
-def quiz_start_blank(
-    *, kind: str, title: str, language: str, user: User | AnonymousUser
-) -> QuizVersion:
-    """A new quiz of `kind` whose draft is the studio's blank of that kind (questions and
-    results to fill in)."""
-    version = quiz_create(
-        slug=slug_free(title=title, fallback=kind),
-        title=title,
-        kind=kind,
-        user=user,
-        language=language,
-    )
-    version.document = document_blank(
-        kind=kind, title=title, slug=version.quiz.slug, language=language
-    )
-    version.save(update_fields=["document"])
-    return version
-
-
 # --- import, drafts and the workflow -------------------------------------------------------
 
 
@@ -227,6 +129,7 @@ def quiz_import(
     user: User | AnonymousUser,
     images: dict[str, bytes] | None = None,
     publish: bool = False,
+    system: bool = False,
 ) -> QuizVersion:
     """Create the quiz, or a new draft of the quiz with that slug, from a quizbuilder/1 file.
 
@@ -234,6 +137,9 @@ def quiz_import(
     is broken. An open draft of the quiz is replaced by the imported content. With `publish`
     the new version is published at once (the caller checks the user may publish).
     Raises NotAllowed, saving nothing, when the user may not edit the existing quiz.
+    `system`: the site's operator imports (manage.py import_quiz on a site with no editor
+    account yet): no permission check, and a new quiz has no owner until an Editor takes it
+    (ownership.quiz_take).
     """
     # Checked before anything is created: the slug says which quiz it is for.
     content, problems = version_check(version=None, data=data, images=images)
@@ -241,9 +147,10 @@ def quiz_import(
         raise QuizRefused(problems)
     with transaction.atomic():
         slug = content.slug
-        quiz, created = Quiz.objects.get_or_create(slug=slug, defaults={"owner": user})
+        owner = user if user.is_authenticated else None
+        quiz, created = Quiz.objects.get_or_create(slug=slug, defaults={"owner": owner})
         # Rolled back with the transaction when refused, even a quiz just created.
-        if not user_can_import(user, None if created else quiz):
+        if not system and not user_can_import(user, None if created else quiz):
             raise NotAllowed(
                 f"{user} may not import into {slug!r}: only its owner, the authors it is "
                 "shared with and Editors may change it."
@@ -359,7 +266,7 @@ def version_publish(
         raise NotAllowed("Only an Editor can publish.")
     if version.status not in (VersionStatus.DRAFT, VersionStatus.REVIEW):
         raise NotAllowed("Only a draft or a version in review can be published.")
-    _slug_settle(version=version)
+    slug_settle(version=version)
     definition, problems = quiz_validate(version_file_data(version=version))
     if definition is None:
         raise QuizRefused(problems)
@@ -377,30 +284,9 @@ def version_publish(
         quiz.save(update_fields=["live_version", "updated_at"])
         _audit(quiz=quiz, version=version, user=user, action=AuditAction.PUBLISHED, comment=comment)
         _cache_forget(quiz.slug)
+        review_notify(version=version, action=AuditAction.PUBLISHED, user=user, comment=comment)
         transaction.on_commit(lambda: version_published.send(sender=QuizVersion, version=version))
     return version
-
-
-# The slugs a studio blank starts with ("Untitled quiz", or the kind for a title without
-# latin letters): placeholders until the quiz is named and first goes out.
-PLACEHOLDER_SLUG_RE = re.compile(r"(untitled-quiz|personality|score|trivia|calculator)(-\d+)?\Z")
-
-
-def _slug_settle(*, version: QuizVersion) -> None:
-    """A quiz never published that still has its blank's placeholder slug takes one from its
-    title (its links are not out yet, so nothing breaks)."""
-    quiz = version.quiz
-    if not PLACEHOLDER_SLUG_RE.match(quiz.slug) or not slugify(version.title):
-        return
-    if quiz.versions.filter(published_at__isnull=False).exists():
-        return
-    if PLACEHOLDER_SLUG_RE.match(slugify(version.title)[:50]):
-        return
-    quiz.slug = slug_free(title=version.title, fallback=quiz.slug)
-    quiz.save(update_fields=["slug", "updated_at"])
-    if version.document is not None:
-        version.document["slug"] = quiz.slug
-        version.save(update_fields=["document"])
 
 
 def version_submit(*, version: QuizVersion, user: User | AnonymousUser, comment: str = "") -> None:
@@ -412,12 +298,13 @@ def version_submit(*, version: QuizVersion, user: User | AnonymousUser, comment:
     definition, problems = quiz_validate(version_file_data(version=version))
     if definition is None:
         raise QuizRefused(problems)
-    _slug_settle(version=version)
+    slug_settle(version=version)
     version.status = VersionStatus.REVIEW
     version.save(update_fields=["status", "updated_at"])
     _audit(
         quiz=version.quiz, version=version, user=user, action=AuditAction.SUBMITTED, comment=comment
     )
+    review_notify(version=version, action=AuditAction.SUBMITTED, user=user, comment=comment)
 
 
 def version_send_back(*, version: QuizVersion, user: User | AnonymousUser, comment: str) -> None:
@@ -433,6 +320,7 @@ def version_send_back(*, version: QuizVersion, user: User | AnonymousUser, comme
     _audit(
         quiz=version.quiz, version=version, user=user, action=AuditAction.SENT_BACK, comment=comment
     )
+    review_notify(version=version, action=AuditAction.SENT_BACK, user=user, comment=comment)
 
 
 def quiz_archive(*, quiz: Quiz, user: User | AnonymousUser, comment: str = "") -> None:
@@ -474,17 +362,6 @@ def _cache_forget(slug: str) -> None:
 
 
 # --- starting points: templates, duplicates ------------------------------------------------
-
-
-def slug_free(*, title: str, fallback: str) -> str:
-    """A slug no quiz has yet, derived from `title` (or `fallback` when the title has no
-    latin letters, e.g. a Chinese title): base, base-2, base-3, ..."""
-    base = (slugify(title) or slugify(fallback) or "quiz")[:50].strip("-") or "quiz"
-    slug, n = base, 1
-    while Quiz.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def quiz_start_from(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from quizzes.authoring import services
+from quizzes.authoring import services, studio_services
 from quizzes.authoring.document import (
     OpError,
     document_apply,
@@ -138,10 +138,10 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
     raw_revision = request.POST.get("revision", "")
     revision = int(raw_revision) if raw_revision.isdigit() else -1
     try:
-        services.version_document_save(
+        studio_services.version_document_save(
             version=version, document=document, revision=revision, user=request.user
         )
-    except services.EditConflict:
+    except studio_services.EditConflict:
         return _conflict(request, quiz, version)
     except services.NotAllowed as exc:
         messages.error(request, str(exc))

@@ -17,14 +17,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from quizzes.authoring import services
+from quizzes.authoring import ownership, services, studio_services
+from quizzes.authoring.dashboard import (
+    quizzes_figures_get,
+    versions_sent_back,
+    versions_waiting_review,
+)
+from quizzes.authoring.diff import version_diff
 from quizzes.authoring.forms import QuizCreateForm, QuizImportForm, WorkflowForm
 from quizzes.authoring.permissions import (
     quizzes_visible_to,
@@ -32,7 +38,9 @@ from quizzes.authoring.permissions import (
     user_can_import,
     user_can_publish,
     user_is_author,
+    user_is_editor,
 )
+from quizzes.authoring.rows import quiz_validate, version_file_data
 from quizzes.authoring.selectors import version_export
 from quizzes.format.bundles import (
     BUNDLE_MAX_BYTES,
@@ -55,15 +63,29 @@ def version_admin_url(version: QuizVersion) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not user_is_author(request.user):
         raise PermissionDenied
+    return _dashboard(request, QuizCreateForm())
+
+
+def _dashboard(request: HttpRequest, form: QuizCreateForm, *, status: int = 200) -> HttpResponse:
+    """Every quiz the person may see with its key figures (asked of sharing in one signal
+    for all rows), what waits for their review and what was sent back to them."""
     open_versions = QuizVersion.objects.filter(status__in=OPEN).order_by()
-    quizzes = (
+    quizzes = list(
         quizzes_visible_to(request.user)
         .select_related("live_version", "owner")
         .prefetch_related(Prefetch("versions", queryset=open_versions, to_attr="open_versions"))
     )
-    return render(
-        request, "quizzes/editor/dashboard.html", {"quizzes": quizzes, "form": QuizCreateForm()}
-    )
+    figures = quizzes_figures_get(quiz_ids=[q.pk for q in quizzes])
+    for quiz in quizzes:
+        quiz.figures = figures.get(quiz.pk)  # type: ignore[attr-defined]
+    context = {
+        "quizzes": quizzes,
+        "form": form,
+        "waiting": list(versions_waiting_review(user=request.user)),
+        "sent_back": list(versions_sent_back(user=request.user)),
+        "is_editor": user_is_editor(request.user),
+    }
+    return render(request, "quizzes/editor/dashboard.html", context, status=status)
 
 
 @login_required
@@ -72,15 +94,12 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
     form = QuizCreateForm(request.POST)
     if form.is_valid():
         try:
-            version = services.quiz_create(user=request.user, **form.cleaned_data)
+            version = studio_services.quiz_start_blank(user=request.user, **form.cleaned_data)
         except services.NotAllowed as exc:
             form.add_error("slug", str(exc))
         else:
-            return HttpResponseRedirect(version_admin_url(version))
-    quizzes = quizzes_visible_to(request.user).select_related("live_version", "owner")
-    return render(
-        request, "quizzes/editor/dashboard.html", {"quizzes": quizzes, "form": form}, status=400
-    )
+            return redirect("quizzes:studio", slug=version.quiz.slug)
+    return _dashboard(request, form, status=400)
 
 
 def _visible_quiz(request: HttpRequest, slug: str) -> Quiz:
@@ -96,16 +115,30 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _detail(request: HttpRequest, quiz: Quiz, *, status: int = 200) -> HttpResponse:
     versions = list(quiz.versions.select_related("created_by").order_by("-number"))
     audit = AuditEntry.objects.filter(quiz=quiz).select_related("actor", "version")[:200]
+    open_version = next((v for v in versions if v.status in OPEN), None)
     context: dict[str, Any] = {
         "quiz": quiz,
         "versions": versions,
-        "open_version": next((v for v in versions if v.status in OPEN), None),
+        "open_version": open_version,
         "audit": audit,
         "can_edit": user_can_edit(request.user, quiz),
         "can_publish": user_can_publish(request.user, quiz),
         "form": WorkflowForm(),
+        "figures": quizzes_figures_get(quiz_ids=[quiz.pk]).get(quiz.pk),
+        "changes": _changes(quiz, open_version),
     }
     return render(request, "quizzes/editor/quiz.html", context, status=status)
+
+
+def _changes(quiz: Quiz, version: QuizVersion | None) -> list[Any] | None:
+    """What the open version changes in the live one (None without an open version). Both
+    sides normalised, so a default left out of the draft is no change."""
+    if version is None:
+        return None
+    data = version_file_data(version=version)
+    definition, _problems = quiz_validate(data)
+    live = quiz.live_version.definition if quiz.live_version else None
+    return version_diff(old=live, new=definition or data)
 
 
 def _open(quiz: Quiz) -> QuizVersion:
@@ -131,13 +164,18 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "restore": lambda quiz, user, comment: services.quiz_unarchive(
         quiz=quiz, user=user, comment=comment
     ),
+    "take": lambda quiz, user, comment: ownership.quiz_take(quiz=quiz, user=user),
 }
+# Lazy: shown in the language of the request that acted, not the one that loaded the module.
 DONE = {
-    "submit": _("Submitted for review."),
-    "publish": _("Published: visitors now see this version."),
-    "send-back": _("Sent back to the author."),
-    "archive": _("Archived: the quiz is hidden; its results and share links still work."),
-    "restore": _("Restored: the quiz is visible again."),
+    "submit": gettext_lazy("Submitted for review."),
+    "publish": gettext_lazy("Published: visitors now see this version."),
+    "send-back": gettext_lazy("Sent back to the author."),
+    "archive": gettext_lazy(
+        "Archived: the quiz is hidden; its results and share links still work."
+    ),
+    "restore": gettext_lazy("Restored: the quiz is visible again."),
+    "take": gettext_lazy("You own this quiz now: you will hear about its reviews."),
 }
 
 
@@ -166,14 +204,14 @@ def quiz_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def quiz_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Open the quiz's draft (a new copy of the live version if needed) in the admin."""
+    """Open the quiz's draft (a new copy of the live version if needed) in the studio."""
     quiz = _visible_quiz(request, slug)
     try:
         version = services.quiz_draft_open(quiz=quiz, user=request.user)
     except services.NotAllowed as exc:
         messages.error(request, str(exc))
         return _detail(request, quiz, status=403)
-    return HttpResponseRedirect(version_admin_url(version))
+    return redirect("quizzes:studio", slug=version.quiz.slug)
 
 
 # --- starting a quiz: the template gallery, duplicate, export, import ------------------------
@@ -239,7 +277,7 @@ def quiz_start(request: HttpRequest, key: str) -> HttpResponse:
         raise PermissionDenied
     try:
         if key.startswith("blank-") and key[6:] in Kind.values:
-            version = services.quiz_start_blank(
+            version = studio_services.quiz_start_blank(
                 kind=Kind(key[6:]).value,
                 title=str(_("Untitled quiz")),
                 language=request.LANGUAGE_CODE or "en",

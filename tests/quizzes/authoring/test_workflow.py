@@ -124,7 +124,7 @@ def test_editing_a_published_quiz_makes_a_new_draft_and_leaves_the_published_row
     response = client_for(author).post(reverse("quizzes:editor-edit", args=[SLUG]))
     new = QuizVersion.objects.get(quiz=draft.quiz, status=VersionStatus.DRAFT)
     assert response.status_code == 302
-    assert response["Location"] == reverse("authoring:quizzes_quizversion_change", args=[new.pk])
+    assert response["Location"] == reverse("quizzes:studio", args=[new.quiz.slug])
     assert new.number == 2 and new.pk != draft.pk
     assert new.questions.count() == 4
     Question.objects.filter(version=new).update(prompt="Changed in the draft")

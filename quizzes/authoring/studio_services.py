@@ -1,0 +1,117 @@
+"""Studio services: saving a draft's working copy as the author types (valid or not, never
+over someone else's newer save) and starting a quiz from the studio's blank of a kind."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from quizzes.authoring.document import document_blank
+from quizzes.authoring.permissions import user_can_edit
+from quizzes.authoring.rows import quiz_validate, rows_write
+from quizzes.authoring.services import NotAllowed, _audit, quiz_create
+from quizzes.authoring.slugs import slug_free
+from quizzes.format.definition import Definition
+from quizzes.format.quizfile import Problem
+from quizzes.models import AuditAction, AuditEntry, QuizVersion, VersionStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+# Where the studio stores the images an author uploads (the document names them by path).
+STUDIO_UPLOAD_DIR = "quiz-images/"
+
+
+class EditConflict(Exception):
+    """The draft was saved by someone else (or another tab) since this page was drawn."""
+
+    def __init__(self, *, by: User | None, at: datetime.datetime) -> None:
+        super().__init__(f"changed by {by} at {at}")
+        self.by = by
+        self.at = at
+
+
+# An editing session's saves make one "edited" history entry, not one per keystroke.
+EDIT_AUDIT_WINDOW = datetime.timedelta(minutes=15)
+
+
+def _studio_images(definition: Definition) -> frozenset[str]:
+    """The stored images a studio document names (the studio uploads them first)."""
+    named = {definition.get("cover"), (definition.get("card") or {}).get("image")}
+    named.update((o.get("card") or {}).get("image") for o in definition["outcomes"])
+    for q in definition["questions"]:
+        named.add(cast(dict[str, Any], q).get("image"))
+        named.update(cast(dict[str, Any], c).get("image") for c in q.get("choices") or [])
+    return frozenset(
+        name
+        for name in named
+        if isinstance(name, str)
+        and name.startswith(STUDIO_UPLOAD_DIR)
+        and default_storage.exists(name)
+    )
+
+
+def version_document_save(
+    *, version: QuizVersion, document: dict[str, Any], revision: int, user: User | AnonymousUser
+) -> tuple[int, list[Problem]]:
+    """Save the studio's working copy of a draft, valid or not, and return its new revision
+    and its problems (empty when it is valid; the rows then follow it, so it can be
+    submitted and published).
+
+    EditConflict, saving nothing, when the draft's revision is no longer `revision` (another
+    page saved in between); NotAllowed when it is no longer a draft or the user may not edit.
+    """
+    if not user_can_edit(user, version.quiz):
+        raise NotAllowed("You cannot edit this quiz.")
+    document = {**document, "format": "quizbuilder/1", "slug": version.quiz.slug}
+    definition, problems = quiz_validate(document)
+    with transaction.atomic():
+        locked = (
+            QuizVersion.objects.select_for_update().select_related("edited_by").get(pk=version.pk)
+        )
+        if locked.status != VersionStatus.DRAFT:
+            raise NotAllowed("Only a draft can be edited.")
+        if locked.revision != revision:
+            raise EditConflict(by=locked.edited_by, at=locked.updated_at)
+        if definition is not None:
+            rows_write(
+                version=locked, definition=definition, files={}, kept=_studio_images(definition)
+            )
+        locked.document = document
+        locked.revision += 1
+        locked.edited_by = user if user.is_authenticated else None
+        locked.save(update_fields=["document", "revision", "edited_by", "updated_at"])
+        last = AuditEntry.objects.filter(quiz=locked.quiz).order_by("-at", "-pk").first()
+        if not (
+            last is not None
+            and last.at > timezone.now() - EDIT_AUDIT_WINDOW
+            and last.action == AuditAction.EDITED
+            and last.version_id == locked.pk
+            and last.actor_id == getattr(user, "pk", None)
+        ):
+            _audit(quiz=locked.quiz, version=locked, user=user, action=AuditAction.EDITED)
+    version.refresh_from_db()
+    return locked.revision, problems
+
+
+def quiz_start_blank(
+    *, kind: str, title: str, language: str, user: User | AnonymousUser, slug: str = ""
+) -> QuizVersion:
+    """A new quiz of `kind` whose draft is the studio's blank of that kind (questions and
+    results to fill in), under `slug` or one made from the title. NotAllowed as quiz_create."""
+    version = quiz_create(
+        slug=slug or slug_free(title=title, fallback=kind),
+        title=title,
+        kind=kind,
+        user=user,
+        language=language,
+    )
+    version.document = document_blank(
+        kind=kind, title=title, slug=version.quiz.slug, language=language
+    )
+    version.save(update_fields=["document"])
+    return version
