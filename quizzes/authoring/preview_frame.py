@@ -142,12 +142,22 @@ def _render_page(
         return render(request, "quizzes/intro.html", context)
 
 
-def _outcomes_json(definition: Definition | None) -> JsonResponse:
-    """The draft's results for the "Show result" switch, which follows renames."""
-    outcomes = definition["outcomes"] if definition else []
-    return JsonResponse(
-        {"outcomes": [{"index": i, "title": o["title"]} for i, o in enumerate(outcomes)]}
-    )
+def outcome_choices(definition: Definition | None) -> list[dict[str, Any]]:
+    """The draft's results for the "Show result" switch: index, title, and whether some
+    answers lead to it (else its preview is drawn with the answers that come nearest)."""
+    if definition is None:
+        return []
+    programs = quiz_programs(definition)
+    return [
+        {
+            "index": i,
+            "title": o["title"],
+            "reaches": sample_answers(
+                definition=definition, programs=programs, outcome_key=o["key"]
+            ).reaches,
+        }
+        for i, o in enumerate(definition["outcomes"])
+    ]
 
 
 @login_required
@@ -166,7 +176,7 @@ def studio_preview(request: HttpRequest, slug: str) -> HttpResponse:
     version.quiz = quiz  # one query fewer: the pages name its slug
     definition, problems = version_definition(version=version)
     if request.GET.get("outcomes"):
-        return _outcomes_json(definition)
+        return JsonResponse({"outcomes": outcome_choices(definition)})
     if definition is None:
         context = {"quiz": quiz, "problems": [problem_text(p) for p in problems]}
         return render(request, "quizzes/editor/preview_frame_problems.html", context)

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from quizzes.authoring.preview_frame import frame_url
+from quizzes.authoring.preview_frame import frame_url, outcome_choices
 from quizzes.authoring.selectors import version_definition
 from quizzes.models import QuizVersion
 from quizzes.signals import studio_panels
@@ -31,12 +31,11 @@ def page_preview_html(*, request: HttpRequest, version: QuizVersion) -> SafeStri
     """The phone-sized frame showing the draft's intro, with the "Show result" switch."""
     slug = version.quiz.slug
     definition, _problems = version_definition(version=version)
-    outcomes = definition["outcomes"] if definition else []
     context = {
         "src": frame_url(slug=slug, page="intro", revision=version.revision),
         "base": reverse("quizzes:studio-preview", args=[slug]),
         "revision": version.revision,
-        "outcomes": [{"index": i, "title": o["title"]} for i, o in enumerate(outcomes)],
+        "outcomes": outcome_choices(definition),
     }
     return render_to_string("quizzes/editor/_page_preview.html", context, request=request)
 

@@ -15,6 +15,7 @@
     var select = panel.querySelector("[data-preview-outcome]");
     var showButton = panel.querySelector("[data-preview-show-result]");
     var showing = panel.querySelector("[data-preview-showing]");
+    var unreachable = panel.querySelector("[data-preview-unreachable]");
     var base = panel.dataset.base;
     var rev = panel.dataset.rev || "0";
     var page = panel.dataset.page || "intro";
@@ -40,6 +41,8 @@
     function label() {
       var kind = page.split(":")[0];
       var index = parseInt(page.split(":")[1] || "0", 10);
+      var chosen = select && select.querySelector('option[value="' + index + '"]');
+      if (unreachable) unreachable.hidden = !(kind === "result" && chosen && chosen.dataset.reaches === "false");
       if (kind === "question") {
         showing.textContent = panel.dataset.labelQuestion.replace("%s", String(index + 1));
       } else if (kind === "result") {
@@ -93,6 +96,7 @@
           data.outcomes.forEach(function (o) {
             var option = document.createElement("option");
             option.value = String(o.index);
+            option.dataset.reaches = o.reaches ? "true" : "false";
             option.textContent = o.title;
             select.appendChild(option);
           });

@@ -170,8 +170,21 @@ def test_the_outcomes_of_the_switch_follow_renames(author):
 
     body = json.loads(_frame(client_for(author), "which-morning-drink", outcomes=1).content)
 
-    assert body["outcomes"][0] == {"index": 0, "title": "Double espresso"}
+    assert body["outcomes"][0] == {"index": 0, "title": "Double espresso", "reaches": True}
     assert len(body["outcomes"]) == 4
+
+
+def test_a_result_no_answers_lead_to_is_shown_all_the_same_and_said_so(author):
+    version = _draft(author, "how-stressed-are-you")
+    # The top band starts above the highest score anyone can reach.
+    _edit(version, lambda d: d["outcomes"][3].update(min=500))
+    client = client_for(author)
+
+    body = json.loads(_frame(client, "how-stressed-are-you", outcomes=1).content)
+    html = _frame(client, "how-stressed-are-you", "result:3").content.decode()
+
+    assert [o["reaches"] for o in body["outcomes"]] == [True, True, True, False]
+    assert "Boiling point" in html
 
 
 def test_another_author_gets_not_found_and_a_stranger_the_login(author, other_author, client):
@@ -199,7 +212,8 @@ def test_the_panels_are_the_phone_frame_then_the_result_image(author):
     frame = reverse("quizzes:studio-preview", args=["which-morning-drink"])
     assert f'src="{frame}?page=intro&amp;rev={version.revision}"' in phone
     assert "data-page-preview" in phone and 'for="page-preview-outcome"' in phone
-    assert '<option value="3">' in phone
+    assert '<option value="3" data-reaches="true">Smoothie</option>' in phone
+    assert "data-preview-unreachable hidden" in phone
     assert "data-card-preview" in card
     assert "style=" not in phone + card
     assert "<script>" not in phone + card

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image
@@ -15,6 +17,7 @@ from quizzes.authoring.rows import version_file_data
 from quizzes.authoring.services import quiz_import
 from quizzes.models import QuizVersion
 from tests.conftest import demo_data
+from tests.quizzes.authoring.test_import_export import png_bytes
 from tests.quizzes.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,19 @@ def test_the_card_changes_when_a_colour_changes(author):
     assert after != before
     corner = Image.open(io.BytesIO(after)).convert("RGB").getpixel((2, 628))
     assert corner == (0x06, 0x5F, 0x46)
+
+
+def test_the_card_changes_when_a_background_photo_is_set(author):
+    version = _draft(author)
+    client = client_for(author)
+    before = _card(client, outcome=1).content
+    name = default_storage.save("quiz-images/photo.png", ContentFile(png_bytes((800, 500))))
+
+    _edit(version, lambda d: d["outcomes"][1].update(card={"image": name}))
+
+    after = _card(client, outcome=1).content
+    assert after != before
+    assert _card(client, outcome=0).content != after  # only that result's card has it
 
 
 def test_the_card_shows_the_chosen_result(author):
