@@ -110,17 +110,21 @@ def _render_page(
     language = definition.get("language") or "en"
     if page.kind == "question" and definition["questions"]:
         index = min(page.index, len(definition["questions"]) - 1)
-        # Earlier questions answered as a visitor heading for the first result would.
-        sample = sample_answers(
-            definition=definition, programs=programs, outcome_key=_outcome_key(definition, 0)
-        )
         earlier = {q["key"] for q in definition["questions"][:index]}
+        # Earlier questions answered as a visitor heading for the first result would.
+        answers = (
+            sample_answers(
+                definition=definition, programs=programs, outcome_key=_outcome_key(definition, 0)
+            ).answers
+            if definition["outcomes"]
+            else {}
+        )
         tag = f"preview:{version.pk}:{version.updated_at.timestamp()}"
         state = state_new(version=tag, take=take_new(), ref="")
-        state.update(i=index, a={k: v for k, v in sample.answers.items() if k in earlier})
+        state.update(i=index, a={k: v for k, v in answers.items() if k in earlier})
         return question_page(request, definition, state, preview=True, action=url)
-    if page.kind == "result":
-        computed, sample = sample_result(
+    if page.kind == "result" and definition["outcomes"]:
+        computed, _sample = sample_result(
             definition=definition,
             programs=programs,
             outcome_key=_outcome_key(definition, page.index),

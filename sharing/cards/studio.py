@@ -32,7 +32,7 @@ def _rough_spec(*, version: QuizVersion, data: Any, index: int, layout: str) -> 
     placeholder filled), its colours where they are colours."""
     data = data if isinstance(data, dict) else {}
     outcomes = [o for o in data.get("outcomes") or [] if isinstance(o, dict)]
-    outcome: dict[str, Any] = outcomes[min(index, len(outcomes) - 1)] if outcomes else {}
+    outcome: dict[str, Any] = outcomes[min(max(index, 0), len(outcomes) - 1)] if outcomes else {}
     card = {k: v for k, v in (data.get("card") or {}).items() if isinstance(v, str)}
     card.update({k: v for k, v in (outcome.get("card") or {}).items() if isinstance(v, str) and v})
     definition = cast(Definition, {"title": data.get("title"), "language": data.get("language")})

@@ -128,6 +128,18 @@ def test_the_sample_answers_of_a_personality_quiz_pick_the_answers_with_most_poi
                               "name": "Alex"}  # fmt: skip
 
 
+@pytest.mark.parametrize("kind", ["personality", "score", "trivia", "calculator"])
+def test_every_page_of_a_blank_quiz_from_the_gallery_opens(author, kind):
+    client = client_for(author)
+    client.post(f"/editor/new/blank-{kind}/")
+    slug = QuizVersion.objects.get(quiz__owner=author).quiz.slug
+
+    for page in ("intro", "question:0", "question:3", "result:0", "result:2", "nonsense"):
+        response = _frame(client, slug, page)
+        assert response.status_code == 200, (kind, page)
+    assert _frame(client, slug, outcomes=1).status_code == 200
+
+
 def test_a_calculator_result_shows_its_figures_and_the_sample_name(author):
     _draft(author, "weight-in-10-years")
 

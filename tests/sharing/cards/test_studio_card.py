@@ -101,6 +101,17 @@ def test_an_outcome_past_the_end_or_not_a_number_draws_a_card_all_the_same(autho
     assert client.get(url, {"outcome": "x"}).status_code == 200
 
 
+@pytest.mark.parametrize("kind", ["personality", "score", "trivia", "calculator"])
+def test_a_blank_quiz_from_the_gallery_has_a_card_in_every_layout(author, kind):
+    client = client_for(author)
+    client.post(f"/editor/new/blank-{kind}/")
+    slug = QuizVersion.objects.get(quiz__owner=author).quiz.slug
+
+    for layout, size in SIZES.items():
+        page = _card(client, layout, slug=slug)
+        assert Image.open(io.BytesIO(page.content)).size == size
+
+
 def test_an_invalid_draft_still_has_a_card(author):
     version = _draft(author)
     _edit(version, lambda d: d["questions"][0].update(choices=[]))
