@@ -66,12 +66,19 @@ def problem_text(problem: Problem) -> str:
         "outcomes": _("Result %(n)s"),
         "variables": _("value %(n)s"),
     }
+    plural = {
+        "questions": _("questions"),
+        "choices": _("answers"),
+        "outcomes": _("results"),
+        "variables": _("values"),
+        "card": _("result image"),
+    }
     words: list[str] = []
     for name, index in _PART_RE.findall(problem.path):
         if index and name in names:
             words.append(names[name] % {"n": int(index) + 1})
-        elif name == "card":
-            words.append(_("result image"))
+        elif name in plural:
+            words.append(plural[name])
         elif name:
             words.append(name.replace("_", " "))
     where = ", ".join(words) or _("The quiz")
