@@ -75,6 +75,15 @@ def test_the_previews_follow_the_outline_the_switch_and_each_save(browser, live_
         ".includes('Perfect Saturday?')",
     )
     assert page.locator("[data-preview-showing]").inner_text() == "Showing: question 2"
+    # A tap on an answer in the frame shows it chosen but goes nowhere (no take starts).
+    screen = page.frame_locator(".phone-screen:not(.is-loading)")
+    screen.locator("input[type=radio]").first.check()
+    page.wait_for_timeout(500)
+    assert "Perfect Saturday?" in _frame_text(page)
+    screen.get_by_role("button", name="Next").click()
+    page.wait_for_timeout(300)
+    assert "Perfect Saturday?" in _frame_text(page)
+    page.locator(".page-preview").screenshot(path=str(SHOTS / "page-preview-question.png"))
 
     page.select_option("#page-preview-outcome", "2")
     _until(
@@ -96,6 +105,7 @@ def test_the_previews_follow_the_outline_the_switch_and_each_save(browser, live_
     page.get_by_role("tab", name="Story").click()
     _until(page, "document.querySelector('[data-card-image]').naturalHeight === 1920")
     assert page.get_by_role("tab", name="Story").get_attribute("aria-selected") == "true"
+    page.locator(".card-preview").screenshot(path=str(SHOTS / "card-preview-story.png"))
     page.keyboard.press("ArrowRight")  # wraps round to the first tab
     assert page.get_by_role("tab", name="Link preview").get_attribute("aria-selected") == "true"
     _until(page, "document.querySelector('[data-card-image]').naturalHeight === 630")
