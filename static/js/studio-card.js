@@ -56,25 +56,36 @@
       });
     });
     document.addEventListener("studio-outcome", function (e) {
+      if (!panel.isConnected) return;  // a panel htmx swapped out
       if (!e.detail || e.detail.outcome === undefined) return;
       state.outcome = String(e.detail.outcome);
       draw();
     });
     document.addEventListener("studio-focus", function (e) {
+      if (!panel.isConnected) return;  // a panel htmx swapped out
       var page = e.detail && e.detail.page;
       if (!page || page.indexOf("result:") !== 0) return;
       state.outcome = page.split(":")[1];
       draw();
     });
     document.addEventListener("studio-saved", function (e) {
+      if (!panel.isConnected) return;  // a panel htmx swapped out
       if (e.detail && e.detail.revision !== undefined) state.rev = String(e.detail.revision);
       draw();
     });
   }
 
-  function start() {
-    document.querySelectorAll("[data-card-preview]").forEach(init);
+  // Each panel once, also when htmx swaps a new one in (its script tag is then skipped).
+  function start(root) {
+    var panels = Array.prototype.slice.call((root || document).querySelectorAll("[data-card-preview]"));
+    if (root && root.matches && root.matches("[data-card-preview]")) panels.push(root);
+    panels.forEach(function (panel) {
+      if (panel.dataset.ready) return;
+      panel.dataset.ready = "1";
+      init(panel);
+    });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  document.addEventListener("htmx:load", function (e) { start(e.detail && e.detail.elt); });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { start(); });
   else start();
 })();

@@ -112,6 +112,7 @@
     window.addEventListener("resize", function () { fit(current); if (pending) fit(pending); });
 
     document.addEventListener("studio-focus", function (e) {
+      if (!panel.isConnected) return;  // a panel htmx swapped out
       var next = e.detail && e.detail.page;
       if (!next || next === page) return;
       page = String(next);
@@ -122,6 +123,7 @@
       load(false);
     });
     document.addEventListener("studio-saved", function (e) {
+      if (!panel.isConnected) return;  // a panel htmx swapped out
       if (e.detail && e.detail.revision !== undefined) rev = String(e.detail.revision);
       load(true);
       refreshOutcomes();
@@ -135,9 +137,17 @@
     if (showButton) showButton.addEventListener("click", showResult);
   }
 
-  function start() {
-    document.querySelectorAll("[data-page-preview]").forEach(init);
+  // Each panel once, also when htmx swaps a new one in (its script tag is then skipped).
+  function start(root) {
+    var panels = Array.prototype.slice.call((root || document).querySelectorAll("[data-page-preview]"));
+    if (root && root.matches && root.matches("[data-page-preview]")) panels.push(root);
+    panels.forEach(function (panel) {
+      if (panel.dataset.ready) return;
+      panel.dataset.ready = "1";
+      init(panel);
+    });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  document.addEventListener("htmx:load", function (e) { start(e.detail && e.detail.elt); });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { start(); });
   else start();
 })();
