@@ -229,3 +229,14 @@ def test_the_panels_are_the_phone_frame_then_the_result_image(author):
     assert "data-card-preview" in card
     assert "style=" not in phone + card
     assert "<script>" not in phone + card
+
+
+def test_the_frame_costs_a_few_queries_whatever_the_page(author, django_assert_max_num_queries):
+    # With the studio's working copy: session, user, roles, quiz, draft; nothing per row.
+    _edit(_draft(author, "solar-system-trivia"), lambda d: None)
+    client = client_for(author)
+    _frame(client, "solar-system-trivia")
+
+    for page in ("intro", "question:5", "result:3"):
+        with django_assert_max_num_queries(5):
+            _frame(client, "solar-system-trivia", page)

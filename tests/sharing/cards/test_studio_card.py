@@ -148,3 +148,15 @@ def test_the_panel_has_a_tab_per_layout_and_the_card_of_the_first_result(author)
     assert f'src="{base}og.png?outcome=0&amp;rev={version.revision}"' in card
     assert card.count('role="tab"') == 3
     assert 'aria-selected="true"' in card and 'role="tabpanel"' in card
+
+
+def test_the_card_costs_the_same_few_queries_however_long_the_quiz(
+    author, django_assert_max_num_queries
+):
+    # With the studio's working copy: session, user, roles, quiz, draft; nothing per row.
+    _edit(_draft(author, "solar-system-trivia"), lambda d: None)
+    client = client_for(author)
+    _card(client, slug="solar-system-trivia")  # the session and the user, once
+
+    with django_assert_max_num_queries(5):
+        _card(client, slug="solar-system-trivia")
