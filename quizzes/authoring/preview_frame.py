@@ -111,7 +111,8 @@ def _render_page(
     request: HttpRequest, version: QuizVersion, definition: Definition, page: PreviewPage
 ) -> HttpResponse:
     slug = version.quiz.slug
-    # Links in the frame lead on through the author's own preview (a take of the draft).
+    # The pages' links and forms name the author's full preview (a take of the draft); in the
+    # studio's frame they do not navigate (studio-preview.js), the preview only shows.
     url = reverse("quizzes:preview", args=[slug])
     programs = quiz_programs(definition)
     language = definition.get("language") or "en"
