@@ -56,6 +56,7 @@ bench: install-dev
 	-$(PY) benchmarks/cards.py
 	-$(PY) benchmarks/stats.py
 	-$(PY) benchmarks/share_page.py
+	-$(PY) benchmarks/studio_preview.py
 
 # Collect new interface strings into the zh_Hans catalogues, compile them, list what still
 # needs a translation (GNU gettext: apt-get install gettext).

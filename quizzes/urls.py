@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.authoring import preview, studio
+from quizzes.authoring import preview, preview_frame, studio
 from quizzes.authoring import views as editor_views
 from quizzes.taking import api, views
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("r/<str:result_id>/delete/", views.result_delete, name="result-delete"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("editor/quizzes/<slug:slug>/preview/", preview.preview, name="preview"),
+    path(
+        "editor/quizzes/<slug:slug>/studio/preview/",
+        preview_frame.studio_preview,
+        name="studio-preview",
+    ),
     path("api/quizzes/", api.quiz_list, name="api-quiz-list"),
     path("api/quizzes/<slug:slug>/", api.quiz_detail, name="api-quiz-detail"),
     path("api/quizzes/<slug:slug>/responses/", api.response_create, name="api-response-create"),

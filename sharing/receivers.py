@@ -8,6 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.dispatch import receiver
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from quizbuilder.enqueue import task_enqueue, task_enqueue_on_commit
 from quizzes.models import QuizVersion, Result
@@ -17,10 +21,13 @@ from quizzes.signals import (
     request_refused,
     result_deleted,
     result_submitted,
+    studio_panels,
     version_published,
 )
 
+from .cards.inputs import OG
 from .cards.jobs import result_card_remember, result_cards_delete, result_cards_forget
+from .cards.render import LAYOUTS
 from .services import referral_record, refusal_record, share_default_create
 from .stats.figures import Figures, quizzes_figures
 from .tasks import render_fallback_card, render_result_card
@@ -66,3 +73,15 @@ def deleted(sender: Any, *, result: Result, **kwargs: Any) -> None:
 @receiver(quiz_figures, dispatch_uid="sharing.quiz_figures")
 def figures(sender: Any, *, quiz_ids: list[int], **kwargs: Any) -> dict[int, Figures]:
     return quizzes_figures(quiz_ids=quiz_ids)
+
+
+@receiver(studio_panels, dispatch_uid="sharing.studio_card_panel")
+def studio_card_panel(
+    sender: Any, *, request: HttpRequest, version: QuizVersion, **kwargs: Any
+) -> SafeString:
+    """The result image preview beside the studio's editor (sharing/cards/studio.py)."""
+    slug = version.quiz.slug
+    base = reverse("sharing:studio-card", args=[slug, OG]).removesuffix(f"{OG}.png")
+    layouts = [(name, LAYOUTS[name]) for name in ("og", "square", "story")]
+    context = {"base": base, "revision": version.revision, "layouts": layouts}
+    return render_to_string("sharing/_studio_card_panel.html", context, request=request)

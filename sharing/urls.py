@@ -19,4 +19,9 @@ urlpatterns = [
     path("api/results/<str:result_id>/shares/", api.shares, name="api-shares"),
     path("api/quizzes/<slug:slug>/stats/", api.stats, name="api-stats"),
     path("editor/quizzes/<slug:slug>/stats/", views.stats_page, name="stats"),
+    path(
+        "editor/quizzes/<slug:slug>/studio/card/<str:layout>.png",
+        views.studio_card,
+        name="studio-card",
+    ),
 ]

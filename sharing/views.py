@@ -20,11 +20,14 @@ from core.bots import is_preview_bot
 from core.cookies import ref_cookie_set
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.authoring.permissions import quizzes_visible_to
+from quizzes.authoring.preview import preview_version
 from quizzes.format.definition import HasQuestions
 from quizzes.models import Quiz
 from quizzes.taking.contexts import quiz_duration_text, quiz_tiles
 from quizzes.taking.ratelimit import RefusedKind
 
+from .cards.render import LAYOUTS
+from .cards.studio import studio_card_png
 from .results import result_image
 from .services import Landing, landing_visit, share_get
 from .stats import charts
@@ -210,3 +213,23 @@ def _page(body: StatsBody) -> dict[str, Any]:
             for kind, n in body["refused"].items()
         ],
     }
+
+
+@login_required
+@cache_control(private=True, no_store=True)
+def studio_card(request: HttpRequest, slug: str, layout: str) -> HttpResponse:
+    """GET ?outcome=<index>&rev=<revision>: the draft's result image as a PNG, for the studio
+    (rev only names what the studio saw last, so a new save is never served from a cache)."""
+    if layout not in LAYOUTS:
+        raise Http404
+    quiz = get_object_or_404(quizzes_visible_to(request.user), slug=slug)
+    version = preview_version(quiz)
+    if version is None:
+        raise Http404
+    version.quiz = quiz
+    try:
+        index = int(request.GET.get("outcome", "0"))
+    except ValueError:
+        index = 0
+    png = studio_card_png(version=version, outcome_index=index, layout=layout)
+    return HttpResponse(png, content_type="image/png")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from quizzes.authoring.permissions import quizzes_visible_to
 from quizzes.authoring.selectors import version_definition
 from quizzes.format.quizfile import quiz_programs
-from quizzes.models import Quiz, VersionStatus
+from quizzes.models import Quiz, QuizVersion, VersionStatus
 from quizzes.selectors import Published, retention_days_bound
 from quizzes.taking import contexts
 from quizzes.taking.flow import flow_advance, state_load, state_new
@@ -22,7 +22,8 @@ from quizzes.taking.services import AnswersInvalid, result_compute, take_new
 from quizzes.taking.views import question_page
 
 
-def _preview_version(quiz: Quiz):
+def preview_version(quiz: Quiz) -> QuizVersion | None:
+    """The version an author previews (and the studio edits): the open draft, else the live one."""
     draft = quiz.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.REVIEW]).first()
     return draft or quiz.live_version
 
@@ -32,7 +33,7 @@ def _preview_version(quiz: Quiz):
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
     # Not "forbidden": that would tell a private draft from a slug nobody took.
     quiz = get_object_or_404(quizzes_visible_to(request.user), slug=slug)
-    version = _preview_version(quiz)
+    version = preview_version(quiz)
     if version is None:
         raise Http404
     definition, problems = version_definition(version=version)

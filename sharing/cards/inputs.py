@@ -108,11 +108,11 @@ def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
         name=str(text.get("name") or ""),
         quiz_title=str(definition.get("title") or version.title),
         share_url=share_url,
-        **_design_fields(design=design, definition=definition, version=version),
+        **design_fields(design=design, definition=definition, version=version),
     )
 
 
-def _design_fields(*, design: Card, definition: Definition, version: QuizVersion) -> dict[str, Any]:
+def design_fields(*, design: Card, definition: Definition, version: QuizVersion) -> dict[str, Any]:
     """The CardSpec fields every card of a version shares: colours, image, language, site."""
     return {
         "site_name": settings.SITE_NAME,
@@ -139,5 +139,5 @@ def fallback_card_spec(*, version: QuizVersion) -> CardSpec:
         layout=OG,
         headline=str(definition.get("title") or version.title),
         subline=subline,
-        **_design_fields(design=design, definition=definition, version=version),
+        **design_fields(design=design, definition=definition, version=version),
     )
