@@ -22,13 +22,9 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from quizzes.authoring import services, studio_services
-from quizzes.authoring.document import (
-    OpError,
-    document_apply,
-    document_keys_assign,
-    document_overlay,
-    fixed_keys,
-)
+from quizzes.authoring.document import document_overlay
+from quizzes.authoring.document_keys import document_keys_assign, fixed_keys
+from quizzes.authoring.document_ops import OpError, document_apply
 from quizzes.authoring.permissions import quizzes_visible_to, user_can_edit, user_can_publish
 from quizzes.authoring.preview_panels import studio_panels_html
 from quizzes.authoring.rows import quiz_validate, version_file_data

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from quizzes.authoring.document import document_blank
+from quizzes.authoring.document_ops import document_blank
 from quizzes.authoring.permissions import user_can_edit
 from quizzes.authoring.rows import quiz_validate, rows_write
 from quizzes.authoring.services import NotAllowed, _audit, quiz_create
