@@ -14,6 +14,7 @@ the API and results keep working. A renamed key is renamed wherever the document
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -240,3 +241,34 @@ def personality_points(choice: Mapping[str, Any], outcome_keys: list[str]) -> li
         n = points.get(key, 0) if isinstance(points, dict) else 0
         out.append(int(n) if isinstance(n, int | float) else 0)
     return out
+
+
+def document_image_set(document: Doc, target: str, name: str | None) -> Doc:
+    """The document with the image at `target` (a studio image field: `cover`,
+    `card-image`, `o-2-card-image`, `questions.1.image`, `questions.1.choices.0.image`) set
+    to the stored file `name`, or removed. KeyError for a target the document does not have."""
+    doc = copy.deepcopy(document)
+    holder: dict[str, Any]
+    key = "image"
+    if target == "cover":
+        holder, key = doc, "cover"
+    elif target == "card-image":
+        holder = doc.setdefault("card", {})
+    elif m := re.fullmatch(r"o-(\d+)-card-image", target):
+        holder = doc["outcomes"][int(m.group(1))].setdefault("card", {})
+    elif m := re.fullmatch(r"questions\.(\d+)\.image", target):
+        holder = doc["questions"][int(m.group(1))]
+    elif m := re.fullmatch(r"questions\.(\d+)\.choices\.(\d+)\.image", target):
+        holder = doc["questions"][int(m.group(1))]["choices"][int(m.group(2))]
+    else:
+        raise KeyError(target)
+    if not isinstance(holder, dict):
+        raise KeyError(target)
+    if name:
+        holder[key] = name
+    else:
+        holder.pop(key, None)
+    for card_holder in [doc, *(doc.get("outcomes") or [])]:
+        if isinstance(card_holder, dict) and card_holder.get("card") == {}:
+            card_holder.pop("card")  # an image removed from an otherwise empty card
+    return doc

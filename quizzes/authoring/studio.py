@@ -11,9 +11,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +24,10 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from quizzes.authoring import services, studio_services
-from quizzes.authoring.document import document_overlay
+from quizzes.authoring.document import document_image_set, document_overlay
 from quizzes.authoring.document_keys import document_keys_assign, fixed_keys
 from quizzes.authoring.document_ops import OpError, document_apply
+from quizzes.authoring.images import ImageError
 from quizzes.authoring.permissions import quizzes_visible_to, user_can_edit, user_can_publish
 from quizzes.authoring.preview_panels import studio_panels_html
 from quizzes.authoring.rows import quiz_validate, version_file_data
@@ -79,6 +82,7 @@ def _render(
     template: str = "quizzes/editor/studio.html",
     focus: str = "",
     status: int = 200,
+    upload_errors: dict[str, str] | None = None,
 ) -> HttpResponse:
     document = version_file_data(version=version)
     _definition, problems = quiz_validate(document)
@@ -91,6 +95,8 @@ def _render(
         quiz=quiz,
         version=version,
         focus=focus,
+        upload_errors=upload_errors or {},
+        images=_image_urls(document),
         editable=version.status == VersionStatus.DRAFT and user_can_edit(request.user, quiz),
         can_publish=user_can_publish(request.user, quiz),
         others=_presence(request, version),
@@ -123,11 +129,18 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
     document = document_overlay(document=saved, data=request.POST)
     op = next((v for v in reversed(request.POST.getlist("op")) if v), "")
     focus = ""
-    if op and op != "refresh":  # "refresh": only draw the editor again (a type changed)
-        try:
+    upload_errors: dict[str, str] = {}
+    try:
+        if op == "image":
+            document, upload_errors, focus = _uploads(request, document)
+        elif op.startswith("image-remove:"):
+            target = op.partition(":")[2]
+            document = document_image_set(document, target, None)
+            focus = f"upload.{target}"
+        elif op and op != "refresh":  # "refresh": only draw the editor again (a type changed)
             document, focus = document_apply(document=document, op=op, data=request.POST)
-        except OpError:
-            return _conflict(request, quiz, version)
+    except (OpError, KeyError, IndexError, TypeError):
+        return _conflict(request, quiz, version)
     document = document_keys_assign(
         document=document, previous=saved, fixed=fixed_keys(_live_definition(quiz))
     )
@@ -145,13 +158,64 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
     if not _htmx(request):
         return redirect("quizzes:studio", slug=quiz.slug)
     if op:
+        template = "quizzes/editor/_studio_form.html"
         response = _render(
-            request, quiz, version, template="quizzes/editor/_studio_form.html", focus=focus
+            request, quiz, version, template=template, focus=focus, upload_errors=upload_errors
         )
     else:
         response = _render(request, quiz, version, template="quizzes/editor/_studio_saved.html")
         response["HX-Reswap"] = "none"
     return trigger_client_event(response, "studio-saved", {"revision": version.revision})
+
+
+def _uploads(
+    request: HttpRequest, document: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], str]:
+    """Store each image the form brings (`upload.<target>`) and name it in the document; a
+    file that breaks a rule is refused with the reason, next to its field."""
+    errors: dict[str, str] = {}
+    focus = ""
+    for field in request.FILES:
+        upload = request.FILES.getlist(field)[-1]
+        if not field.startswith("upload."):
+            continue
+        target = field.removeprefix("upload.")
+        focus = field
+        if upload.size and upload.size > settings.IMAGE_MAX_BYTES:
+            errors[target] = _("The image is larger than %(mb)s MB.") % {
+                "mb": settings.IMAGE_MAX_BYTES // 1_000_000
+            }
+            continue
+        try:
+            name = studio_services.studio_image_store(data=upload.read())
+        except ImageError as exc:
+            errors[target] = _("This image cannot be used: %(why)s") % {"why": exc}
+            continue
+        document = document_image_set(document, target, name)
+    return document, errors, focus
+
+
+def _image_urls(document: dict[str, Any]) -> dict[str, str]:
+    """The URL of each image the document names, by studio target."""
+    found: dict[str, str] = {}
+
+    def add(target: str, name: object) -> None:
+        if isinstance(name, str) and name.startswith(studio_services.STUDIO_UPLOAD_DIR):
+            found[target] = default_storage.url(name)
+
+    add("cover", document.get("cover"))
+    add("card-image", (document.get("card") or {}).get("image"))
+    for i, o in enumerate(document.get("outcomes") or []):
+        if isinstance(o, dict):
+            add(f"o-{i}-card-image", (o.get("card") or {}).get("image"))
+    for i, q in enumerate(document.get("questions") or []):
+        if not isinstance(q, dict):
+            continue
+        add(f"questions.{i}.image", q.get("image"))
+        for j, c in enumerate(q.get("choices") or []):
+            if isinstance(c, dict):
+                add(f"questions.{i}.choices.{j}.image", c.get("image"))
+    return found
 
 
 def _reload(request: HttpRequest, quiz: Quiz) -> HttpResponse:

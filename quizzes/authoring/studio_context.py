@@ -92,7 +92,7 @@ def _choice_views(q: dict[str, Any], outcomes: list[dict[str, Any]], kind: str) 
             }
             for oi, n in enumerate(points)
         ]
-        views.append({"index": ci, "c": c, "cells": cells})
+        views.append({"index": ci, "index_str": str(ci), "c": c, "cells": cells})
     return views
 
 
@@ -124,6 +124,7 @@ def _question_views(
         views.append(
             {
                 "index": qi,
+                "index_str": str(qi),
                 "q": q,
                 "type": q.get("type"),
                 "published": q.get("key") in fixed.questions,

@@ -4,13 +4,17 @@ over someone else's newer save) and starting a quiz from the studio's blank of a
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from quizzes.authoring.document_ops import document_blank
+from quizzes.authoring.images import image_clean
 from quizzes.authoring.permissions import user_can_edit
 from quizzes.authoring.rows import quiz_validate, rows_write
 from quizzes.authoring.services import NotAllowed, _audit, quiz_create
@@ -115,3 +119,17 @@ def quiz_start_blank(
     )
     version.save(update_fields=["document"])
     return version
+
+
+def studio_image_store(*, data: bytes) -> str:
+    """Check an uploaded image with the importer's rules (PNG, JPEG or WebP, size and pixel
+    limits, metadata stripped), store it and return its name for the document. ImageError,
+    storing nothing, for a file that breaks a rule."""
+    clean, ext, _w, _h = image_clean(
+        data, max_bytes=settings.IMAGE_MAX_BYTES, max_pixels=settings.IMAGE_MAX_PIXELS
+    )
+    # Named by content: the same picture uploaded twice is one file, never a clash.
+    name = f"{STUDIO_UPLOAD_DIR}{hashlib.sha256(clean).hexdigest()[:24]}.{ext}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(clean))
+    return name

@@ -67,11 +67,17 @@
     input.type = "hidden";
     input.name = "op";
     input.value = op;
+    input.setAttribute("data-op-pending", "");
     f.appendChild(input);
     focusAfterSwap = refocus || null;
     f.requestSubmit();
-    input.remove();
   }
+  // The op goes with the one request that takes it (a queued request reads the form later).
+  document.body.addEventListener("htmx:configRequest", function (evt) {
+    if (evt.detail.elt && evt.detail.elt.id === "studio-form") {
+      evt.detail.elt.querySelectorAll("[data-op-pending]").forEach(function (el) { el.remove(); });
+    }
+  });
 
   function sortables() {
     if (!window.Sortable) return;
@@ -148,7 +154,12 @@
   });
 
   // A question's type or its condition changes which fields apply: draw the editor again.
+  // A picked image goes up at once.
   document.addEventListener("change", function (evt) {
+    if (evt.target.matches && evt.target.matches("#studio-form [data-upload]") && evt.target.files.length) {
+      postOp("image", '[name="' + CSS.escape(evt.target.name) + '"]');
+      return;
+    }
     if (evt.target.matches && evt.target.matches("#studio-form .type-select, #studio-form [name$='.show_if.question']")) {
       postOp("refresh", '[name="' + CSS.escape(evt.target.name) + '"]');
     }

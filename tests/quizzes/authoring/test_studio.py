@@ -282,3 +282,50 @@ def test_a_blank_quiz_takes_its_link_from_its_title_when_first_submitted(studio)
     version = QuizVersion.objects.get(quiz__slug="beach-or-mountains")
     assert version.document["slug"] == "beach-or-mountains"
     assert version.status == VersionStatus.REVIEW
+
+
+def _png(colour: str = "#0f766e") -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (64, 48), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_cover_and_a_card_photo_upload_checked_and_named_in_the_draft(studio, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    slug = _start(studio, "demo-which-morning-drink")
+    data = _form(studio, slug) | {
+        "op": "image",
+        "upload.cover": SimpleUploadedFile("me.png", _png(), content_type="image/png"),
+        "upload.card-image": SimpleUploadedFile("bg.png", _png("#123456"), "image/png"),
+    }
+    response = _save(studio, slug, data)
+
+    assert response.status_code == 200
+    doc = _doc(slug)
+    assert doc["cover"].startswith("quiz-images/") and doc["cover"].endswith(".png")
+    assert doc["card"]["image"].startswith("quiz-images/")
+    version = QuizVersion.objects.get(quiz__slug=slug)
+    assert version.cover.name == doc["cover"]  # valid, so the rows follow
+    assert "Change image" in response.content.decode()
+
+    removed = _save(studio, slug, _form(studio, slug) | {"op": "image-remove:cover"})
+    assert removed.status_code == 200
+    assert "cover" not in _doc(slug)
+
+
+def test_an_upload_that_is_not_an_image_is_refused_next_to_its_field(studio):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    slug = _start(studio, "demo-which-morning-drink")
+    before = _doc(slug) or {}
+    fake = SimpleUploadedFile("cat.png", b"<?php echo 1; ?>", content_type="image/png")
+    response = _save(studio, slug, _form(studio, slug) | {"op": "image", "upload.cover": fake})
+
+    assert response.status_code == 200
+    assert "This image cannot be used" in response.content.decode()
+    assert (_doc(slug) or {}).get("cover") == before.get("cover")
