@@ -122,10 +122,11 @@ def document_overlay(*, document: Doc, data: Mapping[str, Any]) -> Doc:
     _card_overlay(doc, f, "card-")
     outcomes = doc.get("outcomes") or []
     out_keys = [str(o.get("key", "")) if isinstance(o, dict) else "" for o in outcomes]
+    kind = str(doc.get("kind"))
     questions = doc.get("questions") or []
     for qi, q in enumerate(questions):
         if isinstance(q, dict):
-            _question_overlay(q, f, f"questions.{qi}.", questions[:qi], out_keys)
+            _question_overlay(q, f, f"questions.{qi}.", questions[:qi], out_keys, kind)
     for vi, v in enumerate(doc.get("variables") or []):
         if isinstance(v, dict):
             _variable_overlay(doc, v, f, f"variables.{vi}.")
@@ -135,22 +136,30 @@ def document_overlay(*, document: Doc, data: Mapping[str, Any]) -> Doc:
         p = f"outcomes.{oi}."
         _set_text(o, "title", f, p + "title", drop=False)
         _set_text(o, "description", f, p + "description", drop=True)
-        _set_text(o, "when", f, p + "when", drop=True)
-        for key in ("min", "max"):
-            _set_number(o, key, f, p + key)
+        # Only the fields of the quiz's kind: a stray field must not make the draft invalid.
+        if kind == "calculator":
+            _set_text(o, "when", f, p + "when", drop=True)
+        if kind in ("score", "trivia"):
+            for key in ("min", "max"):
+                _set_number(o, key, f, p + key)
         _card_overlay(o, f, f"o-{oi}-card-")
     return doc
 
 
 def _question_overlay(
-    q: dict[str, Any], f: Fields, p: str, earlier: list[Any], out_keys: list[str]
+    q: dict[str, Any], f: Fields, p: str, earlier: list[Any], out_keys: list[str], kind: str
 ) -> None:
-    if f.has(p + "type") and f.text(p + "type") in QUESTION_TYPES["calculator"]:
+    if f.has(p + "type") and f.text(p + "type") in QUESTION_TYPES.get(kind, ()):
         _type_change(q, f.text(p + "type"))
     _set_text(q, "prompt", f, p + "prompt", drop=False)
-    for key in ("help", "unit", "explanation"):
+    applies = {
+        "number": ("min", "max", "step"),
+        "text": ("max_length",),
+        "multi": ("min_choices", "max_choices"),
+    }.get(str(q.get("type")), ())
+    for key in ("help", "explanation", *(("unit",) if q.get("type") == "number" else ())):
         _set_text(q, key, f, p + key, drop=True)
-    for key in ("min", "max", "step", "max_length", "min_choices", "max_choices"):
+    for key in applies:
         _set_number(q, key, f, p + key)
     if f.has(p + "required"):
         q["required"] = f.flag(p + "required")
@@ -161,10 +170,11 @@ def _question_overlay(
             continue
         cp = f"{p}choices.{ci}."
         _set_text(c, "label", f, cp + "label", drop=False)
-        _set_number(c, "value", f, cp + "value")
-        if f.has(cp + "correct"):
+        if kind in ("score", "calculator"):
+            _set_number(c, "value", f, cp + "value")
+        if kind == "trivia" and f.has(cp + "correct"):
             c["correct"] = f.flag(cp + "correct")
-        if any(f.has(f"{cp}points.{oi}") for oi in range(len(out_keys))):
+        if kind == "personality" and any(f.has(f"{cp}points.{oi}") for oi in range(len(out_keys))):
             c["points"] = _points(c, f, cp, out_keys)
 
 

@@ -1,7 +1,7 @@
 """Authoring screens for Authors and Editors: the quiz list, a quiz's page (versions, audit
 log, workflow buttons) and the POST actions, each of which calls one service.
 
-Content is edited in the authoring admin (quizzes.admin); these pages carry the workflow.
+Content is edited in the studio (quizzes.authoring.studio); these pages carry the workflow.
 """
 
 from __future__ import annotations

@@ -45,6 +45,20 @@ class Author:
         self.page.wait_for_load_state("networkidle")
 
 
+def _card_pixel(page) -> list[int]:
+    """The colour of the card preview's top-left corner (its background), as drawn."""
+    return page.evaluate(
+        """() => {
+        const img = document.querySelector('[data-card-image]');
+        const c = document.createElement('canvas');
+        c.width = 4; c.height = 4;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0, 4, 4, 0, 0, 4, 4);
+        return Array.from(g.getImageData(1, 1, 1, 1).data);
+    }"""
+    )
+
+
 def _context(browser, live_server, user, viewport=DESKTOP):
     client = Client()
     client.force_login(user)
@@ -128,8 +142,18 @@ def test_a_marketer_builds_a_personality_quiz_from_the_blank_template(
     a.click(cell)
     a.click(cell)
     assert page.locator(cell).inner_text() == "3"
+    card = page.locator("[data-card-image]")
+    card_before = card.get_attribute("src")
+    pixels_before = _card_pixel(page)
     a.type("[name='card-background']", "#0f766e")
     a.saved()
+    # The card preview is drawn again by the real renderer, in the new colour.
+    page.wait_for_function(
+        "(before) => document.querySelector('[data-card-image]').getAttribute('src') !== before",
+        arg=card_before,
+    )
+    page.wait_for_function("() => document.querySelector('[data-card-image]').complete")
+    assert _card_pixel(page) != pixels_before
     page.screenshot(path=str(SHOTS / "studio-personality-desktop.png"), full_page=True)
     assert "Ready to publish" in page.locator("#studio-status").inner_text()
     a.click("#studio-submit")
@@ -166,6 +190,15 @@ def test_a_marketer_changes_the_calculator_template_s_formula(browser, live_serv
     page.wait_for_url("**/studio/")
     values = page.locator("output.value-now")
     before = values.last.inner_text()
+    # The phone preview shows a result, with the figures the formula gives at sample answers.
+    a.click("[data-preview-show-result]")
+    page.wait_for_function(
+        "() => document.querySelectorAll('iframe.phone-screen').length === 1"
+        " && document.querySelector('iframe.phone-screen').src.includes('result')"
+    )
+    frame = page.frame_locator("iframe.phone-screen")
+    frame.locator("h1").wait_for()
+    shown_before = frame.locator("main").inner_text()
     # The last value is the weight in 10 years; the marketer makes the drift twice as strong.
     formula = page.locator("textarea.formula").nth(values.count() - 1)
     expr = formula.input_value()
@@ -178,6 +211,14 @@ def test_a_marketer_changes_the_calculator_template_s_formula(browser, live_serv
     )
     after = values.last.inner_text()
     assert after != before and "At the sample answers" in after
+    page.wait_for_function(
+        """(before) => {
+            const f = document.querySelector('iframe.phone-screen:not(.is-loading)');
+            const main = f && f.contentDocument && f.contentDocument.querySelector('main');
+            return main && main.innerText !== before;
+        }""",
+        arg=shown_before,
+    )
     page.screenshot(path=str(SHOTS / "studio-calculator-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(SHOTS / "studio-calculator-phone.png"))

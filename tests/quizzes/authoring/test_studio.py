@@ -329,3 +329,36 @@ def test_an_upload_that_is_not_an_image_is_refused_next_to_its_field(studio):
     assert response.status_code == 200
     assert "This image cannot be used" in response.content.decode()
     assert (_doc(slug) or {}).get("cover") == before.get("cover")
+
+
+@pytest.mark.parametrize("template", ["blank-personality", "blank-score", "blank-trivia"])
+def test_a_quiz_built_in_the_studio_exports_to_a_file_that_imports_back_equal(
+    studio, author, template
+):
+    from quizzes.authoring.services import quiz_import
+    from quizzes.format.bundles import quiz_file_read
+
+    slug = _start(studio, template)
+    _op(studio, slug, "question.add:multi")
+    _op(studio, slug, "outcome.add")
+    data = _form(studio, slug) | {"title": "Built here", "description": "Über café 咖啡"}
+    for qi in range(2):
+        data[f"questions.{qi}.prompt"] = f"Question number {qi + 1}?"
+        data[f"questions.{qi}.choices.0.label"] = f"Yes {qi}"
+        data[f"questions.{qi}.choices.1.label"] = f"No {qi}"
+        data[f"questions.{qi}.choices.0.correct"] = "1"
+    for oi, title in enumerate(["Low", "Middle", "High"]):
+        data[f"outcomes.{oi}.title"] = title
+        data[f"outcomes.{oi}.min"] = str(oi)
+        data[f"outcomes.{oi}.max"] = str(oi)
+    response = _save(studio, slug, data)
+    assert "Ready to publish" in response.content.decode(), response.content.decode()[-2000:]
+
+    exported = studio.get(f"/editor/quizzes/{slug}/export/")
+    assert exported.status_code == 200
+    file, images = quiz_file_read(exported.content, image_max_bytes=5_000_000)
+    file["slug"] = "the-copy"
+    copy = quiz_import(data=file, user=author, images=images)
+    again, _images, problems = version_export(version=copy)
+    assert problems == []
+    assert again | {"slug": slug} == json.loads(exported.content)
