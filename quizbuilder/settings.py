@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "core",
     "quizzes",
     "sharing",
+    "integrations",
+    "webhooks",
 ]
 
 MIDDLEWARE = [

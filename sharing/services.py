@@ -20,6 +20,7 @@ from quizzes.models import Result, url_token_ok
 from quizzes.taking.ratelimit import RefusedKind, click_check
 
 from .models import Channel, Click, Preview, Referral, RefusedRequest, Share, ShareKind
+from .signals import share_created
 
 MAX_CODE_LENGTH = 20
 # A chain of address-bar links is walked upwards at most this far (each step is a query).
@@ -152,7 +153,7 @@ def share_create(*, result: Result, channel: object, visitor: str) -> Share:
         raise ShareRefused("channel")
     own = {"result": result, "channel": channel, "kind__in": [ShareKind.DEFAULT, ShareKind.BUTTON]}
     try:
-        share, _ = Share.objects.get_or_create(
+        share, created = Share.objects.get_or_create(
             **own,
             defaults={
                 "kind": ShareKind.BUTTON,
@@ -162,12 +163,17 @@ def share_create(*, result: Result, channel: object, visitor: str) -> Share:
         )
     except IntegrityError:
         # Only a race between two first taps lands here; the winner's row is the answer.
-        share = Share.objects.get(**own)
+        share, created = Share.objects.get(**own), False
     if share.kind == ShareKind.DEFAULT:
         # The card's QR link, made by the system, becomes a share once a button asks for it:
         # one link per result and channel, and it is counted from now on.
-        Share.objects.filter(pk=share.pk).update(kind=ShareKind.BUTTON)
+        created = (
+            Share.objects.filter(pk=share.pk, kind=ShareKind.DEFAULT).update(kind=ShareKind.BUTTON)
+            == 1
+        )
         share.kind = ShareKind.BUTTON
+    if created:
+        share_created.send_robust(sender=Share, share=share)
     return share
 
 

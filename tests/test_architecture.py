@@ -69,3 +69,21 @@ def test_no_quizzes_migration_depends_on_sharing_or_names_its_models():
             if isinstance(target, str) and target.lower().startswith("sharing."):
                 depending.add(name)
     assert depending == set()
+
+
+def test_the_rooms_above_sharing_are_not_imported_from_below():
+    # core <- quizzes <- sharing <- integrations <- webhooks: a room hears those above it
+    # only through signals (sharing/signals.py, integrations/signals.py).
+    above = {
+        "core": {"quizzes", "sharing", "integrations", "webhooks"},
+        "quizzes": {"sharing", "integrations", "webhooks"},
+        "sharing": {"integrations", "webhooks"},
+        "integrations": {"webhooks"},
+    }
+    offending = {
+        module
+        for room, forbidden in above.items()
+        for module, names in _imports(ROOT / room).items()
+        if names & forbidden
+    }
+    assert offending == set()

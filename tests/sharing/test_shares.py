@@ -221,3 +221,22 @@ def test_a_ref_with_a_nul_is_ignored_and_the_response_saved(result, client):
     assert response.status_code == 201, response.content
     assert Referral.objects.filter(result_id=response.json()["id"]).first() is None
     assert not [q["sql"] for q in queries if "ab\x00cd" in str(q["sql"])]
+
+
+def test_share_created_is_announced_once_per_counted_share(result, owner):
+    from sharing.cards.inputs import result_qr_share
+    from sharing.signals import share_created
+
+    heard: list[tuple[str, str]] = []
+
+    def listener(sender, *, share, **kwargs):
+        heard.append((share.channel, share.code))
+
+    share_created.connect(listener)
+    try:
+        result_qr_share(result=Result.objects.get(pk=result["id"]))  # drawn: not a share
+        for channel in ["whatsapp", "whatsapp", "qr", "qr", "link"]:
+            post(owner, result["id"], {"channel": channel})
+    finally:
+        share_created.disconnect(listener)
+    assert [channel for channel, _code in heard] == ["whatsapp", "qr"]
