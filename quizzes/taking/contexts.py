@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
@@ -94,6 +94,7 @@ def questions_of(definition: Definition) -> list[dict[str, Any]]:
             "total": total,
             "is_last": i == total - 1,
             "check": question_rules(q),
+            "show_if": json.dumps(q["show_if"]) if "show_if" in q else "",
         }
         for i, q in enumerate(definition["questions"])
     ]
@@ -106,8 +107,11 @@ def question_rules(question: Question) -> str:
     browser and the server always say the same words.
     """
 
+    # Alone, without the question its condition names: judged as if shown.
+    alone = cast(Question, {k: v for k, v in question.items() if k != "show_if"})
+
     def said(raw: object) -> str:
-        _, errors = answers_validate(definition={"questions": [question]}, answers={key: raw})
+        _, errors = answers_validate(definition={"questions": [alone]}, answers={key: raw})
         return errors.get(key, [""])[0]
 
     key, kind = question["key"], question["type"]
