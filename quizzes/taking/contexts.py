@@ -20,7 +20,7 @@ from quizzes.format.checks import STEP_MIN
 from quizzes.format.definition import Definition, HasQuestions, Question
 from quizzes.models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
 from quizzes.selectors import Published, quizzes_published
-from quizzes.taking.payloads import quiz_seconds
+from quizzes.taking.payloads import quiz_seconds, show_if_public
 
 RESTART = _("This page was open too long or the quiz changed. Please start again.")
 GRADIENT = ("#4338ca", "#9333ea")
@@ -94,7 +94,7 @@ def questions_of(definition: Definition) -> list[dict[str, Any]]:
             "total": total,
             "is_last": i == total - 1,
             "check": question_rules(q),
-            "show_if": json.dumps(q["show_if"]) if "show_if" in q else "",
+            "show_if": json.dumps(show_if_public(q)) if "show_if" in q else "",
         }
         for i, q in enumerate(definition["questions"])
     ]

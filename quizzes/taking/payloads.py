@@ -12,7 +12,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from quizzes.format.definition import Definition, HasQuestions
+from quizzes.format.definition import Definition, HasQuestions, Question
 from quizzes.models import Result
 from quizzes.taking.images import image_url
 
@@ -55,7 +55,7 @@ def quiz_public(definition: Definition, *, absolute: Absolute = str) -> dict[str
                 "help": q.get("help") or "",
                 "unit": q.get("unit") or "",
                 "image": url(q.get("image")),
-                "show_if": dict(q["show_if"]) if "show_if" in q else None,
+                "show_if": show_if_public(q),
                 "choices": [
                     {"key": c["key"], "label": c["label"], "image": url(c.get("image"))}
                     for c in q.get("choices", [])
@@ -64,6 +64,13 @@ def quiz_public(definition: Definition, *, absolute: Absolute = str) -> dict[str
             for q in definition["questions"]
         ],
     }
+
+
+def show_if_public(q: Question) -> dict[str, Any] | None:
+    """A question's display condition with its keys in the file's order (PostgreSQL's jsonb
+    stores them in its own), or None."""
+    cond = q.get("show_if")
+    return {"question": cond["question"], "choices": list(cond["choices"])} if cond else None
 
 
 def quiz_seconds(definition: HasQuestions) -> int:
