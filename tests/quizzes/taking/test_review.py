@@ -78,3 +78,16 @@ def test_other_kinds_have_no_review(visitor, publish):
     )
     html = visitor.get(f"/r/{response.json()['id']}/").content.decode()
     assert 'class="answer-review"' not in html
+
+
+def test_the_demo_trivia_quiz_reviews_all_seven_answers(visitor, publish):
+    from tests.quizzes.takehelp import TAKES
+
+    publish("solar-system-trivia")
+    answers = TAKES["solar-system-trivia"]["answers"]
+    response = post_json(visitor, responses_url("solar-system-trivia"), {"answers": answers})
+    html = visitor.get(f"/r/{response.json()['id']}/").content.decode()
+    rows = review(html)
+    assert len(rows) == 7
+    assert sum("✓ Right" in row for row in rows) == 6
+    assert "Saturn has well over 100 known moons" in rows[6]
