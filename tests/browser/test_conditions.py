@@ -77,6 +77,8 @@ def test_image_answers_show_as_a_two_column_grid(browser, live_server, editor, n
     assert first and second
     assert first["y"] == second["y"] and second["x"] > first["x"] + first["width"] / 2
     assert page.locator(".tile-img").nth(0).get_attribute("alt") == "Paris"
+    # The radio is named by its label once (not "Paris Paris" through the image's alt too).
+    assert page.get_by_role("radio", name="Paris", exact=True).count() == 1
     page.wait_for_function(
         "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
     )
