@@ -334,7 +334,10 @@
   // A reload in the middle of a take comes back to the same question, answers filled in.
   window.history.replaceState({ qb: -1 }, "");
   if (state.at >= 0 && state.at < screens.length) {
-    for (var i = 0; i < state.at; i++) window.history.pushState({ qb: i }, "");
+    // Back walks the screens that were shown, not the ones a condition hid.
+    shownIndexes().forEach(function (i) {
+      if (i < state.at) window.history.pushState({ qb: i }, "");
+    });
     show(state.at, true);
   }
 })();
