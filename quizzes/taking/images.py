@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 SIZE_CACHE_SECONDS = 7 * 24 * 3600
+MISSING_CACHE_SECONDS = 60  # a file not stored yet (a draft's upload) may be there soon
 
 
 def image_url(name: str) -> str:
@@ -34,5 +35,8 @@ def image_size(name: str) -> tuple[int, int] | None:
     except (OSError, UnidentifiedImageError, ValueError):
         logger.warning("cannot read the size of the stored image %r", name)
         size = None
-    cache.set(key, list(size) if size else [], SIZE_CACHE_SECONDS)
+    if size:
+        cache.set(key, list(size), SIZE_CACHE_SECONDS)
+    else:
+        cache.set(key, [], MISSING_CACHE_SECONDS)
     return size

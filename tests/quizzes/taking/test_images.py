@@ -59,3 +59,22 @@ def test_the_api_gives_absolute_image_urls(visitor, flags):
     assert body["questions"][1]["image"] is None
     assert body["questions"][1]["choices"][0]["image"] is None
     assert "explanation" not in str(body) and "987" not in str(body)
+
+
+def test_an_image_not_stored_is_drawn_without_a_size_and_its_size_is_not_remembered_long(
+    flags, monkeypatch
+):
+    from django.core.cache import cache
+
+    from quizzes.taking.images import MISSING_CACHE_SECONDS, image_size
+    from quizzes.templatetags.taking import stored_image
+
+    html = stored_image("quiz-images/not-there.png", "A <b> label")
+    assert html == (
+        '<img src="/media/quiz-images/not-there.png" alt="A &lt;b&gt; label" class=""'
+        ' loading="lazy" decoding="async">'
+    )
+    remembered = []
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout: remembered.append(timeout))
+    assert image_size("quiz-images/still-not-there.png") is None
+    assert remembered == [MISSING_CACHE_SECONDS] and MISSING_CACHE_SECONDS <= 60
