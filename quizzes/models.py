@@ -196,6 +196,11 @@ class Question(models.Model):
     max_length = models.PositiveIntegerField(null=True, blank=True)
     min_choices = models.PositiveIntegerField(null=True, blank=True)
     max_choices = models.PositiveIntegerField(null=True, blank=True)
+    # The file format's extensions (README, "Spec extensions and readings").
+    image = models.ImageField(upload_to="quiz-images/", blank=True)
+    explanation = models.TextField(blank=True, max_length=1000)
+    # {"question": earlier question key, "choices": [its choice keys]}; None: always shown.
+    show_if = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -215,6 +220,7 @@ class Choice(models.Model):
     value = models.FloatField(default=0)
     points = models.JSONField(default=dict, blank=True, help_text=_('e.g. {"espresso": 2}'))
     correct = models.BooleanField(default=False)
+    image = models.ImageField(upload_to="quiz-images/", blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -373,3 +379,26 @@ class AnswerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.take}/{self.question_key}"
+
+
+class ShownEvent(models.Model):
+    """A question with a display condition shown during a take: the funnel's count of the
+    takes that reached it, so its drop-off is counted among those who were shown it. One row
+    per question per take; questions without a condition are reached by every take that
+    answered the one before and need none."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    take = models.CharField(max_length=40)
+    question_key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "take", "question_key"], name="shown_once_per_take"
+            ),
+        ]
+        indexes = [models.Index(fields=["quiz", "created_at"], name="shown_quiz_time")]
+
+    def __str__(self) -> str:
+        return f"{self.take}/{self.question_key} shown"
