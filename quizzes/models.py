@@ -56,8 +56,7 @@ class QuestionType(models.TextChoices):
 
 class Quiz(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
-    # None for a quiz the site's operator imported before any account existed, until an
-    # Editor takes it (services.quiz_take).
+    # None for a quiz imported before any account existed, until an Editor takes it.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -130,9 +129,8 @@ class QuizVersion(CardFields):
     language = models.CharField(max_length=20, default="en")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
-    # Part of the reviewed version, not a live setting of the quiz: a change makes a draft that
-    # an editor publishes. Bounded 1..settings.RESULT_RETENTION_DAYS_MAX where it comes in
-    # (file, admin) and clamped where it is used (quizzes.selectors.retention_days_bound).
+    # Reviewed with the version (a change makes a draft); bounded 1..RESULT_RETENTION_DAYS_MAX
+    # where it comes in, clamped where used (quizzes.selectors.retention_days_bound).
     retention_days = models.PositiveIntegerField(
         default=30,
         help_text=_("Days raw answers are kept; outcomes and computed values stay."),
@@ -141,12 +139,10 @@ class QuizVersion(CardFields):
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.
     definition = models.JSONField(null=True, blank=True, editable=False)
     programs = models.JSONField(null=True, blank=True, editable=False)
-    # The studio's working copy of a draft: a quizbuilder/1 document saved as the author types,
-    # valid or not (the rows above follow it whenever it is valid; publishing needs it valid).
-    # None for a draft never opened in the studio: its rows are then the content.
+    # The studio's working copy of a draft (quizbuilder/1, valid or not; the rows follow it when
+    # valid), or None: the rows are the content. Every save bumps `revision`; a save naming an
+    # older one came from a stale page and is refused rather than overwrite someone's work.
     document = models.JSONField(null=True, blank=True, editable=False)
-    # Bumped by every studio save: a save that names an older revision was made on a stale page
-    # (someone else saved in between) and is refused rather than overwriting their work.
     revision = models.PositiveIntegerField(default=0, editable=False)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
