@@ -419,3 +419,13 @@ def test_an_image_per_question_and_per_answer(studio):
     question = version.questions.get(position=0)
     assert question.image.name == doc["questions"][0]["image"]
     assert question.choices.get(position=1).image.name == doc["questions"][0]["choices"][1]["image"]
+
+
+def test_the_dashboard_names_an_unfinished_draft_by_its_title_and_its_last_change(studio):
+    slug = _start(studio, "blank-personality")
+    _save(studio, slug, _form(studio, slug) | {"title": "Half-built quiz"})
+
+    page = studio.get("/editor/").content.decode()
+
+    assert "Half-built quiz" in page
+    assert "Last change" in page and "ago" in page
