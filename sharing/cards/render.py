@@ -20,7 +20,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from . import image as ci
-from .text import TextBlock, block_draw, text_clean, text_fit
+from .text import TextBlock, block_draw, block_emoji, text_clean, text_fit
 
 __all__ = [
     "LAYOUTS",
@@ -262,11 +262,36 @@ def card_draw(spec: CardSpec) -> tuple[Image.Image, CardLayout]:
         pill = layout.name_pad if placed.role == "name" else None
         mask = _text_mask(placed.block, x1 - x0, max(y1 - y0, 1), placed.opacity, align, pill)
         im.paste(text, (x0, y0), mask)
+        _emoji_paste(im, placed.block, placed.box, placed.opacity, align, pill)
     if layout.qr_box:
         qr = ci.qr_panel(spec.share_url, layout.qr_box[2] - layout.qr_box[0])
         if qr is not None:
             im.paste(qr, layout.qr_box[:2], qr)
     return im, layout
+
+
+def _emoji_paste(
+    im: Image.Image,
+    block: TextBlock,
+    box: tuple[int, int, int, int],
+    opacity: float,
+    align: str,
+    pill: tuple[int, int] | None,
+) -> None:
+    """Paste the block's colour emoji where ``_text_mask`` left their place, clipped to the
+    box as the text is."""
+    x0, y0, x1, y1 = box
+    px, py = pill or (0, 0)
+    for ex, ey, emoji in block_emoji(block, x=px, y=py, width=x1 - x0 - 2 * px, align=align):
+        crop = emoji.crop((max(0, -ex), max(0, -ey), min(emoji.width, x1 - x0 - ex),
+                           min(emoji.height, y1 - y0 - ey)))  # fmt: skip
+        if crop.width <= 0 or crop.height <= 0:
+            continue
+        if opacity < 1:
+            alpha = crop.getchannel("A").point(lambda a: round(a * opacity))
+            crop = crop.copy()
+            crop.putalpha(alpha)
+        im.paste(crop, (x0 + max(0, ex), y0 + max(0, ey)), crop)
 
 
 @lru_cache(maxsize=256)
