@@ -60,7 +60,10 @@ def text_clean(text: str, *, max_chars: int) -> str:
     head = text[: max_chars * 16 + 64]
     for pos, ch in enumerate(head):
         cat = unicodedata.category(ch)
-        if cat[0] == "Z" or ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85":
+        if ch in "\u00a0\u202f":
+            out.append(ch)  # no-break spaces hold "12 345" (fr) on one line
+            marks = 0
+        elif cat[0] == "Z" or ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85":
             out.append(" ")
             marks = 0
         elif _emoji_joiner(ch, out, head[pos + 1 : pos + 2]):
@@ -382,10 +385,13 @@ def block_draw(
     Colour emoji are left out: paste ``block_emoji``'s images over the card instead.
     """
     chain = font_chain(block.weight)
+    # In a left-to-right paragraph an Arabic or Hebrew run's trailing space belongs on its
+    # right ("محمد 👍"), where raqm puts it only when told the paragraph's direction.
+    direction = "ltr" if RAQM and not block.rtl else None
     for cx, baseline, idx, text in _placed(block, x=x, y=y, width=width, align=align):
         if not chain[idx].color:
             font = font_get(block.weight, idx, block.size)
-            draw.text((cx, baseline), text, fill=fill, font=font, anchor="ls")
+            draw.text((cx, baseline), text, fill=fill, font=font, anchor="ls", direction=direction)
 
 
 def block_emoji(
