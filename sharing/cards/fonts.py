@@ -214,6 +214,12 @@ def font_chain(weight: str) -> tuple[FontFile, ...]:
     return tuple(chain)
 
 
+def fonts_signature() -> list[str]:
+    """The file names of both chains, in order: what a card's pixels depend on besides its
+    spec (the shipped files change only with the code; the system ones are optional)."""
+    return [f.path.name for weight in ("bold", "regular") for f in font_chain(weight)]
+
+
 @lru_cache(maxsize=256)
 def font_get(weight: str, index: int, size: int) -> ImageFont.FreeTypeFont:
     """Font ``index`` of ``weight``'s chain at ``size`` pixels (cached); a colour font comes

@@ -20,6 +20,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from . import image as ci
+from .fonts import fonts_signature
 from .text import TextBlock, block_draw, block_emoji, text_clean, text_fit
 
 __all__ = [
@@ -35,7 +36,7 @@ __all__ = [
     "text_clean",
 ]
 
-RENDER_VERSION = "cards-1"  # bump when the design changes: it is part of the inputs hash
+RENDER_VERSION = "cards-2"  # bump when the design changes: it is part of the inputs hash
 LAYOUTS = {"og": (1200, 630), "square": (1080, 1080), "story": (1080, 1920)}
 MAX_BYTES = {"og": 300_000, "square": 500_000, "story": 800_000}
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
@@ -384,12 +385,15 @@ def card_render(spec: CardSpec, *, formats: tuple[str, ...] = ("png", "jpeg")) -
 
 
 def card_inputs_hash(spec: CardSpec, *, formats: tuple[str, ...] = ("png", "jpeg")) -> str:
-    """A stable 32-hex-digit digest of every render input (the spec, the formats and the
-    design version), for an immutable file name: equal inputs, equal name."""
+    """A stable 32-hex-digit digest of every render input (the spec, the formats, the
+    design version and the fonts found), for an immutable file name: equal inputs, equal
+    name."""
     fields = asdict(spec)
     image = fields.pop("image")
     fields["image"] = hashlib.sha256(image).hexdigest() if image is not None else None
     fields["formats"] = list(formats)
     fields["version"] = RENDER_VERSION
+    # The same text draws more once the CJK or emoji font is installed: a new name, a new file.
+    fields["fonts"] = fonts_signature()
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]

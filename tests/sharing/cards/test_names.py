@@ -149,6 +149,15 @@ def test_without_the_system_fonts_it_logs_how_to_install_them_and_drops_what_it_
     spec = CardSpec(layout="og", headline="王喆 😀", subline="", name="", quiz_title="",
                     site_name="", share_url="", background="#000000")  # fmt: skip
     assert card_render(spec, formats=("png",)).data  # still a card
+    assert "NotoColorEmoji.ttf" not in fonts.fonts_signature()
+
+
+def test_a_card_is_named_anew_when_the_system_fonts_change(monkeypatch):
+    spec = CardSpec(layout="og", headline="王喆 😀", subline="", name="", quiz_title="",
+                    site_name="", share_url="", background="#000000")  # fmt: skip
+    before = render.card_inputs_hash(spec)
+    monkeypatch.setattr(render, "fonts_signature", lambda: ["NotoSans-Bold.subset.ttf"])
+    assert render.card_inputs_hash(spec) != before
 
 
 def test_the_cmap_reader_agrees_with_the_shipped_coverage():
