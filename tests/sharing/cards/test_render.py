@@ -248,6 +248,7 @@ def test_text_clean():
     assert text_clean("e\u0301", max_chars=5) == "\u00e9"  # NFC
     assert text_clean("a" + "\u0301" * 40, max_chars=50) == "\u00e1\u0301"
     assert text_clean("\u202eevil\u202c", max_chars=10) == "evil"
+    assert text_clean("12\u202f345,5 kg", max_chars=20) == "12\u202f345,5 kg"  # fr figure
     assert text_clean("one two three four", max_chars=10) == "one two…"  # at a word end
     assert text_clean("abcdefghijkl", max_chars=6) == "abcde…"
     assert len(text_clean("x" * 100_000, max_chars=40)) == 40
