@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev run test lint bench messages clean
+.PHONY: install install-dev fonts run test lint bench messages clean
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 ... python3.14)"; exit 1; }
@@ -26,11 +26,27 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	@$(PY) -m pip install -q -r requirements-dev.txt
 	@touch $@
 
+# Cards draw rare hanzi, Korean and emoji with the system's Noto Sans CJK and Noto Color Emoji
+# (sharing/fonts/README.md): installed here when missing and apt-get can (as root), else a hint.
+# The cards still render without them, leaving those characters off.
+CARD_FONTS := NotoSansCJK-Bold.ttc NotoSansCJK-Regular.ttc NotoColorEmoji.ttf
+CARD_FONT_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji
+fonts:
+	@missing=0; for f in $(CARD_FONTS); do \
+		find /usr/share/fonts /usr/local/share/fonts -name "$$f" 2>/dev/null | grep -q . || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing card fonts ($(CARD_FONT_PACKAGES)) ..."; \
+			(apt-get update -qq && apt-get install -y -qq $(CARD_FONT_PACKAGES)) >/dev/null 2>&1 \
+				|| echo "Could not install $(CARD_FONT_PACKAGES): cards will leave rare hanzi, Korean and emoji off"; \
+		else echo "Card fonts missing: rare hanzi, Korean and emoji are left off the cards; install them with: sudo apt-get install $(CARD_FONT_PACKAGES)"; fi; \
+	fi
+
 # The empty recipes (@:) keep make from saying "Nothing to be done" when all is installed.
-install: $(VENV)/.installed
+install: $(VENV)/.installed fonts
 	@:
 
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev fonts
 	@:
 
 # Share links, card URLs and OG tags are absolute on SITE_URL: follow PORT unless it is set.

@@ -9,7 +9,8 @@ Two ways, one function:
   `fixed`), half away from zero on the decimal value shown (2.675 -> 2.68, as taught at
   school, never binary noise's 2.67), "-0" printed "0", thousands separated by "," when
   `grouped`. The spec's rule for templates ("at most 2 decimals, trailing zeros dropped")
-  is `places=2`.
+  is `places=2`. With a `language`, the separators are that language's (`separators_for`):
+  12,345.6 in English and Chinese, 12 345,6 in French, 12.345,6 in German.
 """
 
 from __future__ import annotations
@@ -21,6 +22,27 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 # prints as nothing rather than as a hundred digits.
 ROUNDED_MAX_EXPONENT = 100
 
+# Thousands and decimal separators by language (CLDR's, Latin digits), for the languages that
+# differ from "12,345.6". Not Django's locale formats: they group Chinese by nothing.
+_SEPARATORS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("de", "es", "it", "nl", "pt", "id", "tr", "da", "el", "ro", "vi", "hr", "sl", "sr"),
+        (".", ","),
+    ),
+    **dict.fromkeys(
+        ("ru", "pl", "cs", "sk", "sv", "nb", "no", "nn", "fi", "uk", "hu", "bg", "lt", "lv"),
+        ("\u00a0", ","),  # no-break space: a figure is never cut at the end of a line
+    ),
+    "fr": ("\u202f", ","),  # narrow no-break space, as French typography has it
+    "pt-pt": ("\u00a0", ","),
+}
+
+
+def separators_for(language: str | None) -> tuple[str, str]:
+    """(thousands, decimal) separators of a language tag ("fr", "pt-BR", "zh-hans")."""
+    tag = (language or "").lower().replace("_", "-")
+    return _SEPARATORS.get(tag) or _SEPARATORS.get(tag.split("-")[0]) or (",", ".")
+
 
 def number_text(
     value: int | float | Decimal,
@@ -28,6 +50,7 @@ def number_text(
     places: int | None = None,
     fixed: bool = False,
     grouped: bool = False,
+    language: str | None = None,
 ) -> str:
     """`value` as text (see the module docstring); never raises.
 
@@ -55,4 +78,7 @@ def number_text(
         return ""
     if not fixed and "." in shown:
         shown = shown.rstrip("0").rstrip(".")
+    thousands, decimal = separators_for(language)
+    if (thousands, decimal) != (",", "."):
+        shown = shown.translate({ord(","): thousands, ord("."): decimal})
     return shown

@@ -60,9 +60,12 @@ def template_check(text: str, *, names: Collection[str]) -> list[str]:
     return [f"unknown placeholder {{{key}}}" for key in dict.fromkeys(unknown)]
 
 
-def template_render(text: str, *, context: Mapping[str, object], html: bool = False) -> str:
+def template_render(
+    text: str, *, context: Mapping[str, object], html: bool = False, language: str | None = None
+) -> str:
     """`text` with its placeholders filled from `context`; with `html=True`, the whole result
-    (the template's own text too) is HTML-escaped, `&<>"'` included.
+    (the template's own text too) is HTML-escaped, `&<>"'` included. Numbers use the
+    separators of `language` (the quiz's: "12 345,5" in French), else "12,345.5".
 
     A key missing from `context`, None and bools print as ""; strings print as given; numbers
     as the module docstring says. Raises TemplateError only for a text `template_names`
@@ -74,7 +77,7 @@ def template_render(text: str, *, context: Mapping[str, object], html: bool = Fa
             out.append(part)
         else:
             key, spec = part
-            out.append(_value_text(context.get(key), spec))
+            out.append(_value_text(context.get(key), spec, language))
     rendered = "".join(out)
     return html_lib.escape(rendered, quote=True) if html else rendered
 
@@ -151,20 +154,22 @@ def _shorten(inner: str) -> str:
 # --- values ------------------------------------------------------------------------------
 
 
-def _value_text(value: object, spec: str | None) -> str:
+def _value_text(value: object, spec: str | None, language: str | None = None) -> str:
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, str):
         return value  # a spec on a text answer is ignored: the text prints as typed
     if isinstance(value, (int, float, Decimal)):
-        return _number_text(value, spec)
+        return _number_text(value, spec, language)
     try:
         return str(value)
     except Exception:  # any __str__ may fail, and rendering must not
         return ""
 
 
-def _number_text(value: int | float | Decimal, spec: str | None = None) -> str:
+def _number_text(
+    value: int | float | Decimal, spec: str | None = None, language: str | None = None
+) -> str:
     """`value` as a template prints it: with `spec` (see SPEC_RE) or, without one, at most 2
     decimals with trailing zeros dropped. Half rounds away from zero; "-0" prints as "0".
     Non-finite and absurdly large values (never produced by formulas) print as "".
@@ -175,4 +180,5 @@ def _number_text(value: int | float | Decimal, spec: str | None = None) -> str:
         places=2 if places is None else places,
         fixed=places is not None,
         grouped=spec is not None and spec.startswith(","),
+        language=language,
     )

@@ -119,12 +119,15 @@ def outcome_texts(
     (`text_tidy`), so a skipped optional name leaves no stray comma."""
     outcome = _outcome(definition, scored.outcome_key)
     context = dict(scored.context)
-    title = text_tidy(template_render(outcome["title"], context=context))
-    description = text_tidy(template_render(outcome.get("description") or "", context=context))
+    language = str(definition.get("language") or "") or None  # figures as the quiz's language
+    title = text_tidy(template_render(outcome["title"], context=context, language=language))
+    description = text_tidy(
+        template_render(outcome.get("description") or "", context=context, language=language)
+    )
     card: Card = {**(definition.get("card") or {}), **(outcome.get("card") or {})}
     context["outcome"] = title
     card_text: dict[str, str] = {
-        key: text_tidy(template_render(card[key], context=context))
+        key: text_tidy(template_render(card[key], context=context, language=language))
         for key in CARD_TEXT_KEYS
         if card.get(key)
     }

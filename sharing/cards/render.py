@@ -20,7 +20,8 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from . import image as ci
-from .text import TextBlock, block_draw, text_clean, text_fit
+from .fonts import fonts_signature
+from .text import TextBlock, block_draw, block_emoji, text_clean, text_fit
 
 __all__ = [
     "LAYOUTS",
@@ -35,7 +36,7 @@ __all__ = [
     "text_clean",
 ]
 
-RENDER_VERSION = "cards-1"  # bump when the design changes: it is part of the inputs hash
+RENDER_VERSION = "cards-2"  # bump when the design changes: it is part of the inputs hash
 LAYOUTS = {"og": (1200, 630), "square": (1080, 1080), "story": (1080, 1920)}
 MAX_BYTES = {"og": 300_000, "square": 500_000, "story": 800_000}
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
@@ -262,11 +263,36 @@ def card_draw(spec: CardSpec) -> tuple[Image.Image, CardLayout]:
         pill = layout.name_pad if placed.role == "name" else None
         mask = _text_mask(placed.block, x1 - x0, max(y1 - y0, 1), placed.opacity, align, pill)
         im.paste(text, (x0, y0), mask)
+        _emoji_paste(im, placed.block, placed.box, placed.opacity, align, pill)
     if layout.qr_box:
         qr = ci.qr_panel(spec.share_url, layout.qr_box[2] - layout.qr_box[0])
         if qr is not None:
             im.paste(qr, layout.qr_box[:2], qr)
     return im, layout
+
+
+def _emoji_paste(
+    im: Image.Image,
+    block: TextBlock,
+    box: tuple[int, int, int, int],
+    opacity: float,
+    align: str,
+    pill: tuple[int, int] | None,
+) -> None:
+    """Paste the block's colour emoji where ``_text_mask`` left their place, clipped to the
+    box as the text is."""
+    x0, y0, x1, y1 = box
+    px, py = pill or (0, 0)
+    for ex, ey, emoji in block_emoji(block, x=px, y=py, width=x1 - x0 - 2 * px, align=align):
+        crop = emoji.crop((max(0, -ex), max(0, -ey), min(emoji.width, x1 - x0 - ex),
+                           min(emoji.height, y1 - y0 - ey)))  # fmt: skip
+        if crop.width <= 0 or crop.height <= 0:
+            continue
+        if opacity < 1:
+            alpha = crop.getchannel("A").point(lambda a: round(a * opacity))
+            crop = crop.copy()
+            crop.putalpha(alpha)
+        im.paste(crop, (x0 + max(0, ex), y0 + max(0, ey)), crop)
 
 
 @lru_cache(maxsize=256)
@@ -359,12 +385,15 @@ def card_render(spec: CardSpec, *, formats: tuple[str, ...] = ("png", "jpeg")) -
 
 
 def card_inputs_hash(spec: CardSpec, *, formats: tuple[str, ...] = ("png", "jpeg")) -> str:
-    """A stable 32-hex-digit digest of every render input (the spec, the formats and the
-    design version), for an immutable file name: equal inputs, equal name."""
+    """A stable 32-hex-digit digest of every render input (the spec, the formats, the
+    design version and the fonts found), for an immutable file name: equal inputs, equal
+    name."""
     fields = asdict(spec)
     image = fields.pop("image")
     fields["image"] = hashlib.sha256(image).hexdigest() if image is not None else None
     fields["formats"] = list(formats)
     fields["version"] = RENDER_VERSION
+    # The same text draws more once the CJK or emoji font is installed: a new name, a new file.
+    fields["fonts"] = fonts_signature()
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -1,9 +1,12 @@
-"""Text for result cards: cleaning, per-character font fallback, wrapping and fitting.
+"""Text for result cards: cleaning, per-cluster font fallback, wrapping and fitting.
 
-Pure functions over plain strings and the fonts in ``sharing/fonts`` (see its README). The
-fonts are tried in order per character (Latin/Greek/Cyrillic, Hebrew, Arabic, Chinese), so
-"Anna 的结果" draws "Anna " in Noto Sans and "的结果" in Noto Sans SC. Characters no font
-covers (emoji, most symbols) are dropped rather than drawn as boxes.
+Pure functions over plain strings and the fonts of ``fonts.font_chain`` (see
+``sharing/fonts/README.md``). The fonts are tried in order per grapheme cluster (Latin/Greek/
+Cyrillic, Hebrew, Arabic, Devanagari, Thai, Chinese, then the system's full CJK and colour
+emoji fonts), so "Anna 的结果 😀" draws "Anna " in Noto Sans, "的结果" in Noto Sans SC and
+the emoji in Noto Color Emoji. Clusters no font covers are dropped rather than drawn as boxes.
+Emoji are colour bitmaps: ``block_draw`` leaves them out of the text mask and
+``block_emoji`` returns them as RGBA images to paste on the card.
 
 Right-to-left text is shaped and reordered only when Pillow has libraqm
 (``PIL.features.check("raqm")``). Without it Pillow's basic layout draws Hebrew and Arabic in
@@ -14,12 +17,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 
-from .fonts import RAQM, Run, font_chain, font_get, runs_split
+from .fonts import (
+    RAQM,
+    Run,
+    clusters_split,
+    font_chain,
+    font_get,
+    is_emoji,
+    run_length,
+    run_scale,
+    runs_split,
+)
 
 ELLIPSIS = "…"
 MAX_MARKS = 2  # combining marks kept per base character: accents yes, Zalgo towers no
@@ -43,11 +57,17 @@ def text_clean(text: str, *, max_chars: int) -> str:
         return ""
     out: list[str] = []
     marks = 0
-    for ch in text[: max_chars * 16 + 64]:
+    head = text[: max_chars * 16 + 64]
+    for pos, ch in enumerate(head):
         cat = unicodedata.category(ch)
-        if cat[0] == "Z" or ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85":
+        if ch in "\u00a0\u202f":
+            out.append(ch)  # no-break spaces hold "12 345" (fr) on one line
+            marks = 0
+        elif cat[0] == "Z" or ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85":
             out.append(" ")
             marks = 0
+        elif _emoji_joiner(ch, out, head[pos + 1 : pos + 2]):
+            out.append(ch)  # ZWJ inside 👩‍👩‍👧‍👦, tags of 🏴󠁧󠁢󠁳󠁣󠁴󠁿: part of one picture
         elif cat[0] == "C":  # Cc, Cf, Cs (lone surrogates), Co, Cn
             continue
         elif cat[0] == "M":
@@ -65,6 +85,24 @@ def text_clean(text: str, *, max_chars: int) -> str:
     if space > max_chars * 0.6:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + ELLIPSIS
+
+
+def _emoji_joiner(ch: str, out: list[str], after: str) -> bool:
+    """Whether format character ``ch`` continues the emoji before it: a ZWJ between two
+    pictographs, or a tag character (subdivision flags) after the black flag or a tag."""
+    cp = ord(ch)
+    if not out:
+        return False
+    prev = ord(out[-1])
+    if cp == 0x200D:
+        return bool(after) and is_emoji(out[-1]) and _pictograph(ord(after))
+    if 0xE0020 <= cp <= 0xE007F:
+        return prev == 0x1F3F4 or 0xE0020 <= prev <= 0xE007F
+    return False
+
+
+def _pictograph(cp: int) -> bool:
+    return 0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x2B00 <= cp <= 0x2BFF
 
 
 def _is_cjk(ch: str) -> bool:
@@ -115,11 +153,11 @@ def _merge(chars: list[tuple[int, str]]) -> list[Run]:
 
 @lru_cache(maxsize=8192)
 def _ref_width(weight: str, idx: int, text: str) -> float:
-    return font_get(weight, idx, REF_SIZE).getlength(text) if text else 0.0
+    return run_length(weight, idx, text, REF_SIZE) if text else 0.0
 
 
 def _width(weight: str, runs: list[Run] | tuple[Run, ...], size: int) -> float:
-    return sum(font_get(weight, i, size).getlength(t) for i, t in runs if t)
+    return sum(run_length(weight, i, t, size) for i, t in runs if t)
 
 
 @dataclass(frozen=True)
@@ -177,14 +215,8 @@ def _strip_trailing_space(runs: list[Run]) -> list[Run]:
 
 
 def _clusters(runs: list[Run]) -> list[list[tuple[int, str]]]:
-    out: list[list[tuple[int, str]]] = []
-    for i, t in runs:
-        for ch in t:
-            if out and unicodedata.category(ch)[0] == "M":
-                out[-1].append((i, ch))
-            else:
-                out.append([(i, ch)])
-    return out
+    # runs_split gives each cluster to one font, so clusters never straddle two runs.
+    return [[(i, cl)] for i, t in runs for cl in clusters_split(t)]
 
 
 def _cluster_count(runs: list[Run]) -> int:
@@ -214,7 +246,7 @@ def _ellipsize(line: list[Run], weight: str, size: int, max_w: float) -> list[Ru
         runs = _merge([c for cl in clusters for c in cl])
         runs = _strip_trailing_space(runs)
         last = runs[-1][0] if runs else 0
-        idx = last if chain[last].covers(ord(ELLIPSIS)) else 0
+        idx = last if chain[last].covers(ord(ELLIPSIS)) and not chain[last].color else 0
         candidate = _merge([(i, ch) for i, t in runs for ch in t] + [(idx, ELLIPSIS)])
         if not clusters or _width(weight, candidate, size) <= max_w:
             return candidate
@@ -317,6 +349,26 @@ def _visual_order(line: tuple[Run, ...], rtl: bool) -> list[Run]:
     return [run for group in reversed(groups) for run in group]
 
 
+def _placed(
+    block: TextBlock, *, x: int, y: int, width: int, align: str
+) -> Iterator[tuple[float, float, int, str]]:
+    """Each run of ``block`` with its pen position: (x, baseline y, font index, text)."""
+    if align == "start":
+        align = "right" if block.rtl else "left"
+    for n, (line, line_w) in enumerate(zip(block.lines, block.widths, strict=True)):
+        # Baseline so capitals and ideographs sit centred in the line box.
+        baseline = y + n * block.line_height + block.line_height / 2 + 0.36 * block.size
+        if align == "center":
+            cx = x + (width - line_w) / 2
+        elif align == "right":
+            cx = x + width - line_w
+        else:
+            cx = x
+        for idx, text in _visual_order(line, block.rtl):
+            yield cx, baseline, idx, text
+            cx += run_length(block.weight, idx, text, block.size)
+
+
 def block_draw(
     draw: ImageDraw.ImageDraw,
     block: TextBlock,
@@ -330,19 +382,44 @@ def block_draw(
     """Draw ``block`` on an L image with its top-left at (x, y) in a box ``width`` wide.
 
     ``align`` is "left", "center" or "start" (left, or right for a right-to-left paragraph).
+    Colour emoji are left out: paste ``block_emoji``'s images over the card instead.
     """
-    if align == "start":
-        align = "right" if block.rtl else "left"
-    for n, (line, line_w) in enumerate(zip(block.lines, block.widths, strict=True)):
-        # Baseline so capitals and ideographs sit centred in the line box.
-        baseline = y + n * block.line_height + block.line_height / 2 + 0.36 * block.size
-        if align == "center":
-            cx = x + (width - line_w) / 2
-        elif align == "right":
-            cx = x + width - line_w
-        else:
-            cx = x
-        for idx, text in _visual_order(line, block.rtl):
+    chain = font_chain(block.weight)
+    # In a left-to-right paragraph an Arabic or Hebrew run's trailing space belongs on its
+    # right ("محمد 👍"), where raqm puts it only when told the paragraph's direction.
+    direction = "ltr" if RAQM and not block.rtl else None
+    for cx, baseline, idx, text in _placed(block, x=x, y=y, width=width, align=align):
+        if not chain[idx].color:
             font = font_get(block.weight, idx, block.size)
-            draw.text((cx, baseline), text, fill=fill, font=font, anchor="ls")
-            cx += font.getlength(text)
+            draw.text((cx, baseline), text, fill=fill, font=font, anchor="ls", direction=direction)
+
+
+def block_emoji(
+    block: TextBlock, *, x: int, y: int, width: int, align: str
+) -> list[tuple[int, int, Image.Image]]:
+    """The colour emoji of ``block`` as (left, top, RGBA image), placed as ``block_draw``
+    places the text (same arguments), to paste over the card with their own alpha."""
+    chain = font_chain(block.weight)
+    out = []
+    for cx, baseline, idx, text in _placed(block, x=x, y=y, width=width, align=align):
+        if chain[idx].color:
+            im, ascent = emoji_image(block.weight, idx, text, block.size)
+            out.append((round(cx), round(baseline - ascent), im))
+    return out
+
+
+@lru_cache(maxsize=512)
+def emoji_image(weight: str, idx: int, text: str, size: int) -> tuple[Image.Image, float]:
+    """``text`` in colour font ``idx`` drawn at its bitmap size and scaled to ``size`` px,
+    with the scaled ascent (baseline offset from the top). Cached; do not modify."""
+    font = font_get(weight, idx, size)
+    ascent, descent = font.getmetrics()
+    width = max(1, round(font.getlength(text)))
+    big = Image.new("RGBA", (width, ascent + descent))
+    ImageDraw.Draw(big).text((0, ascent), text, font=font, anchor="ls", embedded_color=True)
+    scale = run_scale(weight, idx, size)
+    small = big.resize(
+        (max(1, round(width * scale)), max(1, round((ascent + descent) * scale))),
+        Image.Resampling.LANCZOS,
+    )
+    return small, ascent * scale

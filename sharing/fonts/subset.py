@@ -52,6 +52,9 @@ CJK_EXTRA = [
 NEUTRALS = [(0x0020, 0x0040), (0x005B, 0x0060), (0x007B, 0x007E), (0x00A0, 0x00A0)]
 HEBREW = [*NEUTRALS, (0x0590, 0x05FF), (0xFB1D, 0xFB4F)]
 ARABIC = [*NEUTRALS, (0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)]
+# Indic and Thai shaping inserts a dotted circle (U+25CC) before a stray mark: keep it.
+DEVANAGARI = [*NEUTRALS, (0x0900, 0x097F), (0xA8E0, 0xA8FF), (0x1CD0, 0x1CFF), (0x25CC, 0x25CC)]
+THAI = [*NEUTRALS, (0x0E00, 0x0E7F), (0x25CC, 0x25CC)]
 
 
 def gb2312_hanzi(*, level2: bool) -> list[int]:
@@ -122,6 +125,10 @@ def main() -> None:
              f"NotoSansHebrew-{weight}.subset.ttf"),
             (TTFont(core / f"NotoSansArabic-{weight}.ttf"), expand(ARABIC),
              f"NotoSansArabic-{weight}.subset.ttf"),
+            (TTFont(core / f"NotoSansDevanagari-{weight}.ttf"), expand(DEVANAGARI),
+             f"NotoSansDevanagari-{weight}.subset.ttf"),
+            (TTFont(core / f"NotoSansThai-{weight}.ttf"), expand(THAI),
+             f"NotoSansThai-{weight}.subset.ttf"),
         ]  # fmt: skip
         if weight == "Bold" or args.cjk_regular:
             # Index 2 of the collection is "Noto Sans CJK SC".

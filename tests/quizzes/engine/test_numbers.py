@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from quizzes.authoring.services import quiz_import
 from quizzes.engine.numbers import number_text
 from quizzes.engine.templating import template_render
+from quizzes.models import Result
 from quizzes.templatetags.taking import num
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15)
@@ -74,3 +75,45 @@ def test_the_result_page_prints_a_figure_as_the_title_prints_it(visitor, editor)
     assert "You got 2.68" in html
     assert '<dt class="muted small">V</dt><dd><b>2.68</b></dd>' in html
     assert math.isclose(response.json()["values"]["v"], 2.675)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (None, "12,345.5"),
+        ("en", "12,345.5"),
+        ("zh-hans", "12,345.5"),
+        ("ja", "12,345.5"),
+        ("fr", "12\u202f345,5"),
+        ("de", "12.345,5"),
+        ("pt-br", "12.345,5"),
+        ("pt-PT", "12\u00a0345,5"),
+        ("ru", "12\u00a0345,5"),
+    ],
+)
+def test_a_grouped_number_takes_the_separators_of_the_language(language, text):
+    assert number_text(12345.5, places=2, grouped=True, language=language) == text
+    ungrouped = text.replace("\u202f", "").replace("\u00a0", "").replace(",", "").replace(".", "")
+    assert number_text(12345, places=2, language=language) == ungrouped[:-1]
+
+
+def test_a_french_quiz_prints_its_figures_the_french_way_on_the_page_and_the_card(visitor, editor):
+    quiz = {
+        "format": "quizbuilder/1",
+        "slug": "combien",
+        "title": "Combien ?",
+        "language": "fr",
+        "kind": "calculator",
+        "questions": [{"key": "x", "type": "number", "prompt": "x ?", "min": 0, "max": 99999}],
+        "variables": [{"key": "v", "expr": "x * 1.5"}],
+        "outcomes": [{"key": "all", "title": "Vous : {v:,.1f} pas",
+                      "card": {"subline": "soit {v:,} pas"}}],
+    }  # fmt: skip
+    quiz_import(data=quiz, user=editor, publish=True)
+    response = visitor.post(
+        "/api/quizzes/combien/responses/", {"answers": {"x": 8231}}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    html = visitor.get(f"/r/{response.json()['id']}/").content.decode()
+    assert "Vous : 12\u202f346,5 pas" in html
+    assert Result.objects.get().card_text["subline"] == "soit 12\u202f346,5 pas"
