@@ -95,6 +95,7 @@ class StudioForm(HTMLParser):
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.fields: list[list[str]] = []
+        self.ops: list[str] = []  # the structural changes its buttons ask for (name="op")
         self._inside = False
         self._select: str | None = None
         self._options: list[tuple[str, bool]] = []
@@ -107,6 +108,8 @@ class StudioForm(HTMLParser):
             self._inside = True
         if not self._inside or ("name" not in a and tag != "option"):
             return
+        if tag == "button" and a.get("name") == "op" and a.get("value"):
+            self.ops.append(a["value"])
         if tag == "input" and a.get("type", "text") not in ("submit", "button", "file"):
             if a.get("type") not in ("checkbox", "radio") or "checked" in a:
                 self.fields.append([a["name"], a.get("value", "on" if "checked" in a else "")])

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from benchmarks.studio_preview import StudioForm
 from quizzes.authoring.document_ops import document_blank
 from quizzes.authoring.preview_draft import draft_for_preview
 from quizzes.authoring.preview_panels import studio_panels_html
@@ -240,5 +241,58 @@ def test_no_document_makes_a_preview_fail(author, slug):
         assert client.get(frame, {"outcomes": 1}).status_code == 200
         assert client.get(card, {"outcome": 1}).status_code == 200
         studio_panels_html(request=request, version=version)
+
+    check()
+
+
+TYPED = st.one_of(
+    st.sampled_from(["", " ", "0", "-1", "1e309", "nan", "{", "{nobody}", "#zzz", "3", "x"]),
+    st.text(max_size=12),
+)
+
+
+@pytest.mark.parametrize("slug", [SLUG, "weight-in-10-years", "solar-system-trivia"])
+def test_no_studio_save_makes_a_page_fail(author, slug):
+    """Whatever is typed or emptied in the studio's form, whatever button is pressed: the
+    save answers, and the studio, the frame and the card draw what it saved."""
+    version = _draft(author, slug)
+    original = version_file_data(version=version)
+    client = client_for(author)
+    studio = reverse("quizzes:studio", args=[slug])
+    save = reverse("quizzes:studio-save", args=[slug])
+    frame = reverse("quizzes:studio-preview", args=[slug])
+    card = reverse("sharing:studio-card", args=[slug, "og"])
+    form = StudioForm(client.get(studio).content.decode())
+    names = [name for name, _v in form.fields if name not in ("csrfmiddlewaretoken", "revision")]
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        edits=st.lists(
+            st.tuples(st.sampled_from(names), st.booleans(), TYPED), min_size=1, max_size=8
+        ),
+        op=st.one_of(st.just(""), st.sampled_from(form.ops or [""])),
+        page=st.sampled_from(["intro", "question:0", "question:2", "result:0", "result:1"]),
+    )
+    def check(edits, op, page):
+        _set(version, copy.deepcopy(original))
+        fields = {name: value for name, value in form.items()}
+        fields["revision"] = str(version.revision)
+        for name, delete, value in edits:
+            if delete:
+                fields.pop(name, None)
+            else:
+                fields[name] = value
+        fields["op"] = op
+        answer = client.post(save, fields, headers={"HX-Request": "true"})
+        assert answer.status_code in (200, 409), answer.status_code
+        assert client.get(studio).status_code == 200
+        assert client.get(frame, {"page": page, "rev": 1}).status_code == 200
+        assert client.get(frame, {"outcomes": 1}).status_code == 200
+        assert client.get(card, {"outcome": 1}).status_code == 200
 
     check()
