@@ -34,7 +34,8 @@ QUESTION_TYPES = ("single", "multi", "number", "text")
 # rounds than this is too broken to guess at (the problems list is shown instead).
 ROUNDS = 8
 _INDEXED = re.compile(r"(questions|outcomes|variables)\[(\d+)\](?:\.choices\[(\d+)\])?")
-_TEXT_OR_TAG = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)", re.S | re.I)
+# Elements whose content is text only (a tag there would show as typed), then any tag.
+_TEXT_OR_TAG = re.compile(r"(<(script|style|title|textarea|option)\b.*?</\2>|<[^>]*>)", re.S | re.I)
 _MARKED = re.compile(f"{PLACEHOLDER_START}(.*?){PLACEHOLDER_END}", re.S)
 
 
@@ -272,15 +273,15 @@ def version_preview(*, version: QuizVersion, document: object) -> DraftPreview:
 def placeholders_mark(html: str) -> str:
     """Placeholders in a rendered page shown as muted text (in text only: inside a tag, a
     script or a style, the marks are dropped)."""
-    parts = _TEXT_OR_TAG.split(html)
-    for i, part in enumerate(parts):
-        if i % 2:
-            parts[i] = placeholders_strip(part)
-        else:
-            parts[i] = placeholders_strip(
-                _MARKED.sub(lambda m: f'<span class="placeholder">{m.group(1)}</span>', part)
-            )
-    return "".join(parts)
+    out: list[str] = []
+    last = 0
+    for match in _TEXT_OR_TAG.finditer(html):
+        text = html[last : match.start()]
+        out.append(_MARKED.sub(lambda m: f'<span class="placeholder">{m.group(1)}</span>', text))
+        out.append(placeholders_strip(match.group(0)))
+        last = match.end()
+    out.append(_MARKED.sub(lambda m: f'<span class="placeholder">{m.group(1)}</span>', html[last:]))
+    return placeholders_strip("".join(out))
 
 
 def placeholders_strip(text: str) -> str:

@@ -19,7 +19,7 @@ from PIL import Image
 
 from benchmarks.studio_preview import StudioForm
 from quizzes.authoring.document_ops import document_blank
-from quizzes.authoring.preview_draft import draft_for_preview
+from quizzes.authoring.preview_draft import draft_for_preview, placeholders_mark
 from quizzes.authoring.preview_panels import studio_panels_html
 from quizzes.authoring.rows import version_file_data
 from quizzes.authoring.services import quiz_import
@@ -296,3 +296,15 @@ def test_no_studio_save_makes_a_page_fail(author, slug):
         assert client.get(card, {"outcome": 1}).status_code == 200
 
     check()
+
+
+def test_placeholders_are_muted_in_text_and_plain_where_only_text_may_go():
+    html = (
+        "<title>\ue000Untitled quiz\ue001 · Site</title>"
+        '<h1 title="\ue000Untitled quiz\ue001">\ue000Untitled quiz\ue001</h1>'
+    )
+
+    assert placeholders_mark(html) == (
+        "<title>Untitled quiz · Site</title>"
+        '<h1 title="Untitled quiz"><span class="placeholder">Untitled quiz</span></h1>'
+    )
