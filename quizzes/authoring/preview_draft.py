@@ -19,11 +19,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from quizzes.authoring.rows import quiz_validate
 from quizzes.format.checks import ITEM_KEY_RE, KEY_RE, Problem
 from quizzes.format.definition import Definition
+from quizzes.format.quizfile import LANGUAGE_RE
 from quizzes.models import QuizVersion, VersionStatus
 
 PLACEHOLDER_START = "\ue000"
@@ -267,7 +269,12 @@ def version_preview(*, version: QuizVersion, document: object) -> DraftPreview:
         frozen = version.definition
         n_q, n_o = len(frozen["questions"]), len(frozen["outcomes"])
         return DraftPreview(frozen, [], list(range(n_q)), list(range(n_o)))
-    return draft_for_preview(document)
+    # The placeholders are shown in the quiz's pages: in the quiz's language.
+    language = document.get("language") if isinstance(document, dict) else None
+    if not (isinstance(language, str) and LANGUAGE_RE.match(language)):
+        language = None
+    with translation.override(language or translation.get_language()):
+        return draft_for_preview(document)
 
 
 def placeholders_mark(html: str) -> str:

@@ -308,3 +308,12 @@ def test_placeholders_are_muted_in_text_and_plain_where_only_text_may_go():
         "<title>Untitled quiz · Site</title>"
         '<h1 title="Untitled quiz"><span class="placeholder">Untitled quiz</span></h1>'
     )
+
+
+def test_the_placeholders_are_in_the_quizs_language(author):
+    version = _draft(author)
+    _set(version, document_blank(kind="personality", title="", slug=SLUG, language="zh-hans"))
+
+    html = _frame(client_for(author)).content.decode()
+
+    assert '<h1><span class="placeholder">未命名测试</span></h1>' in html
