@@ -229,7 +229,7 @@ def test_no_document_makes_a_preview_fail(author, slug):
     request.user = author
 
     @settings(
-        max_examples=40,
+        max_examples=30,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
