@@ -25,12 +25,18 @@ from django.views.decorators.http import require_GET
 
 from quizzes.authoring.permissions import quizzes_visible_to
 from quizzes.authoring.preview import preview_version
+from quizzes.authoring.preview_draft import (
+    DraftPreview,
+    placeholders_mark,
+    placeholders_strip,
+    version_preview,
+)
+from quizzes.authoring.rows import version_file_data
 from quizzes.authoring.samples import sample_answers, sample_result
-from quizzes.authoring.selectors import version_definition
 from quizzes.format.checks import Problem
 from quizzes.format.definition import Definition
 from quizzes.format.quizfile import quiz_programs
-from quizzes.models import QuizVersion
+from quizzes.models import Quiz, QuizVersion
 from quizzes.selectors import Published, retention_days_bound
 from quizzes.taking import contexts
 from quizzes.taking.flow import state_new
@@ -107,69 +113,91 @@ def _outcome_key(definition: Definition, index: int) -> str:
     return outcomes[min(max(index, 0), len(outcomes) - 1)]["key"]
 
 
+def _problems_page(request: HttpRequest, quiz: Quiz, problems: list[Problem]) -> HttpResponse:
+    context = {"quiz": quiz, "problems": [problem_text(p) for p in problems]}
+    return render(request, "quizzes/editor/preview_frame_problems.html", context)
+
+
 def _render_page(
-    request: HttpRequest, version: QuizVersion, definition: Definition, page: PreviewPage
+    request: HttpRequest, version: QuizVersion, draft: DraftPreview, page: PreviewPage
 ) -> HttpResponse:
+    """The page asked for, drawn from the draft's best-effort copy (preview_draft); the
+    draft's problems are counted in a banner, and listed instead of a page the copy cannot
+    stand for (a question left out, a result whose own texts break a rule)."""
+    definition = draft.definition
+    if definition is None:
+        return _problems_page(request, version.quiz, draft.problems)
     slug = version.quiz.slug
     # The pages' links and forms name the author's full preview (a take of the draft); in the
     # studio's frame they do not navigate (studio-preview.js), the preview only shows.
     url = reverse("quizzes:preview", args=[slug])
     programs = quiz_programs(definition)
     language = definition.get("language") or "en"
-    if page.kind == "question" and definition["questions"]:
-        index = min(page.index, len(definition["questions"]) - 1)
+    extra: dict[str, Any] = {"fix_count": len(draft.problems)}
+    if page.kind == "question":
+        index = draft.question_index(page.index)
+        if index is None:
+            return _problems_page(request, version.quiz, draft.problems)
         earlier = {q["key"] for q in definition["questions"][:index]}
         # Earlier questions answered as a visitor heading for the first result would.
-        answers = (
-            sample_answers(
-                definition=definition, programs=programs, outcome_key=_outcome_key(definition, 0)
-            ).answers
-            if definition["outcomes"]
-            else {}
-        )
+        answers = sample_answers(
+            definition=definition, programs=programs, outcome_key=_outcome_key(definition, 0)
+        ).answers
         tag = f"preview:{version.pk}:{version.updated_at.timestamp()}"
         state = state_new(version=tag, take=take_new(), ref="")
         state.update(i=index, a={k: v for k, v in answers.items() if k in earlier})
-        return question_page(request, definition, state, preview=True, action=url)
-    if page.kind == "result" and definition["outcomes"]:
+        return question_page(
+            request, definition, state, preview=True, action=url, extra_context=extra
+        )
+    if page.kind == "result":
+        index = draft.outcome_index(page.index)
+        if index is None:
+            return _problems_page(request, version.quiz, draft.problems)
         computed, _sample = sample_result(
             definition=definition,
             programs=programs,
-            outcome_key=_outcome_key(definition, page.index),
+            outcome_key=_outcome_key(definition, index),
         )
-        context: dict[str, Any] = {
-            "computed": computed,
-            "quiz_title": definition["title"],
-            "language": language,
-            "score_text": contexts.score_text(computed, definition["kind"]),
-            "figures": contexts.figures(computed) if definition["kind"] == "calculator" else [],
-            "again_url": url,
-            "preview": True,
-        }
+        extra.update(
+            computed=computed,
+            quiz_title=definition["title"],
+            language=language,
+            score_text=contexts.score_text(computed, definition["kind"]),
+            figures=contexts.figures(computed) if definition["kind"] == "calculator" else [],
+            again_url=url,
+            preview=True,
+        )
         with translation.override(language):
-            return render(request, "quizzes/preview_result.html", context)
+            return render(request, "quizzes/preview_result.html", extra)
     context = contexts.intro_context(_published(version, definition), preview=True)
-    context["start_url"] = f"{url}?start=1"
+    context.update(extra, start_url=f"{url}?start=1")
     with translation.override(language):
         return render(request, "quizzes/intro.html", context)
 
 
-def outcome_choices(definition: Definition | None) -> list[dict[str, Any]]:
+def outcome_choices(draft: DraftPreview, document: object) -> list[dict[str, Any]]:
     """The draft's results for the "Show result" switch: index, title, and whether some
     answers lead to it (else its preview is drawn with the answers that come nearest)."""
-    if definition is None:
-        return []
-    programs = quiz_programs(definition)
-    return [
-        {
-            "index": i,
-            "title": o["title"],
-            "reaches": sample_answers(
-                definition=definition, programs=programs, outcome_key=o["key"]
-            ).reaches,
-        }
-        for i, o in enumerate(definition["outcomes"])
-    ]
+    raw = document.get("outcomes") if isinstance(document, dict) else None
+    raw = raw if isinstance(raw, list) else []
+    definition = draft.definition
+    programs = quiz_programs(definition) if definition is not None else None
+    choices: list[dict[str, Any]] = []
+    for i, o in enumerate(raw):
+        title = o.get("title") if isinstance(o, dict) else None
+        index = draft.outcome_index(i)
+        reaches = False
+        if definition is not None and programs is not None and index is not None:
+            outcome = definition["outcomes"][index]
+            title = placeholders_strip(outcome["title"])
+            key = outcome["key"]
+            reaches = sample_answers(
+                definition=definition, programs=programs, outcome_key=key
+            ).reaches
+        if not isinstance(title, str) or not title.strip():
+            title = _("Result %(n)s") % {"n": i + 1}
+        choices.append({"index": i, "title": title, "reaches": reaches})
+    return choices
 
 
 @login_required
@@ -186,11 +214,11 @@ def studio_preview(request: HttpRequest, slug: str) -> HttpResponse:
     if version is None:
         raise Http404
     version.quiz = quiz  # one query fewer: the pages name its slug
-    definition, problems = version_definition(version=version)
+    document = version_file_data(version=version)
+    draft = version_preview(version=version, document=document)
     if request.GET.get("outcomes"):
-        return JsonResponse({"outcomes": outcome_choices(definition)})
-    if definition is None:
-        context = {"quiz": quiz, "problems": [problem_text(p) for p in problems]}
-        return render(request, "quizzes/editor/preview_frame_problems.html", context)
+        return JsonResponse({"outcomes": outcome_choices(draft, document)})
     page = PreviewPage.parse(request.GET.get("page", ""))
-    return _render_page(request, version, definition, page)
+    response = _render_page(request, version, draft, page)
+    response.content = placeholders_mark(response.content.decode()).encode()
+    return response

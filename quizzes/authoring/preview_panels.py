@@ -19,8 +19,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from quizzes.authoring.preview_draft import version_preview
 from quizzes.authoring.preview_frame import frame_url, outcome_choices
-from quizzes.authoring.selectors import version_definition
+from quizzes.authoring.rows import version_file_data
 from quizzes.models import QuizVersion
 from quizzes.signals import studio_panels
 
@@ -30,12 +31,13 @@ logger = logging.getLogger(__name__)
 def page_preview_html(*, request: HttpRequest, version: QuizVersion) -> SafeString:
     """The phone-sized frame showing the draft's intro, with the "Show result" switch."""
     slug = version.quiz.slug
-    definition, _problems = version_definition(version=version)
+    document = version_file_data(version=version)
+    draft = version_preview(version=version, document=document)
     context = {
         "src": frame_url(slug=slug, page="intro", revision=version.revision),
         "base": reverse("quizzes:studio-preview", args=[slug]),
         "revision": version.revision,
-        "outcomes": outcome_choices(definition),
+        "outcomes": outcome_choices(draft, document),
     }
     return render_to_string("quizzes/editor/_page_preview.html", context, request=request)
 

@@ -8,11 +8,14 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 
@@ -22,6 +25,9 @@ from quizzes.format.definition import Card, Definition
 from quizzes.format.quizfile import RETENTION_DAYS_DEFAULT, quizfile_validate
 from quizzes.models import Choice, Outcome, Question, QuizVersion, Variable
 
+# Bump when the format's rules change, so no answer of the old rules is served.
+VALIDATE_CACHE_VERSION = 1
+VALIDATE_CACHE_SECONDS = 600
 CARD_KEYS = ("headline", "subline", "background", "gradient_to", "text_color")
 
 
@@ -157,8 +163,27 @@ def definition_images(definition: Definition) -> list[tuple[str, str]]:
 
 
 def quiz_validate(data: object) -> tuple[Definition | None, list[Problem]]:
-    """quizfile_validate with this site's limits (the most days answers may be kept)."""
-    return quizfile_validate(data, retention_days_max=settings.RESULT_RETENTION_DAYS_MAX)
+    """quizfile_validate with this site's limits (the most days answers may be kept).
+
+    A calculator's check evaluates its formulas at thousands of corners (tens of ms), and
+    the studio checks the same working copy several times per keystroke (the save, its
+    answer, the previews): the answer for a calculator is kept in the cache by content.
+    """
+    days = settings.RESULT_RETENTION_DAYS_MAX
+    if not (isinstance(data, dict) and data.get("kind") == "calculator"):
+        return quizfile_validate(data, retention_days_max=days)
+    try:
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return quizfile_validate(data, retention_days_max=days)
+    digest = hashlib.sha256(f"{VALIDATE_CACHE_VERSION}:{days}:{text}".encode()).hexdigest()
+    key = f"quiz-validate:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return cast(tuple[Definition | None, list[Problem]], found)
+    answer = quizfile_validate(data, retention_days_max=days)
+    cache.set(key, answer, VALIDATE_CACHE_SECONDS)
+    return answer
 
 
 @dataclass(frozen=True)

@@ -74,8 +74,12 @@ def version_document_save(
     document = {**document, "format": "quizbuilder/1", "slug": version.quiz.slug}
     definition, problems = quiz_validate(document)
     with transaction.atomic():
+        # Only the version's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of the outer join to edited_by.
         locked = (
-            QuizVersion.objects.select_for_update().select_related("edited_by").get(pk=version.pk)
+            QuizVersion.objects.select_for_update(of=("self",))
+            .select_related("edited_by")
+            .get(pk=version.pk)
         )
         if locked.status != VersionStatus.DRAFT:
             raise NotAllowed("Only a draft can be edited.")

@@ -153,8 +153,10 @@ def question_page(
     notice: str | Promise = "",
     preview: bool = False,
     action: str = "",
+    extra_context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context = question_context(definition=definition, state=state, errors=errors)
+    context.update(extra_context or {})
     context.update(
         notice=notice,
         preview=preview,
