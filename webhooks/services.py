@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from celery import Signature, signature
@@ -154,19 +155,8 @@ def _deliver_task() -> Signature:
     return signature(DELIVER_TASK)
 
 
-def _enqueue(dispatch_id: int, countdown: float | None = None) -> None:
-    if countdown is None:
-        transaction.on_commit(lambda: task_enqueue(_deliver_task(), dispatch_id))
-    else:
-        transaction.on_commit(lambda: _enqueue_later(dispatch_id, countdown))
-
-
-def _enqueue_later(dispatch_id: int, countdown: float) -> None:
-    try:
-        _deliver_task().apply_async(args=(dispatch_id,), countdown=countdown)
-    except Exception:
-        # The beat sweep (send_due_webhooks) sends it once it is due.
-        logger.warning("could not enqueue the retry of webhook dispatch %s", dispatch_id)
+def _enqueue(dispatch_id: int) -> None:
+    transaction.on_commit(lambda: task_enqueue(_deliver_task(), dispatch_id))
 
 
 def event_test_send(*, webhook: Webhook) -> Event:
@@ -216,19 +206,28 @@ def dispatch_claim(*, dispatch_id: int, now: dt.datetime) -> Dispatch | None:
     return Dispatch.objects.select_related("event", "webhook", "webhook__quiz").get(pk=dispatch_id)
 
 
-def dispatch_attempt(*, dispatch_id: int) -> Delivery | None:
+@dataclass(frozen=True)
+class Tried:
+    """What a delivery task did: the logged attempt (None: nothing to do, so a redelivered
+    message is harmless) and, after a failure, the seconds until the next try when the
+    task should send it itself (None: delivered, given up, or left to the beat sweep)."""
+
+    delivery: Delivery | None
+    retry_in: float | None = None
+
+
+def dispatch_attempt(*, dispatch_id: int) -> Tried:
     """Try one delivery of a dispatch and log it; on failure plan the next try (or give up
-    after RETRY_FOR), and disable a webhook that has failed for DISABLE_AFTER. Returns the
-    logged attempt, or None when there was nothing to do (so a redelivery is harmless)."""
+    after RETRY_FOR), and disable a webhook that has failed for DISABLE_AFTER."""
     dispatch = dispatch_claim(dispatch_id=dispatch_id, now=timezone.now())
     if dispatch is None:
-        return None
+        return Tried(None)
     webhook, event = dispatch.webhook, dispatch.event
     if not webhook.active:
         Dispatch.objects.filter(pk=dispatch.pk).update(
             state=DispatchState.GAVE_UP, lease_until=None
         )
-        return None
+        return Tried(None)
     answer = _send(webhook, event)
     now = timezone.now()
     attempt = dispatch.attempts + 1
@@ -247,9 +246,8 @@ def dispatch_attempt(*, dispatch_id: int) -> Delivery | None:
             state=DispatchState.DELIVERED, attempts=attempt, lease_until=None
         )
         Webhook.objects.filter(pk=webhook.pk).update(last_status=answer.status, failing_since=None)
-        return delivery
-    _failed(dispatch, attempt=attempt, status=answer.status, now=now)
-    return delivery
+        return Tried(delivery)
+    return Tried(delivery, _failed(dispatch, attempt=attempt, status=answer.status, now=now))
 
 
 def _send(webhook: Webhook, event: Event) -> transport.Answer:
@@ -271,7 +269,9 @@ def _send(webhook: Webhook, event: Event) -> transport.Answer:
     )
 
 
-def _failed(dispatch: Dispatch, *, attempt: int, status: int | None, now: dt.datetime) -> None:
+def _failed(
+    dispatch: Dispatch, *, attempt: int, status: int | None, now: dt.datetime
+) -> float | None:
     delay = retry_delay(attempt)
     give_up = now - dispatch.created_at >= RETRY_FOR
     Dispatch.objects.filter(pk=dispatch.pk).update(
@@ -286,11 +286,13 @@ def _failed(dispatch: Dispatch, *, attempt: int, status: int | None, now: dt.dat
     since = Webhook.objects.values_list("failing_since", flat=True).get(pk=webhook.pk)
     if since is not None and now - since >= DISABLE_AFTER:
         webhook_disable_failing(webhook=webhook, now=now)
-        return
-    # Short waits go through the broker's countdown; longer ones (a countdown past Redis'
-    # visibility timeout would be delivered twice) wait for the beat sweep.
+        return None
+    # Short waits go through the broker's countdown (the task retries itself); longer ones
+    # (a countdown past Redis' visibility timeout would be delivered twice) wait for the
+    # beat sweep.
     if not give_up and delay <= COUNTDOWN_MAX:
-        _enqueue(dispatch.pk, countdown=delay.total_seconds())
+        return delay.total_seconds()
+    return None
 
 
 COUNTDOWN_MAX = dt.timedelta(seconds=60)

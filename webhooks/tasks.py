@@ -8,7 +8,7 @@ per try.
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue
@@ -16,10 +16,13 @@ from quizbuilder.enqueue import task_enqueue
 from .services import deliveries_purge, dispatch_attempt, dispatches_due
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def deliver_webhook(dispatch_id: int) -> None:
-    """Try to deliver one event to one webhook (retries are planned by the service)."""
-    dispatch_attempt(dispatch_id=dispatch_id)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def deliver_webhook(self: Task, dispatch_id: int) -> None:
+    """Try to deliver one event to one webhook. The service plans the retries: a short wait
+    is a Celery retry (the same queue, a countdown), a long one is the beat sweep's."""
+    tried = dispatch_attempt(dispatch_id=dispatch_id)
+    if tried.retry_in is not None:
+        raise self.retry(countdown=tried.retry_in)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

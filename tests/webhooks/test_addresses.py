@@ -75,7 +75,7 @@ def test_a_name_that_later_resolves_inside_is_refused_at_delivery(db, resolver):
     resolver({"rebind.example.com": "127.0.0.1"})
     event = event_test_send(webhook=webhook)
     dispatch = Dispatch.objects.get(event=event)
-    delivery = dispatch_attempt(dispatch_id=dispatch.pk)
+    delivery = dispatch_attempt(dispatch_id=dispatch.pk).delivery
     assert delivery is not None
     assert (delivery.status_code, delivery.attempt) == (None, 1)
     assert delivery.error == "Refused: The URL points at a private or local address."
