@@ -26,6 +26,7 @@ def one_dispatch(webhook) -> Dispatch:
     return Dispatch.objects.get(event=event)
 
 
+@pytest.mark.pure
 def test_the_signature_verifies_with_the_secret_only():
     body = b'{"id": "x"}'
     header = signature_header(secret="whsec_a", timestamp=1_700_000_000, body=body)

@@ -11,11 +11,12 @@ import time
 import pytest
 from django.test import Client
 
+from tests.conftest import IN_CI
 from tests.factories import WebhookFactory
 from tests.quizzes.helpers import client_for
 from tests.sharing.conftest import complete
 from tests.webhooks.receiver import http_receiver
-from tests.workers import celery_worker, wait_for
+from tests.workers import celery_worker, redis_reachable, redis_url, wait_for
 from webhooks.models import Delivery, Event
 from webhooks.signing import signature_verify
 
@@ -29,8 +30,13 @@ pytestmark = [
 WORKER_ENV = {"WEBHOOK_ALLOW_PRIVATE_HOSTS": "true", "WEBHOOK_RETRY_BASE_SECONDS": "1"}
 
 
-def test_a_result_arrives_on_the_third_try_with_the_same_id_signed(quiz, editor):
-    with http_receiver(fail_first=2) as receiver, celery_worker("embedded", env=WORKER_ENV) as w:
+@pytest.mark.parametrize("broker", ["embedded", "redis"])
+def test_a_result_arrives_on_the_third_try_with_the_same_id_signed(broker, quiz, editor):
+    if broker == "redis" and not redis_reachable():
+        if IN_CI:
+            pytest.fail(f"Redis is not reachable at {redis_url()} (required under CI=true)")
+        pytest.skip(f"Redis is not reachable at {redis_url()}")
+    with http_receiver(fail_first=2) as receiver, celery_worker(broker, env=WORKER_ENV) as w:
         webhook = WebhookFactory(quiz=quiz, url=receiver.url, events=["result.created"])
         result = complete(Client())
         wait_for(
