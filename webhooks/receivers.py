@@ -13,13 +13,13 @@ from django.dispatch import receiver
 
 from integrations.signals import cta_clicked, lead_created
 from quizzes.models import Result
-from quizzes.signals import result_submitted
+from quizzes.signals import answers_purged, result_deleted, result_submitted
 from sharing.models import Share
 from sharing.signals import share_created
 
 from .models import EventType
 from .payloads import cta_clicked_data, lead_created_data, result_created_data, share_created_data
-from .services import event_record, webhooks_wanting
+from .services import event_record, result_events_delete, webhooks_wanting
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,14 @@ def submitted(sender: Any, *, result: Result, **kwargs: Any) -> None:
     # Inside the result's transaction: the event is saved with the result, and its
     # deliveries are enqueued once it commits.
     _record(result.quiz_id, EventType.RESULT_CREATED, lambda: result_created_data(result))
+
+
+@receiver(result_deleted, dispatch_uid="webhooks.result_deleted")
+@receiver(answers_purged, dispatch_uid="webhooks.answers_purged")
+def forgotten(sender: Any, *, result: Result, **kwargs: Any) -> None:
+    # A deleted result, or one whose answers expired: the events with its texts (or its
+    # lead) go, in the same transaction. Events are only kept WEBHOOK_LOG_DAYS anyway.
+    result_events_delete(result_id=result.pk)
 
 
 @receiver(share_created, dispatch_uid="webhooks.share_created")

@@ -349,6 +349,18 @@ def dispatches_due(*, now: dt.datetime, limit: int = 500) -> list[int]:
     )
 
 
+def result_events_delete(*, result_id: str) -> int:
+    """Delete the events that carry a result's texts (its result.created body) or tell of it
+    (a share, a lead, a CTA click), with their pending deliveries and their log: a visitor's
+    deleted or expired result is not kept in the events either. Returns how many went."""
+    count, _rows = (
+        Event.objects.filter(Q(data__result__id=result_id) | Q(data__result_id=result_id))
+        .exclude(type=EventType.TEST)
+        .delete()
+    )
+    return count
+
+
 def deliveries_purge(*, now: dt.datetime) -> int:
     """Delete the delivery log and the events older than WEBHOOK_LOG_DAYS; returns how many
     log rows went."""

@@ -50,7 +50,8 @@ def post(
     url: str, *, address: IPAddress, body: bytes, headers: dict[str, str], timeout: float
 ) -> Answer:
     """POST `body` to `url` through `address`; never raises (a failure is an Answer with
-    `error`). `timeout` bounds each network wait."""
+    `error`). The status must come within `timeout` seconds; redirects are not followed (a
+    3xx is a failure: a redirect could lead inside the network)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     scheme_cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
@@ -60,6 +61,9 @@ def post(
     started = time.monotonic()
     try:
         connection.request("POST", path, body=body, headers={**headers, "Connection": "close"})
+        # The answer must come within `timeout` of the start, not of the last byte sent.
+        if connection.sock is not None:
+            connection.sock.settimeout(max(0.05, timeout - (time.monotonic() - started)))
         response = connection.getresponse()
         raw = response.read(BODY_KEPT)
         ms = round((time.monotonic() - started) * 1000)

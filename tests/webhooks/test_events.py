@@ -108,3 +108,19 @@ def test_a_failing_webhook_record_never_fails_the_visitor(quiz, monkeypatch):
     monkeypatch.setattr("webhooks.receivers.event_record", broken)
     body = complete(Client())  # a 201 (complete checks it)
     assert body["id"] and not Event.objects.exists()
+
+
+def test_a_deleted_result_takes_its_events_with_it(
+    quiz, settings, enqueued, django_capture_on_commit_callbacks
+):
+    WebhookFactory(quiz=quiz)
+    owner = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = complete(owner)
+        share(owner, mine["id"], "x")
+        other = complete(Client())
+    assert Event.objects.count() == 3
+    response = owner.post(f"/r/{mine['id']}/delete/")
+    assert response.status_code == 302
+    assert [e.data["result"]["id"] for e in Event.objects.all()] == [other["id"]]
+    assert Dispatch.objects.count() == 1
