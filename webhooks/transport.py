@@ -67,10 +67,13 @@ def post(
         response = connection.getresponse()
         raw = response.read(BODY_KEPT)
         ms = round((time.monotonic() - started) * 1000)
-        return Answer(status=response.status, body=raw.decode("utf-8", "replace"), ms=ms)
+        # Text as the log stores it: PostgreSQL refuses NUL in text.
+        text = raw.decode("utf-8", "replace").replace("\x00", "\ufffd")
+        return Answer(status=response.status, body=text, ms=ms)
     except (OSError, http.client.HTTPException, ValueError) as exc:
         ms = round((time.monotonic() - started) * 1000)
         reason = "timed out" if isinstance(exc, TimeoutError | socket.timeout) else str(exc)
-        return Answer(status=None, body="", ms=ms, error=f"{type(exc).__name__}: {reason}"[:300])
+        error = f"{type(exc).__name__}: {reason}".replace("\x00", "\ufffd")[:300]
+        return Answer(status=None, body="", ms=ms, error=error)
     finally:
         connection.close()

@@ -24,6 +24,7 @@ class Received:
 class Receiver:
     fail_first: int = 0  # answer 500 to this many requests, then 200
     sleep: float = 0.0  # seconds to wait before answering
+    answer: bytes = b"thanks"  # the body of a 200
     received: list[Received] = field(default_factory=list)
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -41,7 +42,7 @@ def http_receiver(*, fail_first: int = 0, sleep: float = 0.0) -> Iterator[Receiv
                 state.received.append(item)
                 failing = len(state.received) <= state.fail_first
             time.sleep(state.sleep)
-            status, text = (500, b"not yet") if failing else (200, b"thanks")
+            status, text = (500, b"not yet") if failing else (200, state.answer)
             self.send_response(status)
             self.send_header("Content-Length", str(len(text)))
             self.end_headers()

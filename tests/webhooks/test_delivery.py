@@ -67,6 +67,16 @@ def test_a_delivery_posts_the_signed_event(db):
     assert (webhook.last_status, webhook.failing_since) == (200, None)
 
 
+def test_the_log_keeps_the_first_kb_of_the_answer_as_text(db):
+    with http_receiver() as receiver:
+        receiver.answer = b"\x00\xff" + b"a" * 5000
+        dispatch = one_dispatch(WebhookFactory(url=receiver.url))
+        delivery = dispatch_attempt(dispatch_id=dispatch.pk).delivery
+    assert delivery is not None
+    delivery.refresh_from_db()
+    assert delivery.body == "\ufffd\ufffd" + "a" * 1022
+
+
 def test_a_redelivery_after_success_does_nothing(db):
     with http_receiver() as receiver:
         dispatch = one_dispatch(WebhookFactory(url=receiver.url))
