@@ -5,12 +5,15 @@ deliveries are enqueued on commit."""
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from integrations.signals import cta_clicked, lead_created
+from quizzes.taking.retention import answers_purge
 from tests.factories import ResultFactory, WebhookFactory
 from tests.sharing.conftest import code_of, complete, share
 from webhooks.models import Dispatch, Event
@@ -124,3 +127,14 @@ def test_a_deleted_result_takes_its_events_with_it(
     assert response.status_code == 302
     assert [e.data["result"]["id"] for e in Event.objects.all()] == [other["id"]]
     assert Dispatch.objects.count() == 1
+
+
+def test_a_result_whose_answers_expired_takes_its_events_with_it(
+    quiz, enqueued, django_capture_on_commit_callbacks
+):
+    WebhookFactory(quiz=quiz, events=["result.created"])
+    with django_capture_on_commit_callbacks(execute=True):
+        body = complete(Client())
+    assert Event.objects.filter(data__result__id=body["id"]).exists()
+    assert answers_purge(now=timezone.now() + dt.timedelta(days=400)) == 1
+    assert not Event.objects.exists()
