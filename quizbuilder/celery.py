@@ -27,6 +27,14 @@ app.conf.beat_schedule = {
         "task": "sharing.tasks.sweep_orphan_cards",
         "schedule": crontab(minute=41),
     },
+    "send-due-webhooks": {
+        "task": "webhooks.tasks.send_due_webhooks",
+        "schedule": crontab(minute="*"),
+    },
+    "purge-webhook-log": {
+        "task": "webhooks.tasks.purge_webhook_log",
+        "schedule": crontab(hour=3, minute=29),
+    },
     "retry-stale-cards": {
         "task": "sharing.tasks.rerender_stale_cards",
         "schedule": crontab(minute="*/10"),

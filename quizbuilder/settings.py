@@ -315,6 +315,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5_000_000)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=20_000_000)
 API_MAX_BODY_BYTES = 65536
+# Webhooks (webhooks/, spec/integrations.md): the first retry waits this long, each later one
+# twice the one before (at most an hour); the delivery log is kept WEBHOOK_LOG_DAYS days.
+# Private, loopback and link-local receivers are refused unless WEBHOOK_ALLOW_PRIVATE_HOSTS
+# (a receiver on this machine, in development and tests).
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=10.0)
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=30)
 
 # Visitors, privacy and abuse limits (core/visitors.py, quizzes/taking/ratelimit.py).
 VISITOR_COOKIE_NAME = "qb_visitor"

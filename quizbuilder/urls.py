@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("core.urls")),
     # Before quizzes: sharing serves quizzes' result page and result API composed with its part.
     path("", include("sharing.urls")),
+    # Before quizzes, whose editor-action route would take /editor/quizzes/<slug>/webhooks/.
+    path("", include("webhooks.urls")),
     path("", include("quizzes.urls")),
 ]
 # JSON under /api/, Django's pages elsewhere (core.api, "error handlers").

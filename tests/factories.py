@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 
 from quizzes.models import Quiz, QuizVersion, Result
 from sharing.models import Channel, Click, ResultCard, Share, ShareKind
+from webhooks.models import Webhook
+from webhooks.signing import secret_new
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "quizzes" / "demo"
 # The demo file that stands for each kind of quiz.
@@ -142,6 +144,21 @@ class ClickFactory(factory.django.DjangoModelFactory):
     share = factory.SubFactory(ShareFactory)
     quiz = factory.SelfAttribute("share.quiz")
     visitor = factory.Sequence(lambda n: f"friend-{n}")
+
+
+class WebhookFactory(factory.django.DjangoModelFactory):
+    """An active webhook of a published quiz, told of every event (its URL is not checked:
+    the API and the studio check it; tests of the check go through them)."""
+
+    class Meta:
+        model = Webhook
+
+    quiz = factory.LazyAttribute(lambda w: PublishedVersionFactory().quiz)
+    url = "https://hooks.example.com/quizbuilder"
+    events = factory.LazyFunction(
+        lambda: ["result.created", "share.created", "lead.created", "cta.clicked"]
+    )
+    secret = factory.LazyFunction(secret_new)
 
 
 def card_of(result: Result) -> ResultCard:
