@@ -26,11 +26,24 @@ def slug_of(label: str, *, sep: str) -> str:
     return re.sub(r"[^a-z0-9]+", sep, text).strip(sep)
 
 
+KEY_WORDS_MAX = 24
+
+
+def _short(slug: str) -> str:
+    """A slug short enough to read in a formula: whole words up to KEY_WORDS_MAX characters
+    ("how_many_cups_a_week" from "How many cups do you drink a week?")."""
+    if len(slug) <= KEY_WORDS_MAX:
+        return slug.strip("-_")
+    cut = slug[: KEY_WORDS_MAX + 1]
+    boundary = max(cut.rfind("_"), cut.rfind("-"))
+    return (cut[:boundary] if boundary > 8 else slug[:KEY_WORDS_MAX]).strip("-_")
+
+
 def key_from(label: str, *, taken: Iterable[str], prefix: str, item: bool) -> str:
     """A key for an item labelled `label`, not in `taken`: the label's slug (a-z first for
     questions and values), else `prefix` + a number (a Chinese label has no latin slug)."""
     taken = set(taken)
-    base = slug_of(label, sep="-" if item else "_")[:36].strip("-_")
+    base = _short(slug_of(label, sep="-" if item else "_"))
     if base and not item and not base[0].isalpha():
         base = f"{prefix}_{base}"[:36]
     if base and not item and base in RESERVED:
@@ -51,7 +64,7 @@ def _follows_label(key: str, label: str, *, item: bool) -> bool:
     """Whether `key` is one the studio made for `label` (and may follow a new label)."""
     if not key or PLACEHOLDER_RE.match(key):
         return True
-    base = slug_of(label, sep="-" if item else "_")[:36].strip("-_")
+    base = _short(slug_of(label, sep="-" if item else "_"))
     if not base:
         return False
     return re.fullmatch(re.escape(base) + r"(?:[-_]\d+)?|[a-z]_" + re.escape(base), key) is not None

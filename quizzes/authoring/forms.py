@@ -37,7 +37,9 @@ class QuizCreateForm(forms.Form):
         error_messages={"invalid": _("Use 1 to 60 characters of a-z, 0-9 and -.")},
     )
     kind = forms.ChoiceField(choices=Kind.choices, label=_("Kind"))
-    language = forms.CharField(max_length=20, initial="en", label=_("Language"))
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES, initial="en", label=_("Language of the quiz")
+    )
 
 
 class QuizImportForm(forms.Form):

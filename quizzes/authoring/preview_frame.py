@@ -33,6 +33,7 @@ from quizzes.authoring.preview_draft import (
 )
 from quizzes.authoring.rows import version_file_data
 from quizzes.authoring.samples import sample_answers, sample_result
+from quizzes.authoring.studio_problems import plain_message, problem_where
 from quizzes.format.checks import Problem
 from quizzes.format.definition import Definition
 from quizzes.format.quizfile import quiz_programs
@@ -64,31 +65,10 @@ class PreviewPage:
 
 
 def problem_text(problem: Problem) -> str:
-    """A format problem in the author's words: "Question 3, answer 1: …" rather than a JSON
-    path such as `questions[2].choices[0].key`."""
-    names = {
-        "questions": _("Question %(n)s"),
-        "choices": _("answer %(n)s"),
-        "outcomes": _("Result %(n)s"),
-        "variables": _("value %(n)s"),
-    }
-    plural = {
-        "questions": _("questions"),
-        "choices": _("answers"),
-        "outcomes": _("results"),
-        "variables": _("values"),
-        "card": _("result image"),
-    }
-    words: list[str] = []
-    for name, index in _PART_RE.findall(problem.path):
-        if index and name in names:
-            words.append(names[name] % {"n": int(index) + 1})
-        elif name in plural:
-            words.append(plural[name])
-        elif name:
-            words.append(name.replace("_", " "))
-    where = ", ".join(words) or _("The quiz")
-    return f"{where[:1].upper()}{where[1:]}: {problem.message}"
+    """A format problem in the author's words, as the studio shows it beside the field:
+    "Question 3, answer 1: Fill this in." rather than `questions[2].choices[0].label`."""
+    where = problem_where(problem.path) or _("The quiz")
+    return f"{where}: {plain_message(str(problem.message), {})}"
 
 
 def frame_url(*, slug: str, page: str = "intro", revision: int = 0) -> str:

@@ -8,6 +8,8 @@ the problems by field and, after a structural change, the editor drawn again.
 
 from __future__ import annotations
 
+import copy
+import json
 import time
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,13 +27,21 @@ from django_htmx.http import trigger_client_event
 
 from quizzes.authoring import services, studio_services
 from quizzes.authoring.document import document_image_set, document_overlay
-from quizzes.authoring.document_keys import document_keys_assign, fixed_keys
+from quizzes.authoring.document_keys import document_keys_assign, fixed_keys, name_rename
 from quizzes.authoring.document_ops import OpError, document_apply
 from quizzes.authoring.images import ImageError
 from quizzes.authoring.permissions import quizzes_visible_to, user_can_edit, user_can_publish
 from quizzes.authoring.preview_panels import studio_panels_html
 from quizzes.authoring.rows import quiz_validate, version_file_data
+from quizzes.authoring.slugs import PLACEHOLDER_SLUG_RE
 from quizzes.authoring.studio_context import studio_context
+from quizzes.authoring.studio_problems import problem_where
+from quizzes.authoring.studio_updates import (
+    chip_labels,
+    fields_changed,
+    names_renamed,
+    texts_unsaved,
+)
 from quizzes.models import Quiz, QuizVersion, VersionStatus
 
 if TYPE_CHECKING:
@@ -83,6 +93,7 @@ def _render(
     focus: str = "",
     status: int = 200,
     upload_errors: dict[str, str] | None = None,
+    updates: dict[str, Any] | None = None,
 ) -> HttpResponse:
     document = version_file_data(version=version)
     _definition, problems = quiz_validate(document)
@@ -96,6 +107,7 @@ def _render(
         version=version,
         focus=focus,
         upload_errors=upload_errors or {},
+        updates_json=json.dumps(updates or {}, ensure_ascii=False),
         images=_image_urls(document),
         editable=version.status == VersionStatus.DRAFT and user_can_edit(request.user, quiz),
         can_publish=user_can_publish(request.user, quiz),
@@ -105,6 +117,7 @@ def _render(
     # After a structural change the form is drawn again; the status line follows out of band.
     context["oob_status"] = template.endswith("_studio_form.html")
     if template.endswith("studio.html"):
+        context["slug_placeholder"] = bool(PLACEHOLDER_SLUG_RE.match(quiz.slug))
         context["preview_panels"] = studio_panels_html(request=request, version=version)
     return render(request, template, context, status=status)
 
@@ -143,9 +156,12 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
             document, focus = document_apply(document=document, op=op, data=request.POST)
     except (OpError, KeyError, IndexError, TypeError):
         return _conflict(request, quiz, version)
+    document = _aliases_resolve(version, document)
+    posted = document
     document = document_keys_assign(
         document=document, previous=saved, fixed=fixed_keys(_live_definition(quiz))
     )
+    _aliases_remember(version, names_renamed(posted=posted, saved=document))
     raw_revision = request.POST.get("revision", "")
     revision = int(raw_revision) if raw_revision.isdigit() else -1
     try:
@@ -153,7 +169,7 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
             version=version, document=document, revision=revision, user=request.user
         )
     except studio_services.EditConflict:
-        return _conflict(request, quiz, version)
+        return _conflict(request, quiz, version, unsaved=texts_unsaved(posted=posted, saved=saved))
     except services.NotAllowed as exc:
         messages.error(request, str(exc))
         return _reload(request, quiz)
@@ -165,7 +181,14 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
             request, quiz, version, template=template, focus=focus, upload_errors=upload_errors
         )
     else:
-        response = _render(request, quiz, version, template="quizzes/editor/_studio_saved.html")
+        updates = {
+            "fields": fields_changed(posted=posted, saved=document),
+            "renames": names_renamed(posted=posted, saved=document),
+            "chips": chip_labels(document),
+        }
+        response = _render(
+            request, quiz, version, template="quizzes/editor/_studio_saved.html", updates=updates
+        )
         response["HX-Reswap"] = "none"
     return trigger_client_event(response, "studio-saved", {"revision": version.revision})
 
@@ -220,6 +243,38 @@ def _image_urls(document: dict[str, Any]) -> dict[str, str]:
     return found
 
 
+ALIAS_SECONDS = 600
+
+
+def _aliases_resolve(version: QuizVersion, document: dict[str, Any]) -> dict[str, Any]:
+    """A name a recent save renamed, still in what the page posts (a chip tapped before the
+    rename reached the page), is read as the new name."""
+    aliases: dict[str, str] = cache.get(f"studio:aliases:{version.pk}") or {}
+    names = {
+        str(x.get("key"))
+        for k in ("questions", "variables")
+        for x in document.get(k) or []
+        if isinstance(x, dict)
+    }
+    stale = {old: new for old, new in aliases.items() if old not in names and new in names}
+    if not stale:
+        return document
+    document = copy.deepcopy(document)
+    for old, new in stale.items():
+        name_rename(document, old, new)
+    return document
+
+
+def _aliases_remember(version: QuizVersion, renames: dict[str, str]) -> None:
+    if not renames:
+        return
+    key = f"studio:aliases:{version.pk}"
+    aliases: dict[str, str] = cache.get(key) or {}
+    # A chain (q1 -> how -> how_many) ends at the newest name.
+    aliases = {old: renames.get(new, new) for old, new in aliases.items()} | renames
+    cache.set(key, aliases, ALIAS_SECONDS)
+
+
 def _reload(request: HttpRequest, quiz: Quiz) -> HttpResponse:
     url = reverse("quizzes:editor-quiz", args=[quiz.slug])
     if _htmx(request):
@@ -229,8 +284,15 @@ def _reload(request: HttpRequest, quiz: Quiz) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
-def _conflict(request: HttpRequest, quiz: Quiz, version: QuizVersion) -> HttpResponse:
-    """Someone saved in between: say who and when, save nothing, offer to reload."""
+def _conflict(
+    request: HttpRequest,
+    quiz: Quiz,
+    version: QuizVersion,
+    *,
+    unsaved: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
+    """Someone (or this person in another tab) saved in between: say who and when, save
+    nothing, show what this page had that was not saved, offer to reload."""
     version.refresh_from_db()
     if not _htmx(request):
         messages.error(request, _("This draft was changed while you were editing it."))
@@ -238,7 +300,13 @@ def _conflict(request: HttpRequest, quiz: Quiz, version: QuizVersion) -> HttpRes
     response = render(
         request,
         "quizzes/editor/_studio_conflict.html",
-        {"version": version, "by": version.edited_by, "quiz": quiz},
+        {
+            "version": version,
+            "by": version.edited_by,
+            "mine": version.edited_by_id == request.user.pk,
+            "quiz": quiz,
+            "unsaved": [(problem_where(path), text) for path, text in (unsaved or [])[:12]],
+        },
         status=409,
     )
     response["HX-Reswap"] = "none"

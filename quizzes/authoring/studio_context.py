@@ -4,16 +4,18 @@ bands (studio_bands) and a calculator's values at sample answers."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from quizzes.authoring import samples
 from quizzes.authoring.document import MAX_POINTS, QUESTION_TYPES, personality_points
 from quizzes.authoring.document_keys import FixedKeys
 from quizzes.authoring.rows import quiz_validate
-from quizzes.authoring.studio_bands import bands_scale, number_or_none
+from quizzes.authoring.studio_bands import bands_scale
 from quizzes.authoring.studio_problems import problems_by_field
+from quizzes.engine.numbers import number_text
 from quizzes.engine.scoring import ScoringError, answers_validate, score_compute
 from quizzes.format.checks import Problem
 from quizzes.format.quizfile import quiz_programs
@@ -29,51 +31,35 @@ def _labels() -> dict[str, str]:
     }
 
 
-def sample_answers(document: dict[str, Any]) -> dict[str, Any]:
-    """Typical answers: a number's middle (on its step), each question's first choice."""
-    answers: dict[str, Any] = {}
-    for q in document.get("questions") or []:
-        if not isinstance(q, dict) or not isinstance(q.get("key"), str):
-            continue
-        if q.get("type") == "number":
-            a, b = number_or_none(q.get("min")) or 0.0, number_or_none(q.get("max")) or 0.0
-            step = number_or_none(q.get("step")) or 1.0
-            mid = a + math.floor(((b - a) / 2) / step) * step
-            answers[q["key"]] = int(mid) if float(mid).is_integer() else round(mid, 6)
-        elif q.get("type") == "text":
-            answers[q["key"]] = "Alex"
-        elif q.get("choices"):
-            first = q["choices"][0]
-            key = first.get("key") if isinstance(first, dict) else None
-            answers[q["key"]] = [key] if q.get("type") == "multi" else key
-    return answers
-
-
 def calculator_values(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Each value worked out at the sample answers (empty when the quiz has problems), and the
     sample answers in words."""
     definition, _problems = quiz_validate(document)
-    if definition is None:
+    if definition is None or not definition["outcomes"]:
         return {}, []
-    answers = sample_answers(document)
+    programs = quiz_programs(definition)
+    # The same sample answers as the phone preview's first result, so both show one figure.
+    sample = samples.sample_answers(
+        definition=definition, programs=programs, outcome_key=definition["outcomes"][0]["key"]
+    )
+    answers = dict(sample.answers)
     clean, errors = answers_validate(definition=definition, answers=answers)
     if errors:
         return {}, []
     try:
-        computed = score_compute(
-            definition=definition, programs=quiz_programs(definition), answers=clean
-        )
+        computed = score_compute(definition=definition, programs=programs, answers=clean)
     except ScoringError:
         return {}, []
     words = []
     for q in definition["questions"]:
-        value = answers.get(q["key"])
-        if q["type"] == "number":
-            words.append(f"{q['prompt']}: {value}{(' ' + q['unit']) if q.get('unit') else ''}")
+        value: Any = answers.get(q["key"])
+        if q["type"] == "number" and isinstance(value, int | float):
+            unit = f" {q['unit']}" if q.get("unit") else ""
+            words.append(f"{q['prompt']} → {number_text(value)}{unit}")
         elif q["type"] in ("single", "multi"):
             labels = {c["key"]: c["label"] for c in q.get("choices") or []}
-            picked = value if isinstance(value, list) else [value]
-            words.append(f"{q['prompt']}: {', '.join(labels.get(k, '') for k in picked)}")
+            picked: list[Any] = value if isinstance(value, list) else [value]
+            words.append(f"{q['prompt']} → {', '.join(labels.get(str(k), '') for k in picked)}")
     return dict(computed.values), words
 
 
@@ -179,8 +165,13 @@ def studio_context(
     prompts = {str(q.get("key")): str(q.get("prompt") or q.get("key")) for q in questions}
     score_chip = [{"key": "score", "label": _("score")}] if kind != "calculator" else []
     labels = _labels()
+    language = str(document.get("language") or "en")
+    languages = list(settings.LANGUAGES)
+    if language not in dict(languages):
+        languages.append((language, language))  # a file's language the site has no name for
     return {
         "document": document,
+        "languages": languages,
         "kind": kind,
         "types": [(t, labels[t]) for t in QUESTION_TYPES.get(kind, ())],
         "questions": _question_views(questions, outcomes, kind, fixed),

@@ -32,6 +32,15 @@
     return null;
   }
 
+  // A new blank quiz is all empty fields: its problems show beside a field once it has been
+  // typed in, and all of them once the author asks (the list's link, or Submit).
+  var showAll = !(form() && form().hasAttribute("data-fresh"));
+  var touched = {};
+  document.addEventListener("input", function (evt) { if (evt.target.name) touched[evt.target.name] = true; });
+  document.addEventListener("click", function (evt) {
+    if (evt.target.closest && evt.target.closest(".problems-count, #studio-submit")) { showAll = true; placeProblems(); }
+  });
+
   function placeProblems() {
     var f = form();
     if (!f) return;
@@ -44,7 +53,7 @@
     var n = 0;
     list.forEach(function (li) {
       var el = fieldFor(li.getAttribute("data-field"));
-      if (!el) return;
+      if (!el || (!showAll && !touched[el.name])) return;
       n += 1;
       var id = "problem-" + n;
       var p = document.createElement("p");
@@ -194,14 +203,18 @@
       status(document.documentElement.lang.indexOf("zh") === 0 ? "未保存的更改…" : "Unsaved changes…");
     }
   });
+  var lastInput = 0;
+  var requestStarted = 0;
+  document.addEventListener("input", function () { lastInput = Date.now(); });
   document.body.addEventListener("htmx:beforeRequest", function (evt) {
-    if (evt.target === form()) inFlight = true;
+    if (evt.target === form()) { inFlight = true; requestStarted = Date.now(); }
   });
   document.body.addEventListener("htmx:afterRequest", function (evt) {
     if (evt.detail.elt !== form() && evt.detail.elt.id !== "studio-form") return;
     inFlight = false;
     if (evt.detail.successful) {
-      dirty = false;
+      // Typed while the request was out: still to be saved (its own request is on the way).
+      dirty = lastInput >= requestStarted;
     } else if (evt.detail.xhr && evt.detail.xhr.status === 0) {
       status(document.documentElement.lang.indexOf("zh") === 0 ? "未保存：连接中断，正在重试…" : "Not saved: no connection, trying again…", "error");
       setTimeout(function () { if (dirty && form()) form().requestSubmit(); }, 3000);
@@ -224,7 +237,48 @@
     if (el) el.focus();
     f.removeAttribute("data-focus");
   });
-  document.body.addEventListener("htmx:oobAfterSwap", placeProblems);
+  document.body.addEventListener("htmx:oobAfterSwap", function (evt) {
+    placeProblems();
+    if (evt.detail.target && evt.detail.target.id === "studio-updates") applyUpdates(evt.detail.target);
+  });
+
+  // A save renamed a key the page shows elsewhere (a formula, a condition, a {placeholder}):
+  // show the saved text, so the next save does not post the old one back. A field being
+  // typed in takes it when the author leaves it.
+  var pending = {};
+  function setField(el, value) {
+    if (document.activeElement === el) { pending[el.name] = value; return; }
+    el.value = value;
+  }
+  function applyUpdates(holder) {
+    var data;
+    try { data = JSON.parse(holder.getAttribute("data-updates") || "{}"); } catch (e) { return; }
+    var f = form();
+    if (!f) return;
+    Object.keys(data.fields || {}).forEach(function (name) {
+      var el = f.querySelector('[name="' + CSS.escape(name) + '"]');
+      if (el) setField(el, data.fields[name]);
+    });
+    Object.keys(data.renames || {}).forEach(function (old) {
+      f.querySelectorAll('[data-insert="' + CSS.escape(old) + '"]').forEach(function (chip) {
+        chip.setAttribute("data-insert", data.renames[old]);
+        chip.title = data.renames[old];
+      });
+    });
+    Object.keys(data.chips || {}).forEach(function (key) {
+      f.querySelectorAll('.chip[data-insert="' + CSS.escape(key) + '"]').forEach(function (chip) {
+        var label = data.chips[key];
+        chip.textContent = label.length > 40 ? label.slice(0, 39) + "…" : label;
+      });
+    });
+  }
+  document.addEventListener("focusout", function (evt) {
+    var name = evt.target && evt.target.name;
+    if (name && Object.prototype.hasOwnProperty.call(pending, name)) {
+      evt.target.value = pending[name];
+      delete pending[name];
+    }
+  });
 
   // Submitting for review waits for the last change to be saved, so what is reviewed is
   // what the author sees.
@@ -260,9 +314,53 @@
   });
   window.addEventListener("pagehide", flush);
 
+  // Typed text is kept in this tab until the server has it: a reload before the save (or its
+  // beacon) lands puts it back and saves it, instead of showing the older text.
+  function backupKey() { var f = form(); return f ? "studio:" + f.getAttribute("action") : null; }
+  function revision() { var r = document.getElementById("studio-revision"); return r ? r.value : ""; }
+  function backup() {
+    var f = form();
+    if (!f || !window.sessionStorage) return;
+    var fields = [];
+    f.querySelectorAll("input[name], textarea[name], select[name]").forEach(function (el) {
+      if (el.type === "file" || el.type === "hidden" || el.type === "checkbox" || el.type === "radio") return;
+      fields.push([el.name, el.value]);
+    });
+    try { sessionStorage.setItem(backupKey(), JSON.stringify({ revision: revision(), fields: fields })); } catch (e) { /* full or off */ }
+  }
+  function restore() {
+    var f = form();
+    if (!f || !window.sessionStorage) return;
+    var raw = sessionStorage.getItem(backupKey());
+    if (!raw) return;
+    sessionStorage.removeItem(backupKey());
+    var saved;
+    try { saved = JSON.parse(raw); } catch (e) { return; }
+    if (!saved || saved.revision !== revision()) return; // the server got it (or moved on)
+    var changed = false;
+    (saved.fields || []).forEach(function (pair) {
+      var el = f.querySelector('[name="' + CSS.escape(pair[0]) + '"]');
+      if (el && el.value !== pair[1]) { el.value = pair[1]; changed = true; }
+    });
+    if (changed) {
+      dirty = true;
+      status(document.documentElement.lang.indexOf("zh") === 0 ? "已恢复未保存的修改，正在保存…" : "Your unsaved changes are back; saving…");
+      f.requestSubmit();
+    }
+  }
+  document.addEventListener("input", function (evt) {
+    if (evt.target.closest && evt.target.closest("#studio-form")) backup();
+  });
+  document.body.addEventListener("htmx:afterRequest", function (evt) {
+    if (evt.detail.elt && evt.detail.elt.id === "studio-form" && evt.detail.successful && !dirty && window.sessionStorage) {
+      sessionStorage.removeItem(backupKey());
+    }
+  });
+
   function ready() {
     placeProblems();
     sortables();
+    restore();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();

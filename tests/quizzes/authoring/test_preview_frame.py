@@ -173,7 +173,7 @@ def test_an_invalid_draft_shows_its_problems_in_plain_words(author):
     html = page.content.decode()
     assert page.status_code == 200
     assert "This draft cannot be shown yet" in html
-    assert "Question 1, answers: " in html and "Result 2, title: " in html
+    assert "Question 1, answers: " in html and "Result 2: Fill this in." in html
     assert "questions[0]" not in html
 
 

@@ -8,10 +8,12 @@ Every test drives it through HTTP as the page does: the form read back from the 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from quizzes.authoring.selectors import version_export
+from quizzes.engine.numbers import number_text
 from quizzes.models import Quiz, QuizVersion, VersionStatus
 from tests.factories import UserFactory
 from tests.quizzes.helpers import client_for, form_data
@@ -133,8 +135,25 @@ def test_a_save_from_a_stale_page_is_refused_and_overwrites_nothing(studio, auth
     response = _save(studio, slug, mine | {"title": "My title"})
 
     assert response.status_code == 409
-    assert "while you were editing" in response.content.decode()
+    html = response.content.decode()
+    assert "You saved this draft in another tab or window" in html
+    assert "My title" in html  # shown to copy: nothing typed is lost silently
     assert _doc(slug)["title"] == "Their title"
+
+
+def test_a_stale_save_names_the_other_person(studio, editor, author):
+    slug = _start(studio, "blank-personality")
+    mine = _form(studio, slug)
+    quiz = Quiz.objects.get(slug=slug)
+    quiz.owner = author
+    quiz.save()
+    theirs = client_for(editor)
+    assert _save(theirs, slug, _form(theirs, slug) | {"title": "Erin's"}).status_code == 200
+
+    response = _save(studio, slug, mine | {"title": "Alice's"})
+
+    assert response.status_code == 409
+    assert "erin saved this draft at" in response.content.decode()
 
 
 def test_another_person_with_the_draft_open_is_named(studio, editor):
@@ -218,13 +237,24 @@ def test_every_demo_quiz_opens_in_the_studio_and_saves_back_unchanged(studio, de
 
 
 def test_a_calculator_formula_shows_its_value_at_the_sample_answers(studio):
+    from quizzes.authoring import samples
+    from quizzes.authoring.rows import quiz_validate
+    from quizzes.format.quizfile import quiz_programs
+
     slug = _start(studio, "demo-weight-in-10-years")
     data = _form(studio, slug)
     names = [k for k in data if k.startswith("variables.") and k.endswith(".name")]
     last = names[-1].split(".")[1]
     response = _save(studio, slug, data | {f"variables.{last}.expr": "weight * 2"})
-    # The sample weight is the middle of 30..250 kg: 140, so the value is 280.
-    assert "At the sample answers: 280" in response.content.decode()
+    # The sample answers are the phone preview's for the first result: one figure in both.
+    definition, _problems = quiz_validate(_doc(slug))
+    sample = samples.sample_answers(
+        definition=definition,
+        programs=quiz_programs(definition),
+        outcome_key=definition["outcomes"][0]["key"],
+    )
+    expected = number_text(2 * sample.answers["weight"])
+    assert f"At the sample answers: {expected}" in response.content.decode()
 
 
 def test_a_formula_that_divides_by_zero_is_explained_next_to_it(studio):
@@ -429,3 +459,33 @@ def test_the_dashboard_names_an_unfinished_draft_by_its_title_and_its_last_chang
 
     assert "Half-built quiz" in page
     assert "Last change" in page and "ago" in page
+
+
+def test_a_rename_reaches_the_page_and_a_stale_name_is_read_as_the_new_one(studio):
+    import html
+
+    slug = _start(studio, "blank-calculator")
+    data = _form(studio, slug)
+    data |= {"questions.0.prompt": "How many cups a day?", "variables.0.expr": "q1 * 7"}
+    response = _save(studio, slug, data)
+
+    expr = _doc(slug)["variables"][0]["expr"]
+    assert expr == "how_many_cups_a_day * 7"
+    updates = re.search(r'data-updates="([^"]*)"', response.content.decode())
+    sent = json.loads(html.unescape(updates.group(1)))
+    assert sent["fields"]["variables.0.expr"] == expr
+    assert sent["renames"] == {"q1": "how_many_cups_a_day"}
+    # A chip tapped before the rename arrived: the page posts the old name once more.
+    _save(studio, slug, _form(studio, slug) | {"variables.0.expr": "q1 * 7 + 1"})
+    assert _doc(slug)["variables"][0]["expr"] == "how_many_cups_a_day * 7 + 1"
+
+
+def test_a_quiz_in_a_language_the_site_has_no_name_for_keeps_it(studio, author):
+    from quizzes.authoring.services import quiz_import
+    from tests.conftest import demo_data
+
+    data = demo_data("which-morning-drink") | {"slug": "auf-deutsch", "language": "de"}
+    quiz_import(data=data, user=author)
+
+    assert _save(studio, "auf-deutsch", _form(studio, "auf-deutsch")).status_code == 200
+    assert _doc("auf-deutsch")["language"] == "de"
