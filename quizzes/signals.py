@@ -30,6 +30,10 @@ request may roll back; a receiver that fails must not fail the request (send_rob
 of a draft is being drawn; a receiver returns the HTML (a SafeString) of a preview panel to
 show beside the editor, or None.
 
+`quiz_links(sender=Quiz, quiz=Quiz, user=User)`: a quiz's page is drawn for an editor who
+may edit it; a receiver returns [(label, url), ...] of the pages its room keeps for that quiz
+(webhooks, embeds), shown among the quiz's actions.
+
 `quiz_figures(sender=Quiz, quiz_ids=list[int])`: the dashboard lists these quizzes; a receiver
 returns {quiz_id: {"completions": int, "share_rate": float | None, "viral_coefficient":
 float | None, "stats_url": str}} for the ones it knows.
@@ -46,3 +50,4 @@ result_deleted = Signal()
 request_refused = Signal()
 studio_panels = Signal()
 quiz_figures = Signal()
+quiz_links = Signal()

@@ -10,10 +10,12 @@ from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from integrations.signals import cta_clicked, lead_created
-from quizzes.models import Result
-from quizzes.signals import answers_purged, result_deleted, result_submitted
+from quizzes.models import Quiz, Result
+from quizzes.signals import answers_purged, quiz_links, result_deleted, result_submitted
 from sharing.models import Share
 from sharing.signals import share_created
 
@@ -64,3 +66,9 @@ def lead(sender: Any, *, lead: Any, **kwargs: Any) -> None:
 @receiver(cta_clicked, dispatch_uid="webhooks.cta_clicked")
 def clicked(sender: Any, *, result: Result, url: str, **kwargs: Any) -> None:
     _record(result.quiz_id, EventType.CTA_CLICKED, lambda: cta_clicked_data(result, url))
+
+
+@receiver(quiz_links, dispatch_uid="webhooks.quiz_links")
+def webhooks_link(sender: Any, *, quiz: Quiz, user: Any, **kwargs: Any) -> list[tuple[str, str]]:
+    """The quiz's page links to its webhooks page."""
+    return [(str(_("Webhooks")), reverse("webhooks:editor", args=[quiz.slug]))]

@@ -133,3 +133,8 @@ def test_the_log_shows_each_try(quiz, editor, django_assert_max_num_queries):
     assert html.count(f'data-event="{event.id}"') == 3
     assert "TimeoutError: timed out" in html and "123 ms" in html
     assert "&lt;p&gt;no&lt;/p&gt;" in html  # a receiver's body is text, never markup
+
+
+def test_the_quiz_page_links_to_the_webhooks_page(quiz, editor):
+    page = client_for(editor).get(f"/editor/quizzes/{quiz.slug}/").content.decode()
+    assert f'href="{PAGE}"' in page
