@@ -239,7 +239,13 @@
   });
   document.body.addEventListener("htmx:oobAfterSwap", function (evt) {
     placeProblems();
-    if (evt.detail.target && evt.detail.target.id === "studio-updates") applyUpdates(evt.detail.target);
+    // Read the element as it is now: htmx settles a swapped element's attributes later, and
+    // the event may name the element it replaced.
+    var holder = document.getElementById("studio-updates");
+    if (holder && holder.textContent.trim() && holder.getAttribute("data-applied") !== "1") {
+      holder.setAttribute("data-applied", "1");
+      applyUpdates(holder);
+    }
   });
 
   // A save renamed a key the page shows elsewhere (a formula, a condition, a {placeholder}):
@@ -252,7 +258,7 @@
   }
   function applyUpdates(holder) {
     var data;
-    try { data = JSON.parse(holder.getAttribute("data-updates") || "{}"); } catch (e) { return; }
+    try { data = JSON.parse(holder.textContent || "{}"); } catch (e) { return; }
     var f = form();
     if (!f) return;
     Object.keys(data.fields || {}).forEach(function (name) {

@@ -14,7 +14,7 @@ from django.test import Client
 from quizzes.authoring.rows import quiz_validate
 from quizzes.engine.scoring import answers_validate, score_compute
 from quizzes.format.quizfile import quiz_programs
-from quizzes.models import Quiz, Result
+from quizzes.models import Quiz, QuizVersion, Result
 from tests.conftest import demo_data
 
 SHOTS = Path("/tmp/shots")
@@ -258,3 +258,31 @@ def test_a_marketer_changes_the_calculator_template_s_formula(browser, live_serv
     old = score_compute(definition=original, answers=clean, programs=quiz_programs(original))
     key = original["variables"][-1]["key"]
     assert result.values[key] == pytest.approx(2 * old.values[key])
+
+
+def test_formula_chips_follow_the_questions_as_they_are_named(browser, live_server, author):
+    """A new user's trial found chips inserting a name a save had just replaced: the page
+    must show the saved names (chips and formulas) without being drawn again."""
+    context = _context(browser, live_server, author, viewport={"width": 820, "height": 1180})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/editor/new/")
+    page.locator("form[action='/editor/new/blank-calculator/'] button").click()
+    page.wait_for_url("**/studio/")
+    a = Author(page)
+    a.type("[name='questions.0.prompt']", "How many cups do you drink on a coffee day?")
+    a.saved()
+    a.click("button[value='question.add:number']")
+    page.locator("[name='questions.1.prompt']").wait_for()
+    a.type("[name='questions.1.prompt']", "How many days a week do you drink coffee?")
+    a.saved()
+    chips = page.locator(".chip[data-target='variables.0.expr']")
+    chips.nth(0).click()
+    page.locator(".chip.op[data-target='variables.0.expr'][data-insert=' * ']").click()
+    chips.nth(1).click()
+    a.saved()
+
+    formula = page.locator("[name='variables.0.expr']").input_value()
+    assert formula == "how_many_cups_do_you * how_many_days_a_week_do"
+    doc = QuizVersion.objects.get(quiz__slug=page.url.split("/")[-3]).document
+    assert doc["variables"][0]["expr"] == formula
+    context.close()

@@ -471,7 +471,7 @@ def test_a_rename_reaches_the_page_and_a_stale_name_is_read_as_the_new_one(studi
 
     expr = _doc(slug)["variables"][0]["expr"]
     assert expr == "how_many_cups_a_day * 7"
-    updates = re.search(r'data-updates="([^"]*)"', response.content.decode())
+    updates = re.search(r'<div id="studio-updates"[^>]*>([^<]*)</div>', response.content.decode())
     sent = json.loads(html.unescape(updates.group(1)))
     assert sent["fields"]["variables.0.expr"] == expr
     assert sent["renames"] == {"q1": "how_many_cups_a_day"}
