@@ -28,11 +28,8 @@ URL_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def url_token_ok(value: object, *, max_length: int) -> bool:
-    """Whether `value` could be an id or code we hand out (url-safe, at most `max_length`).
-
-    Anything else names no row and is not looked up: PostgreSQL answers a NUL in a text
-    parameter with an error (a 500), not with a miss.
-    """
+    """Whether `value` could be an id or code we hand out (url-safe, at most `max_length`);
+    anything else names no row and is not looked up (PostgreSQL answers a NUL with a 500)."""
     return (
         isinstance(value, str)
         and 0 < len(value) <= max_length
@@ -129,6 +126,7 @@ class QuizVersion(CardFields):
     language = models.CharField(max_length=20, default="en")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
+    feedback = models.BooleanField(default=False)  # a trivia file's "feedback" (README)
     # Reviewed with the version (a change makes a draft); bounded 1..RESULT_RETENTION_DAYS_MAX
     # where it comes in, clamped where used (quizzes.selectors.retention_days_bound).
     retention_days = models.PositiveIntegerField(
@@ -233,6 +231,8 @@ class Variable(models.Model):
     position = models.PositiveIntegerField(default=0)
     key = models.CharField(max_length=40)
     expr = models.CharField(max_length=500)
+    label = models.CharField(max_length=80, blank=True)  # "How it was worked out" (README)
+    unit = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -30,8 +29,8 @@ from .cards.render import LAYOUTS
 from .cards.studio import studio_card_png
 from .results import result_image
 from .services import Landing, landing_visit, share_get
-from .stats import charts
-from .stats.body import DAY_FIELDS, StatsBody
+from .stats import charts, page
+from .stats.body import StatsBody
 from .stats.ranges import StatsRangeError, quiz_stats, stats_dates_parse
 
 PLACEHOLDER = "img/share-card.png"
@@ -87,6 +86,7 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
         "meta_title": title,
         "meta_description": description,
         "quiz_title": result.version.title,
+        "language": result.version.language,  # of the quiz's texts; the interface is the visitor's
         "duration": quiz_duration_text(result.version.definition or HasQuestions(questions=[])),
         "quiz_open": quiz.is_public,
         "image": image,
@@ -149,9 +149,21 @@ def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
     except StatsRangeError as exc:
         context = {"quiz": quiz, "form": form, "error": str(exc)}
         return render(request, "sharing/stats.html", context, status=400)
+    figures = _page(body, page.question_prompts(quiz))
+    outcomes = _outcomes(quiz, body)
     if request.GET.get("format") == "csv":
-        return _csv(quiz.slug, body)
-    context = {"quiz": quiz, "form": form, **_page(body), "outcomes": _outcomes(quiz, body)}
+        table = request.GET.get("table", "days")
+        if table not in page.TABLES:
+            raise Http404("No such table.")
+        return page.stats_csv(
+            table=table,
+            slug=quiz.slug,
+            body=body,
+            questions=figures["questions"],
+            outcomes=outcomes,
+        )
+    language = quiz.live_version.language if quiz.live_version else ""
+    context = {"quiz": quiz, "form": form, **figures, "outcomes": outcomes, "language": language}
     return render(request, "sharing/stats.html", context)
 
 
@@ -164,17 +176,6 @@ def _outcomes(quiz: Quiz, body: StatsBody) -> list[dict[str, Any]]:
         {"key": key, "title": titles.get(key) or key, **row}
         for key, row in body["by_outcome"].items()
     ]
-
-
-def _csv(slug: str, body: StatsBody) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"{slug}-{body['from']}-{body['to']}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(["date", *DAY_FIELDS])
-    for day in body["by_day"]:
-        writer.writerow([day["date"], *(day[f] for f in DAY_FIELDS)])
-    return response
 
 
 def question_drops(body: StatsBody) -> list[dict[str, Any]]:
@@ -193,7 +194,7 @@ def question_drops(body: StatsBody) -> list[dict[str, Any]]:
     return questions
 
 
-def _page(body: StatsBody) -> dict[str, Any]:
+def _page(body: StatsBody, prompts: dict[str, str]) -> dict[str, Any]:
     funnel = [
         (_("Views"), body["views"]),
         (_("Starts"), body["starts"]),
@@ -203,13 +204,14 @@ def _page(body: StatsBody) -> dict[str, Any]:
         (_("Referred completions"), body["referred_completions"]),
     ]
     questions = question_drops(body)
+    page.questions_named(questions, prompts)
     depths = [(str(k), n) for k, n in body["by_depth"].items()]
     return {
         "stats": body,
         "questions": questions,
         "funnel_svg": charts.bars(funnel, title=_("Funnel")),
         "questions_svg": charts.bars(
-            [(q["key"], q["answered"]) for q in questions],
+            [(q["short"], q["answered"]) for q in questions],
             title=_("Answers per question"),
             note=[_("−%(drop)s") % q if q["drop"] else "" for q in questions],
         ),
@@ -218,6 +220,15 @@ def _page(body: StatsBody) -> dict[str, Any]:
             [(_("depth %(d)s") % {"d": d}, n) for d, n in depths], title=_("Referral depth")
         ),
         "csv_query": urlencode({"from": body["from"], "to": body["to"], "format": "csv"}),
+        "csv_queries": {
+            table: urlencode(
+                {"from": body["from"], "to": body["to"], "format": "csv", "table": table}
+            )
+            for table in page.TABLES
+        },
+        "rates": page.stats_rates(body),
+        "channels": page.channels_named(body),
+        "readings": page.READINGS,
         "refused": [
             {"kind": kind, "label": RefusedKind(kind).label, "count": n}
             for kind, n in body["refused"].items()

@@ -22,7 +22,7 @@ ChangeKind = Literal["new", "added", "removed", "changed", "moved"]
 _SKIP_QUESTION = {"key", "choices"}
 _SKIP_CHOICE = {"key"}
 _SKIP_OUTCOME = {"key", "card"}
-_TOP = ("title", "description", "kind", "language", "retention_days", "cover")
+_TOP = ("title", "description", "kind", "language", "retention_days", "cover", "feedback")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def _labels() -> dict[str, str]:
         "text_color": _("Card text colour"),
         "image": _("Image"),
         "explanation": _("Explanation"),
+        "feedback": _("Right or wrong after each question"),
     }
 
 
@@ -110,9 +111,14 @@ def _get(item: Mapping[str, Any], name: str) -> Any:
 
 
 def _fields(
-    out: list[Change], where: str, old: Mapping[str, Any], new: Mapping[str, Any], skip: set[str]
+    out: list[Change],
+    where: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    skip: set[str],
+    names: Mapping[str, str] | None = None,
 ) -> None:
-    labels = _labels()
+    labels = {**_labels(), **(names or {})}
     for name in [*old, *(k for k in new if k not in old)]:
         a, b = _get(old, name), _get(new, name)
         if name in skip or _same(a, b):
@@ -235,7 +241,8 @@ def version_diff(*, old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> li
         new.get("variables") or [],
         name=_("Formula"),
         text_key="key",
-        compare=lambda o, w, a, b: _fields(o, w, a, b, {"key"}),
+        # A value's label is what the result page calls it, not an answer's text.
+        compare=lambda o, w, a, b: _fields(o, w, a, b, {"key"}, {"label": _("Shown as")}),
     )
     _items(
         out,

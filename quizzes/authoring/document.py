@@ -130,6 +130,13 @@ def document_overlay(*, document: Doc, data: Mapping[str, Any]) -> Doc:
     for vi, v in enumerate(doc.get("variables") or []):
         if isinstance(v, dict):
             _variable_overlay(doc, v, f, f"variables.{vi}.")
+            for key in ("label", "unit"):  # what "How it was worked out" calls it
+                _set_text(v, key, f, f"variables.{vi}.{key}", drop=True)
+    if kind == "trivia" and f.has("feedback"):
+        if f.flag("feedback"):
+            doc["feedback"] = True
+        else:
+            doc.pop("feedback", None)
     for oi, o in enumerate(outcomes):
         if not isinstance(o, dict):
             continue

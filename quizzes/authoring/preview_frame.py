@@ -143,7 +143,11 @@ def _render_page(
             quiz_title=definition["title"],
             language=language,
             score_text=contexts.score_text(computed, definition["kind"]),
-            figures=contexts.figures(computed) if definition["kind"] == "calculator" else [],
+            figures=(
+                contexts.figures(computed, definition["variables"])
+                if definition["kind"] == "calculator"
+                else []
+            ),
             again_url=url,
             preview=True,
         )

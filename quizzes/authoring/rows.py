@@ -113,7 +113,12 @@ def file_data_build(
     }
     data["questions"] = [_question_file_data(q, choices) for q, choices in questions]
     if version.kind == "calculator":
-        data["variables"] = [{"key": v.key, "expr": v.expr} for v in variables]
+        data["variables"] = [
+            {"key": v.key, "expr": v.expr}
+            | ({"label": v.label} if v.label else {})
+            | ({"unit": v.unit} if v.unit else {})
+            for v in variables
+        ]
     for o in outcomes:
         out: dict[str, Any] = {"key": o.key, "title": o.title, "description": o.description}
         for bound in ("min", "max"):
@@ -130,6 +135,8 @@ def file_data_build(
         data["cover"] = version.cover.name
     if version.retention_days != RETENTION_DAYS_DEFAULT:
         data["retention_days"] = version.retention_days
+    if version.feedback and version.kind == "trivia":
+        data["feedback"] = True
     return data
 
 
@@ -335,6 +342,7 @@ def rows_write(
     version.language = definition.get("language") or "en"
     version.kind = definition["kind"]
     version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
+    version.feedback = definition.get("feedback", False)
     card = definition.get("card") or {}
     # New bytes for a path win over a stored file of that name.
     stored: dict[str, str] = {name: name for name in kept if name not in files}
@@ -343,7 +351,14 @@ def rows_write(
     version.save()
     _questions_write(version, definition, files, stored)
     Variable.objects.bulk_create(
-        Variable(version=version, position=i, key=v["key"], expr=v["expr"])
+        Variable(
+            version=version,
+            position=i,
+            key=v["key"],
+            expr=v["expr"],
+            label=v.get("label") or "",
+            unit=v.get("unit") or "",
+        )
         for i, v in enumerate(definition.get("variables") or [])
     )
     for oi, o in enumerate(definition["outcomes"]):

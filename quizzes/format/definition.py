@@ -75,6 +75,9 @@ class Question(TypedDict):
 class Variable(TypedDict):
     key: str
     expr: str
+    # Extensions: the name and unit "How it was worked out" shows (else the key), when given.
+    label: NotRequired[str]
+    unit: NotRequired[str]
 
 
 class Outcome(TypedDict):
@@ -100,6 +103,7 @@ class Definition(TypedDict):
     card: Card
     cover: NotRequired[str]
     retention_days: NotRequired[int]
+    feedback: NotRequired[bool]  # trivia: right or wrong after each question (only when true)
 
 
 # A clean answer (scoring.answers_validate): a number's float, a single's choice key, a

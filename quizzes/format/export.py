@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from quizzes.format.definition import Definition, Question
+from quizzes.format.definition import Definition, Question, Variable
 from quizzes.format.quizfile import FORMAT
 
 
@@ -23,9 +23,10 @@ def quizfile_export(definition: Definition) -> dict[str, Any]:
     _put(out, "cover", d.get("cover"), None)
     out["kind"] = d["kind"]
     _put(out, "retention_days", d.get("retention_days"), None)
+    _put(out, "feedback", d.get("feedback"), None)
     out["questions"] = [_question_export(q) for q in d["questions"]]
     if d["variables"]:
-        out["variables"] = [{"key": v["key"], "expr": v["expr"]} for v in d["variables"]]
+        out["variables"] = [_variable_export(v) for v in d["variables"]]
     out["outcomes"] = []
     for o in d["outcomes"]:
         item = {"key": o["key"], "title": o["title"]}
@@ -64,6 +65,13 @@ def _question_export(q: Question) -> dict[str, Any]:
     elif q["type"] == "text":
         _put(item, "max_length", q["max_length"], 40)
     _put(item, "explanation", q.get("explanation"), None)
+    return item
+
+
+def _variable_export(v: Variable) -> dict[str, Any]:
+    item: dict[str, Any] = {"key": v["key"], "expr": v["expr"]}
+    _put(item, "label", v.get("label"), None)
+    _put(item, "unit", v.get("unit"), None)
     return item
 
 

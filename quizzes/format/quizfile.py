@@ -25,6 +25,7 @@ Decisions where the spec is silent (also in the lead's spec notes):
 - Extensions (README): a question's `image`, `explanation` (any kind; shown in the trivia
   answer review) and `show_if` (an earlier single or multi question and some of its choice
   keys); a choice's `image`. Each is in the definition only when given.
+- Extensions (README): a top-level `feedback` (trivia only); a variable's `label` and `unit`.
 - Choice and outcome keys: `[a-z0-9][a-z0-9_-]{0,39}`. Card colours are case-insensitive and
   stored lower-case; a card image is a relative path ending in .png/.jpg/.jpeg/.webp.
 """
@@ -38,11 +39,9 @@ from quizzes.engine.formula_compiler import formula_compile
 from quizzes.engine.formulas import FormulaError
 from quizzes.engine.templating import TemplateError, template_check
 from quizzes.format.checks import (
-    KEY_MESSAGE,
     KEY_RE,
     MAX_OUTCOMES,
     MAX_QUESTIONS,
-    MAX_VARIABLES,
     Checker,
     Problem,
     image_path_ok,
@@ -50,6 +49,7 @@ from quizzes.format.checks import (
 from quizzes.format.corners import corners_check
 from quizzes.format.definition import Definition, Program, Programs, Question
 from quizzes.format.item_checks import outcome_check, question_check
+from quizzes.format.variables import RESERVED, variables_check
 
 __all__ = [
     "RETENTION_DAYS_DEFAULT",
@@ -60,9 +60,6 @@ __all__ = [
 
 FORMAT = "quizbuilder/1"
 KINDS = ("personality", "score", "trivia", "calculator")
-RESERVED = frozenset(
-    {"score", "max_score", "outcome", "min", "max", "abs", "round", "floor", "ceil", "clamp"}
-)
 SLUG_RE = re.compile(r"[a-z0-9-]{1,60}\Z")
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*\Z", re.IGNORECASE)
 _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
@@ -71,7 +68,17 @@ _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
 # "retention_days" (days the version keeps raw answers, 1..the site's maximum, default 30) is
 # another: it is part of the reviewed version. Like "cover", the definition holds it only
 # when it is not the default, so files without it read and export as before.
-_OPTIONAL = ("language", "description", "variables", "card", "cover", "retention_days")
+# "feedback" (trivia only, a boolean): right/wrong after each question, in the definition only
+# when true.
+_OPTIONAL = (
+    "language",
+    "description",
+    "variables",
+    "card",
+    "cover",
+    "retention_days",
+    "feedback",
+)
 RETENTION_DAYS_DEFAULT = 30
 RETENTION_DAYS_MAX = 365  # the site's maximum is settings.RESULT_RETENTION_DAYS_MAX
 _SCORE_NAMES = {
@@ -116,18 +123,12 @@ def quizfile_validate(
     ]
     question_keys = _question_names(ck, raw_questions)
     _conditions_check(ck, questions, raw_questions)
-    variables = _variables_check(ck, top, kind=known, question_keys=question_keys)
+    variables = variables_check(ck, top, kind=known, question_keys=question_keys)
     questions_ok = ck.clean_since(start) and all(q is not None for q in questions)
     definition.update(
         questions=questions, variables=variables, outcomes=outcomes, card=ck.card(top, "$")
     )
-    if "cover" in top:
-        definition["cover"] = _cover_check(ck, top["cover"])
-    days = ck.integer(
-        top, "retention_days", "$", lo=1, hi=retention_days_max, what=" days (the site's maximum)"
-    )
-    if days is not None and days != RETENTION_DAYS_DEFAULT:
-        definition["retention_days"] = days
+    _top_extensions_check(ck, top, definition, known, retention_days_max)
     programs = _expressions_check(ck, definition, raw_questions)
     _templates_check(ck, definition, raw_questions)
     if questions_ok and known == "trivia":
@@ -141,6 +142,22 @@ def quizfile_validate(
     if ck.problems:
         return None, ck.problems
     return cast(Definition, definition), []
+
+
+def _top_extensions_check(
+    ck: Checker, top: dict[str, Any], definition: dict[str, Any], known: str | None, most: int
+) -> None:
+    """`cover`, `retention_days` and `feedback` (README), each in the definition only when
+    given and not the default."""
+    if "cover" in top:
+        definition["cover"] = _cover_check(ck, top["cover"])
+    days = ck.integer(top, "retention_days", "$", lo=1, hi=most, what=" days (the site's maximum)")
+    if days is not None and days != RETENTION_DAYS_DEFAULT:
+        definition["retention_days"] = days
+    if "feedback" in top and known not in (None, "trivia"):
+        ck.add("feedback", "only trivia quizzes have feedback")
+    elif ck.boolean(top, "feedback", "$", default=False):
+        definition["feedback"] = True
 
 
 def _header_check(ck: Checker, top: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -238,41 +255,6 @@ def _conditions_check(ck: Checker, questions: list[Question | None], raw: list[A
                     f"{where}.choices[{k}]",
                     f"unknown choice {choice!r} of question {cond['question']!r}",
                 )
-
-
-def _variables_check(
-    ck: Checker, top: dict[str, Any], *, kind: str | None, question_keys: dict[str, str]
-) -> list[dict[str, Any]]:
-    if "variables" in top and kind is not None and kind != "calculator":
-        ck.add("variables", "only calculator quizzes have variables")
-        return []
-    variables: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(
-        ck.items(top, "variables", "$", least=0, most=MAX_VARIABLES, what="variables")
-    ):
-        where = f"variables[{i}]"
-        v = ck.obj(raw, where, required=("key", "expr"))
-        if v is None:
-            continue
-        key = v.get("key")
-        if "key" in v:
-            if not isinstance(key, str):
-                ck.add(f"{where}.key", "must be a string")
-            elif not KEY_RE.match(key):
-                ck.add(f"{where}.key", KEY_MESSAGE)
-            elif key in RESERVED:
-                ck.add(f"{where}.key", f"{key!r} is a reserved name")
-            elif key in question_keys:
-                ck.add(f"{where}.key", f"{key!r} is already a question key")
-            elif key in seen:
-                ck.add(
-                    f"{where}.key", f"duplicate variable key {key!r} (also variables[{seen[key]}])"
-                )
-            else:
-                seen[key] = i
-        variables.append({"key": key, "expr": ck.text(v, "expr", where, max_length=500)})
-    return variables
 
 
 def _expressions_check(

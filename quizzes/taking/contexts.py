@@ -17,11 +17,17 @@ from django.utils.translation import gettext_lazy as _
 from quizzes.engine.numbers import number_text
 from quizzes.engine.scoring import ANSWER, answers_validate
 from quizzes.format.checks import STEP_MIN
-from quizzes.format.definition import Definition, HasQuestions, Question, definition_stored
+from quizzes.format.definition import (
+    Definition,
+    HasQuestions,
+    Question,
+    Variable,
+    definition_stored,
+)
 from quizzes.models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
 from quizzes.selectors import Published, quizzes_published
 from quizzes.taking.payloads import quiz_seconds, show_if_public
-from quizzes.taking.review import answer_review
+from quizzes.taking.review import answer_review, feedback_public
 
 RESTART = _("This page was open too long or the quiz changed. Please start again.")
 GRADIENT = ("#4338ca", "#9333ea")
@@ -96,9 +102,24 @@ def questions_of(definition: Definition) -> list[dict[str, Any]]:
             "is_last": i == total - 1,
             "check": question_rules(q),
             "show_if": json.dumps(show_if_public(q)) if "show_if" in q else "",
+            "feedback": screen_feedback(q) if definition.get("feedback") else None,
         }
         for i, q in enumerate(definition["questions"])
     ]
+
+
+def screen_feedback(question: Question) -> dict[str, Any] | None:
+    """What take.js needs to tell right from wrong on a scored question: the right keys (as
+    JSON), their labels and the explanation; None on a question that is not scored."""
+    public = feedback_public(question)
+    if public is None:
+        return None
+    labels = [c["label"] for c in question.get("choices") or [] if c["key"] in public["correct"]]
+    return {
+        "correct": json.dumps(public["correct"]),
+        "labels": ", ".join(labels),
+        "explanation": public["explanation"],
+    }
 
 
 def question_rules(question: Question) -> str:
@@ -187,13 +208,22 @@ class Scored(Protocol):
     def values(self) -> Mapping[str, object] | None: ...
 
 
-def figures(result: Scored) -> list[tuple[str, str]]:
-    """A calculator's computed values, labelled from their keys ("weight_10y" -> "Weight 10y")."""
-    return [
-        (key.replace("_", " ").capitalize(), number_text(value, places=2))
-        for key, value in (result.values or {}).items()
-        if isinstance(value, int | float)
-    ]
+def figures(result: Scored, variables: list[Variable] | None = None) -> list[tuple[str, str]]:
+    """A calculator's computed values with the label and unit the file gives each variable
+    ("Weight in 10 years", "82 kg"); a value without a label is named from its key
+    ("weight_10y" -> "Weight 10y")."""
+    named = {v["key"]: v for v in variables or []}
+    rows = []
+    for key, value in (result.values or {}).items():
+        if not isinstance(value, int | float):
+            continue
+        label, unit = key.replace("_", " ").capitalize(), ""
+        if key in named:
+            label = named[key].get("label") or label
+            unit = named[key].get("unit") or ""
+        text = number_text(value, places=2)
+        rows.append((label, f"{text} {unit}" if unit else text))
+    return rows
 
 
 def score_text(result: Scored, kind: str) -> str:
@@ -222,7 +252,11 @@ def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
         "language": version.language,
         "kind": version.kind,
         "score_text": score_text(result, version.kind),
-        "figures": figures(result) if version.kind == Kind.CALCULATOR else [],
+        "figures": (
+            figures(result, definition_stored(version.definition).get("variables"))
+            if version.kind == Kind.CALCULATOR
+            else []
+        ),
         "poll_url": reverse("quizzes:api-result-detail", args=[result.id]),
         "again_url": reverse("quizzes:intro", args=[result.quiz.slug]),
         "is_owner": is_owner,

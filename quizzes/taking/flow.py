@@ -12,6 +12,7 @@ the shown ones, and answers left in the state for a question hidden since are dr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.http import QueryDict
 
 from quizzes.engine.scoring import answers_validate, questions_shown
 from quizzes.format.definition import Definition, Question
+from quizzes.taking.review import answer_feedback
 
 SALT = "quizbuilder.take"
 MAX_AGE = 24 * 60 * 60
@@ -133,3 +135,18 @@ def question_context(
         "errors": errors or [],
         "state": state_dump(state),
     }
+
+
+def step_feedback(
+    *, definition: Definition, state: dict[str, Any], step: Step, post: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """What the next page says of the answer just given, in a trivia quiz with `feedback`
+    (README): right or wrong, the right answer, the explanation; None after Back, an error, or
+    on a quiz or question without feedback."""
+    if step.errors or post.get("action") == "back" or not definition.get("feedback"):
+        return None
+    questions = definition["questions"]
+    index = min(max(int(state.get("i", 0)), 0), len(questions) - 1)
+    return answer_feedback(
+        definition=definition, key=questions[index]["key"], answers=step.state["a"]
+    )

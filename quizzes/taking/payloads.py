@@ -15,6 +15,7 @@ from django.urls import reverse
 from quizzes.format.definition import Definition, HasQuestions, Question
 from quizzes.models import Result
 from quizzes.taking.images import image_url
+from quizzes.taking.review import feedback_public
 
 QUESTION_FIELDS = (
     "key",
@@ -38,12 +39,13 @@ Absolute = Callable[[str], str]
 def quiz_public(definition: Definition, *, absolute: Absolute = str) -> dict[str, Any]:
     """The published quiz as api.md shows it: every question field, null where not set, and
     the extensions (README): `show_if` (null: always shown), `image` (an absolute URL or
-    null) on a question and on each choice. Never an explanation: it gives answers away."""
+    null) on a question and on each choice. Never an explanation nor a right answer (they give
+    answers away) unless the quiz gives feedback after each question: then `feedback`."""
 
     def url(name: str | None) -> str | None:
         return absolute(image_url(name)) if name else None
 
-    return {
+    body: dict[str, Any] = {
         "slug": definition["slug"],
         "title": definition["title"],
         "description": definition.get("description") or "",
@@ -64,6 +66,13 @@ def quiz_public(definition: Definition, *, absolute: Absolute = str) -> dict[str
             for q in definition["questions"]
         ],
     }
+    if definition.get("feedback"):
+        # The quiz tells right from wrong after each question (README): the client needs the
+        # right answers, which a quiz without feedback never gives away.
+        body["feedback"] = True
+        for q, item in zip(definition["questions"], body["questions"], strict=True):
+            item["feedback"] = feedback_public(q)
+    return body
 
 
 def show_if_public(q: Question) -> dict[str, Any] | None:

@@ -1,6 +1,8 @@
 """Visitor pages: the quiz list, a quiz's intro, the no-JavaScript take, results, privacy.
 
-Quiz pages speak the quiz's language. The intro page is the same for every anonymous visitor
+The interface speaks the visitor's language (LocaleMiddleware: the switcher's cookie, the
+browser's Accept-Language); the quiz's own texts stay in the quiz's language, marked with its
+`lang` in the templates. The intro page is the same for every anonymous visitor
 but for the CSRF token, so its HTML is cached per version, language and retention setting
 with a marker where the token goes; the cookie is still set and the view still counted.
 """
@@ -31,7 +33,13 @@ from quizzes.format.definition import Definition
 from quizzes.models import Result
 from quizzes.selectors import Published, published_get
 from quizzes.taking import contexts
-from quizzes.taking.flow import flow_advance, question_context, state_load, state_new
+from quizzes.taking.flow import (
+    flow_advance,
+    question_context,
+    state_load,
+    state_new,
+    step_feedback,
+)
 from quizzes.taking.funnel import answer_record, shown_record, view_record
 from quizzes.taking.payloads import quiz_seconds
 from quizzes.taking.ratelimit import RateLimited
@@ -58,10 +66,6 @@ def _published_or_404(slug: str) -> Published:
     return published
 
 
-def _language(definition: Definition) -> str:
-    return definition.get("language") or settings.LANGUAGE_CODE
-
-
 def intro(request: VisitorRequest, slug: str) -> HttpResponse:
     published = _published_or_404(slug)
     if is_preview_bot(request.headers.get("User-Agent")):
@@ -75,19 +79,17 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
     cacheable = not request.GET and not (
         set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
     )
-    with translation.override(_language(published.definition)):
-        key = (
-            f"page:intro:{published.version_id}:{translation.get_language()}:"
-            f"{published.retention_days}"
-        )
-        html = cache.get(key) if cacheable else None
-        if html is None:
-            context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
-            if cacheable:
-                context["csrf_token"] = CSRF_MARKER
-            html = render_to_string("quizzes/intro.html", context, request=request)
-            if cacheable:
-                cache.set(key, html, PAGE_CACHE_SECONDS)
+    key = (
+        f"page:intro:{published.version_id}:{translation.get_language()}:{published.retention_days}"
+    )
+    html = cache.get(key) if cacheable else None
+    if html is None:
+        context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
+        if cacheable:
+            context["csrf_token"] = CSRF_MARKER
+        html = render_to_string("quizzes/intro.html", context, request=request)
+        if cacheable:
+            cache.set(key, html, PAGE_CACHE_SECONDS)
     return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
 
 
@@ -123,7 +125,8 @@ def take(request: VisitorRequest, slug: str) -> HttpResponse:
         on_screen = definition["questions"][step.state["i"]]
         if "show_if" in on_screen:
             shown_record(quiz_id=published.quiz_id, take=state["t"], question_key=on_screen["key"])
-        return question_page(request, definition, step.state, errors=step.errors)
+        feedback = step_feedback(definition=definition, state=state, step=step, post=request.POST)
+        return question_page(request, definition, step.state, errors=step.errors, feedback=feedback)
     try:
         result = response_submit(
             published=published,
@@ -137,8 +140,7 @@ def take(request: VisitorRequest, slug: str) -> HttpResponse:
         state, errors = contexts.first_error(definition, step.state, exc.errors)
         return question_page(request, definition, state, errors=errors)
     except RateLimited as exc:
-        with translation.override(_language(definition)):
-            page = render(request, "quizzes/ratelimited.html", {"quiz": definition}, status=429)
+        page = render(request, "quizzes/ratelimited.html", {"quiz": definition}, status=429)
         page["Retry-After"] = str(exc.retry_after)
         return page
     return redirect(result)
@@ -154,18 +156,19 @@ def question_page(
     preview: bool = False,
     action: str = "",
     extra_context: dict[str, Any] | None = None,
+    feedback: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context = question_context(definition=definition, state=state, errors=errors)
     context.update(extra_context or {})
     context.update(
+        feedback=feedback,
         notice=notice,
         preview=preview,
         seconds=quiz_seconds(definition),
         action=action or reverse("quizzes:take", args=[definition["slug"]]),
         intro_url=action if preview else reverse("quizzes:intro", args=[definition["slug"]]),
     )
-    with translation.override(_language(definition)):
-        return render(request, "quizzes/take.html", context)
+    return render(request, "quizzes/take.html", context)
 
 
 # What a room above adds to the result page's context (the picture, the share link).
@@ -184,18 +187,18 @@ def result_page(
     found = contexts.result_find(result_id)
     if found is None:
         return render(request, "quizzes/not_found.html", status=404)
-    with translation.override(found.version.language or settings.LANGUAGE_CODE):
-        if found.deleted_at is not None:
-            context = {
-                "result": found,
-                "quiz_title": found.version.title,
-                "is_owner": found.visitor == getattr(request, "visitor", None),
-            }
-            return render(request, "quizzes/result_gone.html", context, status=410)
-        context = contexts.result_context(request, found)
-        if extra is not None:
-            context.update(extra(request, found))
-        return render(request, template, context)
+    if found.deleted_at is not None:
+        context = {
+            "result": found,
+            "quiz_title": found.version.title,
+            "language": found.version.language,
+            "is_owner": found.visitor == getattr(request, "visitor", None),
+        }
+        return render(request, "quizzes/result_gone.html", context, status=410)
+    context = contexts.result_context(request, found)
+    if extra is not None:
+        context.update(extra(request, found))
+    return render(request, template, context)
 
 
 @cache_control(private=True, no_store=True)

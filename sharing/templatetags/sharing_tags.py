@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from ..views import qr_data_uri
@@ -35,7 +36,11 @@ CHANNELS = (
 
 
 def share_text(result: Any) -> str:
-    return _("I got “%(title)s”. What about you?") % {"title": result.title}
+    # Sent to friends beside the quiz's link and card: in the quiz's language, as before the
+    # pages followed the visitor's (README "Languages"), whatever the sharer's interface.
+    language = getattr(getattr(result, "version", None), "language", "") or get_language()
+    with override(language):
+        return _("I got “%(title)s”. What about you?") % {"title": result.title}
 
 
 @register.simple_tag

@@ -9,6 +9,9 @@
  * A screen with data-show-if ({"question": key, "choices": [...]}) is shown only while the
  * earlier question it names is shown and answered with one of those choices; Next skips it,
  * the progress counts the shown screens, and answers of screens hidden since are not sent.
+ *
+ * A screen with data-correct (a trivia quiz with feedback) says right or wrong, with the
+ * right answer and the explanation, when Next is first pressed; the next press goes on.
  */
 (function () {
   "use strict";
@@ -173,6 +176,37 @@
     return null;
   }
 
+  // Feedback on a scored screen: shown for the answer given, once; an answer changed since
+  // gets its own.
+  function feedbackDue(screen, answer) {
+    if (!screen.dataset.correct || answer === undefined) return false;
+    return screen.dataset.feedbackFor !== JSON.stringify(answer);
+  }
+
+  function feedbackGive(screen, answer) {
+    var correct;
+    try { correct = JSON.parse(screen.dataset.correct); } catch (e) { return; }
+    var picked = Array.isArray(answer) ? answer : [answer];
+    var right = picked.length === correct.length && picked.every(function (key) {
+      return correct.indexOf(key) >= 0;
+    });
+    var box = screen.querySelector("[data-feedback]");
+    if (!box) return;
+    box.classList.toggle("right", right);
+    box.classList.toggle("wrong", !right);
+    box.querySelector("[data-right]").hidden = !right;
+    box.querySelector("[data-wrong]").hidden = right;
+    box.hidden = false;
+    screen.dataset.feedbackFor = JSON.stringify(answer);
+    box.focus();
+  }
+
+  function feedbackReset(screen) {
+    var box = screen.querySelector("[data-feedback]");
+    if (box) box.hidden = true;
+    delete screen.dataset.feedbackFor;
+  }
+
   function show(index, push) {
     state.at = index;
     save();
@@ -181,6 +215,7 @@
       screen.hidden = i !== index;
     });
     if (index >= 0) {
+      feedbackReset(screens[index]);
       progress(index);
       if (condition(screens[index])) recordShown(screens[index]);
       fill(screens[index]);
@@ -286,6 +321,10 @@
     if (problem) {
       var input = screen.querySelector("input[type=text]");
       if (input) input.focus();
+      return;
+    }
+    if (feedbackDue(screen, state.answers[key])) {
+      feedbackGive(screen, state.answers[key]);
       return;
     }
     var shown = shownIndexes();

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.tokens import token_create
 from quizzes.models import AnswerEvent, Quiz, QuizView, Result
 from sharing.models import Click, DailyStats, Preview, Share
+from sharing.stats.page import RATES, percent
 from sharing.tasks import rollup_daily_stats
 from tests.sharing.conftest import BOT_UA, SLUG, code_of, complete, path_of, share, take_ref
 
@@ -124,11 +125,11 @@ def check(body: dict, expected: dict) -> None:
 
 
 def page_figures(html: str) -> dict:
-    figures = dict(re.findall(r'data-figure="(\w+)"><span>[^<]*</span><b>([^<]*)</b>', html))
+    figures = dict(re.findall(r'data-figure="(\w+)"><span[^>]*>[^<]*</span><b>([^<]*)</b>', html))
     channels = {
         ch: dict(zip(("shares", "clicks", "referred_completions"), map(int, nums), strict=True))
         for ch, *nums in re.findall(
-            r'<tr data-channel="(\w+)"><td>\w+</td><td class="num">(\d+)</td>'
+            r'<tr data-channel="(\w+)"><td>[^<]+</td><td class="num">(\d+)</td>'
             r'<td class="num">(\d+)</td><td class="num">(\d+)</td></tr>',
             html,
         )
@@ -153,7 +154,9 @@ def check_everywhere(client: Client, token: str, expected: dict, query: str = ""
     assert page.status_code == 200
     parsed = page_figures(unescape(page.content.decode()))
     for field in FIGURES:
-        assert parsed["figures"][field] == str(expected[field]), field
+        # The page shows rates as percentages (0.5 -> "50%").
+        shown = percent(expected[field]) if field in RATES else str(expected[field])
+        assert parsed["figures"][field] == shown, field
     assert parsed["by_channel"] == expected["by_channel"]
 
 

@@ -123,3 +123,20 @@ def test_a_setting_it_does_not_know_is_named_by_its_key_and_shown_plainly():
         "changed|Question 2 “Perfect Saturday?”|shown if changed|–|"
         "question: alarm, choices: up, awake"
     ]
+
+
+def test_it_names_a_feedback_switch_and_a_values_label_and_unit():
+    old = live("weight-in-10-years")
+    new = copy.deepcopy(old)
+    new["variables"][1]["label"] = "Your weight in 10 years"
+    del new["variables"][1]["unit"]
+    assert lines(version_diff(old=old, new=new)) == [
+        "changed|Formula 2 “weight_10y”|Shown as changed|Weight in 10 years|"
+        "Your weight in 10 years",
+        "changed|Formula 2 “weight_10y”|Unit changed|kg|–",
+    ]
+    trivia = live("solar-system-trivia")
+    switched = {**trivia, "feedback": True}
+    assert lines(version_diff(old=trivia, new=switched)) == [
+        "changed|Quiz|Right or wrong after each question changed|–|yes"
+    ]

@@ -145,7 +145,7 @@ def test_a_calculator_result_shows_its_figures_and_the_sample_name(author):
 
     html = _frame(client_for(author), "weight-in-10-years", "result:2").content.decode()
 
-    assert "Weight 10y" in html
+    assert "Weight in 10 years" in html  # the variable's label in the demo file
     assert "Alex" in html
 
 

@@ -73,7 +73,7 @@ def test_the_result_page_prints_a_figure_as_the_title_prints_it(visitor, editor)
     assert response.status_code == 201
     html = visitor.get(f"/r/{response.json()['id']}/").content.decode()
     assert "You got 2.68" in html
-    assert '<dt class="muted small">V</dt><dd><b>2.68</b></dd>' in html
+    assert '<dt class="muted small" lang="en">V</dt><dd><b>2.68</b></dd>' in html
     assert math.isclose(response.json()["values"]["v"], 2.675)
 
 

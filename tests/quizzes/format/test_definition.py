@@ -47,7 +47,7 @@ EVERY_KEY = {
             "choices": [{"key": "a", "label": "A", "value": 2}, {"key": "b", "label": "B"}],
         },
     ],
-    "variables": [{"key": "total", "expr": "x + one + many"}],
+    "variables": [{"key": "total", "expr": "x + one + many", "label": "Total", "unit": "kg"}],
     "outcomes": [
         {"key": "big", "title": "{name}: {total}", "when": "total > 5", "card": {"subline": "Big"}},
         {"key": "small", "title": "Small", "description": "{total}"},
@@ -158,8 +158,11 @@ def test_a_question_carries_the_keys_of_its_type_and_no_other():
 def test_the_typed_parts_are_the_normalised_parts():
     definition, _ = quizfile_validate(EVERY_KEY)
     assert definition is not None
-    assert set(definition) == Definition.__required_keys__ | Definition.__optional_keys__
+    # "feedback" is trivia's only (test_extensions has it).
+    every = Definition.__required_keys__ | Definition.__optional_keys__
+    assert set(definition) == every - {"feedback"}
     assert set(definition["card"]) == Card.__optional_keys__
     assert set(definition["questions"][2]["choices"][0]) == Choice.__required_keys__
     assert set(definition["outcomes"][0]) == Outcome.__required_keys__
-    assert set(definition["variables"][0]) == Variable.__required_keys__
+    every_variable_key = Variable.__required_keys__ | Variable.__optional_keys__
+    assert set(definition["variables"][0]) == every_variable_key

@@ -40,7 +40,7 @@ def test_a_skipped_optional_name_leaves_no_stray_comma(visitor, publish):
     assert response.status_code == 201
     assert response.json()["outcome"]["title"] == "In 10 years you'll weigh 95 kg"
     page = visitor.get(f"/r/{response.json()['id']}/").content.decode()
-    assert '<h1 class="outcome-title">In 10 years you&#x27;ll weigh 95 kg</h1>' in page
+    assert '<h1 class="outcome-title" lang="en">In 10 years you&#x27;ll weigh 95 kg</h1>' in page
 
 
 @pytest.mark.django_db
