@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 from typing import Any
 
 import pytest
@@ -266,7 +267,7 @@ def test_no_studio_save_makes_a_page_fail(author, slug):
     names = [name for name, _v in form.fields if name not in ("csrfmiddlewaretoken", "revision")]
 
     @settings(
-        max_examples=30,
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
