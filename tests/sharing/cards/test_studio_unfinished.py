@@ -318,3 +318,20 @@ def test_the_placeholders_are_in_the_quizs_language(author):
     html = _frame(client_for(author)).content.decode()
 
     assert '<h1><span class="placeholder">未命名测试</span></h1>' in html
+
+
+def test_a_pasted_nul_character_is_dropped_by_the_save(author):
+    version = _draft(author)
+    client = client_for(author)
+    form = StudioForm(client.get(reverse("quizzes:studio", args=[SLUG])).content.decode())
+    form.set("title", "Which\x00 drink")
+
+    answer = client.post(
+        reverse("quizzes:studio-save", args=[SLUG]),
+        dict(form.items()),
+        headers={"HX-Request": "true"},
+    )
+
+    assert answer.status_code == 200
+    version.refresh_from_db()
+    assert version.document["title"] == "Which drink"
