@@ -58,8 +58,10 @@ class Fields:
 
     def __init__(self, data: Mapping[str, Any]):
         getlist = getattr(data, "getlist", None)
+        # NUL is dropped: PostgreSQL's JSON cannot hold it (a pasted one would fail the save).
         self._lists: dict[str, list[str]] = {
-            k: [str(x) for x in (getlist(k) if getlist else [data[k]])] for k in data
+            k: [str(x).replace("\x00", "") for x in (getlist(k) if getlist else [data[k]])]
+            for k in data
         }
 
     def has(self, name: str) -> bool:

@@ -158,9 +158,13 @@ def test_a_keyboard_only_author_moves_a_question_and_sets_a_matrix_cell(
             break
         page.wait_for_timeout(100)
     assert _prompts(version) == [before[1], before[0], *before[2:]]
+    # Focus stays with the question that moved: its handle, now the second (the editor is
+    # drawn again by the save's answer, so wait for it).
+    for _ in range(50):
+        if _focused(page)["move"] == "question.move:1":
+            break
+        page.wait_for_timeout(100)
     page.wait_for_load_state("networkidle")
-    # Focus stays with the question that moved: its handle, now the second.
-    page.wait_for_timeout(300)
     assert _focused(page)["move"] == "question.move:1"
 
     cell = _tab_to(page, lambda f: bool(f["cell"]))

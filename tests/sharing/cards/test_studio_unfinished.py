@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 from typing import Any
 
 import pytest
@@ -266,7 +267,7 @@ def test_no_studio_save_makes_a_page_fail(author, slug):
     names = [name for name, _v in form.fields if name not in ("csrfmiddlewaretoken", "revision")]
 
     @settings(
-        max_examples=30,
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -317,3 +318,20 @@ def test_the_placeholders_are_in_the_quizs_language(author):
     html = _frame(client_for(author)).content.decode()
 
     assert '<h1><span class="placeholder">未命名测试</span></h1>' in html
+
+
+def test_a_pasted_nul_character_is_dropped_by_the_save(author):
+    version = _draft(author)
+    client = client_for(author)
+    form = StudioForm(client.get(reverse("quizzes:studio", args=[SLUG])).content.decode())
+    form.set("title", "Which\x00 drink")
+
+    answer = client.post(
+        reverse("quizzes:studio-save", args=[SLUG]),
+        dict(form.items()),
+        headers={"HX-Request": "true"},
+    )
+
+    assert answer.status_code == 200
+    version.refresh_from_db()
+    assert version.document["title"] == "Which drink"
