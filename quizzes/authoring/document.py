@@ -129,9 +129,10 @@ def document_overlay(*, document: Doc, data: Mapping[str, Any]) -> Doc:
     for qi, q in enumerate(questions):
         if isinstance(q, dict):
             _question_overlay(q, f, f"questions.{qi}.", questions[:qi], out_keys, kind)
+    renamed: list[tuple[str, str]] = []
     for vi, v in enumerate(doc.get("variables") or []):
         if isinstance(v, dict):
-            _variable_overlay(doc, v, f, f"variables.{vi}.")
+            renamed += _variable_overlay(v, f, f"variables.{vi}.")
             for key in ("label", "unit"):  # what "How it was worked out" calls it
                 _set_text(v, key, f, f"variables.{vi}.{key}", drop=True)
     if kind == "trivia" and f.has("feedback"):
@@ -152,6 +153,9 @@ def document_overlay(*, document: Doc, data: Mapping[str, Any]) -> Doc:
             for key in ("min", "max"):
                 _set_number(o, key, f, p + key)
         _card_overlay(o, f, f"o-{oi}-card-")
+    # Last: the page's formulas and texts still name a renamed value by its old name.
+    for old_name, new_name in renamed:
+        name_rename(doc, old_name, new_name)
     return doc
 
 
@@ -198,7 +202,9 @@ def _points(c: dict[str, Any], f: Fields, cp: str, out_keys: list[str]) -> dict[
     return points
 
 
-def _variable_overlay(doc: Doc, v: dict[str, Any], f: Fields, p: str) -> None:
+def _variable_overlay(v: dict[str, Any], f: Fields, p: str) -> list[tuple[str, str]]:
+    """Lay a value's fields over it; its rename (old, new), applied by the caller last."""
+    renamed = []
     if f.has(p + "name"):
         # A value's name is its key: the author names it, the studio makes it a key.
         key = slug_of(f.text(p + "name"), sep="_")[:40]
@@ -206,9 +212,10 @@ def _variable_overlay(doc: Doc, v: dict[str, Any], f: Fields, p: str) -> None:
             key = f"v_{key}"[:40]
         if key and key != v.get("key"):
             if v.get("key"):
-                name_rename(doc, str(v["key"]), key)
+                renamed.append((str(v["key"]), key))
             v["key"] = key
     _set_text(v, "expr", f, p + "expr", drop=False)
+    return renamed
 
 
 def _condition_overlay(q: dict[str, Any], f: Fields, p: str, earlier: list[Any]) -> None:

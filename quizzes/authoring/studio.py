@@ -161,7 +161,10 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
     document = document_keys_assign(
         document=document, previous=saved, fixed=fixed_keys(_live_definition(quiz))
     )
-    _aliases_remember(version, names_renamed(posted=posted, saved=document))
+    renames = names_renamed(posted=posted, saved=document)
+    if not op:  # a value's name is applied with the form: seen against the draft as it was
+        renames = names_renamed(posted=saved, saved=document) | renames
+    _aliases_remember(version, renames)
     raw_revision = request.POST.get("revision", "")
     revision = int(raw_revision) if raw_revision.isdigit() else -1
     try:
@@ -182,8 +185,8 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
         )
     else:
         updates = {
-            "fields": fields_changed(posted=posted, saved=document),
-            "renames": names_renamed(posted=posted, saved=document),
+            "fields": fields_changed(posted=request.POST, saved=document),
+            "renames": renames,
             "chips": chip_labels(document),
         }
         response = _render(

@@ -5,6 +5,7 @@ types)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 # A studio field name and where its value lives, for the texts a rename may change.
@@ -31,10 +32,18 @@ def _field_values(doc: dict[str, Any]) -> dict[str, str]:
     return values
 
 
-def fields_changed(*, posted: dict[str, Any], saved: dict[str, Any]) -> dict[str, str]:
-    """The fields whose saved value differs from what the page posted."""
-    before, after = _field_values(posted), _field_values(saved)
-    return {name: value for name, value in after.items() if before.get(name) != value}
+def fields_changed(*, posted: Mapping[str, Any], saved: dict[str, Any]) -> dict[str, str]:
+    """The fields whose saved value differs from what the page posted (the form's own
+    values: a rename is applied after they are read)."""
+    getlist = getattr(posted, "getlist", None)
+    changed = {}
+    for name, value in _field_values(saved).items():
+        if name not in posted:
+            continue
+        shown = getlist(name)[-1] if getlist else posted[name]
+        if str(shown).strip() != value.strip():
+            changed[name] = value
+    return changed
 
 
 def names_renamed(*, posted: dict[str, Any], saved: dict[str, Any]) -> dict[str, str]:

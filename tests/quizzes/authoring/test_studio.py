@@ -489,3 +489,26 @@ def test_a_quiz_in_a_language_the_site_has_no_name_for_keeps_it(studio, author):
 
     assert _save(studio, "auf-deutsch", _form(studio, "auf-deutsch")).status_code == 200
     assert _doc("auf-deutsch")["language"] == "de"
+
+
+def test_naming_a_value_reaches_its_formulas_and_chips_on_the_page(studio):
+    import html
+
+    slug = _start(studio, "blank-calculator")
+    data = _form(studio, slug) | {
+        "questions.0.prompt": "Cups a day?",
+        "variables.0.expr": "q1 * 7",
+        "outcomes.0.when": "v1 > 10",
+    }
+    _save(studio, slug, data)
+    data = _form(studio, slug) | {"variables.0.name": "cups a week"}
+    response = _save(studio, slug, data)
+
+    doc = _doc(slug)
+    assert doc["variables"][0]["key"] == "cups_a_week"
+    assert doc["outcomes"][0]["when"] == "cups_a_week > 10"
+    updates = re.search(r'<div id="studio-updates"[^>]*>([^<]*)</div>', response.content.decode())
+    sent = json.loads(html.unescape(updates.group(1)))
+    assert sent["renames"] == {"v1": "cups_a_week"}
+    assert sent["fields"]["outcomes.0.when"] == "cups_a_week > 10"
+    assert sent["fields"]["variables.0.name"] == "cups_a_week"
