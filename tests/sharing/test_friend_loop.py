@@ -6,6 +6,7 @@ completions; link previews on every visitor page; no-JS refresh while the pictur
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from html import unescape
 
@@ -157,3 +158,41 @@ def test_the_result_page_refreshes_without_javascript_only_while_pending(publish
         result_id=ra["id"], defaults={"status": "ready", "name": "cards/x.png"}
     )
     assert refresh not in a.get(f"/r/{ra['id']}/").content.decode()
+
+
+def test_the_quiz_link_shows_the_quiz_card_once_drawn_at_publish(published_quiz, browser):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from sharing.cards import inputs
+    from sharing.cards.jobs import version_card_name
+    from sharing.tasks import render_fallback_card
+
+    version = published_quiz.live_version
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 30, 30)).save(out, "PNG")
+    version.cover.save("cover.png", ContentFile(out.getvalue()), save=True)
+    page = f"/q/{SLUG}/"
+    assert _meta(browser().get(page).content.decode(), "og:image").endswith(
+        "/static/img/share-card.png"
+    )  # not drawn yet: the site's card
+    render_fallback_card(version.pk)  # the version_published receiver's task
+    name = version_card_name(version_id=version.pk)
+    html = browser().get(page).content.decode()
+    assert _meta(html, "og:image").endswith(name)
+    assert _meta(html, "og:title") == "Which morning drink are you?"
+    spec = inputs.fallback_card_spec(version=version)
+    assert (spec.layout, spec.headline, spec.image) == (
+        "quiz",
+        "Which morning drink are you?",
+        out.getvalue(),
+    )
+
+
+def test_a_result_card_names_the_quiz_once(published_quiz, browser):
+    from sharing.cards import inputs
+
+    mine = complete(browser())
+    spec = inputs.result_card_spec(result=Result.objects.get(pk=mine["id"]))
+    # The morning drink's subline is its title: no kicker above it saying it again.
+    assert (spec.subline, spec.quiz_title) == ("Which morning drink are you?", "")
