@@ -80,6 +80,22 @@ def test_scores_compare_the_two_figures(publish, browser):
     assert compared.count("8 / 19") == 2
 
 
+def test_calculators_compare_the_two_figures(publish, browser):
+    publish("weight-in-10-years")
+    url = "/api/quizzes/weight-in-10-years/responses/"
+    habits = {"age": 50, "exercise": "daily", "sleep": "ok"}
+    a, b = browser(), browser()
+    ra = post_json(a, url, {"answers": {**habits, "name": "Anna", "weight": 70}}).json()
+    link = share(a, ra["id"], "copy")
+    b.get(path_of(link))
+    body = {"answers": {**habits, "name": "Bo", "weight": 90}, "ref": code_of(link)}
+    mine = post_json(b, url, body).json()
+    compared = _compare(b.get(f"/r/{mine['id']}/").content.decode())
+    # 70 + 10 * (-0.3 + 0.1) = 68 and 90 - 2 = 88: the card's figure, weight_10y, side by side.
+    assert compared.startswith("You and Anna got the same result")
+    assert "You Bo, you'll be lighter: 88 kg 88 Anna Anna, you'll be lighter: 68 kg 68" in compared
+
+
 def test_nobody_else_sees_the_comparison_and_unreferred_results_have_none(published_quiz, browser):
     a, b, c = browser(), browser(), browser()
     ra = complete(a, name="Anna")
