@@ -88,6 +88,7 @@ def page_extra(request: HttpRequest, result: Result) -> dict[str, Any]:
         "outcome_percent": outcome_percent(quiz_id=result.quiz_id, outcome_key=result.outcome_key),
         "friend_name": str((result.card_text or {}).get("name") or ""),
         "start_url": reverse("quizzes:take", args=[result.quiz.slug]),
+        "quiz_open": result.quiz.is_public,
         "preview": _result_preview(request, result, image),
     }
 
