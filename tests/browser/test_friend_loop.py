@@ -125,6 +125,11 @@ def play(chromium, base: str, *, slug: str, device: dict, tag: str, same: bool) 
         "share_back": compare.locator("[data-share-back]").inner_text(),
         "kind": compare.get_attribute("data-compare"),
     }
+    # A opens B's result page: framed for a friend, with a way to take it themselves.
+    page.goto(friend.url)
+    found["frame"] = page.locator("[data-friend-frame]").inner_text()
+    found["take_yourself"] = page.locator("[data-take-yourself]").get_attribute("href")
+    shot(page, f"friend-frame-{tag}")
     a.close()
     b.close()
     return found
@@ -143,6 +148,8 @@ def test_a_friend_reaches_question_1_in_one_tap_and_sees_the_comparison_on_a_pho
     assert found["you"].split("\n")[:2] == ["You", "Smoothie"]
     assert found["friend"].split("\n")[:2] == ["Anna", "Smoothie"]
     assert found["share_back"] == "Send yours back to Anna"
+    assert found["frame"] == "Bo took this test and got…"
+    assert found["take_yourself"].startswith("/q/which-morning-drink/take/?ref=")
 
 
 @pytest.mark.parametrize(

@@ -113,8 +113,10 @@ def test_a_result_opened_by_someone_else_is_framed_for_a_friend(published_quiz, 
     assert "Anna took this test and got…" in _text(theirs)
     found = re.search(r'href="(/q/[^"]+)"[^>]*data-take-yourself', theirs)
     assert found and found.group(1).startswith(f"/q/{SLUG}/take/?ref=")
+    assert "Take it again" not in theirs  # not theirs to take again
     own = a.get(f"/r/{ra['id']}/").content.decode()
     assert "data-friend-frame" not in own and "data-take-yourself" not in own
+    assert "Take it again" in own
 
 
 def test_the_outcome_percentage_shows_from_20_completions(published_quiz, browser):
