@@ -89,7 +89,7 @@ def page_extra(request: HttpRequest, result: Result) -> dict[str, Any]:
         "friend_name": str((result.card_text or {}).get("name") or ""),
         "start_url": reverse("quizzes:take", args=[result.quiz.slug]),
         "quiz_open": result.quiz.is_public,
-        "preview": _result_preview(request, result, image),
+        "link_preview": _result_preview(request, result, image),
     }
 
 

@@ -93,7 +93,12 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
         "quiz_open": quiz.is_public,
         "image": image,
         "page_url": page_url,
-        "preview": {"title": title, "description": description, "url": page_url, "image": image},
+        "link_preview": {
+            "title": title,
+            "description": description,
+            "url": page_url,
+            "image": image,
+        },
         "own_url": reverse("sharing:landing", args=[seen.own_code]) if seen.own_code else "",
         "take_url": take_url,
     }

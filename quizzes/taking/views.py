@@ -49,7 +49,7 @@ PAGE_CACHE_SECONDS = 3600
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"items": contexts.quiz_tiles(), "preview": previews.home_preview(request)}
+    context = {"items": contexts.quiz_tiles(), "link_preview": previews.home_preview(request)}
     return render(request, "quizzes/home.html", context)
 
 
@@ -93,7 +93,7 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
         html = cache.get(key) if cacheable else None
         if html is None:
             context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
-            context["preview"] = previews.intro_preview(
+            context["link_preview"] = previews.intro_preview(
                 request=request, published=published, image=image
             )
             if cacheable:

@@ -165,6 +165,7 @@ def test_every_visitor_page_has_a_link_preview_with_absolute_urls(published_quiz
     assert _meta(html, "og:image").startswith(("http://", "https://"))
     assert _meta(html, "og:url").startswith(("http://", "https://"))
     assert _meta(html, "twitter:card") == "summary_large_image"
+    assert "Nothing is counted or saved" not in html  # never the studio's preview banner
 
 
 def test_the_result_page_refreshes_without_javascript_only_while_pending(published_quiz, browser):
