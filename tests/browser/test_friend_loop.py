@@ -167,3 +167,37 @@ def test_different_results_side_by_side(chromium, live_server, publish, settings
     found = play(chromium, live_server.url, slug=slug, device=device, tag=tag, same=False)
     assert found["kind"] == "different"
     assert found["you"].split("\n")[1] != found["friend"].split("\n")[1]
+
+
+def test_without_javascript_the_result_page_reloads_until_the_picture_is_ready(
+    chromium, live_server, publish, settings
+):
+    from sharing.models import ResultCard
+
+    settings.SITE_URL = live_server.url
+    publish("which-morning-drink")
+    context = chromium.new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/q/which-morning-drink/take/")
+    for value in ("up", "project", "techno"):  # no take.js: choose, then Next
+        page.locator(f'label.choice:has(input[value="{value}"])').tap()
+        with page.expect_navigation():
+            page.locator("button[value=next]").tap()
+    page.locator("input[name=answer]").fill("Ana")
+    with page.expect_navigation():
+        page.locator("button[value=next]").tap()
+    assert page.locator(".image-placeholder").count() == 1
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
+    page.wait_for_timeout(3_600)
+    assert loads, "a pending picture reloads the page (noscript refresh)"
+    result_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    ResultCard.objects.update_or_create(
+        result_id=result_id, defaults={"status": "ready", "name": "cards/x.png"}
+    )
+    page.wait_for_timeout(3_600)  # the reload after that shows the picture
+    settled = len(loads)
+    assert page.locator(".result-image img").count() == 1
+    page.wait_for_timeout(3_600)
+    assert len(loads) == settled, "no refresh once the picture is ready"
+    context.close()
