@@ -37,6 +37,10 @@ may edit it; a receiver returns [(label, url), ...] of the pages its room keeps 
 `quiz_figures(sender=Quiz, quiz_ids=list[int])`: the dashboard lists these quizzes; a receiver
 returns {quiz_id: {"completions": int, "share_rate": float | None, "viral_coefficient":
 float | None, "stats_url": str}} for the ones it knows.
+
+`quiz_link_image(sender=QuizVersion, version_id=int)`: the quiz's intro page is being drawn;
+a receiver returns {"url": str (absolute), "width": int, "height": int} of the picture a link
+preview of the quiz shows, or None while it has none (the page then shows the site's card).
 """
 
 from __future__ import annotations
@@ -51,3 +55,4 @@ request_refused = Signal()
 studio_panels = Signal()
 quiz_figures = Signal()
 quiz_links = Signal()
+quiz_link_image = Signal()

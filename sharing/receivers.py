@@ -18,6 +18,7 @@ from quizzes.models import QuizVersion, Result
 from quizzes.signals import (
     answers_purged,
     quiz_figures,
+    quiz_link_image,
     request_refused,
     result_deleted,
     result_submitted,
@@ -26,8 +27,14 @@ from quizzes.signals import (
 )
 
 from .cards.inputs import OG
-from .cards.jobs import result_card_remember, result_cards_delete, result_cards_forget
+from .cards.jobs import (
+    result_card_remember,
+    result_cards_delete,
+    result_cards_forget,
+    version_card_name,
+)
 from .cards.render import LAYOUTS
+from .cards.show import card_url
 from .services import referral_record, refusal_record, share_default_create
 from .stats.figures import Figures, quizzes_figures
 from .tasks import render_fallback_card, render_result_card
@@ -85,3 +92,14 @@ def studio_card_panel(
     layouts = [(name, LAYOUTS[name]) for name in ("og", "square", "story")]
     context = {"base": base, "revision": version.revision, "layouts": layouts}
     return render_to_string("sharing/_studio_card_panel.html", context, request=request)
+
+
+@receiver(quiz_link_image, dispatch_uid="sharing.quiz_link_image")
+def link_image(sender: Any, *, version_id: int, **kwargs: Any) -> dict[str, Any] | None:
+    """The quiz card drawn at publish (sharing.cards.jobs.fallback_card_render), or None
+    until a worker drew it."""
+    name = version_card_name(version_id=version_id)
+    if not name:
+        return None
+    width, height = LAYOUTS[OG]
+    return {"url": card_url(name), "width": width, "height": height}

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 from core.api import api_view
@@ -22,6 +23,7 @@ from quizzes.taking.views import result_page
 
 from .cards.jobs import result_card_of, result_card_remember
 from .cards.show import result_image_info
+from .friends import friend_comparison, outcome_percent
 from .models import Share, ShareKind
 
 Absolute = Callable[[str], str]
@@ -74,10 +76,32 @@ def detail_body(request: HttpRequest, result: Result, slug: str) -> dict[str, An
 
 def page_extra(request: HttpRequest, result: Result) -> dict[str, Any]:
     share = share_default_of(result)
+    image = result_image(result, absolute=request.build_absolute_uri)
+    is_owner = result.visitor == getattr(request, "visitor", None)
     return {
         "share": share,
         "share_url": _share_url(request, share) or "",
-        "image": result_image(result, absolute=request.build_absolute_uri),
+        "image": image,
+        # Only its owner is compared with the friend who sent the link: nobody else learns
+        # who brought whom.
+        "comparison": friend_comparison(result=result) if is_owner else None,
+        "outcome_percent": outcome_percent(quiz_id=result.quiz_id, outcome_key=result.outcome_key),
+        "friend_name": str((result.card_text or {}).get("name") or ""),
+        "start_url": reverse("quizzes:take", args=[result.quiz.slug]),
+        "quiz_open": result.quiz.is_public,
+        "link_preview": _result_preview(request, result, image),
+    }
+
+
+def _result_preview(request: HttpRequest, result: Result, image: dict[str, Any]) -> dict[str, Any]:
+    """The link-preview tags of a result page (templates/_link_preview.html)."""
+    definition = result.version.definition or {}
+    quiz_title = str(definition.get("title") or result.version.title)
+    return {
+        "title": f"{result.title} · {quiz_title}",
+        "description": str(definition.get("description") or result.version.description or ""),
+        "url": request.build_absolute_uri(result.get_absolute_url()),
+        "image": image,
     }
 
 

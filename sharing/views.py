@@ -76,10 +76,12 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
             "height": 630,
             "status": "pending",
         }
-    take_url = reverse("quizzes:intro", args=[quiz.slug])
+    # Straight to the first question: the share page was the friend's intro already.
+    take_url = reverse("quizzes:take", args=[quiz.slug])
     if seen.ref:
         take_url += "?" + urlencode({"ref": seen.ref})
     title, description = landing_meta(result)
+    page_url = request.build_absolute_uri(seen.share.get_absolute_url())
     return {
         "landing": seen,
         "result": result,
@@ -90,7 +92,13 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
         "duration": quiz_duration_text(result.version.definition or HasQuestions(questions=[])),
         "quiz_open": quiz.is_public,
         "image": image,
-        "page_url": request.build_absolute_uri(seen.share.get_absolute_url()),
+        "page_url": page_url,
+        "link_preview": {
+            "title": title,
+            "description": description,
+            "url": page_url,
+            "image": image,
+        },
         "own_url": reverse("sharing:landing", args=[seen.own_code]) if seen.own_code else "",
         "take_url": take_url,
     }

@@ -10,6 +10,7 @@ with a marker where the token goes; the cookie is still set and the view still c
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +33,7 @@ from core.visitors import VisitorRequest, ip_hash
 from quizzes.format.definition import Definition
 from quizzes.models import Result
 from quizzes.selectors import Published, published_get
-from quizzes.taking import contexts
+from quizzes.taking import contexts, previews
 from quizzes.taking.flow import (
     flow_advance,
     question_context,
@@ -56,7 +57,8 @@ PAGE_CACHE_SECONDS = 3600
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizzes/home.html", {"items": contexts.quiz_tiles()})
+    context = {"items": contexts.quiz_tiles(), "link_preview": previews.home_preview(request)}
+    return render(request, "quizzes/home.html", context)
 
 
 def _published_or_404(slug: str) -> Published:
@@ -64,6 +66,11 @@ def _published_or_404(slug: str) -> Published:
     if published is None:
         raise Http404("No published quiz has this address.")
     return published
+
+
+def _digest(*parts: str) -> str:
+    # A short, safe cache-key part whatever the host or the storage's URLs look like.
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def intro(request: VisitorRequest, slug: str) -> HttpResponse:
@@ -79,12 +86,19 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
     cacheable = not request.GET and not (
         set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
     )
+    # The link-preview picture changes once the quiz card is drawn (and with the host the
+    # page's absolute URLs name): both are part of the cached page's key.
+    image = previews.quiz_link_image_get(request=request, version_id=published.version_id)
     key = (
-        f"page:intro:{published.version_id}:{translation.get_language()}:{published.retention_days}"
+        f"page:intro:{published.version_id}:{translation.get_language()}:"
+        f"{published.retention_days}:{_digest(request.get_host(), image['url'])}"
     )
     html = cache.get(key) if cacheable else None
     if html is None:
         context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
+        context["link_preview"] = previews.intro_preview(
+            request=request, published=published, image=image
+        )
         if cacheable:
             context["csrf_token"] = CSRF_MARKER
         html = render_to_string("quizzes/intro.html", context, request=request)

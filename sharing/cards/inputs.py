@@ -31,6 +31,7 @@ from .render import CardSpec
 logger = logging.getLogger(__name__)
 
 OG = "og"
+QUIZ = "quiz"
 SQUARE = "square"
 QR_LAYOUTS = frozenset({"square", "story"})
 DESIGN_KEYS = ("background", "gradient_to", "text_color", "image")
@@ -101,12 +102,15 @@ def result_card_spec(*, result: Result, layout: str = OG) -> CardSpec:
     share_url = ""
     if layout in QR_LAYOUTS:
         share_url = url_absolute(result_qr_share(result=result).get_absolute_url())
+    subline = str(text.get("subline") or "")
+    quiz_title = str(definition.get("title") or version.title)
     return CardSpec(
         layout=layout,
         headline=str(text.get("headline") or result.title),
-        subline=str(text.get("subline") or ""),
+        subline=subline,
         name=str(text.get("name") or ""),
-        quiz_title=str(definition.get("title") or version.title),
+        # The title once: not above the card when its subline says it already.
+        quiz_title="" if _repeats(subline, quiz_title) else quiz_title,
         share_url=share_url,
         **design_fields(design=design, definition=definition, version=version),
     )
@@ -124,20 +128,32 @@ def design_fields(*, design: Card, definition: Definition, version: QuizVersion)
     }
 
 
+def _repeats(text: str, title: str) -> bool:
+    """Whether `text` says `title` again (letters and digits compared, case ignored)."""
+
+    def bare(value: str) -> str:
+        return "".join(c for c in value.casefold() if c.isalnum())
+
+    return bool(bare(title)) and bare(title) in bare(text)
+
+
 def fallback_card_spec(*, version: QuizVersion) -> CardSpec:
-    """The quiz-level card of a version: its title and design, no visitor, no QR.
+    """The quiz card of a version (layout "quiz"): its cover (else the card's image or
+    colours) and title, no visitor, no QR. A link to the quiz shows it, and a result shows it
+    until its own card is drawn.
 
     The quiz card's headline usually names the visitor ("{name}, ..."), so it is not used;
-    its subline is, when it has no placeholder ("{{" is a literal brace), else the description.
+    its subline is, unless it has a placeholder ("{{" is a literal brace) or says the title
+    again: then the description.
     """
     definition = definition_stored(version.definition)
     design = card_design(definition=definition, outcome_key=None)
+    title = str(definition.get("title") or version.title)
     subline = str(design.get("subline") or "")
-    if "{" in subline.replace("{{", ""):
+    if "{" in subline.replace("{{", "") or _repeats(subline, title):
         subline = str(definition.get("description") or version.description or "")
-    return CardSpec(
-        layout=OG,
-        headline=str(definition.get("title") or version.title),
-        subline=subline,
-        **design_fields(design=design, definition=definition, version=version),
-    )
+    fields = design_fields(design=design, definition=definition, version=version)
+    cover = _image_bytes(version.cover.name) if version.cover else None
+    if cover is not None:
+        fields["image"] = cover
+    return CardSpec(layout=QUIZ, headline=title, subline=subline, **fields)

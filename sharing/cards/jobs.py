@@ -49,6 +49,7 @@ FORMATS = ("png", "jpeg")
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 CARDS_DIR = "cards"
 FALLBACK_CACHE = "version-card:{}"
+NO_CARD_SECONDS = 60
 FALLBACK_CACHE_SECONDS = 3600
 ERROR_MAX = 300
 # After the 1st, 2nd, 3rd... failed run of a card, the card job (every 10 minutes) tries again
@@ -326,8 +327,9 @@ def version_card_name(*, version_id: int) -> str:
     if name is None:
         name = VersionCard.objects.filter(version_id=version_id).values_list("name", flat=True)
         name = name.first()
-        if name:
-            cache.set(key, name, timeout=FALLBACK_CACHE_SECONDS)
+        # "Not drawn yet" is remembered briefly too (every quiz page asks): the render sets
+        # the key the moment it records the card, so nobody waits for this to expire.
+        cache.set(key, name or "", timeout=FALLBACK_CACHE_SECONDS if name else NO_CARD_SECONDS)
     return str(name or "")
 
 

@@ -36,9 +36,10 @@ __all__ = [
     "text_clean",
 ]
 
-RENDER_VERSION = "cards-2"  # bump when the design changes: it is part of the inputs hash
-LAYOUTS = {"og": (1200, 630), "square": (1080, 1080), "story": (1080, 1920)}
-MAX_BYTES = {"og": 300_000, "square": 500_000, "story": 800_000}
+RENDER_VERSION = "cards-3"  # bump when the design changes: it is part of the inputs hash
+# "quiz": a quiz's own link-preview card (its cover and title; sharing.cards.inputs).
+LAYOUTS = {"og": (1200, 630), "square": (1080, 1080), "story": (1080, 1920), "quiz": (1200, 630)}
+MAX_BYTES = {"og": 300_000, "square": 500_000, "story": 800_000, "quiz": 300_000}
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 MAX_CHARS = {"headline": 140, "subline": 160, "name": 40, "quiz_title": 80, "site_name": 40}
 LIGHT, DARK = (255, 255, 255), (15, 23, 42)
@@ -55,6 +56,9 @@ _STYLE: dict[str, dict] = {
     "story": dict(mx=96, mt=260, mb=220, qr=300, gap=64, align="center", beside=False,
                   kicker=(40, 28, 2), headline=(116, 52, 6), name=(56, 36, 1),
                   subline=(44, 30, 4), site=(38, 28, 1)),
+    "quiz": dict(mx=72, mt=60, mb=60, qr=172, gap=40, align="start", beside=False,
+                 kicker=(26, 20, 1), headline=(84, 38, 3), name=(34, 24, 1),
+                 subline=(30, 22, 3), site=(26, 22, 1)),
 }  # fmt: skip
 
 

@@ -77,6 +77,17 @@ def take(page, name: str) -> None:
     page.wait_for_url("**/r/*/")
 
 
+def take_pages(page, name: str) -> None:
+    """Answer the morning-drink quiz on its one-question-per-page flow (a tap on a single
+    choice submits the form)."""
+    for key in ["alarm", "weekend", "music"]:
+        with page.expect_navigation():
+            page.locator(f'label.choice:has(input[value="{CHOICES[key]}"])').tap()
+    page.locator("input[name=answer]").fill(name)
+    page.locator("button[value=next]").tap()
+    page.wait_for_url("**/r/*/")
+
+
 def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
     chromium, live_server, publish, editor, settings
 ):
@@ -111,7 +122,9 @@ def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
     shot(fpage, "share-landing")
     assert Click.objects.count() == 1
     fpage.locator("[data-take]").tap()
-    take(fpage, "Ben")
+    # Straight to question 1 (the share page was the intro): one question per page.
+    fpage.wait_for_url(f"{base}/q/{SLUG}/take/?ref=*")
+    take_pages(fpage, "Ben")
 
     code = copied.rstrip("/").rsplit("/", 1)[-1]
     friend_result = Result.objects.exclude(referral__share=None).get()

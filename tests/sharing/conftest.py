@@ -73,6 +73,6 @@ def own_code(html: str) -> str | None:
 
 
 def take_ref(html: str) -> str | None:
-    """The code the page's "Take the test" button carries."""
-    found = re.search(r'href="/q/[^"?]+/\?ref=([^"&]+)"[^>]*data-take', html)
+    """The code the page's "Take the test" button carries (to the first question)."""
+    found = re.search(r'href="/q/[^"?]+/take/\?ref=([^"&]+)"[^>]*data-take', html)
     return found.group(1) if found else None

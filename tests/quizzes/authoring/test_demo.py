@@ -245,3 +245,22 @@ def test_a_demo_imports_publishes_and_scores_as_hand_computed(
 def test_the_demo_folder_is_where_load_demo_reads():
     assert (DEMO_DIR / "how-stressed-are-you.json").exists()
     assert demo_data("ni-shi-na-zhong-ka-fei")["language"] == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_the_weight_demo_words_a_loss_without_a_minus_sign(client, publish):
+    # 80 + 10 * (-0.3 + 0 + 0 + 0.1) = 78.0: 2 kg lighter, said as "from 80 kg down to 78 kg".
+    publish("weight-in-10-years")
+    answers = {"name": "Bo", "weight": 80, "age": 50, "exercise": "daily", "sleep": "ok"}
+    response = client.post(
+        "/api/quizzes/weight-in-10-years/responses/",
+        json.dumps({"answers": answers}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["outcome"]["key"] == "lighter"
+    # The change keeps its sign, as a difference in brackets, never after "take off".
+    assert body["outcome"]["description"] == (
+        "Your habits take you from 80 kg down to 78 kg over ten years (-2 kg). Keep going."
+    )

@@ -364,8 +364,14 @@ def test_the_fallback_card_is_the_quiz_title_on_the_quiz_design(drink):
     assert default_storage.exists(fallback_of(version))
     spec = card_inputs.fallback_card_spec(version=version)
     assert spec.headline == version.definition["title"]
-    assert spec.subline == "Which morning drink are you?"  # the quiz card's, no placeholder
-    assert (spec.name, spec.share_url, spec.background) == ("", "", "#7c2d12")
+    # The quiz card's subline says the title again: the description instead, the title once.
+    assert spec.subline == version.definition["description"]
+    assert (spec.layout, spec.name, spec.share_url, spec.background) == (
+        "quiz",
+        "",
+        "",
+        "#7c2d12",
+    )
 
 
 def test_a_new_version_with_a_new_card_design_gets_a_new_fallback_card(publish, drink):
