@@ -129,6 +129,9 @@ class QuizVersion(CardFields):
     language = models.CharField(max_length=20, default="en")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
+    # The file's `theme` ({"brand", "background", "font"}, each optional; quizzes/format/theme.py)
+    # or {}: part of the reviewed version like the card colours.
+    theme = models.JSONField(default=dict, blank=True)
     # Reviewed with the version (a change makes a draft); bounded 1..RESULT_RETENTION_DAYS_MAX
     # where it comes in, clamped where used (quizzes.selectors.retention_days_bound).
     retention_days = models.PositiveIntegerField(

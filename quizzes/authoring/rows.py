@@ -122,6 +122,8 @@ def file_data_build(
         data["card"] = card
     if version.cover:
         data["cover"] = version.cover.name
+    if version.theme:
+        data["theme"] = dict(version.theme)
     if version.retention_days != RETENTION_DAYS_DEFAULT:
         data["retention_days"] = version.retention_days
     return data
@@ -310,6 +312,7 @@ def rows_write(
     version.language = definition.get("language") or "en"
     version.kind = definition["kind"]
     version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
+    version.theme = dict(definition.get("theme") or {})
     card = definition.get("card") or {}
     # New bytes for a path win over a stored file of that name.
     stored: dict[str, str] = {name: name for name in kept if name not in files}

@@ -50,6 +50,7 @@ from quizzes.format.checks import (
 from quizzes.format.corners import corners_check
 from quizzes.format.definition import Definition, Program, Programs, Question
 from quizzes.format.item_checks import outcome_check, question_check
+from quizzes.format.theme import theme_check
 
 __all__ = [
     "RETENTION_DAYS_DEFAULT",
@@ -71,7 +72,8 @@ _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
 # "retention_days" (days the version keeps raw answers, 1..the site's maximum, default 30) is
 # another: it is part of the reviewed version. Like "cover", the definition holds it only
 # when it is not the default, so files without it read and export as before.
-_OPTIONAL = ("language", "description", "variables", "card", "cover", "retention_days")
+# "theme" (brand colour, background, font of the quiz's pages) is a third: format/theme.py.
+_OPTIONAL = ("language", "description", "variables", "card", "cover", "theme", "retention_days")
 RETENTION_DAYS_DEFAULT = 30
 RETENTION_DAYS_MAX = 365  # the site's maximum is settings.RESULT_RETENTION_DAYS_MAX
 _SCORE_NAMES = {
@@ -123,6 +125,9 @@ def quizfile_validate(
     )
     if "cover" in top:
         definition["cover"] = _cover_check(ck, top["cover"])
+    theme = theme_check(ck, top)
+    if theme is not None:
+        definition["theme"] = theme
     days = ck.integer(
         top, "retention_days", "$", lo=1, hi=retention_days_max, what=" days (the site's maximum)"
     )

@@ -44,30 +44,30 @@
       .split("{text}").join(encodeURIComponent(text));
   }
 
-  function copied(url) {
-    var input = bar.querySelector("[data-share-link]");
-    if (input) input.value = url;
+  // The copy box shows the link that Copy copies: Copy takes the box's own value, at once
+  // (within the tap, as Safari requires), and only then counts the copy as a share.
+  var box = bar.querySelector("[data-share-link]");
+
+  function copied() {
     var note = bar.querySelector("[data-copied]");
     if (note) note.hidden = false;
   }
 
-  function copy(url) {
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      return navigator.clipboard.writeText(url).then(function () { copied(url); }, function () {
-        legacyCopy(url);
-      });
-    }
-    legacyCopy(url);
-    return Promise.resolve();
+  function legacyCopy() {
+    box.select();
+    try { document.execCommand("copy"); } catch (e) { /* the link is selected to copy */ }
+    copied();
   }
 
-  function legacyCopy(url) {
-    var input = bar.querySelector("[data-share-link]");
-    if (!input) return;
-    input.value = url;
-    input.select();
-    try { document.execCommand("copy"); } catch (e) { /* the link is selected to copy */ }
-    copied(url);
+  function copy() {
+    if (!box) return;
+    var url = box.value;
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(url).then(copied, legacyCopy);
+    } else {
+      legacyCopy();
+    }
+    shareUrl("copy"); // counted under the copy channel; the copied link is the box's
   }
 
   // The card image as a file for the share sheet, fetched ahead: share() must run while the
@@ -92,7 +92,8 @@
 
   // "Save image": hidden while the cards are drawn; when the result page swaps its picture
   // in (result.js), read the result once more for the square card.
-  var save = bar.querySelector("[data-save-image]");
+  var saves = Array.prototype.slice.call(bar.querySelectorAll("[data-save-image]"));
+  var save = saves[0];
   var picture = document.querySelector("div.result-image[data-image]");
   if (save && save.hidden && picture && window.MutationObserver) {
     var observer = new MutationObserver(function () {
@@ -103,8 +104,7 @@
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (body) {
         var square = body && body.image && body.image.square;
         if (!square || !square.url) return;
-        save.href = square.url;
-        save.hidden = false;
+        saves.forEach(function (link) { link.href = square.url; link.hidden = false; });
         bar.setAttribute("data-image", square.url);
         loadImageFile(square.url);
       }).catch(function () { /* no square card: nothing to save */ });
@@ -121,6 +121,10 @@
   }
   var copyButton = bar.querySelector('button[data-channel="copy"]');
   if (copyButton) copyButton.hidden = false;
+
+  bar.querySelectorAll("[data-copy-link]").forEach(function (button) {
+    button.addEventListener("click", copy);
+  });
 
   bar.addEventListener("click", function (event) {
     var el = event.target.closest("[data-channel]");
@@ -150,7 +154,7 @@
       return;
     }
     if (channel === "copy") {
-      shareUrl("copy").then(copy);
+      copy();
       return;
     }
     var template = el.getAttribute("data-template");

@@ -175,7 +175,7 @@ def test_the_share_bar_keeps_its_order_for_an_english_quiz(result):
     ]  # fmt: skip
 
 
-def test_a_chinese_quiz_leads_with_wechat_and_weibo_then_copy_link(publish):
+def test_a_chinese_quiz_leads_with_wechat_and_weibo_after_the_native_sheet(publish):
     from quizzes.models import Quiz
 
     quiz = Quiz.objects.get(pk=publish("ni-shi-na-zhong-ka-fei").quiz_id)
@@ -188,7 +188,7 @@ def test_a_chinese_quiz_leads_with_wechat_and_weibo_then_copy_link(publish):
         request=RequestFactory().get("/"),
     )
     assert _bar_order(html) == [
-        "wechat", "weibo", "native", "copy", "whatsapp", "telegram", "x", "facebook", "line",
+        "native", "wechat", "weibo", "copy", "whatsapp", "telegram", "x", "facebook", "line",
         "email",
     ]  # fmt: skip
     assert html.count("data-qr-panel") == 1
