@@ -36,8 +36,8 @@ def test_a_theme_in_the_file_imports_and_exports_back_equal(editor):
 
 
 def test_a_file_without_a_theme_exports_without_one(editor):
-    assert _import(editor, demo_data("which-morning-drink")).status_code == 302
-    exported = client_for(editor).get("/editor/quizzes/which-morning-drink/export/").json()
+    assert _import(editor, demo_data("solar-system-trivia")).status_code == 302
+    exported = client_for(editor).get("/editor/quizzes/solar-system-trivia/export/").json()
     assert "theme" not in exported
 
 
@@ -94,12 +94,12 @@ def test_the_theme_follows_the_quiz_to_its_question_and_result_pages(client, pub
 
 
 def test_an_unthemed_quiz_costs_no_request_more(client, publish):
-    publish("which-morning-drink")
+    publish("solar-system-trivia")
 
-    html = client.get("/q/which-morning-drink/").content.decode()
+    html = client.get("/q/solar-system-trivia/").content.decode()
 
     assert "theme.css" not in html
-    css = client.get("/q/which-morning-drink/theme.css")
+    css = client.get("/q/solar-system-trivia/theme.css")
     assert css.status_code == 200 and css.content == b"\n"
     assert css["Cache-Control"] == "public, max-age=300"
 
@@ -117,9 +117,9 @@ def test_the_strong_brand_carries_white_text(brand):
 
 
 def test_the_intro_shows_the_cover_band_and_the_site_logo(client, publish):
-    publish("which-morning-drink")
+    publish("solar-system-trivia")
 
-    html = client.get("/q/which-morning-drink/").content.decode()
+    html = client.get("/q/solar-system-trivia/").content.decode()
 
     assert '<figure class="intro-cover"><img class="cover-img" src="data:image/svg+xml,' in html
     assert '<img class="brand-logo" src="/static/favicon.svg" alt=""' in html
