@@ -112,6 +112,12 @@
     observer.observe(picture, { childList: true, subtree: true });
   }
 
+  // WeChat on a phone: the two ways that work there instead of a code to scan (CSS does it
+  // by the pointer; this catches phones that report a fine pointer, and WeChat's browser).
+  if (/Android|iPhone|iPad|iPod|Mobile|MicroMessenger/i.test(navigator.userAgent)) {
+    bar.classList.add("on-phone");
+  }
+
   // The WeChat QR panel sits below its row (CSS :has() shows it; this class for the rest).
   var wechat = bar.querySelector("details.wechat");
   if (wechat) {
