@@ -129,14 +129,11 @@ class QuizVersion(CardFields):
     language = models.CharField(max_length=20, default="en")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
-    # The file's `theme` ({"brand", "background", "font"}, each optional; quizzes/format/theme.py)
-    # or {}: part of the reviewed version like the card colours.
-    theme = models.JSONField(default=dict, blank=True)
+    theme = models.JSONField(default=dict, blank=True)  # the file's theme or {} (format/theme.py)
     # Reviewed with the version (a change makes a draft); bounded 1..RESULT_RETENTION_DAYS_MAX
     # where it comes in, clamped where used (quizzes.selectors.retention_days_bound).
     retention_days = models.PositiveIntegerField(
-        default=30,
-        help_text=_("Days raw answers are kept; outcomes and computed values stay."),
+        default=30, help_text=_("Days raw answers are kept; outcomes and computed values stay.")
     )
     # Frozen at publish (and on import): the normalised quizbuilder/1 definition, the compiled
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.

@@ -45,12 +45,11 @@ from quizzes.format.checks import (
     MAX_VARIABLES,
     Checker,
     Problem,
-    image_path_ok,
 )
 from quizzes.format.corners import corners_check
 from quizzes.format.definition import Definition, Program, Programs, Question
+from quizzes.format.extensions import extensions_check
 from quizzes.format.item_checks import outcome_check, question_check
-from quizzes.format.theme import theme_check
 
 __all__ = [
     "RETENTION_DAYS_DEFAULT",
@@ -123,11 +122,7 @@ def quizfile_validate(
     definition.update(
         questions=questions, variables=variables, outcomes=outcomes, card=ck.card(top, "$")
     )
-    if "cover" in top:
-        definition["cover"] = _cover_check(ck, top["cover"])
-    theme = theme_check(ck, top)
-    if theme is not None:
-        definition["theme"] = theme
+    definition.update(extensions_check(ck, top))
     days = ck.integer(
         top, "retention_days", "$", lo=1, hi=retention_days_max, what=" days (the site's maximum)"
     )
@@ -173,16 +168,6 @@ def _header_check(ck: Checker, top: dict[str, Any]) -> tuple[dict[str, Any], str
         "kind": known,
     }
     return definition, known
-
-
-def _cover_check(ck: Checker, cover: object) -> str | None:
-    if isinstance(cover, str) and image_path_ok(cover):
-        return cover
-    ck.add(
-        "cover",
-        "must be a relative path inside the bundle (no '..'), ending in .png, .jpg, .jpeg or .webp",
-    )
-    return None
 
 
 def _unique_keys(ck: Checker, items: list[dict[str, Any]], where: str, what: str) -> set[str]:

@@ -123,3 +123,15 @@ def test_a_setting_it_does_not_know_is_named_by_its_key_and_shown_plainly():
         "changed|Question 2 “Perfect Saturday?”|shown if changed|–|"
         "question: alarm, choices: up, awake"
     ]
+
+
+def test_a_theme_change_is_named_for_the_reviewer():
+    old = live()
+    new = copy.deepcopy(old)
+    new["theme"] = {"brand": "#0f766e", "font": "lora"}
+
+    changed = lines(version_diff(old=old, new=new))
+
+    assert len(changed) == 1
+    assert "Theme" in changed[0]
+    assert "brand: #0f766e, font: lora" in changed[0]

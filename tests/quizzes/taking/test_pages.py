@@ -297,7 +297,7 @@ def test_the_home_page_lists_quizzes_with_their_size_and_time(visitor, publish):
     assert 'src="data:image/svg+xml,' in html
     # A heading may not sit in a <span> (phrasing content): each tile's text is a <div>.
     assert re.search(r"<span[^>]*>\s*<h2", html) is None
-    assert '<div><h2 lang="en">Which morning drink are you?</h2>' in html
+    assert '<div class="tile-text"><h2 lang="en">Which morning drink are you?</h2>' in html
 
 
 @pytest.mark.parametrize(
