@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from ..services import share_copy_default
 from ..views import qr_data_uri
 
 register = template.Library()
@@ -143,3 +144,14 @@ def share_icon(channel: str) -> str:
         'focusable="false"><path fill="currentColor" d="{}"/></svg>',
         d,
     )
+
+
+@register.simple_tag(takes_context=True)
+def copy_link(context: template.Context, result: Any, fallback: str) -> str:
+    """The absolute URL of the result's copy-box link (`share_copy_default`); `fallback`
+    (the default link) for a deleted result."""
+    request = context.get("request")
+    if request is None or getattr(result, "deleted_at", None) is not None:
+        return fallback
+    share = share_copy_default(result=result)
+    return str(request.build_absolute_uri(share.get_absolute_url()))

@@ -67,7 +67,7 @@
     } else {
       legacyCopy();
     }
-    shareUrl("copy"); // counted under the copy channel; the copied link is the box's
+    shareUrl("copy"); // the box holds the copy link: this counts it as shared
   }
 
   // The card image as a file for the share sheet, fetched ahead: share() must run while the
@@ -92,8 +92,8 @@
 
   // "Save image": hidden while the cards are drawn; when the result page swaps its picture
   // in (result.js), read the result once more for the square card.
-  var saves = Array.prototype.slice.call(bar.querySelectorAll("[data-save-image]"));
-  var save = saves[0];
+  var saves = Array.prototype.slice.call(bar.querySelectorAll("[data-save-image], [data-save-square]"));
+  var save = bar.querySelector("[data-save-image]");
   var picture = document.querySelector("div.result-image[data-image]");
   if (save && save.hidden && picture && window.MutationObserver) {
     var observer = new MutationObserver(function () {

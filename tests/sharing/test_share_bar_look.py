@@ -5,7 +5,9 @@ ways on a phone, and the story image. Through HTTP."""
 from __future__ import annotations
 
 import io
+import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -60,16 +62,27 @@ def test_each_channel_has_its_brand_icon_beside_its_name(page, channel):
     assert '<path fill="currentColor" d="M' in button
 
 
-def test_the_copy_box_holds_the_link_that_copy_copies(page, result):
+def test_the_copy_box_holds_the_link_that_copy_copies(page, result, owner):
+    from sharing.models import Share
+
     bar = _section(page)
     boxes = re.findall(r'<input id="share-link-[^"]+" type="text" readonly value="([^"]+)"', bar)
-    assert boxes == [result["share_url"]]
-    assert (
-        f'<label class="copy-label" for="share-link-{result["id"]}">Your share link</label>' in bar
+    label = f'<label class="copy-label" for="share-link-{result["id"]}">Your share link</label>'
+    assert label in bar
+    copy_share = Share.objects.get(channel="copy")
+    assert copy_share.kind == "default"  # shown, not yet counted as a share
+    assert boxes == [f"http://testserver/s/{copy_share.code}/"]
+    # Copy (share.js) copies the box's value at once, then asks for the copy link, which is
+    # the same one, counted from now on.
+    response = owner.post(
+        f"/api/results/{result['id']}/shares/",
+        json.dumps({"channel": "copy"}),
+        content_type="application/json",
     )
-    # share.js copies the box's own value (not a link fetched later) and then counts it.
-    from pathlib import Path
-
+    assert response.json()["share_url"] == boxes[0]
+    copy_share.refresh_from_db()
+    assert copy_share.kind == "button"
+    assert owner.get(f"/r/{result['id']}/").content.decode().count(boxes[0]) == 1
     js = Path("static/js/share.js").read_text()
     assert "var url = box.value;" in js
     assert "navigator.clipboard.writeText(url)" in js

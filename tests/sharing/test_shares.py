@@ -148,7 +148,9 @@ def test_the_share_bar_links_work_without_javascript(result):
         assert f'data-channel="{channel}"' in html
     assert f'data-api="/api/results/{result["id"]}/shares/"' in html
     assert 'src="data:image/svg+xml' in html  # the WeChat QR code of the link
-    assert f'value="{url}"' in html  # the link itself, to copy by hand
+    # A link to copy by hand: the copy box's own (sharing.services.share_copy_default).
+    copy_code = Share.objects.get(channel="copy", kind="default").code
+    assert f'value="http://testserver/s/{copy_code}/" data-share-link' in html
 
 
 def test_a_share_links_qr_code_is_an_svg(result, owner):
