@@ -72,7 +72,10 @@ def audit(url: str, out: Path, headers: dict[str, str]) -> dict[str, float]:
     ]  # fmt: skip
     if headers:
         cmd.append("--extra-headers=" + json.dumps(headers))
-    subprocess.run(cmd, check=True, env={**os.environ, "CHROME_PATH": CHROME})
+    env = {**os.environ, "CHROME_PATH": CHROME}
+    # One retry: on a busy machine Chromium now and then fails to start in Lighthouse's time.
+    if subprocess.run(cmd, env=env).returncode != 0:
+        subprocess.run(cmd, check=True, env=env)
     report = json.loads(out.read_text())
     return {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
 
