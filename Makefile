@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev fonts run test lint bench messages clean
+.PHONY: install install-dev fonts run test lint bench lighthouse messages clean
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 ... python3.14)"; exit 1; }
@@ -95,3 +95,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Lighthouse (npm lighthouse@12.2.3 into var/lighthouse/, Debian's Chromium, mobile preset) on
+# the home, a quiz, a share page and a result page: the four scores each, goal >= 95.
+lighthouse: install-dev
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) benchmarks/lighthouse.py

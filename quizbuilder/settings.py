@@ -40,6 +40,9 @@ else:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", default="Quizbuilder")
+# The mark beside the site's name in the header: an absolute URL, or a path under static/
+# (default: the site's icon). Its host must be allowed by CSP_IMG_SRC when it is elsewhere.
+SITE_LOGO_URL = env("SITE_LOGO_URL", default="favicon.svg")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 # Under /api/ a CSRF refusal answers JSON like every other API error (core.api).
 CSRF_FAILURE_VIEW = "core.api.error_csrf"

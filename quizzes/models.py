@@ -127,11 +127,11 @@ class QuizVersion(CardFields):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
     feedback = models.BooleanField(default=False)  # a trivia file's "feedback" (README)
+    theme = models.JSONField(default=dict, blank=True)  # the file's theme or {} (format/theme.py)
     # Reviewed with the version (a change makes a draft); bounded 1..RESULT_RETENTION_DAYS_MAX
     # where it comes in, clamped where used (quizzes.selectors.retention_days_bound).
     retention_days = models.PositiveIntegerField(
-        default=30,
-        help_text=_("Days raw answers are kept; outcomes and computed values stay."),
+        default=30, help_text=_("Days raw answers are kept; outcomes and computed values stay.")
     )
     # Frozen at publish (and on import): the normalised quizbuilder/1 definition, the compiled
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.

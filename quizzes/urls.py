@@ -11,6 +11,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("q/<slug:slug>/", views.intro, name="intro"),
     path("q/<slug:slug>/take/", views.take, name="take"),
+    path("q/<slug:slug>/theme.css", views.theme_css, name="theme"),
     path("r/<str:result_id>/", views.result, name="result"),
     path("r/<str:result_id>/delete/", views.result_delete, name="result-delete"),
     path("favicon.ico", views.favicon, name="favicon"),

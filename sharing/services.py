@@ -134,6 +134,28 @@ def share_default_create(*, result: Result, fresh: bool = False) -> Share:
     return share
 
 
+def share_copy_default(*, result: Result) -> Share:
+    """The result's `copy` link shown in the share bar's copy box, made once by the system
+    (kind `default`: not counted) so the box shows the very link that Copy copies; the Copy
+    button's `share_create` then counts it, as the QR button counts the card's QR link."""
+    own = {
+        "result": result,
+        "channel": Channel.COPY,
+        "kind__in": [ShareKind.DEFAULT, ShareKind.BUTTON],
+    }
+    share = Share.objects.filter(**own).order_by("pk").first()
+    if share is not None:
+        return share
+    try:
+        with transaction.atomic():
+            return Share.objects.create(
+                result=result, channel=Channel.COPY, kind=ShareKind.DEFAULT,
+                quiz_id=result.quiz_id, owner=result.visitor,
+            )  # fmt: skip
+    except IntegrityError:  # a concurrent first render (or Copy) won; use its row
+        return Share.objects.filter(**own).order_by("pk").get()
+
+
 def share_create(*, result: Result, channel: object, visitor: str) -> Share:
     """The result's share link for `channel`: the same one for the same result and channel.
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, results, views
+from . import api, results, story, views
 
 app_name = "sharing"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     # quizzes' result page and result API with the card and the share link: the same paths as
     # quizzes' routes of the same names, which these come before (quizbuilder/urls.py).
     path("r/<str:result_id>/", results.result, name="result"),
+    path("r/<str:result_id>/story.png", story.result_story, name="result-story"),
     path(
         "api/quizzes/<slug:slug>/responses/",
         results.response_create,

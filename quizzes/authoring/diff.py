@@ -22,7 +22,16 @@ ChangeKind = Literal["new", "added", "removed", "changed", "moved"]
 _SKIP_QUESTION = {"key", "choices"}
 _SKIP_CHOICE = {"key"}
 _SKIP_OUTCOME = {"key", "card"}
-_TOP = ("title", "description", "kind", "language", "retention_days", "cover", "feedback")
+_TOP = (
+    "title",
+    "description",
+    "kind",
+    "language",
+    "retention_days",
+    "cover",
+    "feedback",
+    "theme",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ def _labels() -> dict[str, str]:
         "language": _("Language"),
         "retention_days": _("Days answers are kept"),
         "cover": _("Cover image"),
+        "theme": _("Theme"),
         "prompt": _("Question text"),
         "help": _("Help text"),
         "type": _("Question type"),

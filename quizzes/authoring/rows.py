@@ -133,6 +133,8 @@ def file_data_build(
         data["card"] = card
     if version.cover:
         data["cover"] = version.cover.name
+    if version.theme:
+        data["theme"] = dict(version.theme)
     if version.retention_days != RETENTION_DAYS_DEFAULT:
         data["retention_days"] = version.retention_days
     if version.feedback and version.kind == "trivia":
@@ -343,6 +345,7 @@ def rows_write(
     version.kind = definition["kind"]
     version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
     version.feedback = definition.get("feedback", False)
+    version.theme = dict(definition.get("theme") or {})
     card = definition.get("card") or {}
     # New bytes for a path win over a stored file of that name.
     stored: dict[str, str] = {name: name for name in kept if name not in files}

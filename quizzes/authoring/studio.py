@@ -29,6 +29,7 @@ from quizzes.authoring import services, studio_services
 from quizzes.authoring.document import document_image_set, document_overlay
 from quizzes.authoring.document_keys import document_keys_assign, fixed_keys, name_rename
 from quizzes.authoring.document_ops import OpError, document_apply
+from quizzes.authoring.document_theme import theme_overlay
 from quizzes.authoring.images import ImageError
 from quizzes.authoring.permissions import quizzes_visible_to, user_can_edit, user_can_publish
 from quizzes.authoring.preview_panels import studio_panels_html
@@ -141,7 +142,7 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("This quiz has no draft to edit."))
         return _reload(request, quiz)
     saved = version_file_data(version=version)
-    document = document_overlay(document=saved, data=request.POST)
+    document = theme_overlay(document_overlay(document=saved, data=request.POST), request.POST)
     op = next((v for v in reversed(request.POST.getlist("op")) if v), "")
     focus = ""
     upload_errors: dict[str, str] = {}

@@ -19,6 +19,8 @@ def field_of(path: str) -> str:
         return f"o-{m.group(1)}-card-{m.group(2)}"
     if m := re.match(r"card\.(\w+)", name):
         return f"card-{m.group(1)}"
+    if m := re.match(r"theme\.(\w+)", name):
+        return f"theme-{m.group(1)}"
     return name
 
 
@@ -42,7 +44,9 @@ def problem_where(path: str) -> str:
             words.append(_("Title"))
         elif name == "show_if":
             words.append(_("condition"))
-        if name in ("title", "card") or len(words) >= 3:
+        elif name == "theme" and not words:
+            words.append(_("Look"))
+        if name in ("title", "card", "theme") or len(words) >= 3:
             break
     text = ", ".join(words)
     return text[:1].upper() + text[1:]

@@ -2,8 +2,8 @@
 
 `quizfile.quizfile_validate` turns a `quizbuilder/1` file into a `Definition`: every default
 filled in, every optional key present (as None, "" or {} when the file leaves it out), except
-the extensions (`cover`, `retention_days`; a question's `image`, `explanation` and `show_if`;
-a choice's `image`), which are there only when given (and not the default). A
+the extensions (`cover`, `theme`, `retention_days`; a question's `image`, `explanation` and
+`show_if`; a choice's `image`), which are there only when given (and not the default). A
 published version freezes it as JSON and every pure function (scoring, templating, corners,
 payloads, page contexts) reads it through these types.
 
@@ -33,6 +33,15 @@ class Card(TypedDict, total=False):
     gradient_to: str
     text_color: str
     image: str
+
+
+class Theme(TypedDict, total=False):
+    """How the quiz's pages look (an extension, quizzes/format/theme.py): `#rrggbb` colours
+    in lower case and a bundled font's key."""
+
+    brand: str
+    background: str
+    font: str
 
 
 class Choice(TypedDict):
@@ -102,6 +111,7 @@ class Definition(TypedDict):
     outcomes: list[Outcome]
     card: Card
     cover: NotRequired[str]
+    theme: NotRequired[Theme]
     retention_days: NotRequired[int]
     feedback: NotRequired[bool]  # trivia: right or wrong after each question (only when true)
 

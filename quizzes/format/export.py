@@ -21,6 +21,7 @@ def quizfile_export(definition: Definition) -> dict[str, Any]:
     out["title"] = d["title"]
     _put(out, "description", d["description"], "")
     _put(out, "cover", d.get("cover"), None)
+    _put(out, "theme", dict(d["theme"]) if d.get("theme") else None, None)
     out["kind"] = d["kind"]
     _put(out, "retention_days", d.get("retention_days"), None)
     _put(out, "feedback", d.get("feedback"), None)

@@ -44,10 +44,10 @@ from quizzes.format.checks import (
     MAX_QUESTIONS,
     Checker,
     Problem,
-    image_path_ok,
 )
 from quizzes.format.corners import corners_check
 from quizzes.format.definition import Definition, Program, Programs, Question
+from quizzes.format.extensions import extensions_check
 from quizzes.format.item_checks import outcome_check, question_check
 from quizzes.format.variables import RESERVED, variables_check
 
@@ -69,13 +69,14 @@ _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
 # another: it is part of the reviewed version. Like "cover", the definition holds it only
 # when it is not the default, so files without it read and export as before.
 # "feedback" (trivia only, a boolean): right/wrong after each question, in the definition only
-# when true.
+# when true. "theme" (brand colour, background, font of the quiz's pages): format/theme.py.
 _OPTIONAL = (
     "language",
     "description",
     "variables",
     "card",
     "cover",
+    "theme",
     "retention_days",
     "feedback",
 )
@@ -147,10 +148,9 @@ def quizfile_validate(
 def _top_extensions_check(
     ck: Checker, top: dict[str, Any], definition: dict[str, Any], known: str | None, most: int
 ) -> None:
-    """`cover`, `retention_days` and `feedback` (README), each in the definition only when
-    given and not the default."""
-    if "cover" in top:
-        definition["cover"] = _cover_check(ck, top["cover"])
+    """`cover`, `theme`, `retention_days` and `feedback` (README), each in the definition only
+    when given and not the default."""
+    definition.update(extensions_check(ck, top))  # cover and theme
     days = ck.integer(top, "retention_days", "$", lo=1, hi=most, what=" days (the site's maximum)")
     if days is not None and days != RETENTION_DAYS_DEFAULT:
         definition["retention_days"] = days
@@ -185,16 +185,6 @@ def _header_check(ck: Checker, top: dict[str, Any]) -> tuple[dict[str, Any], str
         "kind": known,
     }
     return definition, known
-
-
-def _cover_check(ck: Checker, cover: object) -> str | None:
-    if isinstance(cover, str) and image_path_ok(cover):
-        return cover
-    ck.add(
-        "cover",
-        "must be a relative path inside the bundle (no '..'), ending in .png, .jpg, .jpeg or .webp",
-    )
-    return None
 
 
 def _unique_keys(ck: Checker, items: list[dict[str, Any]], where: str, what: str) -> set[str]:

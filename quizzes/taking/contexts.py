@@ -4,6 +4,7 @@ database beyond the ones named here)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any, Protocol, cast
@@ -21,6 +22,7 @@ from quizzes.format.definition import (
     Definition,
     HasQuestions,
     Question,
+    Theme,
     Variable,
     definition_stored,
 )
@@ -36,13 +38,31 @@ GRADIENT = ("#4338ca", "#9333ea")
 def _tile_image(background: str, gradient_to: str) -> str:
     # A gradient drawn as an SVG data URI: CSP allows data: images but no inline styles.
     svg = (
-        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 84 84'><defs>"
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 84 84' preserveAspectRatio='none'>"
+        "<defs>"
         "<linearGradient id='g' x2='1' y2='1'>"
         f"<stop offset='0' stop-color='{background}'/>"
         f"<stop offset='1' stop-color='{gradient_to}'/></linearGradient></defs>"
         "<rect width='84' height='84' fill='url(#g)'/></svg>"
     )
     return "data:image/svg+xml," + quote(svg, safe=":/=' ")
+
+
+def theme_version(theme: Theme | None) -> str:
+    """A short digest of a theme: its stylesheet's URL changes exactly when it does."""
+    if not theme:
+        return ""
+    raw = json.dumps(theme, sort_keys=True).encode()
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
+def theme_url(slug: str, theme: Theme | None) -> str:
+    """The quiz's theme stylesheet (quizzes.taking.views.theme_css), or "" without a theme:
+    an unthemed quiz costs no request more."""
+    version = theme_version(theme)
+    if not version:
+        return ""
+    return f"{reverse('quizzes:theme', args=[slug])}?{urlencode({'v': version})}"
 
 
 def duration_text(seconds: float) -> str:
@@ -178,7 +198,17 @@ def intro_context(published: Published, *, ref: str = "", preview: bool = False)
         "answers_url": reverse("quizzes:api-answer-create", args=[published.slug]),
         "ref": ref,
         "preview": preview,
+        "theme_url": theme_url(published.slug, definition.get("theme")),
+        "cover_tile": "" if definition.get("cover") else quiz_cover_tile(definition),
     }
+
+
+def quiz_cover_tile(definition: Definition) -> str:
+    """The intro's banner for a quiz without a cover: the card's gradient, as on the home."""
+    card = definition.get("card") or {}
+    return _tile_image(
+        card.get("background") or GRADIENT[0], card.get("gradient_to") or GRADIENT[1]
+    )
 
 
 def first_error(
@@ -260,4 +290,5 @@ def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
         "poll_url": reverse("quizzes:api-result-detail", args=[result.id]),
         "again_url": reverse("quizzes:intro", args=[result.quiz.slug]),
         "is_owner": is_owner,
+        "theme_url": theme_url(result.quiz.slug, cast(Theme, version.theme or {})),
     }

@@ -51,6 +51,7 @@ from quizzes.taking.services import (
     take_new,
 )
 from quizzes.taking.services import result_delete as result_delete_service
+from quizzes.taking.theme import theme_stylesheet
 
 CSRF_MARKER = "qbCsrfMarker7f3a9c"
 PAGE_CACHE_SECONDS = 3600
@@ -181,6 +182,7 @@ def question_page(
         seconds=quiz_seconds(definition),
         action=action or reverse("quizzes:take", args=[definition["slug"]]),
         intro_url=action if preview else reverse("quizzes:intro", args=[definition["slug"]]),
+        theme_url=contexts.theme_url(definition["slug"], definition.get("theme")),
     )
     return render(request, "quizzes/take.html", context)
 
@@ -230,6 +232,20 @@ def result_delete(request: VisitorRequest, result_id: str) -> HttpResponse:
     except NotOwner:
         return render(request, "quizzes/forbidden.html", status=403)
     return redirect(found)
+
+
+def theme_css(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live version's theme as a stylesheet (quizzes.taking.theme). Pages link it with
+    ?v=<digest of the theme>: that URL is cached for a year, any other for five minutes."""
+    published = _published_or_404(slug)
+    theme = published.definition.get("theme") or {}
+    css = theme_stylesheet(theme=theme, font_url=static)
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    current = request.GET.get("v") == contexts.theme_version(theme)
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if current and theme else "public, max-age=300"
+    )
+    return response
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

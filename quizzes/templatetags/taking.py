@@ -28,15 +28,17 @@ def has_images(choices: object) -> bool:
 
 
 @register.simple_tag
-def stored_image(name: str, alt: str, css_class: str = "") -> str:
+def stored_image(name: str, alt: str, css_class: str = "", loading: str = "lazy") -> str:
     """An <img> of a stored quiz image with its alt text and its real width and height (so
-    nothing moves while it loads), loaded lazily."""
+    nothing moves while it loads), loaded lazily unless `loading` is "eager" (a cover at the
+    top of the page: the largest paint must not wait)."""
     size = image_size(name)
     dims = format_html(' width="{}" height="{}"', *size) if size else ""
     return format_html(
-        '<img src="{}" alt="{}" class="{}"{} loading="lazy" decoding="async">',
+        '<img src="{}" alt="{}" class="{}"{} loading="{}" decoding="async">',
         image_url(name),
         alt,
         css_class,
         dims,
+        "eager" if loading == "eager" else "lazy",
     )

@@ -44,30 +44,30 @@
       .split("{text}").join(encodeURIComponent(text));
   }
 
-  function copied(url) {
-    var input = bar.querySelector("[data-share-link]");
-    if (input) input.value = url;
+  // The copy box shows the link that Copy copies: Copy takes the box's own value, at once
+  // (within the tap, as Safari requires), and only then counts the copy as a share.
+  var box = bar.querySelector("[data-share-link]");
+
+  function copied() {
     var note = bar.querySelector("[data-copied]");
     if (note) note.hidden = false;
   }
 
-  function copy(url) {
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      return navigator.clipboard.writeText(url).then(function () { copied(url); }, function () {
-        legacyCopy(url);
-      });
-    }
-    legacyCopy(url);
-    return Promise.resolve();
+  function legacyCopy() {
+    box.select();
+    try { document.execCommand("copy"); } catch (e) { /* the link is selected to copy */ }
+    copied();
   }
 
-  function legacyCopy(url) {
-    var input = bar.querySelector("[data-share-link]");
-    if (!input) return;
-    input.value = url;
-    input.select();
-    try { document.execCommand("copy"); } catch (e) { /* the link is selected to copy */ }
-    copied(url);
+  function copy() {
+    if (!box) return;
+    var url = box.value;
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(url).then(copied, legacyCopy);
+    } else {
+      legacyCopy();
+    }
+    shareUrl("copy"); // the box holds the copy link: this counts it as shared
   }
 
   // The card image as a file for the share sheet, fetched ahead: share() must run while the
@@ -92,6 +92,7 @@
 
   // "Save image": hidden while the cards are drawn; when the result page swaps its picture
   // in (result.js), read the result once more for the square card.
+  var saves = Array.prototype.slice.call(bar.querySelectorAll("[data-save-image], [data-save-square]"));
   var save = bar.querySelector("[data-save-image]");
   var picture = document.querySelector("div.result-image[data-image]");
   if (save && save.hidden && picture && window.MutationObserver) {
@@ -103,13 +104,18 @@
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (body) {
         var square = body && body.image && body.image.square;
         if (!square || !square.url) return;
-        save.href = square.url;
-        save.hidden = false;
+        saves.forEach(function (link) { link.href = square.url; link.hidden = false; });
         bar.setAttribute("data-image", square.url);
         loadImageFile(square.url);
       }).catch(function () { /* no square card: nothing to save */ });
     });
     observer.observe(picture, { childList: true, subtree: true });
+  }
+
+  // WeChat on a phone: the two ways that work there instead of a code to scan (CSS does it
+  // by the pointer; this catches phones that report a fine pointer, and WeChat's browser).
+  if (/Android|iPhone|iPad|iPod|Mobile|MicroMessenger/i.test(navigator.userAgent)) {
+    bar.classList.add("on-phone");
   }
 
   // The WeChat QR panel sits below its row (CSS :has() shows it; this class for the rest).
@@ -121,6 +127,10 @@
   }
   var copyButton = bar.querySelector('button[data-channel="copy"]');
   if (copyButton) copyButton.hidden = false;
+
+  bar.querySelectorAll("[data-copy-link]").forEach(function (button) {
+    button.addEventListener("click", copy);
+  });
 
   bar.addEventListener("click", function (event) {
     var el = event.target.closest("[data-channel]");
@@ -150,7 +160,7 @@
       return;
     }
     if (channel === "copy") {
-      shareUrl("copy").then(copy);
+      copy();
       return;
     }
     var template = el.getAttribute("data-template");

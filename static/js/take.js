@@ -16,10 +16,19 @@
 (function () {
   "use strict";
 
+  // A tap on a single choice goes on to the next question; a choice made with the keyboard
+  // does not (arrow keys move within the radio group: WCAG 3.2.2, no change of context on
+  // input), Enter or the Next button goes on. A change right after a pointer press is a tap.
+  var pointerAt = 0;
+  var keyAt = 0;
+  document.addEventListener("pointerdown", function () { pointerAt = Date.now(); }, true);
+  document.addEventListener("keydown", function () { keyAt = Date.now(); }, true);
+  function tapped() { return Date.now() - pointerAt < 1500 && pointerAt > keyAt; }
+
   // No-JS flow pages: a tap on a single choice submits the form.
   document.querySelectorAll("form[data-autoadvance]").forEach(function (form) {
     form.addEventListener("change", function (event) {
-      if (event.target.type === "radio") {
+      if (event.target.type === "radio" && tapped()) {
         window.setTimeout(function () { form.requestSubmit(form.querySelector("[value=next]")); }, 120);
       }
     });
@@ -219,8 +228,14 @@
       progress(index);
       if (condition(screens[index])) recordShown(screens[index]);
       fill(screens[index]);
-      var first = screens[index].querySelector("input:not([type=hidden])");
-      if (first && first.type !== "radio" && first.type !== "checkbox") first.focus();
+      // Focus goes where the eye goes: the new question's first control (a radio group's
+      // chosen answer), so the keyboard and screen readers carry on from there.
+      var first = screens[index].querySelector("input:checked:not([type=hidden])") ||
+        screens[index].querySelector("input:not([type=hidden])");
+      if (first) first.focus({ preventScroll: true });
+    } else {
+      var title = intro.querySelector("h1");
+      if (title) title.focus({ preventScroll: true });
     }
     window.scrollTo(0, 0);
     if (push) window.history.pushState({ qb: index }, "");
@@ -354,7 +369,7 @@
     });
     if (screen.dataset.type === "single") {
       form.addEventListener("change", function (event) {
-        if (event.target.type !== "radio") return;
+        if (event.target.type !== "radio" || !tapped()) return;
         window.setTimeout(function () { next(screen, index); }, 150);
       });
     }

@@ -148,7 +148,9 @@ def test_the_share_bar_links_work_without_javascript(result):
         assert f'data-channel="{channel}"' in html
     assert f'data-api="/api/results/{result["id"]}/shares/"' in html
     assert 'src="data:image/svg+xml' in html  # the WeChat QR code of the link
-    assert f'value="{url}"' in html  # the link itself, to copy by hand
+    # A link to copy by hand: the copy box's own (sharing.services.share_copy_default).
+    copy_code = Share.objects.get(channel="copy", kind="default").code
+    assert f'value="http://testserver/s/{copy_code}/" data-share-link' in html
 
 
 def test_a_share_links_qr_code_is_an_svg(result, owner):
@@ -175,7 +177,7 @@ def test_the_share_bar_keeps_its_order_for_an_english_quiz(result):
     ]  # fmt: skip
 
 
-def test_a_chinese_quiz_leads_with_wechat_and_weibo_then_copy_link(publish):
+def test_a_chinese_quiz_leads_with_wechat_and_weibo_after_the_native_sheet(publish):
     from quizzes.models import Quiz
 
     quiz = Quiz.objects.get(pk=publish("ni-shi-na-zhong-ka-fei").quiz_id)
@@ -188,7 +190,7 @@ def test_a_chinese_quiz_leads_with_wechat_and_weibo_then_copy_link(publish):
         request=RequestFactory().get("/"),
     )
     assert _bar_order(html) == [
-        "wechat", "weibo", "native", "copy", "whatsapp", "telegram", "x", "facebook", "line",
+        "native", "wechat", "weibo", "copy", "whatsapp", "telegram", "x", "facebook", "line",
         "email",
     ]  # fmt: skip
     assert html.count("data-qr-panel") == 1

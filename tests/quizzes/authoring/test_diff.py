@@ -140,3 +140,15 @@ def test_it_names_a_feedback_switch_and_a_values_label_and_unit():
     assert lines(version_diff(old=trivia, new=switched)) == [
         "changed|Quiz|Right or wrong after each question changed|–|yes"
     ]
+
+
+def test_a_theme_change_is_named_for_the_reviewer():
+    old = live()
+    new = copy.deepcopy(old)
+    new["theme"] = {"brand": "#0f766e", "font": "lora"}
+
+    changed = lines(version_diff(old=old, new=new))
+
+    assert len(changed) == 1
+    assert "Theme" in changed[0]
+    assert "brand: #0f766e, font: lora" in changed[0]

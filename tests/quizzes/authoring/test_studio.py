@@ -512,3 +512,15 @@ def test_naming_a_value_reaches_its_formulas_and_chips_on_the_page(studio):
     assert sent["renames"] == {"v1": "cups_a_week"}
     assert sent["fields"]["outcomes.0.when"] == "cups_a_week > 10"
     assert sent["fields"]["variables.0.name"] == "cups_a_week"
+
+
+def test_the_look_of_the_quiz_s_pages_is_set_in_the_studio(studio):
+    slug = _start(studio, "demo-which-morning-drink")
+    data = _form(studio, slug) | {"theme-brand": "#0F766E", "theme-font": "lora"}
+    response = _save(studio, slug, data)
+
+    assert "Ready to publish" in response.content.decode()
+    assert _doc(slug)["theme"]["brand"] == "#0f766e"
+    assert _doc(slug)["theme"]["font"] == "lora"
+    too_light = _save(studio, slug, _form(studio, slug) | {"theme-brand": "#fde68a"})
+    assert 'data-field="theme-brand"' in too_light.content.decode()

@@ -26,6 +26,7 @@ EVERY_KEY = {
     "title": "Every key",
     "description": "All the optional keys at once.",
     "cover": "images/cover.png",
+    "theme": {"brand": "#1d4ed8", "background": "#f8fafc", "font": "lora"},
     "retention_days": 7,
     "kind": "calculator",
     "questions": [

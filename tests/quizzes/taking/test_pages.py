@@ -101,7 +101,7 @@ def test_the_result_page_has_a_waiting_picture_a_share_link_and_a_delete_button(
     html = visitor.get(location).content.decode()
     result = Result.objects.get()
     assert f'data-poll="/api/results/{result.id}/"' in html
-    code = result.shares.get().code
+    code = result.shares.get(channel="link").code
     assert f"http://testserver/s/{code}/" in html
     assert f'action="/r/{result.id}/delete/"' in html
 
@@ -298,7 +298,7 @@ def test_the_home_page_lists_quizzes_with_their_size_and_time(visitor, publish):
     assert 'src="data:image/svg+xml,' in html
     # A heading may not sit in a <span> (phrasing content): each tile's text is a <div>.
     assert re.search(r"<span[^>]*>\s*<h2", html) is None
-    assert '<div><h2 lang="en">Which morning drink are you?</h2>' in html
+    assert '<div class="tile-text"><h2 lang="en">Which morning drink are you?</h2>' in html
 
 
 @pytest.mark.parametrize(
