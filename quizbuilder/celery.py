@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "sharing.tasks.sweep_orphan_cards",
         "schedule": crontab(minute=41),
     },
+    "expire-leads": {
+        "task": "integrations.tasks.expire_leads",
+        "schedule": crontab(minute=23),
+    },
     "retry-stale-cards": {
         "task": "sharing.tasks.rerender_stale_cards",
         "schedule": crontab(minute="*/10"),

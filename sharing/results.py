@@ -23,6 +23,7 @@ from quizzes.taking.views import result_page
 from .cards.jobs import result_card_of, result_card_remember
 from .cards.show import result_image_info
 from .models import Share, ShareKind
+from .signals import result_extras, result_parts
 
 Absolute = Callable[[str], str]
 
@@ -56,11 +57,18 @@ def _share_url(request: HttpRequest, share: Share | None) -> str | None:
 
 
 def _body(request: HttpRequest, result: Result, slug: str, share: Share | None) -> dict[str, Any]:
-    return {
+    body = {
         **quiz_result_body(request, result, slug),
         "share_url": _share_url(request, share),
         "image": result_image(result, absolute=request.build_absolute_uri),
     }
+    # The rooms above add theirs (integrations: the call to action, a locked result).
+    for _receiver, extra in result_extras.send(
+        sender=Result, request=request, result=result, slug=slug
+    ):
+        if isinstance(extra, dict):
+            body.update(extra)
+    return body
 
 
 def created_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
@@ -74,7 +82,10 @@ def detail_body(request: HttpRequest, result: Result, slug: str) -> dict[str, An
 
 def page_extra(request: HttpRequest, result: Result) -> dict[str, Any]:
     share = share_default_of(result)
+    owner = result.visitor == getattr(request, "visitor", None)
+    parts = result_parts.send(sender=Result, request=request, result=result, owner=owner)
     return {
+        "extra_parts": [html for _receiver, html in parts if html],
         "share": share,
         "share_url": _share_url(request, share) or "",
         "image": result_image(result, absolute=request.build_absolute_uri),
