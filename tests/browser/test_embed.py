@@ -24,6 +24,10 @@ from tests.browser.conftest import CHROMIUM, PHONE_UA, SHOTS
 from tests.conftest import IN_CI
 
 SLUG = "which-morning-drink"
+DESKTOP_UA = (  # Playwright's own says HeadlessChrome: a bot to the share page
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/140.0 Safari/537.36"
+)
 CHOICES = {"alarm": "up", "weekend": "project", "music": "techno"}
 
 pytestmark = [
@@ -59,11 +63,15 @@ window.addEventListener("message", function (e) {{
 """
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 @pytest.fixture
 def host_site(tmp_path):
     """A static site on 127.0.0.1 (its own port); yields (write_page(html), base URL)."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    handler = partial(QuietHandler, directory=str(tmp_path))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -84,7 +92,7 @@ def shot(page, name: str) -> None:
 def frame_of(page):
     page.wait_for_selector("iframe")
     for _ in range(100):
-        frame = page.frame_locator("iframe").owner.content_frame()
+        frame = page.locator("iframe").element_handle().content_frame()
         if frame is not None and frame.url.startswith("http") and "/embed/" in frame.url:
             frame.wait_for_load_state("load")
             return frame
@@ -171,7 +179,7 @@ def test_a_business_page_embeds_the_quiz_and_friends_land_on_it(
     shot(page, "embed-host-phone-result")
 
     share = Share.objects.get(kind="button", channel="copy")
-    friend = chromium.new_context(viewport={"width": 1280, "height": 800})
+    friend = chromium.new_context(viewport={"width": 1280, "height": 800}, user_agent=DESKTOP_UA)
     friend.set_default_timeout(15_000)
     fpage = friend.new_page()
     fpage.goto(f"{base}/s/{share.code}/")
