@@ -32,6 +32,8 @@ from core.visitors import VisitorRequest, ip_hash
 from quizzes.selectors import Published, published_get
 from quizzes.taking.payloads import quiz_public
 from quizzes.taking.services import take_new, view_record
+from sharing.cards.jobs import version_card_name
+from sharing.cards.show import DEFAULT_CARD, card_url
 from sharing.results import result_image
 from sharing.services import share_get, share_result
 
@@ -180,7 +182,11 @@ def oembed(request: HttpRequest) -> HttpResponse:
         f'height="{height}" frameborder="0" allow="clipboard-write; web-share" '
         f'loading="lazy"></iframe>'
     )
-    thumb = request.build_absolute_uri(static("img/share-card.png"))
+    # The quiz's own card (drawn when it was published), else the site's default one.
+    fallback = version_card_name(version_id=published.version_id)
+    thumb = card_url(fallback) if fallback else static(DEFAULT_CARD)
+    if not thumb.startswith(("http://", "https://")):
+        thumb = request.build_absolute_uri(thumb)
     body = {
         "version": "1.0",
         "type": "rich",

@@ -226,7 +226,18 @@ def lead_save(*, result: Result, data: dict[str, Any], confirm_url: str = "") ->
         raise LeadInvalid(errors)
     version = QuizVersion.objects.only("retention_days").get(pk=result.version_id)
     days = retention_days_bound(version.retention_days)
-    token = secrets.token_urlsafe(32) if form.get("double_opt_in") else ""
+    before = (
+        Lead.objects.filter(result=result)
+        .values_list("email", "confirmed_at", "confirm_token")
+        .first()
+    )
+    fresh = True
+    if before is not None and before[0].lower() == clean.get("email", "").lower():
+        # The same address again: no second mail (a form is not a way to mail anyone
+        # repeatedly); the link already sent, or the confirmation it gave, is kept.
+        token, confirmed_at, fresh = before[2], before[1], False
+    else:
+        token, confirmed_at = secrets.token_urlsafe(32) if form.get("double_opt_in") else "", None
     with transaction.atomic():
         lead, _created = Lead.objects.update_or_create(
             result=result,
@@ -238,11 +249,11 @@ def lead_save(*, result: Result, data: dict[str, Any], confirm_url: str = "") ->
                 "consent_text": str(form.get("consent") or ""),
                 "expires_at": result.created_at + dt.timedelta(days=days),
                 "confirm_token": token,
-                "confirmed_at": None,
+                "confirmed_at": confirmed_at,
             },
         )
         transaction.on_commit(lambda: lead_created.send_robust(sender=Lead, lead=lead))
-    if token and confirm_url:
+    if token and confirm_url and fresh:
         send_mail(
             _("Confirm your email address"),
             _("Open this link to confirm that you want to be contacted: %(url)s")
