@@ -94,6 +94,39 @@
 
   // --- questions ---------------------------------------------------------------------------
 
+  // The indexes of the questions shown for the answers so far: a question with a display
+  // condition ({question, choices}) only while that earlier question is shown and answered
+  // with one of those choices (the server's rule, as take.js applies it).
+  function shownIndexes() {
+    var keys = [];
+    var indexes = [];
+    quiz.questions.forEach(function (q, i) {
+      var cond = q.show_if;
+      var shown = true;
+      if (cond) {
+        var answer = answers[cond.question];
+        var picked = Array.isArray(answer) ? answer : [answer];
+        shown = keys.indexOf(cond.question) >= 0 && picked.some(function (key) {
+          return cond.choices.indexOf(key) >= 0;
+        });
+      }
+      if (shown) {
+        keys.push(q.key);
+        indexes.push(i);
+      }
+    });
+    return indexes;
+  }
+
+  // Funnel posts one after the other (a shown question counts only for a started take).
+  var funnel = Promise.resolve();
+  function funnelPost(body) {
+    funnel = funnel.then(function () {
+      return api("POST", app.dataset.answers, body);
+    }).catch(function () { /* the funnel may miss one; the take goes on */ });
+  }
+  var shownSent = {};
+
   var form = app.querySelector("[data-question-form]");
   var field = form.querySelector("[data-field]");
   var errorBox = form.querySelector("[data-error]");
@@ -107,8 +140,15 @@
 
   function drawQuestion() {
     var q = quiz.questions[index];
-    var total = quiz.questions.length;
-    form.querySelector("[data-progress]").textContent = say(strings.of, { n: index + 1, total: total });
+    var shown = shownIndexes();
+    var place = shown.filter(function (i) { return i < index; }).length;
+    var total = Math.max(shown.length, place + 1);
+    var isLast = !shown.some(function (i) { return i > index; });
+    if (q.show_if && !shownSent[q.key]) {
+      shownSent[q.key] = true;
+      funnelPost({ take: take, question: q.key, shown: true });
+    }
+    form.querySelector("[data-progress]").textContent = say(strings.of, { n: place + 1, total: total });
     var prompt = form.querySelector("[data-prompt]");
     prompt.textContent = q.prompt + (q.required ? "" : " " + (strings.optional || ""));
     prompt.id = "p-" + q.key;
@@ -117,19 +157,43 @@
     help.hidden = !help.textContent;
     errorBox.textContent = "";
     field.textContent = "";
+    if (q.image) {
+      var figure = el("figure", { class: "question-image" });
+      var picture = el("img", { src: q.image, alt: "", class: "question-img" });
+      picture.addEventListener("load", tellHeight, { once: true });
+      figure.appendChild(picture);
+      field.appendChild(figure);
+    }
     var current = answers[q.key];
     if (q.type === "single" || q.type === "multi") {
-      var box = el("div", { class: "choices" });
+      var tiles = q.choices.some(function (c) { return c.image; });
+      var box = el("div", { class: tiles ? "choices image-grid" : "choices" });
       q.choices.forEach(function (c) {
-        var label = el("label", { class: "choice" });
+        var label = el("label", { class: tiles ? "choice image-choice" : "choice" });
         var input = el("input", {
           type: q.type === "single" ? "radio" : "checkbox",
           name: "answer",
           value: c.key,
         });
         if (q.type === "single" ? current === c.key : (current || []).indexOf(c.key) >= 0) input.checked = true;
-        label.appendChild(input);
-        label.appendChild(el("span", {}, c.label));
+        if (tiles) {
+          var tile = el("span", { class: "tile" });
+          if (c.image) {
+            var img = el("img", { src: c.image, alt: "", class: "tile-img" });
+            img.addEventListener("load", tellHeight, { once: true });
+            tile.appendChild(img);
+          } else {
+            tile.appendChild(el("span", { class: "tile-img tile-blank" }));
+          }
+          label.appendChild(tile);
+          var under = el("span", { class: "tile-label" });
+          under.appendChild(input);
+          under.appendChild(el("span", {}, c.label));
+          label.appendChild(under);
+        } else {
+          label.appendChild(input);
+          label.appendChild(el("span", {}, c.label));
+        }
         box.appendChild(label);
       });
       field.appendChild(box);
@@ -149,8 +213,8 @@
       if (q.unit) wrap.appendChild(el("span", { class: "unit" }, q.unit));
       field.appendChild(wrap);
     }
-    form.querySelector("[data-next]").textContent = index === total - 1 ? strings.last : strings.next;
-    form.querySelector("[data-back]").hidden = index === 0;
+    form.querySelector("[data-next]").textContent = isLast ? strings.last : strings.next;
+    form.querySelector("[data-back]").hidden = place === 0;
     show("question");
   }
 
@@ -194,11 +258,12 @@
     if (value === undefined) delete answers[q.key]; else answers[q.key] = value;
     if (!counted[q.key]) {
       counted[q.key] = true;
-      api("POST", app.dataset.answers, { take: take, question: q.key }).catch(function () {});
+      funnelPost({ take: take, question: q.key });
     }
     post("answer", { question: q.key, position: index });
-    if (index < quiz.questions.length - 1) {
-      index += 1;
+    var after = shownIndexes().filter(function (i) { return i > index; });
+    if (after.length) {
+      index = after[0];
       drawQuestion();
     } else {
       submit();
@@ -206,7 +271,8 @@
   });
 
   form.querySelector("[data-back]").addEventListener("click", function () {
-    if (index > 0) { index -= 1; drawQuestion(); }
+    var before = shownIndexes().filter(function (i) { return i < index; });
+    if (before.length) { index = before[before.length - 1]; drawQuestion(); }
   });
 
   function start() {
@@ -228,7 +294,13 @@
   // --- result ------------------------------------------------------------------------------
 
   function submit() {
-    var body = { answers: answers, take: take };
+    // Only the answers of the questions shown (a condition may have hidden one since).
+    var sent = {};
+    shownIndexes().forEach(function (i) {
+      var key = quiz.questions[i].key;
+      if (answers[key] !== undefined) sent[key] = answers[key];
+    });
+    var body = { answers: sent, take: take };
     if (ref) body.ref = ref;
     api("POST", app.dataset.responses, body).then(function (reply) {
       if (reply.status !== 201) {
@@ -309,6 +381,7 @@
   app.querySelector("[data-again]").addEventListener("click", function () {
     answers = {};
     counted = {};
+    shownSent = {};
     result = null;
     leadSaved = false;
     take = newTake();
