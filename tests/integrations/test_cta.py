@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from integrations.models import CtaClick
 from tests.integrations.conftest import CTA, code_of, complete, definition_set, path_of, share
+from tests.quizzes.helpers import client_for
 
 
 def test_the_result_body_has_a_tracked_cta_with_its_label_filled(browser, cta_quiz):
@@ -99,3 +100,24 @@ def test_the_result_page_shows_the_cta(browser, cta_quiz):
     html = visitor.get(path_of(body["result_url"])).content.decode()
     assert f'href="/go/{body["id"]}/"' in html
     assert "Get 10% off, Ana" in html
+
+
+def test_the_stats_page_and_api_show_the_figures(browser, cta_quiz, editor):
+    from accounts.tokens import token_create
+
+    visitor = browser()
+    body = complete(visitor)
+    visitor.get(path_of(body["cta"]["url"]))
+    page = client_for(editor).get(f"/editor/quizzes/{cta_quiz.slug}/stats/").content.decode()
+    assert (
+        '<div class="figure" data-figure="cta_clicks"><span>Call-to-action clicks</span><b>1</b>'
+        in page
+    )
+    assert 'data-figure="leads"><span>Leads</span><b>0</b>' in page
+    _, token = token_create(user=editor)
+    api = (
+        browser()
+        .get(f"/api/quizzes/{cta_quiz.slug}/stats/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        .json()
+    )
+    assert (api["cta_clicks"], api["referred_cta_clicks"], api["leads"]) == (1, 0, 0)

@@ -104,13 +104,25 @@ def test_a_lead_is_deleted_with_its_result(browser, lead_quiz):
 
 def test_a_lead_is_deleted_when_the_retention_ends(browser, lead_quiz):
     from integrations.services import leads_expire
+    from integrations.tasks import expire_leads
 
     visitor = browser()
     body = complete(visitor)
     post_lead(visitor, body["id"], {"email": "ana@example.com", "consent": True})
     lead = Lead.objects.get()
     assert (lead.expires_at - lead.created_at).days <= lead_quiz.live_version.retention_days
+    assert expire_leads() == 0  # the beat task: not yet
     assert leads_expire(now=lead.expires_at) == 1
+    assert Lead.objects.count() == 0
+
+
+def test_a_lead_goes_when_the_results_answers_are_purged(browser, lead_quiz):
+    from quizzes.taking.retention import answers_purge
+
+    visitor = browser()
+    body = complete(visitor)
+    post_lead(visitor, body["id"], {"email": "ana@example.com", "consent": True})
+    assert answers_purge(now=Lead.objects.get().expires_at) == 1
     assert Lead.objects.count() == 0
 
 
