@@ -199,3 +199,62 @@ def test_a_business_page_embeds_the_quiz_and_friends_land_on_it(
     assert (stats["completions"], stats["clicks"], stats["referred_completions"]) == (2, 1, 1)
     phone.close()
     friend.close()
+
+
+def test_a_locked_result_shows_after_the_lead_form_inside_the_embed(
+    chromium, live_server, publish, settings, host_site
+):
+    from integrations.models import CtaClick, EmbedSettings, Lead
+    from quizzes.models import Quiz
+    from tests.integrations.conftest import CTA, LEAD, definition_set
+
+    write, host = host_site
+    base = live_server.url.replace("localhost", "127.0.0.1")
+    settings.SITE_URL = base
+    publish(SLUG)
+    quiz = Quiz.objects.select_related("live_version").get(slug=SLUG)
+    definition_set(quiz, cta=CTA, lead={**LEAD, "position": "before_result", "required": True})
+    EmbedSettings.objects.create(quiz=quiz, allowed_origins=host)
+    write(HOST_PAGE.format(base=base, slug=SLUG))
+
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_UA)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{host}/quiz.html")
+    frame = frame_of(page)
+    frame.locator("[data-start]").click()
+    for key in ("alarm", "weekend", "music"):
+        frame.locator(f'label.choice:has(input[value="{CHOICES[key]}"])').click()
+        frame.locator("[data-next]").click()
+    frame.locator("input[name=answer]").fill("Ana")
+    frame.locator("[data-next]").click()
+    lead = frame.locator('[data-screen="lead"]')
+    lead.wait_for(state="visible")
+    assert frame.locator('[data-screen="result"]').is_hidden()
+    fits(page, frame)
+    frame.locator("#lead-email").fill("not-an-email")
+    frame.locator("[data-lead-form] button[type=submit]").click()
+    frame.locator('[data-error-for="email"]:has-text("valid email")').wait_for()
+    frame.locator("#lead-email").fill("ana@example.com")
+    frame.locator("#lead-name").fill("Ana")
+    frame.locator("[data-lead-form] input[name=consent]").check()
+    frame.locator("[data-lead-form] button[type=submit]").click()
+    frame.locator('[data-screen="result"]').wait_for(state="visible")
+    assert frame.locator("[data-outcome-title]").inner_text()
+    cta = frame.locator("[data-cta-link]")
+    assert cta.inner_text() == "Get 10% off, Ana"
+    fits(page, frame)
+    shot(page, "embed-host-phone-cta")
+    types = [e["type"] for e in events(page)]
+    assert types.index("complete") < types.index("lead")
+    assert next(e for e in events(page) if e["type"] == "complete")["result"]["locked"] is True
+    assert Lead.objects.get().consent_text == LEAD["consent"]
+    # The tab it opens follows /go/ (counted) to the shop, which is not reachable here: the
+    # redirect's target is checked over HTTP (tests/integrations/test_cta.py).
+    with context.expect_page() as opened:
+        cta.click()
+    opened.value.wait_for_load_state()
+    message = next(e for e in events(page) if e["type"] == "cta")
+    assert message["url"].startswith(f"{base}/go/")
+    assert CtaClick.objects.count() == 1
+    context.close()
