@@ -56,8 +56,7 @@ class QuestionType(models.TextChoices):
 
 class Quiz(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
-    # None for a quiz the site's operator imported before any account existed, until an
-    # Editor takes it (services.quiz_take).
+    # None for a quiz imported before any account existed, until an Editor takes it.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -130,9 +129,8 @@ class QuizVersion(CardFields):
     language = models.CharField(max_length=20, default="en")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     cover = models.ImageField(upload_to="quiz-images/", blank=True)
-    # Part of the reviewed version, not a live setting of the quiz: a change makes a draft that
-    # an editor publishes. Bounded 1..settings.RESULT_RETENTION_DAYS_MAX where it comes in
-    # (file, admin) and clamped where it is used (quizzes.selectors.retention_days_bound).
+    # Reviewed with the version (a change makes a draft); bounded 1..RESULT_RETENTION_DAYS_MAX
+    # where it comes in, clamped where used (quizzes.selectors.retention_days_bound).
     retention_days = models.PositiveIntegerField(
         default=30,
         help_text=_("Days raw answers are kept; outcomes and computed values stay."),
@@ -141,12 +139,10 @@ class QuizVersion(CardFields):
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.
     definition = models.JSONField(null=True, blank=True, editable=False)
     programs = models.JSONField(null=True, blank=True, editable=False)
-    # The studio's working copy of a draft: a quizbuilder/1 document saved as the author types,
-    # valid or not (the rows above follow it whenever it is valid; publishing needs it valid).
-    # None for a draft never opened in the studio: its rows are then the content.
+    # The studio's working copy of a draft (quizbuilder/1, valid or not; the rows follow it when
+    # valid), or None: the rows are the content. Every save bumps `revision`; a save naming an
+    # older one came from a stale page and is refused rather than overwrite someone's work.
     document = models.JSONField(null=True, blank=True, editable=False)
-    # Bumped by every studio save: a save that names an older revision was made on a stale page
-    # (someone else saved in between) and is refused rather than overwriting their work.
     revision = models.PositiveIntegerField(default=0, editable=False)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -196,6 +192,11 @@ class Question(models.Model):
     max_length = models.PositiveIntegerField(null=True, blank=True)
     min_choices = models.PositiveIntegerField(null=True, blank=True)
     max_choices = models.PositiveIntegerField(null=True, blank=True)
+    # The file format's extensions (README, "Spec extensions and readings").
+    image = models.ImageField(upload_to="quiz-images/", blank=True)
+    explanation = models.TextField(blank=True, max_length=1000)
+    # {"question": earlier question key, "choices": [its choice keys]}; None: always shown.
+    show_if = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -215,6 +216,7 @@ class Choice(models.Model):
     value = models.FloatField(default=0)
     points = models.JSONField(default=dict, blank=True, help_text=_('e.g. {"espresso": 2}'))
     correct = models.BooleanField(default=False)
+    image = models.ImageField(upload_to="quiz-images/", blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -373,3 +375,26 @@ class AnswerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.take}/{self.question_key}"
+
+
+class ShownEvent(models.Model):
+    """A question with a display condition shown during a take: the funnel's count of the
+    takes that reached it, so its drop-off is counted among those who were shown it. One row
+    per question per take; questions without a condition are reached by every take that
+    answered the one before and need none."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="+")
+    take = models.CharField(max_length=40)
+    question_key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "take", "question_key"], name="shown_once_per_take"
+            ),
+        ]
+        indexes = [models.Index(fields=["quiz", "created_at"], name="shown_quiz_time")]
+
+    def __str__(self) -> str:
+        return f"{self.take}/{self.question_key} shown"

@@ -193,6 +193,22 @@ def _csv(slug: str, body: StatsBody) -> HttpResponse:
     return response
 
 
+def question_drops(body: StatsBody) -> list[dict[str, Any]]:
+    """The by_question rows with the takes that reached each question and its drop-off among
+    them. A question reached by every take past the one before: those who answered it. A
+    question with a display condition (README) is reached by the takes shown it; those who
+    skipped it passed it anyway, so only the ones it lost come off the next one's count."""
+    questions: list[dict[str, Any]] = []  # QuestionStats, "reached" and "drop"
+    past = body["starts"]
+    for row in body["by_question"]:
+        reached = row.get("shown", past)
+        lost = reached - row["answered"]
+        drop = f"{lost / reached:.0%}" if reached and lost > 0 else ""
+        questions.append({**row, "reached": reached, "drop": drop})
+        past = past - max(lost, 0) if "shown" in row else row["answered"]
+    return questions
+
+
 def _page(body: StatsBody) -> dict[str, Any]:
     funnel = [
         (_("Views"), body["views"]),
@@ -202,13 +218,7 @@ def _page(body: StatsBody) -> dict[str, Any]:
         (_("Clicks"), body["clicks"]),
         (_("Referred completions"), body["referred_completions"]),
     ]
-    questions: list[dict[str, Any]] = []  # QuestionStats and its "drop"
-    previous = body["starts"]
-    for row in body["by_question"]:
-        lost = previous - row["answered"]
-        drop = f"{lost / previous:.0%}" if previous and lost > 0 else ""
-        questions.append({**row, "drop": drop})
-        previous = row["answered"]
+    questions = question_drops(body)
     depths = [(str(k), n) for k, n in body["by_depth"].items()]
     return {
         "stats": body,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 
 from quizzes.authoring.images import ImageError, image_clean
 from quizzes.format.checks import Problem
@@ -47,9 +48,15 @@ def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
 
 def _question_file_data(q: Question, choices: list[Choice]) -> dict[str, Any]:
     item: dict[str, Any] = {"key": q.key, "type": q.type, "prompt": q.prompt}
+    if q.image:
+        item["image"] = q.image.name
     if q.help:
         item["help"] = q.help
     item["required"] = q.required
+    if q.show_if is not None:
+        item["show_if"] = q.show_if
+    if q.explanation:
+        item["explanation"] = q.explanation
     if q.type == "number":
         item.update(min=q.min, max=q.max)
         if q.step is not None:
@@ -72,6 +79,7 @@ def _question_file_data(q: Question, choices: list[Choice]) -> dict[str, Any]:
                 "value": c.value,
                 "points": c.points or {},
                 "correct": c.correct,
+                **({"image": c.image.name} if c.image else {}),
             }
             for c in choices
         ]
@@ -125,7 +133,27 @@ def version_images(*, version: QuizVersion) -> frozenset[str]:
     # Read from the database: the instance may carry a form's unsaved upload.
     names = set(QuizVersion.objects.filter(pk=version.pk).values_list("card_image", "cover")[0])
     names.update(Outcome.objects.filter(version=version).values_list("card_image", flat=True))
+    names.update(Question.objects.filter(version=version).values_list("image", flat=True))
+    names.update(Choice.objects.filter(question__version=version).values_list("image", flat=True))
     return frozenset(name for name in names if name)
+
+
+def definition_images(definition: Definition) -> list[tuple[str, str]]:
+    """(JSON path, image path) of every image a definition names: card, outcome cards,
+    cover, questions and choices."""
+    named = [("card.image", (definition.get("card") or {}).get("image") or "")]
+    named += [
+        (f"outcomes[{i}].card.image", (o.get("card") or {}).get("image") or "")
+        for i, o in enumerate(definition["outcomes"])
+    ]
+    named.append(("cover", definition.get("cover") or ""))
+    for i, q in enumerate(definition["questions"]):
+        named.append((f"questions[{i}].image", q.get("image") or ""))
+        named += [
+            (f"questions[{i}].choices[{j}].image", c.get("image") or "")
+            for j, c in enumerate(q.get("choices") or [])
+        ]
+    return [(where, path) for where, path in named if path]
 
 
 def quiz_validate(data: object) -> tuple[Definition | None, list[Problem]]:
@@ -162,8 +190,7 @@ def version_check(
     files, problems = images_prepare(definition=definition, images=images or {}, kept=stored)
     if problems:
         return None, problems
-    named = {definition.get("cover"), (definition.get("card") or {}).get("image")}
-    named.update((o.get("card") or {}).get("image") for o in definition["outcomes"])
+    named = {path for _where, path in definition_images(definition)}
     kept = frozenset(path for path in named if path in stored and path not in files)
     return VersionContent(definition["slug"], definition, files, kept), []
 
@@ -178,14 +205,7 @@ def images_prepare(
     a path in `kept` names a file already stored (version_images) and needs no bytes."""
     files: dict[str, ContentFile] = {}
     problems: list[Problem] = []
-    named = [("card.image", (definition.get("card") or {}).get("image"))]
-    named += [
-        (f"outcomes[{i}].card.image", (o.get("card") or {}).get("image"))
-        for i, o in enumerate(definition["outcomes"])
-    ]
-    if definition.get("cover"):
-        named.append(("cover", definition["cover"]))
-    for where, path in named:
+    for where, path in definition_images(definition):
         if not path or path in files or (path in kept and path not in images):
             continue
         if path not in images:
@@ -212,20 +232,31 @@ def _apply_card(
 ) -> None:
     for k in CARD_KEYS:
         setattr(obj, f"card_{k}", card.get(k) or "")
-    path = card.get("image") or ""
+    _image_set(obj.card_image, card.get("image") or "", files, stored)
+
+
+def _image_set(
+    field: FieldFile, path: str, files: dict[str, ContentFile], stored: dict[str, str]
+) -> None:
+    """Point an image field at the bundle path's file: stored once, shared by later holders."""
     if path in stored:
         # One stored file per bundle path: a second holder shares the first one's name.
-        obj.card_image.name = stored[path]
+        field.name = stored[path]
     elif path in files:
-        obj.card_image.save(files[path].name, files[path], save=False)
-        stored[path] = obj.card_image.name
+        field.save(files[path].name or path, files[path], save=False)
+        stored[path] = field.name or ""
     elif not path:
-        obj.card_image.name = ""  # the content has no image (any old one is dropped)
+        field.name = ""  # the content has no image (any old one is dropped)
 
 
-def _questions_write(version: QuizVersion, definition: Definition) -> None:
+def _questions_write(
+    version: QuizVersion,
+    definition: Definition,
+    files: dict[str, ContentFile],
+    stored: dict[str, str],
+) -> None:
     for qi, q in enumerate(definition["questions"]):
-        question = Question.objects.create(
+        question = Question(
             version=version,
             position=qi,
             key=q["key"],
@@ -240,9 +271,14 @@ def _questions_write(version: QuizVersion, definition: Definition) -> None:
             max_length=q.get("max_length"),
             min_choices=q.get("min_choices"),
             max_choices=q.get("max_choices"),
+            explanation=q.get("explanation") or "",
+            show_if=dict(q["show_if"]) if "show_if" in q else None,
         )
-        Choice.objects.bulk_create(
-            Choice(
+        _image_set(question.image, q.get("image") or "", files, stored)
+        question.save()
+        choices = []
+        for ci, c in enumerate(q.get("choices") or []):
+            choice = Choice(
                 question=question,
                 position=ci,
                 key=c["key"],
@@ -251,8 +287,9 @@ def _questions_write(version: QuizVersion, definition: Definition) -> None:
                 points=c.get("points") or {},
                 correct=bool(c.get("correct")),
             )
-            for ci, c in enumerate(q.get("choices") or [])
-        )
+            _image_set(choice.image, c.get("image") or "", files, stored)
+            choices.append(choice)
+        Choice.objects.bulk_create(choices)
 
 
 def rows_write(
@@ -277,16 +314,9 @@ def rows_write(
     # New bytes for a path win over a stored file of that name.
     stored: dict[str, str] = {name: name for name in kept if name not in files}
     _apply_card(version, card, files, stored)
-    cover_path = definition.get("cover") or ""
-    if cover_path in files:
-        cover = files[cover_path]
-        version.cover.save(cover.name, cover, save=False)
-    elif cover_path in stored:
-        version.cover.name = stored[cover_path]
-    elif not cover_path:
-        version.cover.name = ""
+    _image_set(version.cover, definition.get("cover") or "", files, stored)
     version.save()
-    _questions_write(version, definition)
+    _questions_write(version, definition, files, stored)
     Variable.objects.bulk_create(
         Variable(version=version, position=i, key=v["key"], expr=v["expr"])
         for i, v in enumerate(definition.get("variables") or [])

@@ -202,15 +202,14 @@ def quiz_draft_get_or_create(
     if copy_live and source is not None:
         definition, _ = version_definition(version=source)
         if definition is not None:
-            rows_write(version=version, definition=definition, files={})
-            # Image files are shared, not copied: versions never delete them.
-            version.card_image = source.card_image
-            version.cover = source.cover
-            version.save()
-            for src, dst in zip(source.outcomes.all(), version.outcomes.all(), strict=False):
-                if src.card_image:
-                    dst.card_image = src.card_image
-                    dst.save(update_fields=["card_image"])
+            # Image files are shared, not copied (versions never delete them): the source's
+            # stored names are kept, so the definition's paths (those names) point at them.
+            rows_write(
+                version=version,
+                definition=definition,
+                files={},
+                kept=version_images(version=source),
+            )
     return version
 
 

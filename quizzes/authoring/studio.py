@@ -102,6 +102,8 @@ def _render(
         others=_presence(request, version),
         save_url=reverse("quizzes:studio-save", args=[quiz.slug]),
     )
+    # After a structural change the form is drawn again; the status line follows out of band.
+    context["oob_status"] = template.endswith("_studio_form.html")
     if template.endswith("studio.html"):
         context["preview_panels"] = studio_panels_html(request=request, version=version)
     return render(request, template, context, status=status)

@@ -85,10 +85,13 @@ def version_document_save(
             rows_write(
                 version=locked, definition=definition, files={}, kept=_studio_images(definition)
             )
+        if definition is None and isinstance(document.get("title"), str):
+            # The dashboard names a draft by its title, valid or not.
+            locked.title = document["title"][:200] or locked.title
         locked.document = document
         locked.revision += 1
         locked.edited_by = user if user.is_authenticated else None
-        locked.save(update_fields=["document", "revision", "edited_by", "updated_at"])
+        locked.save(update_fields=["title", "document", "revision", "edited_by", "updated_at"])
         last = AuditEntry.objects.filter(quiz=locked.quiz).order_by("-at", "-pk").first()
         if not (
             last is not None

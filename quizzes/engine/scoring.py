@@ -19,13 +19,18 @@ Decisions where the spec is silent (also in the lead's spec notes):
   score wins (ties to the one listed first), so a visitor always gets a result; trivia files
   are refused at import unless every score 0..max_score is covered.
 - calculator: an expression that fails, or no outcome matching, raises ScoringError.
+- Display conditions (`show_if`, an extension): a question is shown when the earlier question
+  it names was shown and its answer is one of the listed choices (a multi: any chosen one).
+  A hidden question is not required, and an answer sent for it is refused ("not shown"); in
+  sums, expressions and templates it is an unanswered optional question (0, ""), and a score
+  quiz's `max_score` counts it as one that may be left out.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from quizzes.engine.formulas import FormulaError, formula_evaluate
@@ -48,6 +53,7 @@ STEP_TOLERANCE = 1e-6
 ANSWER = "Answer this question."
 CHOOSE_ONE = "Choose one of the options."
 NOT_A_NUMBER = "Enter a number."
+NOT_SHOWN = "This question is not shown for these answers; leave it out."
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,27 @@ class ScoreResult:
     max_score: float | None
     values: dict[str, float] = field(default_factory=dict)
     context: dict[str, object] = field(default_factory=dict)
+
+
+def condition_met(q: Question, answers: Mapping[str, object], shown: Collection[str]) -> bool:
+    """Whether `q` is shown, given the answers so far and the earlier questions shown."""
+    cond = q.get("show_if")
+    if cond is None:
+        return True
+    if cond["question"] not in shown:
+        return False
+    answer = answers.get(cond["question"])
+    picked = answer if isinstance(answer, list) else [answer]
+    return any(isinstance(p, str) and p in cond["choices"] for p in picked)
+
+
+def questions_shown(*, definition: HasQuestions, answers: Mapping[str, object]) -> list[str]:
+    """The keys of the questions shown for these answers (raw or clean), in the quiz's order."""
+    shown: list[str] = []
+    for q in definition["questions"]:
+        if condition_met(q, answers, shown):
+            shown.append(q["key"])
+    return shown
 
 
 class ScoringError(ValueError):
@@ -87,9 +114,19 @@ def answers_validate(
     if unknown:
         errors["answers"] = unknown
     clean: Answers = {}
+    shown: list[str] = []
     for key, q in questions.items():
         raw = answers.get(key)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        unanswered = raw is None or (isinstance(raw, str) and not raw.strip())
+        if "show_if" in q:
+            if q["show_if"]["question"] in errors:
+                continue  # shown or not is unknown until that answer is fixed
+            if not condition_met(q, clean, shown):
+                if not unanswered and raw != []:
+                    errors[key] = [NOT_SHOWN]
+                continue
+        shown.append(key)
+        if unanswered:
             if q["required"]:
                 errors[key] = [ANSWER]
             continue
@@ -269,7 +306,8 @@ def _max_total(definition: Definition) -> float:
     """The highest total a score quiz's answers can reach (unanswered optional ones add 0)."""
     best: list[float] = []
     for q in definition["questions"]:
-        options: list[float] = [] if q["required"] else [0.0]
+        # A question that may be hidden may also add nothing.
+        options: list[float] = [] if q["required"] and "show_if" not in q else [0.0]
         if q["type"] == "number":
             options.append(q["max"])
         elif q["type"] == "single":

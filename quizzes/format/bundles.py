@@ -135,7 +135,23 @@ def image_paths(data: Any) -> list[str]:
     for outcome in outcomes if isinstance(outcomes, list) else []:
         if isinstance(outcome, dict) and isinstance(outcome.get("card"), dict):
             add(outcome["card"].get("image"))
+    for holder in _question_images(data):
+        add(holder.get("image"))
     return found
+
+
+def _question_images(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The questions and choices of a (not yet validated) file: what may hold an `image`."""
+    holders: list[dict[str, Any]] = []
+    questions = data.get("questions")
+    for q in questions if isinstance(questions, list) else []:
+        if not isinstance(q, dict):
+            continue
+        holders.append(q)
+        choices = q.get("choices")
+        if isinstance(choices, list):
+            holders += [c for c in choices if isinstance(c, dict)]
+    return holders
 
 
 def _name_problem(name: str) -> str | None:
@@ -259,4 +275,7 @@ def definition_relink(definition: dict[str, Any], mapping: dict[str, str]) -> di
         card = holder.get("card") or {}
         if card.get("image") in mapping:
             card["image"] = mapping[card["image"]]
+    for holder in _question_images(out):
+        if isinstance(holder.get("image"), str) and holder["image"] in mapping:
+            holder["image"] = mapping[holder["image"]]
     return out

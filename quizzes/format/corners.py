@@ -6,7 +6,8 @@ The spec: "Import and publish evaluate every expression at the corners of the in
 Corners of one question: a number at its min and max; a single at each choice; a multi with
 no choice (when allowed), each choice alone (when allowed), all choices (when allowed) and,
 when min_choices/max_choices forbid those, the first and the last allowed-size runs of
-choices; an optional question also unanswered (value 0). Only questions some expression reads
+choices; an optional question also unanswered (value 0), a question with `show_if` also
+hidden (value 0, shown as "(not shown)"). Only questions some expression reads
 (directly or through variables) are varied; the others stay at their first corner.
 
 Combinations: the full product when it has at most 4096 members. Otherwise a base (every
@@ -33,6 +34,7 @@ from quizzes.format.definition import Choice, Definition, Program, Programs, Que
 LIMIT = 4096
 SEED = 20241124
 NO_ANSWER = "(no answer)"
+NOT_SHOWN = "(not shown)"  # a question with show_if counts as 0 when hidden
 
 Corner = tuple[float, str]  # the value expressions see, and how the message shows it
 
@@ -115,6 +117,8 @@ def question_corners(q: Question) -> list[Corner]:
         corners = _multi_corners(q)
     if not q["required"]:
         corners.append((0.0, NO_ANSWER))
+    if "show_if" in q:
+        corners.append((0.0, NOT_SHOWN))
     unique = list(dict.fromkeys(corners))
     return unique or [(0.0, NO_ANSWER)]
 

@@ -2,7 +2,8 @@
 
 `quizfile.quizfile_validate` turns a `quizbuilder/1` file into a `Definition`: every default
 filled in, every optional key present (as None, "" or {} when the file leaves it out), except
-the two extensions `cover` and `retention_days`, which are there only when not the default. A
+the extensions (`cover`, `retention_days`; a question's `image`, `explanation` and `show_if`;
+a choice's `image`), which are there only when given (and not the default). A
 published version freezes it as JSON and every pure function (scoring, templating, corners,
 payloads, page contexts) reads it through these types.
 
@@ -40,6 +41,15 @@ class Choice(TypedDict):
     value: float
     points: dict[str, float]  # outcome key -> points (personality only; {} elsewhere)
     correct: bool
+    image: NotRequired[str]  # an extension: a path in the bundle (a storage name once stored)
+
+
+class ShowIf(TypedDict):
+    """A display condition (an extension): the question is shown only when the earlier single
+    or multi question `question` was shown and answered with one of `choices`."""
+
+    question: str
+    choices: list[str]
 
 
 class Question(TypedDict):
@@ -56,6 +66,10 @@ class Question(TypedDict):
     step: NotRequired[float | None]  # number
     unit: NotRequired[str]  # number
     max_length: NotRequired[int]  # text
+    # Extensions, present only when given (so files without them read and export as before):
+    image: NotRequired[str]  # shown above the prompt; a path in the bundle like `cover`
+    explanation: NotRequired[str]  # shown in a trivia quiz's answer review
+    show_if: NotRequired[ShowIf]
 
 
 class Variable(TypedDict):

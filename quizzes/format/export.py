@@ -40,8 +40,11 @@ def quizfile_export(definition: Definition) -> dict[str, Any]:
 
 def _question_export(q: Question) -> dict[str, Any]:
     item: dict[str, Any] = {"key": q["key"], "type": q["type"], "prompt": q["prompt"]}
+    _put(item, "image", q.get("image"), None)
     _put(item, "help", q["help"], "")
     _put(item, "required", q["required"], q["type"] != "text")
+    if "show_if" in q:
+        item["show_if"] = {"question": q["show_if"]["question"], "choices": q["show_if"]["choices"]}
     if q["type"] in ("single", "multi"):
         item["choices"] = []
         for c in q["choices"]:
@@ -49,6 +52,7 @@ def _question_export(q: Question) -> dict[str, Any]:
             _put(choice, "value", _num(c["value"]), 0)
             _put(choice, "points", {k: _num(v) for k, v in c["points"].items()}, {})
             _put(choice, "correct", c["correct"], False)
+            _put(choice, "image", c.get("image"), None)
             item["choices"].append(choice)
     if q["type"] == "multi":
         _put(item, "min_choices", q["min_choices"], None)
@@ -59,6 +63,7 @@ def _question_export(q: Question) -> dict[str, Any]:
         _put(item, "unit", q["unit"], "")
     elif q["type"] == "text":
         _put(item, "max_length", q["max_length"], 40)
+    _put(item, "explanation", q.get("explanation"), None)
     return item
 
 

@@ -19,8 +19,14 @@ from quizzes.format.checks import (
     STEP_MIN,
     Checker,
     at,
+    image_path_ok,
 )
 from quizzes.format.definition import Question
+
+IMAGE_MESSAGE = (
+    "must be a relative path inside the bundle (no '..'), ending in .png, .jpg, .jpeg or .webp"
+)
+EXPLANATION_MAX = 1000
 
 QUESTION_TYPES = ("single", "multi", "number", "text")
 _TYPE_KEYS: dict[str, tuple[str, ...]] = {
@@ -46,7 +52,9 @@ _ELSEWHERE = {
     "max_length": "only text questions have max_length",
 }
 _ALL_TYPE_KEYS = tuple(dict.fromkeys(k for keys in _TYPE_KEYS.values() for k in keys))
-_CHOICE_KEYS = ("key", "label", "value", "points", "correct")
+_CHOICE_KEYS = ("key", "label", "value", "points", "correct", "image")
+# Extensions every question may carry (README, "Spec extensions and readings").
+_EXTRA_KEYS = ("image", "explanation", "show_if")
 
 
 def question_check(
@@ -59,7 +67,12 @@ def question_check(
     start = ck.mark()
     qtype = data.get("type") if isinstance(data, dict) else None
     known = qtype if isinstance(qtype, str) and qtype in QUESTION_TYPES else None
-    optional = ("help", "required", *(_TYPE_KEYS[known] if known else _ALL_TYPE_KEYS))
+    optional = (
+        "help",
+        "required",
+        *_EXTRA_KEYS,
+        *(_TYPE_KEYS[known] if known else _ALL_TYPE_KEYS),
+    )
     required = ("key", "type", "prompt", *(_TYPE_REQUIRED[known] if known else ()))
     q = ck.obj(data, path, required=required, optional=optional, elsewhere=_ELSEWHERE)
     if q is None:
@@ -76,6 +89,7 @@ def question_check(
         "help": ck.text(q, "help", path, max_length=1000, allow_empty=True),
         "required": ck.boolean(q, "required", path, known != "text"),
     }
+    _extras_check(ck, q, out, path)
     if known in ("single", "multi"):
         out["choices"] = _choices_check(ck, q, path, kind=kind, outcome_keys=outcome_keys)
     if known == "multi":
@@ -97,6 +111,46 @@ def question_check(
             )
     # Without a problem of its own every value is set and of its type: a Question.
     return cast(Question, out) if ck.clean_since(start) else None
+
+
+def image_check(ck: Checker, data: dict[str, Any], out: dict[str, Any], path: str) -> None:
+    """An optional `image` (a path in the bundle); set on `out` only when given and valid."""
+    if "image" not in data:
+        return
+    value = data["image"]
+    if isinstance(value, str) and image_path_ok(value):
+        out["image"] = value
+    else:
+        ck.add(at(path, "image"), IMAGE_MESSAGE)
+
+
+def _extras_check(ck: Checker, q: dict[str, Any], out: dict[str, Any], path: str) -> None:
+    """The extensions: image, explanation, and the form of show_if (what it names is checked
+    against the earlier questions by `quizfile`)."""
+    image_check(ck, q, out, path)
+    explanation = ck.text(q, "explanation", path, max_length=EXPLANATION_MAX, allow_empty=True)
+    if explanation:
+        out["explanation"] = explanation
+    if "show_if" not in q:
+        return
+    where = at(path, "show_if")
+    cond = ck.obj(q["show_if"], where, required=("question", "choices"))
+    if cond is None:
+        return
+    question = cond.get("question")
+    if "question" in cond and not isinstance(question, str):
+        ck.add(at(where, "question"), "must be a string")
+    choices = cond.get("choices")
+    if "choices" not in cond:
+        return
+    if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        ck.add(at(where, "choices"), "must be a list of choice keys")
+    elif not choices:
+        ck.add(at(where, "choices"), "needs at least 1 choice")
+    elif len(set(choices)) != len(choices):
+        ck.add(at(where, "choices"), "must not name a choice twice")
+    elif isinstance(question, str):
+        out["show_if"] = {"question": question, "choices": list(choices)}
 
 
 def _step_check(
@@ -147,6 +201,7 @@ def _choices_check(
                 "correct": ck.boolean(c, "correct", where, False),
             }
         )
+        image_check(ck, c, choices[-1], where)
         if choices[-1]["correct"] and kind is not None and kind != "trivia":
             ck.add(f"{where}.correct", "only trivia quizzes have correct answers")
     return choices

@@ -22,6 +22,9 @@ Decisions where the spec is silent (also in the lead's spec notes):
   question needs one, and its correct set must be choosable within min_choices/max_choices;
   the quiz needs at least one scored question and every score 0..max_score must match an
   outcome. A calculator outcome after one without `when` is unreachable, hence an error.
+- Extensions (README): a question's `image`, `explanation` (any kind; shown in the trivia
+  answer review) and `show_if` (an earlier single or multi question and some of its choice
+  keys); a choice's `image`. Each is in the definition only when given.
 - Choice and outcome keys: `[a-z0-9][a-z0-9_-]{0,39}`. Card colours are case-insensitive and
   stored lower-case; a card image is a relative path ending in .png/.jpg/.jpeg/.webp.
 """
@@ -45,7 +48,7 @@ from quizzes.format.checks import (
     image_path_ok,
 )
 from quizzes.format.corners import corners_check
-from quizzes.format.definition import Definition, Program, Programs
+from quizzes.format.definition import Definition, Program, Programs, Question
 from quizzes.format.item_checks import outcome_check, question_check
 
 __all__ = [
@@ -112,6 +115,7 @@ def quizfile_validate(
         for i, q in enumerate(raw_questions)
     ]
     question_keys = _question_names(ck, raw_questions)
+    _conditions_check(ck, questions, raw_questions)
     variables = _variables_check(ck, top, kind=known, question_keys=question_keys)
     questions_ok = ck.clean_since(start) and all(q is not None for q in questions)
     definition.update(
@@ -207,6 +211,33 @@ def _question_names(ck: Checker, raw: list[Any]) -> dict[str, str]:
             seen[key] = i
             names[key] = q.get("type") if isinstance(q.get("type"), str) else ""
     return names
+
+
+def _conditions_check(ck: Checker, questions: list[Question | None], raw: list[Any]) -> None:
+    """Each `show_if` names an earlier single or multi question and some of its choices."""
+    for i, q in enumerate(questions):
+        cond = q.get("show_if") if q is not None else None
+        if cond is None:
+            continue
+        where = f"questions[{i}].show_if"
+        earlier = {r.get("key"): (j, r) for j, r in enumerate(raw[:i]) if isinstance(r, dict)}
+        if cond["question"] not in earlier:
+            ck.add(f"{where}.question", "must be an earlier question")
+            continue
+        j, target = earlier[cond["question"]]
+        if target.get("type") not in ("single", "multi"):
+            ck.add(f"{where}.question", "must be a single or multi question")
+            continue
+        known = questions[j]
+        if known is None:
+            continue  # its own problems are reported; its choices cannot be trusted
+        keys = {c["key"] for c in known.get("choices", [])}
+        for k, choice in enumerate(cond["choices"]):
+            if choice not in keys:
+                ck.add(
+                    f"{where}.choices[{k}]",
+                    f"unknown choice {choice!r} of question {cond['question']!r}",
+                )
 
 
 def _variables_check(

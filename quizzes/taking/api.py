@@ -19,14 +19,13 @@ from core.visitors import VisitorRequest, ip_hash
 from quizzes.models import Result
 from quizzes.selectors import Published, published_get, quizzes_published
 from quizzes.taking.contexts import result_find
+from quizzes.taking.funnel import answer_record, shown_record, view_record
 from quizzes.taking.payloads import quiz_public, result_body
 from quizzes.taking.ratelimit import RateLimited
 from quizzes.taking.services import (
     AnswersInvalid,
-    answer_record,
     response_submit,
     take_clean,
-    view_record,
 )
 
 NOT_FOUND = {"errors": {"quiz": ["No published quiz has this address."]}}
@@ -81,7 +80,8 @@ def quiz_detail(request: VisitorRequest, slug: str) -> JsonResponse:
             ip_hash=ip_hash(request),
         )
     return JsonResponse(
-        quiz_public(published.definition), json_dumps_params={"ensure_ascii": False}
+        quiz_public(published.definition, absolute=request.build_absolute_uri),
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
@@ -152,7 +152,8 @@ def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
 @cache_control(private=True, no_store=True)
 @api_view("POST")
 def answer_create(request: VisitorRequest, slug: str) -> JsonResponse:
-    """Count an answered question of a take for the funnel (take.js calls it once a question)."""
+    """Count an answered question of a take for the funnel (take.js calls it once a question),
+    or with `"shown": true` that a question with a display condition was shown."""
     found = _published_and_body(request, slug)
     if isinstance(found, JsonResponse):
         return found
@@ -163,6 +164,11 @@ def answer_create(request: VisitorRequest, slug: str) -> JsonResponse:
         return error(400, "take", "Send the take id this page made.")
     if data.get("question") not in keys:
         return error(400, "question", "Unknown question.")
+    if data.get("shown") is True:
+        # A question with a display condition came on screen (README: the drop-off of such
+        # a question is counted among the takes shown it); not an answer, never a start.
+        shown_record(quiz_id=published.quiz_id, take=take, question_key=data["question"])
+        return JsonResponse({}, status=202)
     try:
         answer_record(
             quiz_id=published.quiz_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from quizzes.engine.numbers import number_text
 from quizzes.engine.scoring import ANSWER, answers_validate
 from quizzes.format.checks import STEP_MIN
-from quizzes.format.definition import Definition, HasQuestions, Question
+from quizzes.format.definition import Definition, HasQuestions, Question, definition_stored
 from quizzes.models import RESULT_ID_MAX_LENGTH, Kind, Quiz, Result, url_token_ok
 from quizzes.selectors import Published, quizzes_published
-from quizzes.taking.payloads import quiz_seconds
+from quizzes.taking.payloads import quiz_seconds, show_if_public
+from quizzes.taking.review import answer_review
 
 RESTART = _("This page was open too long or the quiz changed. Please start again.")
 GRADIENT = ("#4338ca", "#9333ea")
@@ -94,6 +95,7 @@ def questions_of(definition: Definition) -> list[dict[str, Any]]:
             "total": total,
             "is_last": i == total - 1,
             "check": question_rules(q),
+            "show_if": json.dumps(show_if_public(q)) if "show_if" in q else "",
         }
         for i, q in enumerate(definition["questions"])
     ]
@@ -106,8 +108,11 @@ def question_rules(question: Question) -> str:
     browser and the server always say the same words.
     """
 
+    # Alone, without the question its condition names: judged as if shown.
+    alone = cast(Question, {k: v for k, v in question.items() if k != "show_if"})
+
     def said(raw: object) -> str:
-        _, errors = answers_validate(definition={"questions": [question]}, answers={key: raw})
+        _, errors = answers_validate(definition={"questions": [alone]}, answers={key: raw})
         return errors.get(key, [""])[0]
 
     key, kind = question["key"], question["type"]
@@ -204,8 +209,15 @@ def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
     """The result page's context as quizzes knows it; rooms above add theirs (the picture, the
     share link) and fill the page's blocks (quizzes/result.html)."""
     version = result.version
+    is_owner = result.visitor == getattr(request, "visitor", None)
+    review: list[dict[str, Any]] = []
+    if version.kind == Kind.TRIVIA and is_owner and isinstance(result.answers, dict):
+        review = answer_review(
+            definition=definition_stored(version.definition), answers=result.answers
+        )
     return {
         "result": result,
+        "review": review,
         "quiz_title": version.title,
         "language": version.language,
         "kind": version.kind,
@@ -213,5 +225,5 @@ def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
         "figures": figures(result) if version.kind == Kind.CALCULATOR else [],
         "poll_url": reverse("quizzes:api-result-detail", args=[result.id]),
         "again_url": reverse("quizzes:intro", args=[result.quiz.slug]),
-        "is_owner": result.visitor == getattr(request, "visitor", None),
+        "is_owner": is_owner,
     }

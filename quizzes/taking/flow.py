@@ -4,6 +4,10 @@ The state a form carries (take id, answers so far, the question on screen, the s
 the questions already counted for the funnel) is signed with django.core.signing, so it
 cannot be forged or edited; answers in it are validated again when the take is submitted.
 Pure functions of the definition, the state and the POST data: views do the saving.
+
+A question with a display condition (`show_if`) is skipped while its condition does not hold:
+Next goes to the next shown question, Back to the previous shown one, the progress counts
+the shown ones, and answers left in the state for a question hidden since are dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 from django.core import signing
 from django.http import QueryDict
 
-from quizzes.engine.scoring import answers_validate
+from quizzes.engine.scoring import answers_validate, questions_shown
 from quizzes.format.definition import Definition, Question
 
 SALT = "quizbuilder.take"
@@ -63,9 +67,15 @@ def answer_from_post(question: Question, post: QueryDict) -> Any:
     return raw
 
 
+def _shown_indexes(definition: Definition, answers: dict[str, Any]) -> list[int]:
+    shown = set(questions_shown(definition=definition, answers=answers))
+    return [i for i, q in enumerate(definition["questions"]) if q["key"] in shown]
+
+
 def flow_advance(*, definition: Definition, state: dict[str, Any], post: QueryDict) -> Step:
-    """Apply one form POST: `back` goes to the previous question, otherwise the answer is
-    checked (errors keep the question on screen) and the next question, or the end, follows.
+    """Apply one form POST: `back` goes to the previous shown question, otherwise the answer
+    is checked (errors keep the question on screen) and the next shown question, or the end,
+    follows.
     """
     questions = definition["questions"]
     index = min(max(int(state.get("i", 0)), 0), len(questions) - 1)
@@ -75,10 +85,16 @@ def flow_advance(*, definition: Definition, state: dict[str, Any], post: QueryDi
     if post.get("action") == "back":
         if answer not in (None, "", []):
             answers[question["key"]] = answer  # kept for when they come forward again
-        return Step(state={**state, "a": answers, "i": max(index - 1, 0)})
+        before = [i for i in _shown_indexes(definition, answers) if i < index]
+        return Step(state={**state, "a": answers, "i": before[-1] if before else 0})
     answers.pop(question["key"], None)
     if answer not in (None, "", []):
         answers[question["key"]] = answer
+    shown = _shown_indexes(definition, answers)
+    # An answer kept for a question that a changed answer now hides is not sent.
+    answers = {k: v for k, v in answers.items() if any(questions[i]["key"] == k for i in shown)}
+    if question["key"] not in answers and answer not in (None, "", []):
+        answers[question["key"]] = answer  # the question on screen is shown (it is on screen)
     _, errors = answers_validate(definition=definition, answers=answers)
     if question["key"] in errors:
         return Step(state={**state, "a": answers, "i": index}, errors=errors[question["key"]])
@@ -87,26 +103,31 @@ def flow_advance(*, definition: Definition, state: dict[str, Any], post: QueryDi
     if question["key"] in answers and question["key"] not in recorded:
         recorded.append(question["key"])
         answered = (question["key"], index)
-    done = index == len(questions) - 1
-    new_state = {**state, "a": answers, "i": index if done else index + 1, "rec": recorded}
+    after = [i for i in shown if i > index]
+    done = not after
+    new_state = {**state, "a": answers, "i": index if done else after[0], "rec": recorded}
     return Step(state=new_state, done=done, answered=answered)
 
 
 def question_context(
     *, definition: Definition, state: dict[str, Any], errors: list[str] | None = None
 ) -> dict[str, Any]:
-    """What take.html needs to show the question the state is at."""
+    """What take.html needs to show the question the state is at; `number`, `total` and
+    `index` count the questions shown for the answers so far."""
     questions = definition["questions"]
     index = min(max(int(state.get("i", 0)), 0), len(questions) - 1)
     question = questions[index]
-    value = (state.get("a") or {}).get(question["key"])
+    answers = state.get("a") or {}
+    value = answers.get(question["key"])
+    shown = _shown_indexes(definition, answers)
+    place = sum(1 for i in shown if i < index)
     return {
         "quiz": definition,
         "question": question,
-        "index": index,
-        "number": index + 1,
-        "total": len(questions),
-        "is_last": index == len(questions) - 1,
+        "index": place,
+        "number": place + 1,
+        "total": max(len(shown), place + 1),
+        "is_last": not any(i > index for i in shown),
         "value": value,
         "chosen": value if isinstance(value, list) else [value],
         "errors": errors or [],

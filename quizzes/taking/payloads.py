@@ -12,8 +12,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from quizzes.format.definition import Definition, HasQuestions
+from quizzes.format.definition import Definition, HasQuestions, Question
 from quizzes.models import Result
+from quizzes.taking.images import image_url
 
 QUESTION_FIELDS = (
     "key",
@@ -34,8 +35,14 @@ SECONDS = {"single": 6, "multi": 6, "number": 8, "text": 8}
 Absolute = Callable[[str], str]
 
 
-def quiz_public(definition: Definition) -> dict[str, Any]:
-    """The published quiz as api.md shows it: every question field, null where not set."""
+def quiz_public(definition: Definition, *, absolute: Absolute = str) -> dict[str, Any]:
+    """The published quiz as api.md shows it: every question field, null where not set, and
+    the extensions (README): `show_if` (null: always shown), `image` (an absolute URL or
+    null) on a question and on each choice. Never an explanation: it gives answers away."""
+
+    def url(name: str | None) -> str | None:
+        return absolute(image_url(name)) if name else None
+
     return {
         "slug": definition["slug"],
         "title": definition["title"],
@@ -47,11 +54,23 @@ def quiz_public(definition: Definition) -> dict[str, Any]:
                 **{name: q.get(name) for name in QUESTION_FIELDS},
                 "help": q.get("help") or "",
                 "unit": q.get("unit") or "",
-                "choices": [{"key": c["key"], "label": c["label"]} for c in q.get("choices", [])],
+                "image": url(q.get("image")),
+                "show_if": show_if_public(q),
+                "choices": [
+                    {"key": c["key"], "label": c["label"], "image": url(c.get("image"))}
+                    for c in q.get("choices", [])
+                ],
             }
             for q in definition["questions"]
         ],
     }
+
+
+def show_if_public(q: Question) -> dict[str, Any] | None:
+    """A question's display condition with its keys in the file's order (PostgreSQL's jsonb
+    stores them in its own), or None."""
+    cond = q.get("show_if")
+    return {"question": cond["question"], "choices": list(cond["choices"])} if cond else None
 
 
 def quiz_seconds(definition: HasQuestions) -> int:

@@ -1,4 +1,4 @@
-"""Taking a quiz: views and answers for the funnel, submissions, deletion, answer expiry.
+"""Taking a quiz: submissions, deletion, answer expiry (the funnel's counts: `funnel`).
 
 Counting is exact because the database enforces it: a view is unique per visitor, quiz and
 day, an answer event per take and question, a result per take. Every insert here that could
@@ -21,13 +21,26 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quizzes.engine.scoring import ScoreResult, ScoringError, answers_validate, score_compute
+from quizzes.engine.scoring import (
+    ScoreResult,
+    ScoringError,
+    answers_validate,
+    score_compute,
+)
 from quizzes.engine.templating import template_render
 from quizzes.format.definition import Answers, Card, CardText, Definition, Outcome, Programs
-from quizzes.models import AnswerEvent, AuditAction, AuditEntry, QuizVersion, QuizView, Result
+from quizzes.models import (
+    AnswerEvent,
+    AuditAction,
+    AuditEntry,
+    QuizVersion,
+    Result,
+    ShownEvent,
+)
 from quizzes.selectors import Published, retention_days_bound
 from quizzes.signals import result_deleted, result_submitted
-from quizzes.taking.ratelimit import start_check, submission_check, view_check
+from quizzes.taking.funnel import answered_positions, conditional_shown
+from quizzes.taking.ratelimit import submission_check
 
 logger = logging.getLogger(__name__)
 TAKE_RE = re.compile(r"[A-Za-z0-9_-]{16,40}\Z")
@@ -72,55 +85,6 @@ def take_new() -> str:
 def take_clean(value: object) -> str | None:
     """A client-sent take id if it looks like one we hand out, else None."""
     return value if isinstance(value, str) and TAKE_RE.match(value) else None
-
-
-# --- the funnel ----------------------------------------------------------------------------
-
-
-def view_record(*, quiz_id: int, visitor: str, ip_hash: str) -> bool:
-    """Count a browser's view of a quiz: once per visitor, quiz and UTC day. True if new.
-
-    The cache spares the database a write for a visitor seen today; the unique constraint,
-    with a conditional insert, is what makes the count exact. A new visitor's view past the
-    per-address view limit is not counted (False).
-    """
-    day = timezone.now().date()
-    seen = f"qv:{quiz_id}:{visitor}:{day.isoformat()}"
-    if not cache.add(seen, 1, timeout=86400):
-        return False
-    if not view_check(quiz_id=quiz_id, ip_hash=ip_hash):
-        cache.delete(seen)  # a later view of theirs, under the limit, may still count
-        return False
-    QuizView.objects.bulk_create(
-        [QuizView(quiz_id=quiz_id, visitor=visitor, day=day)], ignore_conflicts=True
-    )
-    return True
-
-
-def answer_record(
-    *, quiz_id: int, take: str, question_key: str, position: int, visitor: str, ip_hash: str
-) -> None:
-    """Count one answered question of a take (the funnel); a repeat changes nothing.
-
-    The first answer of a take is its start: it counts against the start limits first
-    (RateLimited past them, and nothing is recorded); later answers of a take that has
-    started are not limited.
-    """
-    if not AnswerEvent.objects.filter(quiz_id=quiz_id, take=take).exists():
-        start_check(quiz_id=quiz_id, visitor=visitor, ip_hash=ip_hash)
-    AnswerEvent.objects.bulk_create(
-        [AnswerEvent(quiz_id=quiz_id, take=take, question_key=question_key, position=position)],
-        ignore_conflicts=True,
-    )
-
-
-def _answered(definition: Definition, clean: Answers) -> list[tuple[str, int]]:
-    keys = []
-    for position, question in enumerate(definition["questions"]):
-        value = clean.get(question["key"])
-        if value not in (None, "", []):
-            keys.append((question["key"], position))
-    return keys
 
 
 # --- working out a result ------------------------------------------------------------------
@@ -299,7 +263,14 @@ def _result_create(
         AnswerEvent.objects.bulk_create(
             [
                 AnswerEvent(quiz_id=published.quiz_id, take=take, question_key=k, position=p)
-                for k, p in _answered(published.definition, fields["answers"])
+                for k, p in answered_positions(published.definition, fields["answers"])
+            ],
+            ignore_conflicts=True,
+        )
+        ShownEvent.objects.bulk_create(
+            [
+                ShownEvent(quiz_id=published.quiz_id, take=take, question_key=k)
+                for k in conditional_shown(published.definition, fields["answers"])
             ],
             ignore_conflicts=True,
         )

@@ -32,15 +32,14 @@ from quizzes.models import Result
 from quizzes.selectors import Published, published_get
 from quizzes.taking import contexts
 from quizzes.taking.flow import flow_advance, question_context, state_load, state_new
+from quizzes.taking.funnel import answer_record, shown_record, view_record
 from quizzes.taking.payloads import quiz_seconds
 from quizzes.taking.ratelimit import RateLimited
 from quizzes.taking.services import (
     AnswersInvalid,
     NotOwner,
-    answer_record,
     response_submit,
     take_new,
-    view_record,
 )
 from quizzes.taking.services import result_delete as result_delete_service
 
@@ -121,6 +120,9 @@ def take(request: VisitorRequest, slug: str) -> HttpResponse:
                 ip_hash=ip_hash(request),
             )
     if not step.done:
+        on_screen = definition["questions"][step.state["i"]]
+        if "show_if" in on_screen:
+            shown_record(quiz_id=published.quiz_id, take=state["t"], question_key=on_screen["key"])
         return question_page(request, definition, step.state, errors=step.errors)
     try:
         result = response_submit(

@@ -52,9 +52,12 @@ class OutcomeStats(TypedDict):
     cta_clicks: int  # added by integrations (sharing.signals.stats_extras)
 
 
-class QuestionStats(TypedDict):
-    key: str
-    answered: int
+# A spec extension (README): "shown", on a question with a display condition only, counts
+# the takes that were shown it. Functional syntax: with the annotations of this module left
+# unevaluated, Python 3.11 would count a class body's NotRequired key as required.
+QuestionStats = TypedDict(  # noqa: UP013
+    "QuestionStats", {"key": str, "answered": int, "shown": NotRequired[int]}
+)
 
 
 class DayStats(TypedDict):

@@ -24,7 +24,7 @@ from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Quer
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from quizzes.models import AnswerEvent, QuizView, Result
+from quizzes.models import AnswerEvent, QuizView, Result, ShownEvent
 
 from ..models import Click, Preview, Share, ShareKind
 from .body import COUNTS, UTC
@@ -40,7 +40,7 @@ def days_between(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def record_empty() -> dict[str, Any]:
     day: dict[str, Any] = dict.fromkeys(COUNTS, 0)
-    day.update(max_depth=0, by_channel={}, by_outcome={}, by_question={}, by_depth={})
+    day.update(max_depth=0, by_channel={}, by_outcome={}, by_question={}, by_depth={}, by_shown={})
     return day
 
 
@@ -86,7 +86,8 @@ def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date
 def _funnel_add(
     days: dict[dt.date, dict[str, Any]], *, quiz_id: int, first: dt.date, last: dt.date
 ) -> None:
-    """Views, starts, answers per question and completions (by outcome and depth)."""
+    """Views, starts, answers per question, conditional questions shown, and completions (by
+    outcome and depth)."""
     views = QuizView.objects.filter(quiz_id=quiz_id, day__gte=first, day__lte=last)
     for row in views.values("day").annotate(n=Count("id")).order_by():
         days[row["day"]]["views"] += row["n"]
@@ -114,6 +115,19 @@ def _funnel_add(
         .annotate(n=Count("id"), pos=Min("position"))
         .order_by(),
         answered,
+    )
+
+    def shown(day: dict[str, Any], r: dict[str, Any]) -> None:
+        day["by_shown"][r["question_key"]] = day["by_shown"].get(r["question_key"], 0) + r["n"]
+
+    # Takes shown a question with a display condition: its drop-off's denominator.
+    _add(
+        days,
+        _in(ShownEvent.objects.filter(quiz_id=quiz_id), first, last)
+        .values("d", "question_key")
+        .annotate(n=Count("id"))
+        .order_by(),
+        shown,
     )
 
     shared = Exists(Share.objects.filter(result=OuterRef("pk"), kind=ShareKind.BUTTON))

@@ -22,6 +22,7 @@ from .body import (
     ChannelStats,
     DayStats,
     OutcomeStats,
+    QuestionStats,
     StatsBody,
 )
 from .days import days_between, days_compute, record_empty, table_bump, utc_today
@@ -45,6 +46,8 @@ def _combine(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         for key, (n, pos) in rec.get("by_question", {}).items():
             old_n, old_pos = total["by_question"].get(key, (0, pos))
             total["by_question"][key] = [old_n + n, min(old_pos, pos)]
+        for key, n in rec.get("by_shown", {}).items():  # rollups older than it have none
+            total["by_shown"][key] = total["by_shown"].get(key, 0) + n
         for depth, n in rec.get("by_depth", {}).items():
             total["by_depth"][depth] = total["by_depth"].get(depth, 0) + n
     return total
@@ -135,6 +138,7 @@ def _order(keys: Iterable[str], known: list[str]) -> list[str]:
 def _body(quiz, first, last, total, records) -> StatsBody:
     definition = (quiz.live_version.definition if quiz.live_version else None) or {}
     questions = [q["key"] for q in definition.get("questions", [])]
+    conditional = {q["key"] for q in definition.get("questions", []) if q.get("show_if")}
     outcomes = [o["key"] for o in definition.get("outcomes", [])]
     by_question = dict.fromkeys(questions, 0)
     positions = {k: i for i, k in enumerate(questions)}
@@ -173,13 +177,26 @@ def _body(quiz, first, last, total, records) -> StatsBody:
         # Rows built from CHANNEL_FIELDS, OUTCOME_FIELDS and DAY_FIELDS: the casts name them.
         "by_channel": cast(dict[str, ChannelStats], by_channel),
         "by_outcome": cast(dict[str, OutcomeStats], by_outcome),
-        "by_question": [{"key": k, "answered": by_question[k]} for k in [*questions, *extra]],
+        "by_question": [
+            _question_row(k, by_question[k], conditional, total) for k in [*questions, *extra]
+        ],
         "by_day": [
             cast(DayStats, {"date": d.isoformat(), **{f: records[d].get(f, 0) for f in DAY_FIELDS}})
             for d in days_between(first, last)
         ],
         "by_depth": {k: total["by_depth"][k] for k in sorted(total["by_depth"], key=int)},
     }
+
+
+def _question_row(
+    key: str, answered: int, conditional: set[str], total: dict[str, Any]
+) -> QuestionStats:
+    """A by_question row; a question with a display condition also says how many takes were
+    shown it (README: its drop-off is counted among them)."""
+    row: QuestionStats = {"key": key, "answered": answered}
+    if key in conditional:
+        row["shown"] = total["by_shown"].get(key, 0)
+    return row
 
 
 def stats_dates_parse(

@@ -5,6 +5,10 @@
  * a reload resumes where the visitor was, counts each answered question once through
  * POST /api/quizzes/<slug>/answers/, and sends the take to the JSON API at the end.
  * On the no-JS question pages it only makes single-choice questions advance on tap.
+ *
+ * A screen with data-show-if ({"question": key, "choices": [...]}) is shown only while the
+ * earlier question it names is shown and answered with one of those choices; Next skips it,
+ * the progress counts the shown screens, and answers of screens hidden since are not sent.
  */
 (function () {
   "use strict";
@@ -45,6 +49,53 @@
   var urlRef = new URLSearchParams(window.location.search).get("ref") || root.dataset.ref || "";
   var state = load() || { take: newTake(), answers: {}, at: -1, recorded: [], ref: "" };
   if (urlRef) state.ref = urlRef;
+  state.shown = state.shown || [];
+
+  function condition(screen) {
+    if (!screen.dataset.showIf) return null;
+    try { return JSON.parse(screen.dataset.showIf); } catch (e) { return null; }
+  }
+
+  // The indexes of the screens shown for the answers so far (the server's rule, in order).
+  function shownIndexes() {
+    var keys = [];
+    var indexes = [];
+    screens.forEach(function (screen, i) {
+      var cond = condition(screen);
+      var shown = true;
+      if (cond) {
+        var answer = state.answers[cond.question];
+        var picked = Array.isArray(answer) ? answer : [answer];
+        shown = keys.indexOf(cond.question) >= 0 && picked.some(function (key) {
+          return cond.choices.indexOf(key) >= 0;
+        });
+      }
+      if (shown) {
+        keys.push(screen.dataset.key);
+        indexes.push(i);
+      }
+    });
+    return indexes;
+  }
+
+  // "2 of 3" counts the shown screens; the last shown one's button says it ends the quiz.
+  function progress(index) {
+    var shown = shownIndexes();
+    var place = shown.filter(function (i) { return i < index; }).length;
+    var total = Math.max(shown.length, place + 1);
+    var screen = screens[index];
+    var bar = screen.querySelector("progress");
+    if (bar) { bar.value = place + 1; bar.max = total; }
+    var text = screen.querySelector("[data-progress-text]");
+    if (text && root.dataset.progressText) {
+      text.textContent = root.dataset.progressText.replace("{n}", place + 1).replace("{t}", total);
+    }
+    var last = !shown.some(function (i) { return i > index; });
+    var button = screen.querySelector("[data-next]");
+    if (button && root.dataset.labelNext) {
+      button.textContent = last ? root.dataset.labelDone : root.dataset.labelNext;
+    }
+  }
 
   function save() {
     try { window.sessionStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* full */ }
@@ -130,6 +181,8 @@
       screen.hidden = i !== index;
     });
     if (index >= 0) {
+      progress(index);
+      if (condition(screens[index])) recordShown(screens[index]);
       fill(screens[index]);
       var first = screens[index].querySelector("input:not([type=hidden])");
       if (first && first.type !== "radio" && first.type !== "checkbox") first.focus();
@@ -138,18 +191,37 @@
     if (push) window.history.pushState({ qb: index }, "");
   }
 
+  // Funnel posts go one after the other: a shown question is counted only for a take whose
+  // first answer the server has already counted.
+  var funnel = Promise.resolve();
+
+  function funnelPost(body) {
+    funnel = funnel.then(function () {
+      return fetch(root.dataset.answers, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+        keepalive: true
+      });
+    }).catch(function () { /* the funnel can miss one; the take goes on */ });
+  }
+
   function record(screen) {
     var key = screen.dataset.key;
     if (state.recorded.indexOf(key) >= 0) return;
     state.recorded.push(key);
     save();
-    fetch(root.dataset.answers, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ take: state.take, question: key }),
-      credentials: "same-origin",
-      keepalive: true
-    }).catch(function () { /* the funnel can miss one; the take goes on */ });
+    funnelPost({ take: state.take, question: key });
+  }
+
+  // A screen with a condition came up: counted once a take, for its drop-off in the stats.
+  function recordShown(screen) {
+    var key = screen.dataset.key;
+    if (state.shown.indexOf(key) >= 0) return;
+    state.shown.push(key);
+    save();
+    funnelPost({ take: state.take, question: key, shown: true });
   }
 
   function submit(screen) {
@@ -185,7 +257,10 @@
           others = others.concat(errors[key]);
         }
       });
-      if (target < 0) target = screens.length - 1;
+      if (target < 0) {
+        var shownNow = shownIndexes();
+        target = shownNow[shownNow.length - 1];
+      }
       var messages = (errors[screens[target].dataset.key] || []).concat(others);
       show(target, true);
       showErrors(screens[target], messages);
@@ -213,12 +288,20 @@
       if (input) input.focus();
       return;
     }
-    if (index === screens.length - 1) {
+    var shown = shownIndexes();
+    // Answers of screens that a changed answer hides are not sent (the server refuses them).
+    var keep = shown.map(function (i) { return screens[i].dataset.key; });
+    Object.keys(state.answers).forEach(function (k) {
+      if (keep.indexOf(k) < 0) delete state.answers[k];
+    });
+    save();
+    var after = shown.filter(function (i) { return i > index; });
+    if (after.length === 0) {
       submit(screen);
       return;
     }
     if (key in state.answers) record(screen);
-    show(index + 1, true);
+    show(after[0], true);
   }
 
   screens.forEach(function (screen, index) {
@@ -251,7 +334,10 @@
   // A reload in the middle of a take comes back to the same question, answers filled in.
   window.history.replaceState({ qb: -1 }, "");
   if (state.at >= 0 && state.at < screens.length) {
-    for (var i = 0; i < state.at; i++) window.history.pushState({ qb: i }, "");
+    // Back walks the screens that were shown, not the ones a condition hid.
+    shownIndexes().forEach(function (i) {
+      if (i < state.at) window.history.pushState({ qb: i }, "");
+    });
     show(state.at, true);
   }
 })();

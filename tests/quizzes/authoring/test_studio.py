@@ -362,3 +362,70 @@ def test_a_quiz_built_in_the_studio_exports_to_a_file_that_imports_back_equal(
     again, _images, problems = version_export(version=copy)
     assert problems == []
     assert again | {"slug": slug} == json.loads(exported.content)
+
+
+def test_a_display_condition_set_in_the_studio(studio, editor, visitor):
+    slug = _start(studio, "blank-personality")
+    _op(studio, slug, "question.add:single")
+    data = _form(studio, slug) | {
+        "title": "Smokers",
+        "questions.0.prompt": "Do you smoke?",
+        "questions.0.choices.0.label": "Yes",
+        "questions.0.choices.1.label": "No",
+        "questions.1.prompt": "How many a day?",
+        "questions.1.choices.0.label": "A few",
+        "questions.1.choices.1.label": "Many",
+        "outcomes.0.title": "Calm",
+        "outcomes.1.title": "Wild",
+    }
+    _save(studio, slug, data)
+    # Picking the earlier question draws its choices; ticking "Yes" sets the condition.
+    page = studio.post(
+        f"/editor/quizzes/{slug}/studio/save/",
+        _form(studio, slug) | {"questions.1.show_if.question": "0", "op": "refresh"},
+        **HX,
+    ).content.decode()
+    assert 'name="questions.1.show_if.choices" value="0"' in page
+    data = form_data(page, "studio-form")
+    response = _save(studio, slug, data | {"questions.1.show_if.choices": "0"})
+
+    assert "Ready to publish" in response.content.decode()
+    assert _doc(slug)["questions"][1]["show_if"] == {"question": "do_you_smoke", "choices": ["yes"]}
+    # Renaming the answer renames it in the condition too.
+    data = _form(studio, slug) | {"questions.0.choices.0.label": "Yes, I do"}
+    _save(studio, slug, data)
+    assert _doc(slug)["questions"][1]["show_if"]["choices"] == ["yes-i-do"]
+
+
+def test_an_image_per_question_and_per_answer(studio):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    slug = _start(studio, "demo-which-morning-drink")
+    data = _form(studio, slug) | {
+        "op": "image",
+        "upload.questions.0.image": SimpleUploadedFile("q.png", _png(), "image/png"),
+        "upload.questions.0.choices.1.image": SimpleUploadedFile(
+            "c.png", _png("#f00"), "image/png"
+        ),
+    }
+    response = _save(studio, slug, data)
+
+    assert response.status_code == 200
+    doc = _doc(slug)
+    assert doc["questions"][0]["image"].startswith("quiz-images/")
+    assert doc["questions"][0]["choices"][1]["image"].startswith("quiz-images/")
+    assert "Ready to publish" in response.content.decode()
+    version = QuizVersion.objects.get(quiz__slug=slug)
+    question = version.questions.get(position=0)
+    assert question.image.name == doc["questions"][0]["image"]
+    assert question.choices.get(position=1).image.name == doc["questions"][0]["choices"][1]["image"]
+
+
+def test_the_dashboard_names_an_unfinished_draft_by_its_title_and_its_last_change(studio):
+    slug = _start(studio, "blank-personality")
+    _save(studio, slug, _form(studio, slug) | {"title": "Half-built quiz"})
+
+    page = studio.get("/editor/").content.decode()
+
+    assert "Half-built quiz" in page
+    assert "Last change" in page and "ago" in page

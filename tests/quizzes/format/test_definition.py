@@ -17,6 +17,7 @@ import pytest
 from quizzes.format.definition import Card, Choice, Definition, Outcome, Question, Variable
 from quizzes.format.quizfile import quizfile_validate
 from tests.conftest import SPEC_EXAMPLES, demo_files
+from tests.quizzes.conditions import smoke_quiz, trivia_quiz
 
 EVERY_KEY = {
     "format": "quizbuilder/1",
@@ -92,7 +93,8 @@ def _files() -> list[tuple[str, dict]]:
         (f"{p.parent.name}/{p.name}", json.loads(Path(p).read_text(encoding="utf-8")))
         for p in paths
     ]
-    return [*found, ("every-key", EVERY_KEY), ("bare", BARE)]
+    extensions = [("smoke", smoke_quiz()), ("trivia-extensions", trivia_quiz())]
+    return [*found, ("every-key", EVERY_KEY), ("bare", BARE), *extensions]
 
 
 def _conforms(value: object, hint: object) -> bool:
@@ -148,7 +150,9 @@ def test_a_question_carries_the_keys_of_its_type_and_no_other():
     common = Question.__required_keys__
     for q in definition["questions"]:
         assert set(q) == common | TYPE_KEYS[q["type"]], q["key"]
-    assert set().union(*TYPE_KEYS.values()) == Question.__optional_keys__
+    # The rest are the extensions any question may carry (only when given).
+    extensions = {"image", "explanation", "show_if"}
+    assert set().union(*TYPE_KEYS.values()) | extensions == Question.__optional_keys__
 
 
 def test_the_typed_parts_are_the_normalised_parts():

@@ -97,9 +97,15 @@ def test_the_quiz_shows_what_it_takes_to_answer_and_nothing_more(visitor, publis
         "max_length": None,
         "min_choices": None,
         "max_choices": None,
+        "image": None,
+        "show_if": None,
         "choices": [],
     }
-    assert body["questions"][3]["choices"][0] == {"key": "never", "label": "Hardly ever"}
+    assert body["questions"][3]["choices"][0] == {
+        "key": "never",
+        "label": "Hardly ever",
+        "image": None,
+    }
     text = response.content.decode()
     for secret in (
         '"value"',

@@ -1,0 +1,84 @@
+"""The funnel a take leaves behind: a quiz's views, each answered question, and each question
+with a display condition that came on screen (sharing's stats count them).
+
+Counting is exact because the database enforces it: a view is unique per visitor, quiz and
+day, an answer event and a shown event per take and question. Every insert is a conditional
+insert (ON CONFLICT DO NOTHING), so a retry never double counts.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from quizzes.engine.scoring import questions_shown
+from quizzes.format.definition import Answers, Definition
+from quizzes.models import AnswerEvent, QuizView, ShownEvent
+from quizzes.taking.ratelimit import start_check, view_check
+
+
+def view_record(*, quiz_id: int, visitor: str, ip_hash: str) -> bool:
+    """Count a browser's view of a quiz: once per visitor, quiz and UTC day. True if new.
+
+    The cache spares the database a write for a visitor seen today; the unique constraint,
+    with a conditional insert, is what makes the count exact. A new visitor's view past the
+    per-address view limit is not counted (False).
+    """
+    day = timezone.now().date()
+    seen = f"qv:{quiz_id}:{visitor}:{day.isoformat()}"
+    if not cache.add(seen, 1, timeout=86400):
+        return False
+    if not view_check(quiz_id=quiz_id, ip_hash=ip_hash):
+        cache.delete(seen)  # a later view of theirs, under the limit, may still count
+        return False
+    QuizView.objects.bulk_create(
+        [QuizView(quiz_id=quiz_id, visitor=visitor, day=day)], ignore_conflicts=True
+    )
+    return True
+
+
+def answer_record(
+    *, quiz_id: int, take: str, question_key: str, position: int, visitor: str, ip_hash: str
+) -> None:
+    """Count one answered question of a take (the funnel); a repeat changes nothing.
+
+    The first answer of a take is its start: it counts against the start limits first
+    (RateLimited past them, and nothing is recorded); later answers of a take that has
+    started are not limited.
+    """
+    if not AnswerEvent.objects.filter(quiz_id=quiz_id, take=take).exists():
+        start_check(quiz_id=quiz_id, visitor=visitor, ip_hash=ip_hash)
+    AnswerEvent.objects.bulk_create(
+        [AnswerEvent(quiz_id=quiz_id, take=take, question_key=question_key, position=position)],
+        ignore_conflicts=True,
+    )
+
+
+def shown_record(*, quiz_id: int, take: str, question_key: str) -> bool:
+    """Count that a take was shown a question with a display condition (the drop-off's
+    denominator, sharing's stats); a repeat changes nothing. Only a started take (one with
+    an answer counted) is counted, so this never makes a start nor escapes the start limits.
+    True if counted (now or before)."""
+    if not AnswerEvent.objects.filter(quiz_id=quiz_id, take=take).exists():
+        return False
+    ShownEvent.objects.bulk_create(
+        [ShownEvent(quiz_id=quiz_id, take=take, question_key=question_key)],
+        ignore_conflicts=True,
+    )
+    return True
+
+
+def conditional_shown(definition: Definition, clean: Answers) -> list[str]:
+    """The questions with a display condition that these answers showed."""
+    shown = set(questions_shown(definition=definition, answers=clean))
+    return [q["key"] for q in definition["questions"] if "show_if" in q and q["key"] in shown]
+
+
+def answered_positions(definition: Definition, clean: Answers) -> list[tuple[str, int]]:
+    """(key, position) of each question these answers answer: a result's answer events."""
+    keys = []
+    for position, question in enumerate(definition["questions"]):
+        value = clean.get(question["key"])
+        if value not in (None, "", []):
+            keys.append((question["key"], position))
+    return keys
