@@ -30,8 +30,9 @@ from core.api import error
 from core.bots import is_preview_bot
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.selectors import Published, published_get
+from quizzes.taking.funnel import view_record
 from quizzes.taking.payloads import quiz_public
-from quizzes.taking.services import take_new, view_record
+from quizzes.taking.services import take_new
 from sharing.cards.jobs import version_card_name
 from sharing.cards.show import DEFAULT_CARD, card_url
 from sharing.results import result_image
@@ -110,7 +111,7 @@ def quiz_embed(request: VisitorRequest, slug: str) -> HttpResponse:
     friend = _friend_landing(request, published, code) if code else {}
     definition = published.definition
     context = {
-        "quiz": quiz_public(definition),
+        "quiz": quiz_public(definition, absolute=request.build_absolute_uri),
         "slug": published.slug,
         "take": take_new(),
         "ref": code if friend else "",

@@ -11,10 +11,14 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
-from quizzes.models import Result
-from quizzes.signals import answers_purged, result_deleted
+from quizzes.authoring.permissions import user_can_edit
+from quizzes.models import Quiz, Result
+from quizzes.signals import answers_purged, page_head, quiz_links, result_deleted
 from sharing.models import Share
 from sharing.signals import landing_redirect, result_extras, result_parts, stats_extras
 
@@ -59,8 +63,9 @@ def parts(
     sender: Any, *, request: HttpRequest, result: Result, owner: bool, **kwargs: Any
 ) -> SafeString | None:
     """The call to action and (to the result's owner) the lead form, on the result page."""
-    cta = cta_config(result)
     form = lead_form(result) if owner else None
+    # No way on to the business before the details a locked result waits for.
+    cta = None if result_locked(result) else cta_config(result)
     if cta is None and form is None:
         return None
     saved = form is not None and Lead.objects.filter(result=result).exists()
@@ -94,6 +99,25 @@ def figures(
     sender: Any, *, quiz_id: int, first: dt.date, last: dt.date, **kwargs: Any
 ) -> dict[str, Any]:
     return dict(integration_figures(quiz_id=quiz_id, first=first, last=last))
+
+
+@receiver(page_head, dispatch_uid="integrations.page_head")
+def oembed_link(sender: Any, *, request: HttpRequest, slug: str, **kwargs: Any) -> SafeString:
+    """oEmbed discovery: WordPress, Ghost and the like find the iframe from the quiz's URL."""
+    quiz_url = request.build_absolute_uri(reverse("quizzes:intro", args=[slug]))
+    query = urlencode({"url": quiz_url, "format": "json"})
+    href = request.build_absolute_uri(reverse("integrations:oembed")) + "?" + query
+    return format_html('<link rel="alternate" type="application/json+oembed" href="{}">', href)
+
+
+@receiver(quiz_links, dispatch_uid="integrations.quiz_links")
+def studio_link(
+    sender: Any, *, request: HttpRequest, quiz: Quiz, **kwargs: Any
+) -> list[dict[str, str]]:
+    if not user_can_edit(request.user, quiz):
+        return []
+    url = reverse("integrations:studio", args=[quiz.slug])
+    return [{"label": str(_("On your site")), "url": url}]
 
 
 @receiver(result_deleted, dispatch_uid="integrations.result_deleted")

@@ -135,6 +135,10 @@ class QuizVersion(CardFields):
         default=30,
         help_text=_("Days raw answers are kept; outcomes and computed values stay."),
     )
+    # The file's call to action for every outcome and lead form (spec/integrations.md), as
+    # quizzes.format.integration_checks normalises them; None when the file has none.
+    cta = models.JSONField(null=True, blank=True, editable=False)
+    lead = models.JSONField(null=True, blank=True, editable=False)
     # Frozen at publish (and on import): the normalised quizbuilder/1 definition, the compiled
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.
     definition = models.JSONField(null=True, blank=True, editable=False)
@@ -253,6 +257,7 @@ class Outcome(CardFields):
     min = models.FloatField(null=True, blank=True)
     max = models.FloatField(null=True, blank=True)
     when = models.CharField(max_length=500, blank=True)
+    cta = models.JSONField(null=True, blank=True, editable=False)  # spec/integrations.md
 
     class Meta:
         ordering = ["position", "id"]

@@ -84,7 +84,13 @@ def page_extra(request: HttpRequest, result: Result) -> dict[str, Any]:
     share = share_default_of(result)
     owner = result.visitor == getattr(request, "visitor", None)
     parts = result_parts.send(sender=Result, request=request, result=result, owner=owner)
+    # A room above may lock the result (the body's "locked"): the page then hides it too.
+    extras = result_extras.send(
+        sender=Result, request=request, result=result, slug=result.quiz.slug
+    )
+    locked = any(isinstance(e, dict) and e.get("locked") is True for _r, e in extras)
     return {
+        "locked": locked,
         "extra_parts": [html for _receiver, html in parts if html],
         "share": share,
         "share_url": _share_url(request, share) or "",

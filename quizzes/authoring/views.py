@@ -51,6 +51,7 @@ from quizzes.format.bundles import (
 )
 from quizzes.format.quizfile import Problem
 from quizzes.models import AuditEntry, Kind, Quiz, QuizVersion, VersionStatus
+from quizzes.signals import quiz_links
 
 OPEN = (VersionStatus.DRAFT, VersionStatus.REVIEW)
 
@@ -126,6 +127,12 @@ def _detail(request: HttpRequest, quiz: Quiz, *, status: int = 200) -> HttpRespo
         "form": WorkflowForm(),
         "figures": quizzes_figures_get(quiz_ids=[quiz.pk]).get(quiz.pk),
         "changes": _changes(quiz, open_version),
+        # Buttons of the rooms above (quizzes.signals.quiz_links): integrations' page.
+        "links": [
+            link
+            for _receiver, links in quiz_links.send(sender=Quiz, request=request, quiz=quiz)
+            for link in (links or [])
+        ],
     }
     return render(request, "quizzes/editor/quiz.html", context, status=status)
 

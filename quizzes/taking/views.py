@@ -28,8 +28,9 @@ from core.bots import is_preview_bot
 from core.cookies import ref_cookie_get
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.format.definition import Definition
-from quizzes.models import Result
+from quizzes.models import Quiz, Result
 from quizzes.selectors import Published, published_get
+from quizzes.signals import page_head
 from quizzes.taking import contexts
 from quizzes.taking.flow import flow_advance, question_context, state_load, state_new
 from quizzes.taking.funnel import answer_record, shown_record, view_record
@@ -83,6 +84,14 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
         html = cache.get(key) if cacheable else None
         if html is None:
             context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
+            # What the rooms above put in the head (quizzes.signals.page_head).
+            context["head_parts"] = [
+                html
+                for _receiver, html in page_head.send(
+                    sender=Quiz, request=request, slug=published.slug
+                )
+                if html
+            ]
             if cacheable:
                 context["csrf_token"] = CSRF_MARKER
             html = render_to_string("quizzes/intro.html", context, request=request)

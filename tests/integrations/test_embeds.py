@@ -135,3 +135,15 @@ def test_the_studio_page_saves_the_embed_settings(browser, published_quiz, edito
     assert ok.status_code == 302
     row = EmbedSettings.objects.get()
     assert (row.embed_url, row.origins) == (HOME, ["https://drinks.example.com"])
+
+
+def test_the_quiz_page_announces_oembed_and_the_editor_page_links_here(
+    browser, published_quiz, editor
+):
+    html = browser().get("/q/which-morning-drink/").content.decode()
+    assert (
+        '<link rel="alternate" type="application/json+oembed" href="http://testserver/oembed/'
+        '?url=http%3A%2F%2Ftestserver%2Fq%2Fwhich-morning-drink%2F&amp;format=json">'
+    ) in html
+    page = client_for(editor).get("/editor/quizzes/which-morning-drink/").content.decode()
+    assert 'href="/editor/quizzes/which-morning-drink/integrations/">On your site</a>' in page

@@ -177,3 +177,19 @@ def test_stats_count_leads(browser, lead_quiz):
         visitor = browser()
         post_lead(visitor, complete(visitor)["id"], {"email": "a@example.com", "consent": True})
     assert quiz_stats(lead_quiz)["leads"] == 2
+
+
+def test_a_locked_result_page_shows_only_the_lead_form_until_it_is_sent(browser, lead_quiz):
+    definition_set(lead_quiz, lead={**LEAD, "required": True, "position": "before_result"})
+    visitor = browser()
+    body = complete(visitor)
+    title = lead_quiz.live_version.definition["outcomes"]
+    page = visitor.get(path_of(body["result_url"])).content.decode()
+    assert 'class="card lead-form"' in page
+    assert not any(f">{o['title']}<" in page for o in title)
+    assert "data-share-bar" not in page and "share-bar" not in page
+    visitor.post(
+        f"/r/{body['id']}/lead/", {"email": "ana@example.com", "name": "Ana", "consent": "yes"}
+    )
+    page = visitor.get(path_of(body["result_url"])).content.decode()
+    assert "lead-form" not in page and "share-bar" in page
