@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('quizzes', '0010_quiz_owner_optional'),
+        ('quizzes', '0001_initial'),
     ]
 
     operations = [

@@ -258,3 +258,33 @@ def test_a_locked_result_shows_after_the_lead_form_inside_the_embed(
     assert message["url"].startswith(f"{base}/go/")
     assert CtaClick.objects.count() == 1
     context.close()
+
+
+def test_the_popup_mode_opens_the_quiz_over_the_page(
+    chromium, live_server, publish, settings, host_site
+):
+    write, host = host_site
+    base = live_server.url.replace("localhost", "127.0.0.1")
+    settings.SITE_URL = base
+    publish(SLUG)
+    snippet = f'<script src="{base}/embed.js" data-quiz="{SLUG}" async></script>'
+    popup = f'<script src="{base}/embed.js" data-quiz="{SLUG}" data-mode="popup" data-label="Find your drink" async></script>'  # noqa: E501
+    write(HOST_PAGE.format(base=base, slug=SLUG).replace(snippet, popup))
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{host}/quiz.html")
+    button = page.locator("button.quizbuilder-open")
+    assert button.inner_text() == "Find your drink"
+    assert page.locator("iframe").count() == 0  # nothing loaded before it is asked for
+    button.click()
+    frame = frame_of(page)
+    assert page.locator('[role="dialog"]').is_visible()
+    frame.locator("[data-start]").click()
+    frame.locator('[data-screen="question"]').wait_for(state="visible")
+    shot(page, "embed-host-desktop-popup")
+    assert "start" in [e["type"] for e in events(page)]
+    page.locator('[role="dialog"] button[aria-label="Close"]').click()
+    assert page.locator('[role="dialog"]').is_hidden()
+    assert button.evaluate("b => document.activeElement === b")  # focus back on the button
+    context.close()
