@@ -267,6 +267,11 @@ def test_the_popup_mode_opens_the_quiz_over_the_page(
     base = live_server.url.replace("localhost", "127.0.0.1")
     settings.SITE_URL = base
     publish(SLUG)
+    from integrations.models import EmbedSettings
+    from quizzes.models import Quiz
+
+    # An http page is no https: origin: it must be allowed by name (localhost only).
+    EmbedSettings.objects.create(quiz=Quiz.objects.get(slug=SLUG), allowed_origins=host)
     snippet = f'<script src="{base}/embed.js" data-quiz="{SLUG}" async></script>'
     popup = f'<script src="{base}/embed.js" data-quiz="{SLUG}" data-mode="popup" data-label="Find your drink" async></script>'  # noqa: E501
     write(HOST_PAGE.format(base=base, slug=SLUG).replace(snippet, popup))
