@@ -16,7 +16,6 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from quizzes.authoring.permissions import user_can_edit
 from quizzes.models import Quiz, Result
 from quizzes.signals import answers_purged, page_head, quiz_links, result_deleted
 from sharing.models import Share
@@ -111,13 +110,9 @@ def oembed_link(sender: Any, *, request: HttpRequest, slug: str, **kwargs: Any) 
 
 
 @receiver(quiz_links, dispatch_uid="integrations.quiz_links")
-def studio_link(
-    sender: Any, *, request: HttpRequest, quiz: Quiz, **kwargs: Any
-) -> list[dict[str, str]]:
-    if not user_can_edit(request.user, quiz):
-        return []
-    url = reverse("integrations:studio", args=[quiz.slug])
-    return [{"label": str(_("On your site")), "url": url}]
+def studio_link(sender: Any, *, quiz: Quiz, user: Any, **kwargs: Any) -> list[tuple[str, str]]:
+    """The quiz's page for editors links to its "On your site" page (embed settings, leads)."""
+    return [(str(_("On your site")), reverse("integrations:studio", args=[quiz.slug]))]
 
 
 @receiver(result_deleted, dispatch_uid="integrations.result_deleted")

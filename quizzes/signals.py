@@ -30,13 +30,13 @@ request may roll back; a receiver that fails must not fail the request (send_rob
 of a draft is being drawn; a receiver returns the HTML (a SafeString) of a preview panel to
 show beside the editor, or None.
 
+`quiz_links(sender=Quiz, quiz=Quiz, user=User)`: a quiz's page is drawn for an editor who
+may edit it; a receiver returns [(label, url), ...] of the pages its room keeps for that quiz
+(webhooks, embeds), shown among the quiz's actions.
+
 `page_head(sender=Quiz, request=HttpRequest, slug=str)`: a quiz's public intro page is being
 drawn; a receiver returns HTML (a SafeString) for its <head> (integrations: the oEmbed
 discovery <link>), or None. The page is cached per version, so it must not vary per visitor.
-
-`quiz_links(sender=Quiz, request=HttpRequest, quiz=Quiz)`: an editor's page of a quiz is being
-drawn; a receiver returns a list of {"label": str, "url": str} for buttons beside "Stats"
-(integrations: "On your site").
 
 `quiz_figures(sender=Quiz, quiz_ids=list[int])`: the dashboard lists these quizzes; a receiver
 returns {quiz_id: {"completions": int, "share_rate": float | None, "viral_coefficient":
@@ -54,5 +54,5 @@ result_deleted = Signal()
 request_refused = Signal()
 studio_panels = Signal()
 quiz_figures = Signal()
-page_head = Signal()
 quiz_links = Signal()
+page_head = Signal()

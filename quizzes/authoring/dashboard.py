@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from quizzes.authoring.permissions import quizzes_visible_to, user_is_editor
 from quizzes.models import AuditAction, AuditEntry, Quiz, QuizVersion, VersionStatus
-from quizzes.signals import quiz_figures
+from quizzes.signals import quiz_figures, quiz_links
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -20,6 +20,17 @@ logger = logging.getLogger(__name__)
 
 # The review steps: the latest of them says where a version stands.
 REVIEW_STEPS = (AuditAction.SUBMITTED, AuditAction.SENT_BACK, AuditAction.PUBLISHED)
+
+
+def quiz_links_get(*, quiz: Quiz, user: Any) -> list[tuple[str, str]]:
+    """The pages rooms above keep for `quiz` (webhooks, embeds), from `quiz_links`."""
+    links: list[tuple[str, str]] = []
+    for receiver, answer in quiz_links.send_robust(sender=Quiz, quiz=quiz, user=user):
+        if isinstance(answer, Exception):
+            logger.error("quiz_links receiver %r failed", receiver, exc_info=answer)
+        elif answer:
+            links.extend(answer)
+    return links
 
 
 def quizzes_figures_get(*, quiz_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from quizzes.authoring import ownership, services, studio_services
 from quizzes.authoring.dashboard import (
+    quiz_links_get,
     quizzes_figures_get,
     versions_sent_back,
     versions_waiting_review,
@@ -51,7 +52,6 @@ from quizzes.format.bundles import (
 )
 from quizzes.format.quizfile import Problem
 from quizzes.models import AuditEntry, Kind, Quiz, QuizVersion, VersionStatus
-from quizzes.signals import quiz_links
 
 OPEN = (VersionStatus.DRAFT, VersionStatus.REVIEW)
 
@@ -127,12 +127,9 @@ def _detail(request: HttpRequest, quiz: Quiz, *, status: int = 200) -> HttpRespo
         "form": WorkflowForm(),
         "figures": quizzes_figures_get(quiz_ids=[quiz.pk]).get(quiz.pk),
         "changes": _changes(quiz, open_version),
-        # Buttons of the rooms above (quizzes.signals.quiz_links): integrations' page.
-        "links": [
-            link
-            for _receiver, links in quiz_links.send(sender=Quiz, request=request, quiz=quiz)
-            for link in (links or [])
-        ],
+        "links": quiz_links_get(quiz=quiz, user=request.user)
+        if user_can_edit(request.user, quiz)
+        else [],
     }
     return render(request, "quizzes/editor/quiz.html", context, status=status)
 
