@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
         "task": "quizzes.tasks.purge_expired_answers",
         "schedule": crontab(minute=17),
     },
+    "expire-leads": {
+        "task": "integrations.tasks.expire_leads",
+        "schedule": crontab(minute=23),
+    },
     "rollup-daily-stats": {
         "task": "sharing.tasks.rollup_daily_stats",
         "schedule": crontab(minute=5),
@@ -26,10 +30,6 @@ app.conf.beat_schedule = {
     "sweep-orphan-cards": {
         "task": "sharing.tasks.sweep_orphan_cards",
         "schedule": crontab(minute=41),
-    },
-    "expire-leads": {
-        "task": "integrations.tasks.expire_leads",
-        "schedule": crontab(minute=23),
     },
     "retry-stale-cards": {
         "task": "sharing.tasks.rerender_stale_cards",

@@ -18,11 +18,11 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
-    # Before quizzes: sharing serves quizzes' result page and result API composed with its part.
-    path("", include("sharing.urls")),
     # Before quizzes: its editor catch-all (editor/quizzes/<slug>/<action>/) would take
     # integrations' studio page.
     path("", include("integrations.urls")),
+    # Before quizzes: sharing serves quizzes' result page and result API composed with its part.
+    path("", include("sharing.urls")),
     path("", include("quizzes.urls")),
 ]
 # JSON under /api/, Django's pages elsewhere (core.api, "error handlers").
