@@ -33,6 +33,8 @@ from .services import (
     leads_delete_person,
 )
 
+LEADS_SHOWN = 50
+
 
 @never_cache
 def cta_go(request: HttpRequest, result_id: str) -> HttpResponse:
@@ -157,6 +159,9 @@ def integrations_page(request: HttpRequest, slug: str) -> HttpResponse:
         "snippet": _snippet(request, quiz),
         "quiz_url": request.build_absolute_uri(reverse("quizzes:intro", args=[quiz.slug])),
         "lead_count": Lead.objects.filter(quiz=quiz).count(),
+        "leads": Lead.objects.filter(quiz=quiz)
+        .select_related("result")
+        .order_by("-created_at")[:LEADS_SHOWN],
     }
     return render(request, "integrations/studio.html", context, status=400 if errors else 200)
 

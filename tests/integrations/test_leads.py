@@ -146,6 +146,8 @@ def test_editors_export_and_erase_leads(browser, lead_quiz, editor):
     url = f"/editor/quizzes/{lead_quiz.slug}/integrations/leads.csv"
     assert browser().get(url).status_code == 302  # login first
     studio = client_for(editor)
+    page = studio.get(f"/editor/quizzes/{lead_quiz.slug}/integrations/").content.decode()
+    assert page.count("<tr data-lead>") == 1 and "ana@example.com" in page
     rows = list(csv.reader(io.StringIO(studio.get(url).content.decode())))
     assert rows[0] == ["created", "email", "name", "phone", "outcome", "confirmed", "consent"]
     assert rows[1][1:3] == ["ana@example.com", "Ana"] and rows[1][6] == LEAD["consent"]
