@@ -293,3 +293,28 @@ def test_the_popup_mode_opens_the_quiz_over_the_page(
     assert page.locator('[role="dialog"]').is_hidden()
     assert button.evaluate("b => document.activeElement === b")  # focus back on the button
     context.close()
+
+
+def test_the_studio_page_fits_a_phone_and_copies_the_snippet(
+    chromium, live_server, publish, editor
+):
+    from django.test import Client
+
+    publish(SLUG)
+    client = Client()
+    client.force_login(editor)
+    session = client.cookies["sessionid"].value
+    for name, viewport in (("phone", (390, 844)), ("desktop", (1280, 800))):
+        context = chromium.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/editor/quizzes/{SLUG}/integrations/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
+        page.locator('button[data-copy="#snippet"]').click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == (
+            f'<script src="{live_server.url}/embed.js" data-quiz="{SLUG}" async></script>'
+        )
+        shot(page, f"embed-studio-{name}")
+        context.close()
