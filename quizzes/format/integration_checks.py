@@ -12,9 +12,39 @@ from urllib.parse import urlsplit
 
 from quizzes.format.checks import Checker, at
 
+KEYS = ("cta", "lead")  # the file's top-level keys of this module
 LEAD_FIELDS = ("email", "name", "phone")
 LEAD_POSITIONS = ("before_result", "after_result")
 URL_MAX = 2000
+
+
+def integrations_check(
+    ck: Checker, definition: dict[str, Any], top: dict[str, Any], raw_outcomes: list[Any]
+) -> None:
+    """`cta` (top level and outcomes) and `lead` into `definition`, only when given."""
+    cta = cta_check(ck, top, "$")
+    if cta is not None:
+        definition["cta"] = cta
+    for i, raw in enumerate(raw_outcomes):
+        if isinstance(raw, dict) and i < len(definition["outcomes"]):
+            outcome_cta = cta_check(ck, raw, f"outcomes[{i}]")
+            if outcome_cta is not None:
+                definition["outcomes"][i]["cta"] = outcome_cta
+    lead = lead_check(ck, top)
+    if lead is not None:
+        definition["lead"] = lead
+
+
+def cta_labels(definition: dict[str, Any]) -> list[tuple[str, str]]:
+    """(JSON path, text) of every call to action's label, for the placeholder check."""
+    found = [
+        (f"outcomes[{i}].cta.label", o["cta"]["label"])
+        for i, o in enumerate(definition["outcomes"])
+        if "cta" in o
+    ]
+    if "cta" in definition:
+        found.append(("cta.label", definition["cta"]["label"]))
+    return found
 
 
 def cta_check(ck: Checker, data: dict[str, Any], path: str) -> dict[str, str] | None:

@@ -49,7 +49,7 @@ from quizzes.format.checks import (
 )
 from quizzes.format.corners import corners_check
 from quizzes.format.definition import Definition, Program, Programs, Question
-from quizzes.format.integration_checks import cta_check, lead_check
+from quizzes.format.integration_checks import KEYS, cta_labels, integrations_check
 from quizzes.format.item_checks import outcome_check, question_check
 
 __all__ = [
@@ -73,16 +73,7 @@ _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
 # another: it is part of the reviewed version. Like "cover", the definition holds it only
 # when it is not the default, so files without it read and export as before.
 # "cta" and "lead" are spec/integrations.md's (quizzes.format.integration_checks).
-_OPTIONAL = (
-    "language",
-    "description",
-    "variables",
-    "card",
-    "cover",
-    "retention_days",
-    "cta",
-    "lead",
-)
+_OPTIONAL = ("language", "description", "variables", "card", "cover", "retention_days", *KEYS)
 RETENTION_DAYS_DEFAULT = 30
 RETENTION_DAYS_MAX = 365  # the site's maximum is settings.RESULT_RETENTION_DAYS_MAX
 _SCORE_NAMES = {
@@ -139,37 +130,19 @@ def quizfile_validate(
     )
     if days is not None and days != RETENTION_DAYS_DEFAULT:
         definition["retention_days"] = days
-    _integrations_check(ck, definition, top, raw_outcomes)
+    integrations_check(ck, definition, top, raw_outcomes)
     programs = _expressions_check(ck, definition, raw_questions)
     _templates_check(ck, definition, raw_questions)
     if questions_ok and known == "trivia":
         _trivia_check(ck, definition)
     if known == "calculator":
         _reachability_check(ck, raw_outcomes)
-        # Corners only mean something for an otherwise sound file (every key, bound and
-        # expression valid), so they run last and only then.
+        # Corners only mean something for an otherwise sound file: last, and only then.
         if not ck.problems and programs is not None:
             corners_check(ck, definition=cast(Definition, definition), programs=programs)
     if ck.problems:
         return None, ck.problems
     return cast(Definition, definition), []
-
-
-def _integrations_check(
-    ck: Checker, definition: dict[str, Any], top: dict[str, Any], raw_outcomes: list[Any]
-) -> None:
-    """`cta` (top level and outcomes) and `lead`, kept in the definition only when given."""
-    cta = cta_check(ck, top, "$")
-    if cta is not None:
-        definition["cta"] = cta
-    for i, raw in enumerate(raw_outcomes):
-        if isinstance(raw, dict) and i < len(definition["outcomes"]):
-            outcome_cta = cta_check(ck, raw, f"outcomes[{i}]")
-            if outcome_cta is not None:
-                definition["outcomes"][i]["cta"] = outcome_cta
-    lead = lead_check(ck, top)
-    if lead is not None:
-        definition["lead"] = lead
 
 
 def _header_check(ck: Checker, top: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -359,11 +332,7 @@ def _templates_check(ck: Checker, definition: dict[str, Any], raw_questions: lis
     for key in ("headline", "subline"):
         texts.append((f"card.{key}", definition["card"].get(key), card_names))
     # A call to action's label may name what a card may (spec/integrations.md).
-    for i, o in enumerate(definition["outcomes"]):
-        if "cta" in o:
-            texts.append((f"outcomes[{i}].cta.label", o["cta"]["label"], card_names))
-    if "cta" in definition:
-        texts.append(("cta.label", definition["cta"]["label"], card_names))
+    texts += [(path, text, card_names) for path, text in cta_labels(definition)]
     for path, text, allowed in texts:
         if not isinstance(text, str):
             continue
