@@ -1,4 +1,14 @@
-"""The `qb_ref` cookie: the share code that brought a friend, kept per quiz for a day.
+"""Cookies that must also work inside an iframe on another site, and the `qb_ref` cookie.
+
+`cookie_samesite` / `cookie_partition`: over https the visitor and ref cookies are
+`SameSite=None; Secure; Partitioned` (CHIPS), so a quiz embedded on a business's site keeps
+one visitor as one visitor (a partitioned cookie lives in the jar of that top-level site; the
+browser sends it back only there). Over plain http (development) no browser accepts
+`SameSite=None` without `Secure`, so they stay `SameSite=Lax`: an iframe on another *site*
+then gets no cookie back and each of its requests is a new visitor (README, "Put a quiz on
+your site"); a host page on the same host name with another port is the same site and works.
+
+The `qb_ref` cookie: the share code that brought a friend, kept per quiz for a day.
 
 The "Take the test" button carries the code in its URL (`/q/<slug>/?ref=<code>`) and the
 taking flow passes it on in a hidden field or the API body. This signed cookie is the fallback
@@ -16,6 +26,20 @@ NAME = "qb_ref"
 SALT = "quizbuilder.ref"
 MAX_AGE = 24 * 60 * 60
 MAX_QUIZZES = 5
+
+
+def cookie_samesite(request: HttpRequest) -> str:
+    """The SameSite of a cookie that embeds need: None over https, Lax over http."""
+    return "None" if request.is_secure() else "Lax"
+
+
+def cookie_partition(response: HttpResponse, request: HttpRequest, name: str) -> None:
+    """Mark the cookie `name` set on `response` as Partitioned (CHIPS) over https.
+
+    Django's set_cookie (and Python's Morsel before 3.14) has no `partitioned` flag; the
+    attribute rides on the SameSite value, which Morsel writes out verbatim."""
+    if request.is_secure() and name in response.cookies:
+        response.cookies[name]["samesite"] = "None; Partitioned"
 
 
 def _entries(request: HttpRequest) -> list[tuple[str, str]]:
@@ -52,5 +76,6 @@ def ref_cookie_set(
         max_age=MAX_AGE,
         httponly=True,
         secure=settings.VISITOR_COOKIE_SECURE or request.is_secure(),
-        samesite="Lax",
+        samesite=cookie_samesite(request),
     )
+    cookie_partition(response, request, NAME)

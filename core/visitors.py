@@ -20,6 +20,8 @@ from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from core.cookies import cookie_partition, cookie_samesite
+
 SALT = "quizbuilder.visitor"
 
 
@@ -128,6 +130,8 @@ class VisitorMiddleware:
                 max_age=settings.VISITOR_COOKIE_MAX_AGE,
                 httponly=True,
                 secure=settings.VISITOR_COOKIE_SECURE or request.is_secure(),
-                samesite="Lax",
+                # Inside an iframe on a business's site too (core.cookies, CHIPS).
+                samesite=cookie_samesite(request),
             )
+            cookie_partition(response, request, name)
         return response

@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
         "task": "quizzes.tasks.purge_expired_answers",
         "schedule": crontab(minute=17),
     },
+    "expire-leads": {
+        "task": "integrations.tasks.expire_leads",
+        "schedule": crontab(minute=23),
+    },
     "rollup-daily-stats": {
         "task": "sharing.tasks.rollup_daily_stats",
         "schedule": crontab(minute=5),

@@ -18,6 +18,9 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
+    # Before quizzes: its editor catch-all (editor/quizzes/<slug>/<action>/) would take
+    # integrations' studio page.
+    path("", include("integrations.urls")),
     # Before quizzes: sharing serves quizzes' result page and result API composed with its part.
     path("", include("sharing.urls")),
     # Before quizzes, whose editor-action route would take /editor/quizzes/<slug>/webhooks/.

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.card_fields import CardFields
+
 
 def new_result_id() -> str:
     # 16 random bytes: 22 url-safe characters, unguessable (api.md asks for at least 20).
@@ -101,20 +103,6 @@ class VersionStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")  # a published version replaced by a newer one
 
 
-class CardFields(models.Model):
-    """The `card` keys of the file format; blank means "not set" (inherit or default)."""
-
-    card_headline = models.CharField(max_length=300, blank=True)
-    card_subline = models.CharField(max_length=300, blank=True)
-    card_background = models.CharField(max_length=7, blank=True)
-    card_gradient_to = models.CharField(max_length=7, blank=True)
-    card_text_color = models.CharField(max_length=7, blank=True)
-    card_image = models.ImageField(upload_to="quiz-images/", blank=True)
-
-    class Meta:
-        abstract = True
-
-
 class QuizVersion(CardFields):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -133,6 +121,9 @@ class QuizVersion(CardFields):
     retention_days = models.PositiveIntegerField(
         default=30, help_text=_("Days raw answers are kept; outcomes and computed values stay.")
     )
+    # The file's `cta` and `lead` (spec/integrations.md, format.integration_checks) or None.
+    cta = models.JSONField(null=True, blank=True, editable=False)
+    lead = models.JSONField(null=True, blank=True, editable=False)
     # Frozen at publish (and on import): the normalised quizbuilder/1 definition, the compiled
     # formulas, and the image paths in storage. Drafts rebuild them from their rows.
     definition = models.JSONField(null=True, blank=True, editable=False)
@@ -253,6 +244,7 @@ class Outcome(CardFields):
     min = models.FloatField(null=True, blank=True)
     max = models.FloatField(null=True, blank=True)
     when = models.CharField(max_length=500, blank=True)
+    cta = models.JSONField(null=True, blank=True, editable=False)  # spec/integrations.md
 
     class Meta:
         ordering = ["position", "id"]

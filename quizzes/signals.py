@@ -12,6 +12,10 @@ A receiver may set attributes on `result` for the response that shows it.
 `version_published(sender=QuizVersion, version=QuizVersion)`: a version became the live one.
 Sent on commit of the publish, so a worker finds the version as published.
 
+`page_head(sender=Quiz, request=HttpRequest, slug=str)`: a quiz's public intro page is being
+drawn; a receiver returns HTML (a SafeString) for its <head> (integrations: the oEmbed
+discovery <link>), or None. The page is cached per version, so it must not vary per visitor.
+
 `answers_purged(sender=Result, result=Result)`: a result's answers expired and its texts were
 drawn again from what is kept (quizzes.taking.retention). Sent inside the transaction, under the
 result's row lock; `result` is the row as it was before the purge, so a receiver can see what
@@ -49,6 +53,7 @@ from django.dispatch import Signal
 
 result_submitted = Signal()
 version_published = Signal()
+page_head = Signal()
 answers_purged = Signal()
 result_deleted = Signal()
 request_refused = Signal()

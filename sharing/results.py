@@ -25,6 +25,7 @@ from .cards.jobs import result_card_of, result_card_remember
 from .cards.show import result_image_info
 from .friends import friend_comparison, outcome_percent
 from .models import Share, ShareKind
+from .signals import result_extras, result_parts
 
 Absolute = Callable[[str], str]
 
@@ -58,11 +59,18 @@ def _share_url(request: HttpRequest, share: Share | None) -> str | None:
 
 
 def _body(request: HttpRequest, result: Result, slug: str, share: Share | None) -> dict[str, Any]:
-    return {
+    body = {
         **quiz_result_body(request, result, slug),
         "share_url": _share_url(request, share),
         "image": result_image(result, absolute=request.build_absolute_uri),
     }
+    # The rooms above add theirs (integrations: the call to action, a locked result).
+    for _receiver, extra in result_extras.send(
+        sender=Result, request=request, result=result, slug=slug
+    ):
+        if isinstance(extra, dict):
+            body.update(extra)
+    return body
 
 
 def created_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
@@ -78,7 +86,15 @@ def page_extra(request: HttpRequest, result: Result) -> dict[str, Any]:
     share = share_default_of(result)
     image = result_image(result, absolute=request.build_absolute_uri)
     is_owner = result.visitor == getattr(request, "visitor", None)
+    parts = result_parts.send(sender=Result, request=request, result=result, owner=is_owner)
+    # A room above may lock the result (the body's "locked"): the page then hides it too.
+    extras = result_extras.send(
+        sender=Result, request=request, result=result, slug=result.quiz.slug
+    )
+    locked = any(isinstance(e, dict) and e.get("locked") is True for _r, e in extras)
     return {
+        "locked": locked,
+        "extra_parts": [html for _receiver, html in parts if html],
         "share": share,
         "share_url": _share_url(request, share) or "",
         "image": image,

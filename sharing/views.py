@@ -8,7 +8,7 @@ from typing import Any
 import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -27,8 +27,10 @@ from quizzes.taking.ratelimit import RefusedKind
 
 from .cards.render import LAYOUTS
 from .cards.studio import studio_card_png
+from .models import Share
 from .results import result_image
 from .services import Landing, landing_visit, share_get
+from .signals import landing_redirect
 from .stats import charts, page
 from .stats.body import StatsBody
 from .stats.ranges import StatsRangeError, quiz_stats, stats_dates_parse
@@ -56,7 +58,9 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
     )
     if seen is None:
         return _gone(request, 410)
-    response = render(request, "sharing/landing.html", _landing_context(request, seen))
+    response = _landing_elsewhere(request, seen) or render(
+        request, "sharing/landing.html", _landing_context(request, seen)
+    )
     if bot:
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # no cookie of any kind for bots
     elif seen.kind in ("click", "uncounted") and seen.ref:
@@ -64,6 +68,18 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
         # behind a busy address keeps the credit for the completion it brings.
         ref_cookie_set(response, request, quiz_id=share.quiz_id, code=seen.ref)
     return response
+
+
+def _landing_elsewhere(request: HttpRequest, seen: Landing) -> HttpResponse | None:
+    """The redirect a room above asks for (the quiz's home page), for browsers only: bots
+    get the page with its tags."""
+    if seen.kind == "preview":
+        return None
+    answers = landing_redirect.send(sender=Share, request=request, share=seen.share, ref=seen.ref)
+    for _receiver, url in answers:
+        if url:
+            return redirect(url)
+    return None
 
 
 def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:

@@ -167,7 +167,9 @@ def test_production_sends_the_language_and_visitor_cookies_over_https_only(tmp_p
     assert done.returncode == 0, done.stderr
     cookies = json.loads(done.stdout)
     wanted = {"secure": True, "samesite": "Lax", "httponly": True}
-    assert cookies == {"django_language": wanted, "qb_visitor": wanted}
+    # The visitor cookie also works inside an iframe on a business's site (CHIPS, issue 13).
+    visitor = {**wanted, "samesite": "None; Partitioned"}
+    assert cookies == {"django_language": wanted, "qb_visitor": visitor}
 
 
 def test_in_development_the_visitor_cookie_is_secure_when_the_request_is(settings, client, publish):
@@ -179,7 +181,8 @@ def test_in_development_the_visitor_cookie_is_secure_when_the_request_is(setting
 
     assert plain.cookies["qb_visitor"]["secure"] == ""
     assert https.cookies["qb_visitor"]["secure"] is True
-    assert https.cookies["qb_visitor"]["samesite"] == "Lax"
+    assert https.cookies["qb_visitor"]["samesite"] == "None; Partitioned"  # CHIPS (issue 13)
+    assert plain.cookies["qb_visitor"]["samesite"] == "Lax"
 
 
 def test_the_language_cookie_is_lax_and_out_of_reach_of_scripts(client):

@@ -12,6 +12,7 @@ from quizzes.models import Result
 from quizzes.taking.payloads import result_body
 from sharing.models import Referral, Share
 from sharing.results import result_image, share_default_of
+from sharing.signals import result_extras
 
 # The lead's fields a webhook tells (spec "Leads": email, name, phone).
 LEAD_FIELDS = ("email", "name", "phone")
@@ -25,6 +26,13 @@ def share_url(share: Share | None) -> str | None:
     return absolute(share.get_absolute_url()) if share is not None else None
 
 
+class _SiteRequest:
+    """What a body's extension needs of a request outside one: absolute URLs on SITE_URL."""
+
+    def build_absolute_uri(self, location: str) -> str:
+        return absolute(location)
+
+
 def result_created_data(result: Result) -> dict[str, Any]:
     """`data` of result.created: the api.md result body and the share that brought it."""
     # sharing's receiver of result_submitted ran first (its app comes first) and left the
@@ -35,6 +43,13 @@ def result_created_data(result: Result) -> dict[str, Any]:
         "share_url": share_url(share),
         "image": result_image(result, absolute=absolute),
     }
+    # The body's extension by the rooms below (integrations: "cta"), as the API gives it; the
+    # business is told the whole result, so nothing a locked result hides is withheld here.
+    for _receiver, extra in result_extras.send(
+        sender=Result, request=_SiteRequest(), result=result, slug=result.quiz.slug
+    ):
+        if isinstance(extra, dict) and "cta" in extra:
+            body["cta"] = extra["cta"]
     referral = Referral.objects.filter(result=result).select_related("share").first()
     referred_by = None
     if referral is not None and referral.share is not None:

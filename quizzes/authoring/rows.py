@@ -22,6 +22,7 @@ from django.db.models.fields.files import FieldFile
 from quizzes.authoring.images import ImageError, image_clean
 from quizzes.format.checks import Problem
 from quizzes.format.definition import Card, Definition
+from quizzes.format.integration_checks import lead_export
 from quizzes.format.quizfile import RETENTION_DAYS_DEFAULT, quizfile_validate
 from quizzes.models import Choice, Outcome, Question, QuizVersion, Variable
 
@@ -128,6 +129,8 @@ def file_data_build(
             out["when"] = o.when
         if card := _card_from(o):
             out["card"] = card
+        if o.cta:
+            out["cta"] = dict(o.cta)
         data["outcomes"].append(out)
     if card := _card_from(version):
         data["card"] = card
@@ -139,6 +142,10 @@ def file_data_build(
         data["retention_days"] = version.retention_days
     if version.feedback and version.kind == "trivia":
         data["feedback"] = True
+    if version.cta:
+        data["cta"] = dict(version.cta)
+    if version.lead:
+        data["lead"] = lead_export(dict(version.lead))
     return data
 
 
@@ -346,6 +353,8 @@ def rows_write(
     version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
     version.feedback = definition.get("feedback", False)
     version.theme = dict(definition.get("theme") or {})
+    version.cta = dict(definition["cta"]) if "cta" in definition else None
+    version.lead = dict(definition["lead"]) if "lead" in definition else None
     card = definition.get("card") or {}
     # New bytes for a path win over a stored file of that name.
     stored: dict[str, str] = {name: name for name in kept if name not in files}
@@ -374,6 +383,7 @@ def rows_write(
             min=o.get("min"),
             max=o.get("max"),
             when=o.get("when") or "",
+            cta=dict(o["cta"]) if "cta" in o else None,
         )
         ocard = o.get("card") or {}
         _apply_card(outcome, ocard, files, stored)

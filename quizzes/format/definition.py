@@ -89,6 +89,23 @@ class Variable(TypedDict):
     unit: NotRequired[str]
 
 
+class Cta(TypedDict):
+    """A call to action (spec/integrations.md): a button to the business's page."""
+
+    label: str
+    url: str
+
+
+class LeadForm(TypedDict):
+    """The contact details a quiz asks for (spec/integrations.md)."""
+
+    fields: list[str]
+    position: str
+    required: bool
+    consent: str
+    double_opt_in: bool
+
+
 class Outcome(TypedDict):
     key: str
     title: str
@@ -97,6 +114,7 @@ class Outcome(TypedDict):
     max: float | None
     when: str | None
     card: Card
+    cta: NotRequired[Cta]
 
 
 class Definition(TypedDict):
@@ -114,6 +132,8 @@ class Definition(TypedDict):
     theme: NotRequired[Theme]
     retention_days: NotRequired[int]
     feedback: NotRequired[bool]  # trivia: right or wrong after each question (only when true)
+    cta: NotRequired[Cta]
+    lead: NotRequired[LeadForm]
 
 
 # A clean answer (scoring.answers_validate): a number's float, a single's choice key, a

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from quizzes.format.definition import Definition, Question, Variable
+from quizzes.format.integration_checks import lead_export
 from quizzes.format.quizfile import FORMAT
 
 
@@ -30,13 +31,19 @@ def quizfile_export(definition: Definition) -> dict[str, Any]:
         out["variables"] = [_variable_export(v) for v in d["variables"]]
     out["outcomes"] = []
     for o in d["outcomes"]:
-        item = {"key": o["key"], "title": o["title"]}
+        item: dict[str, Any] = {"key": o["key"], "title": o["title"]}
         _put(item, "description", o["description"], "")
         for key in ("min", "max", "when"):
             _put(item, key, _num(o[key]), None)
         _put(item, "card", dict(o["card"]), {})
+        if "cta" in o:
+            item["cta"] = {"label": o["cta"]["label"], "url": o["cta"]["url"]}
         out["outcomes"].append(item)
     _put(out, "card", dict(d["card"]), {})
+    if "cta" in d:
+        out["cta"] = {"label": d["cta"]["label"], "url": d["cta"]["url"]}
+    if "lead" in d:
+        out["lead"] = lead_export(dict(d["lead"]))
     return out
 
 

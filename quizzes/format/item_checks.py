@@ -252,7 +252,8 @@ def _multi_check(
         )
 
 
-_OUTCOME_KEYS = ("key", "title", "description", "min", "max", "when", "card")
+# "cta": spec/integrations.md, checked by quizfile (integration_checks.cta_check).
+_OUTCOME_KEYS = ("key", "title", "description", "min", "max", "when", "card", "cta")
 
 
 def outcome_check(ck: Checker, data: object, path: str, *, kind: str | None) -> dict[str, Any]:

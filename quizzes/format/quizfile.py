@@ -48,6 +48,7 @@ from quizzes.format.checks import (
 from quizzes.format.corners import corners_check
 from quizzes.format.definition import Definition, Program, Programs, Question
 from quizzes.format.extensions import extensions_check
+from quizzes.format.integration_checks import KEYS, cta_labels, integrations_check
 from quizzes.format.item_checks import outcome_check, question_check
 from quizzes.format.variables import RESERVED, variables_check
 
@@ -70,6 +71,7 @@ _REQUIRED = ("format", "slug", "title", "kind", "questions", "outcomes")
 # when it is not the default, so files without it read and export as before.
 # "feedback" (trivia only, a boolean): right/wrong after each question, in the definition only
 # when true. "theme" (brand colour, background, font of the quiz's pages): format/theme.py.
+# "cta" and "lead" are spec/integrations.md's (quizzes.format.integration_checks).
 _OPTIONAL = (
     "language",
     "description",
@@ -79,6 +81,7 @@ _OPTIONAL = (
     "theme",
     "retention_days",
     "feedback",
+    *KEYS,
 )
 RETENTION_DAYS_DEFAULT = 30
 RETENTION_DAYS_MAX = 365  # the site's maximum is settings.RESULT_RETENTION_DAYS_MAX
@@ -130,14 +133,14 @@ def quizfile_validate(
         questions=questions, variables=variables, outcomes=outcomes, card=ck.card(top, "$")
     )
     _top_extensions_check(ck, top, definition, known, retention_days_max)
+    integrations_check(ck, definition, top, raw_outcomes)
     programs = _expressions_check(ck, definition, raw_questions)
     _templates_check(ck, definition, raw_questions)
     if questions_ok and known == "trivia":
         _trivia_check(ck, definition)
     if known == "calculator":
         _reachability_check(ck, raw_outcomes)
-        # Corners only mean something for an otherwise sound file (every key, bound and
-        # expression valid), so they run last and only then.
+        # Corners only mean something for an otherwise sound file: last, and only then.
         if not ck.problems and programs is not None:
             corners_check(ck, definition=cast(Definition, definition), programs=programs)
     if ck.problems:
@@ -301,6 +304,8 @@ def _templates_check(ck: Checker, definition: dict[str, Any], raw_questions: lis
             texts.append((f"outcomes[{i}].card.{key}", o["card"].get(key), card_names))
     for key in ("headline", "subline"):
         texts.append((f"card.{key}", definition["card"].get(key), card_names))
+    # A call to action's label may name what a card may (spec/integrations.md).
+    texts += [(path, text, card_names) for path, text in cta_labels(definition)]
     for path, text, allowed in texts:
         if not isinstance(text, str):
             continue

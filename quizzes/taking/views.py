@@ -31,8 +31,9 @@ from core.bots import is_preview_bot
 from core.cookies import ref_cookie_get
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.format.definition import Definition
-from quizzes.models import Result
+from quizzes.models import Quiz, Result
 from quizzes.selectors import Published, published_get
+from quizzes.signals import page_head
 from quizzes.taking import contexts, previews
 from quizzes.taking.flow import (
     flow_advance,
@@ -100,6 +101,12 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
         context["link_preview"] = previews.intro_preview(
             request=request, published=published, image=image
         )
+        # What the rooms above put in the head (quizzes.signals.page_head).
+        context["head_parts"] = [
+            part
+            for _receiver, part in page_head.send(sender=Quiz, request=request, slug=published.slug)
+            if part
+        ]
         if cacheable:
             context["csrf_token"] = CSRF_MARKER
         html = render_to_string("quizzes/intro.html", context, request=request)

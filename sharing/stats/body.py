@@ -41,6 +41,7 @@ class ChannelStats(TypedDict):
     shares: int
     clicks: int
     referred_completions: int
+    cta_clicks: int  # added by integrations (sharing.signals.stats_extras)
 
 
 class OutcomeStats(TypedDict):
@@ -48,6 +49,7 @@ class OutcomeStats(TypedDict):
     shares: int
     clicks: int
     referred_completions: int
+    cta_clicks: int  # added by integrations (sharing.signals.stats_extras)
 
 
 # A spec extension (README): "shown", on a question with a display condition only, counts
@@ -93,5 +95,9 @@ StatsBody = TypedDict(
         # and what the rate limits kept out of the figures, by kind (quiz_stats adds it).
         "by_depth": dict[str, int],
         "refused": NotRequired[dict[str, int]],
+        # spec/integrations.md, added by integrations through sharing.signals.stats_extras.
+        "cta_clicks": NotRequired[int],
+        "referred_cta_clicks": NotRequired[int],
+        "leads": NotRequired[int],
     },
 )

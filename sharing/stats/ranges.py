@@ -10,6 +10,7 @@ from typing import Any, cast
 from quizzes.models import Quiz
 
 from ..models import Channel, DailyStats
+from ..signals import stats_extras
 from .body import (
     CHANNEL_FIELDS,
     COUNTS,
@@ -102,7 +103,31 @@ def quiz_stats(
     body = _body(quiz, first, last, total, records)
     # A spec extension (README): what the rate limits kept out of the figures above.
     body["refused"] = refused_counts(quiz_id=quiz.pk, first=first, last=last)
+    _extras_merge(body, quiz_id=quiz.pk, first=first, last=last)
     return body
+
+
+def _extras_merge(body: StatsBody, *, quiz_id: int, first: dt.date, last: dt.date) -> None:
+    """Add the figures the rooms above count (integrations: cta_clicks, referred_cta_clicks,
+    leads; cta_clicks in by_outcome and by_channel), read live from their rows, so exact."""
+    loose = cast(dict[str, Any], body)
+    for _receiver, extra in stats_extras.send(sender=Quiz, quiz_id=quiz_id, first=first, last=last):
+        answer: dict[str, Any] = extra if isinstance(extra, dict) else {}
+        row_fields: dict[str, list[str]] = answer.get("row_fields") or {}
+        for key, value in answer.items():
+            if key in ("by_outcome", "by_channel"):
+                fields = OUTCOME_FIELDS if key == "by_outcome" else CHANNEL_FIELDS
+                for row_key, row in value.items():
+                    target = loose[key].setdefault(row_key, dict.fromkeys(fields, 0))
+                    for field, n in row.items():
+                        target[field] = target.get(field, 0) + n
+            elif key != "row_fields":
+                loose[key] = value
+        # Every row has the fields the room adds (0 where it counted nothing).
+        for table, names in row_fields.items():
+            for target in loose[table].values():
+                for field in names:
+                    target.setdefault(field, 0)
 
 
 def _order(keys: Iterable[str], known: list[str]) -> list[str]:

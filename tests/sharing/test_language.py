@@ -48,7 +48,7 @@ def test_an_english_quiz_speaks_chinese_to_a_chinese_visitor(publish):
     seen = pages(speaking("zh-hans"), EN, "zh-hans")
     for name, html in seen.items():
         assert '<html lang="zh-hans">' in html, name
-    assert "开始" in seen["intro"] and ">Start<" not in seen["intro"]
+    assert "开始" in seen["intro"] and ">Start the test<" not in seen["intro"]
     assert "下一题" in seen["question"] and ">Next<" not in seen["question"]
     assert "再测一次" in seen["result"] and "Take it again" not in seen["result"]
     # The quiz's own words stay English, marked so.
@@ -73,7 +73,7 @@ def test_a_chinese_quiz_speaks_english_to_an_english_visitor(publish):
     seen = pages(speaking("en"), ZH, "en")
     for name, html in seen.items():
         assert '<html lang="en">' in html, name
-    assert ">Start<" in seen["intro"] and "开始</a>" not in seen["intro"]
+    assert ">Start the test<" in seen["intro"] and "开始测试</a>" not in seen["intro"]
     assert "See my result" in seen["intro"] and "Next" in seen["question"]
     assert "Take it again" in seen["result"]
     assert '<h1 class="outcome-title" lang="zh-hans">浓缩咖啡</h1>' in seen["result"]
@@ -84,7 +84,7 @@ def test_the_switcher_changes_the_quiz_pages(publish):
     publish(ZH)
     client = speaking("en")
     before = client.get(f"/q/{ZH}/").content.decode()
-    assert ">Start<" in before
+    assert ">Start the test<" in before
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": f"/q/{ZH}/"})
     after = client.get(f"/q/{ZH}/").content.decode()
     assert '<html lang="zh-hans">' in after and "开始" in after

@@ -51,8 +51,16 @@ EVERY_KEY = {
     "variables": [{"key": "total", "expr": "x + one + many", "label": "Total", "unit": "kg"}],
     "outcomes": [
         {"key": "big", "title": "{name}: {total}", "when": "total > 5", "card": {"subline": "Big"}},
-        {"key": "small", "title": "Small", "description": "{total}"},
+        {
+            "key": "small",
+            "title": "Small",
+            "description": "{total}",
+            "cta": {"label": "More", "url": "https://example.com/more"},
+        },
     ],
+    # spec/integrations.md
+    "cta": {"label": "Shop {outcome}", "url": "https://example.com/shop"},
+    "lead": {"fields": ["email"], "consent": "I agree.", "double_opt_in": True},
     "card": {
         "headline": "{outcome}",
         "subline": "Try it",

@@ -170,7 +170,9 @@ def test_a_response_gets_the_result_body_with_every_field(visitor, publish, slug
         "result_url",
         "share_url",
         "image",
+        "cta",  # spec/integrations.md: null without a call to action
     }
+    assert body["cta"] is None
     assert body["id"] == result.id and re.fullmatch(r"[A-Za-z0-9_-]{20,}", body["id"])
     assert body["quiz"] == slug
     assert body["outcome"]["key"] == expected["outcome"]

@@ -130,8 +130,11 @@ def test_events_are_counted_by_their_own_day_and_ranges_are_inclusive(events):
         "shares": 1,
         "clicks": 1,
         "referred_completions": 1,
+        "cta_clicks": 0,  # integrations' (spec/integrations.md)
     }
-    assert body["by_channel"] == {"x": {"shares": 1, "clicks": 1, "referred_completions": 1}}
+    assert body["by_channel"] == {
+        "x": {"shares": 1, "clicks": 1, "referred_completions": 1, "cta_clicks": 0}
+    }
     assert body["share_rate"] == 0.0  # d1's completion was not shared
 
     whole = quiz_stats(events.quiz, d2, TODAY)
