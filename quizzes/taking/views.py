@@ -244,7 +244,15 @@ def result_delete(request: VisitorRequest, result_id: str) -> HttpResponse:
 def theme_css(request: HttpRequest, slug: str) -> HttpResponse:
     """The live version's theme as a stylesheet (quizzes.taking.theme). Pages link it with
     ?v=<digest of the theme>: that URL is cached for a year, any other for five minutes."""
-    published = _published_or_404(slug)
+    published = published_get(slug=slug)
+    if published is None:
+        if not Quiz.objects.filter(slug=slug).exists():
+            raise Http404("No quiz has this address.")
+        # A draft's preview links it before the quiz is out: the site's look, not a 404 page
+        # the browser would refuse as a stylesheet.
+        response = HttpResponse("", content_type="text/css; charset=utf-8")
+        response["Cache-Control"] = "private, no-store"
+        return response
     theme = published.definition.get("theme") or {}
     css = theme_stylesheet(theme=theme, font_url=static)
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
