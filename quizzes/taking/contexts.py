@@ -238,7 +238,9 @@ class Scored(Protocol):
     def values(self) -> Mapping[str, object] | None: ...
 
 
-def figures(result: Scored, variables: list[Variable] | None = None) -> list[tuple[str, str]]:
+def figures(
+    result: Scored, variables: list[Variable] | None = None, *, language: str | None = None
+) -> list[tuple[str, str]]:
     """A calculator's computed values with the label and unit the file gives each variable
     ("Weight in 10 years", "82 kg"); a value without a label is named from its key
     ("weight_10y" -> "Weight 10y")."""
@@ -251,18 +253,23 @@ def figures(result: Scored, variables: list[Variable] | None = None) -> list[tup
         if key in named:
             label = named[key].get("label") or label
             unit = named[key].get("unit") or ""
-        text = number_text(value, places=2)
+        # As the quiz's language writes numbers: 12,345.5 in English, 12 345,5 in French.
+        text = number_text(value, places=2, grouped=True, language=language)
         rows.append((label, f"{text} {unit}" if unit else text))
     return rows
 
 
-def score_text(result: Scored, kind: str) -> str:
+def score_text(result: Scored, kind: str, *, language: str | None = None) -> str:
     if kind not in (Kind.SCORE, Kind.TRIVIA) or result.score is None:
         return ""
+
+    def shown(x: float) -> str:
+        # As templates print numbers: at most 2 decimals, trailing zeros dropped.
+        return number_text(x, places=2, grouped=True, language=language)
+
     if result.max_score is None:
-        return number_text(result.score, places=2)
-    # As templates print numbers: at most 2 decimals, trailing zeros dropped.
-    return f"{number_text(result.score, places=2)} / {number_text(result.max_score, places=2)}"
+        return shown(result.score)
+    return f"{shown(result.score)} / {shown(result.max_score)}"
 
 
 def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
@@ -281,9 +288,13 @@ def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
         "quiz_title": version.title,
         "language": version.language,
         "kind": version.kind,
-        "score_text": score_text(result, version.kind),
+        "score_text": score_text(result, version.kind, language=version.language),
         "figures": (
-            figures(result, definition_stored(version.definition).get("variables"))
+            figures(
+                result,
+                definition_stored(version.definition).get("variables"),
+                language=version.language,
+            )
             if version.kind == Kind.CALCULATOR
             else []
         ),

@@ -75,3 +75,15 @@ def test_the_studio_partial_has_a_labelled_input_for_each_field():
     for name, value in (("label", "Weight"), ("unit", "kg")):
         assert f'<label for="f-v2-{name}">' in html
         assert re.search(rf'id="f-v2-{name}" name="variables\.2\.{name}" value="{value}"', html)
+
+
+def test_a_figure_is_written_as_the_quiz_s_language_writes_numbers():
+    from quizzes.engine.scoring import ScoreResult
+    from quizzes.taking.contexts import figures, score_text
+
+    computed = ScoreResult(
+        outcome_key="x", score=12345.5, max_score=20000, values={"steps": 12345.5}
+    )
+    assert figures(computed, [], language="en") == [("Steps", "12,345.5")]
+    assert figures(computed, [], language="de") == [("Steps", "12.345,5")]
+    assert score_text(computed, "score", language="en") == "12,345.5 / 20,000"
