@@ -230,8 +230,9 @@ def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(
     assert page.locator("[data-qr-panel]").is_visible()
     page.wait_for_timeout(400)  # the tap's press feedback (a short scale) settles
     wechat = page.locator('summary[data-channel="wechat"]').bounding_box()
-    assert wechat == wechat_before
-    assert wechat["width"] == email["width"] and wechat["y"] == email["y"]
+    # To the pixel: layout may land a fraction of one apart while the page settles.
+    assert all(abs(wechat[k] - wechat_before[k]) < 1 for k in ("x", "y", "width", "height"))
+    assert abs(wechat["width"] - email["width"]) < 1 and abs(wechat["y"] - email["y"]) < 1
     page.locator("[data-qr-panel]").scroll_into_view_if_needed()
     shot(page, "share-wechat-open-390")
 

@@ -42,7 +42,7 @@ def _context(browser, live_server, user, viewport):
     client = Client()
     client.force_login(user)
     # The site's CSP forbids the injected script (as it should): the test context bypasses it.
-    context = browser.new_context(viewport=viewport, bypass_csp=True)
+    context = browser.new_context(viewport=viewport, bypass_csp=True, reduced_motion="reduce")
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

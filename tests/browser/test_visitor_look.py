@@ -148,7 +148,9 @@ def test_the_visitor_pages_look_right_and_pass_axe(
 ):
     image_quiz(editor)
     # The site's CSP forbids the injected axe script (as it should): the test context bypasses it.
-    context = browser.new_context(**(PHONE if device == "phone" else DESKTOP), bypass_csp=True)
+    context = browser.new_context(
+        **(PHONE if device == "phone" else DESKTOP), bypass_csp=True, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     found: dict[str, list[str]] = {}
@@ -208,7 +210,9 @@ def test_the_chinese_pages_on_a_phone_and_a_desktop(browser, live_server, publis
     publish("ni-shi-na-zhong-ka-fei")
     # take_with_js taps: the desktop gets a touch screen too (a wide laptop with one).
     for device, options in (("phone", PHONE), ("desktop", {**DESKTOP, "has_touch": True})):
-        context = browser.new_context(**options, bypass_csp=True, locale="zh-CN")
+        context = browser.new_context(
+            **options, bypass_csp=True, locale="zh-CN", reduced_motion="reduce"
+        )
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.goto(f"{live_server.url}/q/ni-shi-na-zhong-ka-fei/")
