@@ -245,8 +245,11 @@ def figures(
     ("Weight in 10 years", "82 kg"); a value without a label is named from its key
     ("weight_10y" -> "Weight 10y")."""
     named = {v["key"]: v for v in variables or []}
+    values = result.values or {}
+    # In the file's order: PostgreSQL's jsonb keeps a stored dict's keys in its own order.
+    order = [k for k in named if k in values] + [k for k in values if k not in named]
     rows = []
-    for key, value in (result.values or {}).items():
+    for key, value in ((k, values[k]) for k in order):
         if not isinstance(value, int | float):
             continue
         label, unit = key.replace("_", " ").capitalize(), ""
