@@ -1,10 +1,11 @@
-"""The JSON API's plumbing (../shared/spec/api.md): the endpoint decorator, the body parser,
-JSON errors, and the site's error handlers that answer JSON under /api/.
+"""The JSON API's plumbing (../shared/spec/api.md): the endpoint wrapper, the body parser,
+JSON errors, and the site's error handlers that answer JSON under /api/ (the API object
+itself, django-ninja's, is core.api_v1).
 
 No session and no CSRF token: a cross-site browser POST is refused by its Origin instead
 (allowed: this site, the address the request came to, settings.API_ALLOWED_ORIGINS), and
 clients that send no Origin (apps, curl) are served. Every answer is JSON, errors included;
-bad input is a 4xx, never a 500. quizzes' and sharing's API views are built with these.
+bad input is a 4xx, never a 500. Every room's API operations are built with these.
 """
 
 from __future__ import annotations
@@ -42,37 +43,38 @@ def origin_allowed(request: HttpRequest) -> bool:
     return origin.lower() in own | allowed
 
 
-def api_view(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:
-    """JSON-only endpoint: 405 for other methods, Origin check and CORS for allowed origins."""
+def api_endpoint(
+    view: Callable[..., HttpResponse], methods: list[str]
+) -> Callable[..., HttpResponse]:
+    """`view` as a JSON-only endpoint: 405 for other methods, Origin check on POST, CORS for
+    allowed origins (core.api_v1 wraps every route of the API with it)."""
 
-    def decorate(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
-        @csrf_exempt
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-            origin = request.headers.get("Origin")
-            cross = origin is not None and origin.lower() in {
-                _origin_of(o) for o in settings.API_ALLOWED_ORIGINS
-            }
-            if request.method == "OPTIONS" and cross:
-                response = JsonResponse({}, status=200)
-                response["Access-Control-Allow-Methods"] = ", ".join(methods)
-                response["Access-Control-Allow-Headers"] = "Content-Type"
-                response["Access-Control-Max-Age"] = "600"
-            elif request.method not in methods:
-                response = error(405, "method", f"Use {' or '.join(methods)}.")
-                response["Allow"] = ", ".join(methods)
-            elif request.method == "POST" and not origin_allowed(request):
-                response = error(403, "origin", "Cross-site requests are not allowed.")
-            else:
-                response = view(request, *args, **kwargs)
-            if cross:
-                response["Access-Control-Allow-Origin"] = origin or ""
-                response["Vary"] = "Origin"
-            return response
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        origin = request.headers.get("Origin")
+        cross = origin is not None and origin.lower() in {
+            _origin_of(o) for o in settings.API_ALLOWED_ORIGINS
+        }
+        response: HttpResponse
+        if request.method == "OPTIONS" and cross:
+            response = JsonResponse({}, status=200)
+            response["Access-Control-Allow-Methods"] = ", ".join(methods)
+            response["Access-Control-Allow-Headers"] = "Content-Type"
+            response["Access-Control-Max-Age"] = "600"
+        elif request.method not in methods:
+            response = error(405, "method", f"Use {' or '.join(methods)}.")
+            response["Allow"] = ", ".join(methods)
+        elif request.method == "POST" and not origin_allowed(request):
+            response = error(403, "origin", "Cross-site requests are not allowed.")
+        else:
+            response = view(request, *args, **kwargs)
+        if cross:
+            response["Access-Control-Allow-Origin"] = origin or ""
+            response["Vary"] = "Origin"
+        return response
 
-        return wrapper
-
-    return decorate
+    return wrapper
 
 
 class NotFinite(ValueError):

@@ -10,4 +10,9 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the answers to quizzes' and sharing's signals and hooks.
+        from core.api_v1 import api
+
         from . import receivers  # noqa: F401
+        from .api import router
+
+        api.add_router("", router)

@@ -119,8 +119,8 @@ def quiz_embed(request: VisitorRequest, slug: str) -> HttpResponse:
         "host_origin": host or "",
         "lead": _lead_form(published),
         "quiz_url": request.build_absolute_uri(reverse("quizzes:intro", args=[published.slug])),
-        "responses_url": reverse("quizzes:api-response-create", args=[published.slug]),
-        "answers_url": reverse("quizzes:api-answer-create", args=[published.slug]),
+        "responses_url": reverse("api:response-create", args=[published.slug]),
+        "answers_url": reverse("api:answer-create", args=[published.slug]),
     }
     with translation.override(definition.get("language") or settings.LANGUAGE_CODE):
         context["strings"] = _strings()

@@ -9,7 +9,6 @@ urlpatterns = [
     path("embed.js", embeds.embed_js, name="embed-js"),
     path("oembed/", embeds.oembed, name="oembed"),
     path("go/<str:result_id>/", views.cta_go, name="go"),
-    path("api/results/<str:result_id>/lead/", views.lead_create, name="api-lead"),
     path("r/<str:result_id>/lead/", views.lead_form_post, name="lead-form"),
     path("leads/confirm/<str:token>/", views.lead_confirm_view, name="lead-confirm"),
     path(

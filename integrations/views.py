@@ -1,5 +1,5 @@
-"""Calls to action's tracked redirect, the lead API and form, and the studio's integrations
-page with the leads export (spec/integrations.md)."""
+"""Calls to action's tracked redirect, the lead form, and the studio's integrations page with
+the leads export (spec/integrations.md). The lead API is api.py."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.api import api_view, error, json_body
 from core.visitors import VisitorRequest
 from quizzes.authoring.permissions import quizzes_visible_to, user_can_edit
-from quizzes.models import Quiz, Result
+from quizzes.models import Quiz
 from quizzes.taking.contexts import result_find
 
 from .models import Lead
@@ -49,39 +48,10 @@ def cta_go(request: HttpRequest, result_id: str) -> HttpResponse:
     return redirect(target.location)
 
 
-def _confirm_url(request: HttpRequest) -> str:
+def lead_confirm_url(request: HttpRequest) -> str:
+    """The absolute confirmation link of a lead, with `{token}` where its token goes."""
     url = request.build_absolute_uri(reverse("integrations:lead-confirm", args=["TOKEN"]))
     return url.replace("TOKEN", "{token}")
-
-
-def _owned_result(request: VisitorRequest, result_id: str) -> Result | JsonResponse:
-    result = result_find(result_id)
-    if result is None:
-        return error(404, "result", "There is no result at this address.")
-    if result.deleted_at is not None:
-        return error(410, "result", "This result was deleted by its owner.")
-    if result.visitor != request.visitor:
-        return error(403, "result", _("Only the visitor who got this result can send this."))
-    return result
-
-
-@cache_control(private=True, no_store=True)
-@api_view("POST")
-def lead_create(request: VisitorRequest, result_id: str) -> JsonResponse:
-    """POST /api/results/<id>/lead/: the visitor's contact details for their result."""
-    found = _owned_result(request, result_id)
-    if isinstance(found, JsonResponse):
-        return found
-    data, problem = json_body(request)
-    if problem is not None or data is None:
-        return problem or error(400, "body", "The body must be a JSON object.")
-    try:
-        lead_save(result=found, data=data, confirm_url=_confirm_url(request))
-    except LeadNotAsked:
-        return error(400, "lead", _("This quiz does not ask for contact details."))
-    except LeadInvalid as exc:
-        return JsonResponse({"errors": exc.errors}, status=400)
-    return JsonResponse({"status": "saved"}, status=201)
 
 
 @require_POST
@@ -95,7 +65,7 @@ def lead_form_post(request: VisitorRequest, result_id: str) -> HttpResponse:
     }
     data["consent"] = request.POST.get("consent") == "yes"
     try:
-        lead_save(result=result, data=data, confirm_url=_confirm_url(request))
+        lead_save(result=result, data=data, confirm_url=lead_confirm_url(request))
     except (LeadNotAsked, LeadInvalid) as exc:
         errors = exc.errors if isinstance(exc, LeadInvalid) else {}
         for field_errors in errors.values():

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_htmx",
+    # django-ninja: the JSON API; here for its Swagger UI template and static files (/api/docs/).
+    "ninja",
     "accounts",
     "core",
     "quizzes",

@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from core.api_v1 import api
 from quizzes.admin import authoring_site
 from sharing.media import media_serve
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
+    # The JSON API (core.api_v1): each room added its Router in its AppConfig.ready().
+    path("api/", api.urls),
     # Before quizzes: its editor catch-all (editor/quizzes/<slug>/<action>/) would take
     # integrations' studio page.
     path("", include("integrations.urls")),

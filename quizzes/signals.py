@@ -42,6 +42,11 @@ may edit it; a receiver returns [(label, url), ...] of the pages its room keeps 
 returns {quiz_id: {"completions": int, "share_rate": float | None, "viral_coefficient":
 float | None, "stats_url": str}} for the ones it knows.
 
+`result_body_extras(sender=Result, request=HttpRequest, result=Result, slug=str, created=bool)`:
+api.md's result body is being made for the API (`created`: the answer to the POST that saved
+the result); a receiver returns a dict merged into quizzes' part in receiver order (sharing:
+`share_url`, `image` and what the rooms above it add), or None.
+
 `quiz_link_image(sender=QuizVersion, version_id=int)`: the quiz's intro page is being drawn;
 a receiver returns {"url": str (absolute), "width": int, "height": int} of the picture a link
 preview of the quiz shows, or None while it has none (the page then shows the site's card).
@@ -61,3 +66,4 @@ studio_panels = Signal()
 quiz_figures = Signal()
 quiz_links = Signal()
 quiz_link_image = Signal()
+result_body_extras = Signal()

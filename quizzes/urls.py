@@ -2,7 +2,7 @@ from django.urls import path
 
 from quizzes.authoring import preview, preview_frame, studio
 from quizzes.authoring import views as editor_views
-from quizzes.taking import api, views
+from quizzes.taking import views
 
 app_name = "quizzes"
 
@@ -21,11 +21,6 @@ urlpatterns = [
         preview_frame.studio_preview,
         name="studio-preview",
     ),
-    path("api/quizzes/", api.quiz_list, name="api-quiz-list"),
-    path("api/quizzes/<slug:slug>/", api.quiz_detail, name="api-quiz-detail"),
-    path("api/quizzes/<slug:slug>/responses/", api.response_create, name="api-response-create"),
-    path("api/quizzes/<slug:slug>/answers/", api.answer_create, name="api-answer-create"),
-    path("api/results/<str:result_id>/", api.result_detail, name="api-result-detail"),
     path("editor/", editor_views.dashboard, name="dashboard"),
     path("editor/new/", editor_views.quiz_new, name="editor-create"),
     path("editor/new/<str:key>/", editor_views.quiz_start, name="editor-start"),

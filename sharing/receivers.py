@@ -20,6 +20,7 @@ from quizzes.signals import (
     quiz_figures,
     quiz_link_image,
     request_refused,
+    result_body_extras,
     result_deleted,
     result_submitted,
     studio_panels,
@@ -35,6 +36,7 @@ from .cards.jobs import (
 )
 from .cards.render import LAYOUTS
 from .cards.show import card_url
+from .results import body_extras
 from .services import referral_record, refusal_record, share_default_create
 from .stats.figures import Figures, quizzes_figures
 from .tasks import render_fallback_card, render_result_card
@@ -103,3 +105,11 @@ def link_image(sender: Any, *, version_id: int, **kwargs: Any) -> dict[str, Any]
         return None
     width, height = LAYOUTS[OG]
     return {"url": card_url(name), "width": width, "height": height}
+
+
+@receiver(result_body_extras, dispatch_uid="sharing.result_body_extras")
+def result_body_part(
+    sender: Any, *, request: HttpRequest, result: Result, slug: str, created: bool, **kwargs: Any
+) -> dict[str, Any]:
+    """The share link and the card in api.md's result body (and the rooms' above)."""
+    return body_extras(request, result, slug, created=created)

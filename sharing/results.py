@@ -1,9 +1,10 @@
 """The result as the site shows it: quizzes' result page and result bodies, composed with
 sharing's part (the card picture, the share link, the share bar).
 
-quizzes serves a result without knowing sharing; these views serve the same URLs under the
-same route names (sharing's urls are included before quizzes' in quizbuilder/urls.py) and
-hand quizzes' views what to add.
+quizzes serves a result without knowing sharing: the result page is served here under the
+same route name (sharing's urls are included before quizzes' in quizbuilder/urls.py) and
+hands quizzes' view what to add; quizzes' API asks for sharing's part of a result body with
+its `result_body_extras` signal (receivers.py answers with `body_extras`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
-from core.api import api_view
-from core.visitors import VisitorRequest
 from quizzes.models import Result
-from quizzes.taking.api import quiz_result_body, response_create_answer, result_detail_answer
 from quizzes.taking.views import result_page
 
 from .cards.jobs import result_card_of, result_card_remember
@@ -58,9 +56,13 @@ def _share_url(request: HttpRequest, share: Share | None) -> str | None:
     return request.build_absolute_uri(share.get_absolute_url()) if share else None
 
 
-def _body(request: HttpRequest, result: Result, slug: str, share: Share | None) -> dict[str, Any]:
+def body_extras(
+    request: HttpRequest, result: Result, slug: str, *, created: bool
+) -> dict[str, Any]:
+    """sharing's part of a result body (`share_url`, `image`), then the rooms' above."""
+    # Made: the link the receiver just made (none on a take given back, a double submit).
+    share = getattr(result, "default_share", None) if created else share_default_of(result)
     body = {
-        **quiz_result_body(request, result, slug),
         "share_url": _share_url(request, share),
         "image": result_image(result, absolute=request.build_absolute_uri),
     }
@@ -71,15 +73,6 @@ def _body(request: HttpRequest, result: Result, slug: str, share: Share | None) 
         if isinstance(extra, dict):
             body.update(extra)
     return body
-
-
-def created_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
-    # The link the receiver just made; none on a take given back (a double submit).
-    return _body(request, result, slug, getattr(result, "default_share", None))
-
-
-def detail_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
-    return _body(request, result, slug, share_default_of(result))
 
 
 def page_extra(request: HttpRequest, result: Result) -> dict[str, Any]:
@@ -124,15 +117,3 @@ def _result_preview(request: HttpRequest, result: Result, image: dict[str, Any])
 @cache_control(private=True, no_store=True)
 def result(request: HttpRequest, result_id: str) -> HttpResponse:
     return result_page(request, result_id, template="sharing/result.html", extra=page_extra)
-
-
-@cache_control(private=True, no_store=True)
-@api_view("POST")
-def response_create(request: VisitorRequest, slug: str) -> JsonResponse:
-    return response_create_answer(request, slug, body=created_body)
-
-
-@cache_control(private=True, no_store=True)
-@api_view("GET")
-def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
-    return result_detail_answer(request, result_id, body=detail_body)

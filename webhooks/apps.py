@@ -10,4 +10,9 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers of what the rooms below announce.
+        from core.api_v1 import api
+
         from . import receivers  # noqa: F401
+        from .api import router
+
+        api.add_router("", router)

@@ -1,23 +1,28 @@
-"""The JSON API v1 for taking a quiz (../shared/spec/api.md).
+"""The JSON API v1 for taking a quiz (../shared/spec/api.md): quizzes' Router of the API
+(core.api_v1), added in QuizzesConfig.ready().
 
 Built on core.api (Origin check, JSON errors, body parser). The visitor cookie is read and set
-by core's VisitorMiddleware.
+by core's VisitorMiddleware. The rooms above add their part of a result body through the
+`result_body_extras` signal (sharing: the share link and the card).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import cache_control
+from ninja import Router
+from ninja.decorators import decorate_view
 
-from core.api import api_view, error, json_body
+from core.api import error, json_body
+from core.api_v1 import answers, body_doc
 from core.bots import is_preview_bot
 from core.cookies import ref_cookie_get
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.models import Result
 from quizzes.selectors import Published, published_get, quizzes_published
+from quizzes.signals import result_body_extras
 from quizzes.taking.contexts import result_find
 from quizzes.taking.funnel import answer_record, shown_record, view_record
 from quizzes.taking.payloads import quiz_public, result_body
@@ -28,7 +33,12 @@ from quizzes.taking.services import (
     take_clean,
 )
 
+from .schemas import Accepted, AnswerIn, QuizListOut, QuizOut, ResponseIn, ResultOut
+
 NOT_FOUND = {"errors": {"quiz": ["No published quiz has this address."]}}
+NO_STORE = decorate_view(cache_control(private=True, no_store=True))
+
+router = Router(tags=["quizzes"])
 
 
 def rate_limited(exc: RateLimited) -> JsonResponse:
@@ -38,19 +48,29 @@ def rate_limited(exc: RateLimited) -> JsonResponse:
     return response
 
 
-# The result body for a response: quizzes' own, or a room's above that adds to it.
-ResultBody = Callable[[HttpRequest, Result, str], dict[str, Any]]
-
-
-def quiz_result_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
-    return result_body(result, slug=slug, absolute=request.build_absolute_uri)
+def quiz_result_body(
+    request: HttpRequest, result: Result, slug: str, *, created: bool
+) -> dict[str, Any]:
+    """api.md's result body: quizzes' part, then what the rooms above add (in their order)."""
+    body = result_body(result, slug=slug, absolute=request.build_absolute_uri)
+    for _receiver, extra in result_body_extras.send(
+        sender=Result, request=request, result=result, slug=slug, created=created
+    ):
+        if isinstance(extra, dict):
+            body.update(extra)
+    return body
 
 
 def _is_browser(request: HttpRequest) -> bool:
     return not is_preview_bot(request.headers.get("User-Agent"))
 
 
-@api_view("GET")
+@router.get(
+    "/quizzes/",
+    response=answers({200: QuizListOut}, 405),
+    url_name="quiz-list",
+    summary="The published quizzes",
+)
 def quiz_list(request: HttpRequest) -> JsonResponse:
     quizzes = quizzes_published()
     return JsonResponse(
@@ -68,7 +88,12 @@ def quiz_list(request: HttpRequest) -> JsonResponse:
     )
 
 
-@api_view("GET")
+@router.get(
+    "/quizzes/{slug:slug}/",
+    response=answers({200: QuizOut}, 404, 405),
+    url_name="quiz-detail",
+    summary="A published quiz as a visitor sees it",
+)
 def quiz_detail(request: VisitorRequest, slug: str) -> JsonResponse:
     published = published_get(slug=slug)
     if published is None:
@@ -98,8 +123,16 @@ def _published_and_body(
     return published, data
 
 
-def response_create_answer(request: VisitorRequest, slug: str, *, body: ResultBody) -> JsonResponse:
-    """POST a take's answers: 201 with the result body that `body` makes, or the error."""
+@router.post(
+    "/quizzes/{slug:slug}/responses/",
+    response=answers({201: ResultOut}, 400, 403, 404, 405, 413, 415, 429),
+    url_name="response-create",
+    summary="Submit a take's answers",
+    openapi_extra=body_doc(ResponseIn),
+)
+@NO_STORE
+def response_create(request: VisitorRequest, slug: str) -> JsonResponse:
+    """POST a take's answers: 201 with the result body, or the error."""
     found = _published_and_body(request, slug)
     if isinstance(found, JsonResponse):
         return found
@@ -121,36 +154,40 @@ def response_create_answer(request: VisitorRequest, slug: str, *, body: ResultBo
     except RateLimited as exc:
         return rate_limited(exc)
     return JsonResponse(
-        body(request, result, published.slug), status=201, json_dumps_params={"ensure_ascii": False}
+        quiz_result_body(request, result, published.slug, created=True),
+        status=201,
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
-@cache_control(private=True, no_store=True)
-@api_view("POST")
-def response_create(request: VisitorRequest, slug: str) -> JsonResponse:
-    return response_create_answer(request, slug, body=quiz_result_body)
-
-
-def result_detail_answer(request: HttpRequest, result_id: str, *, body: ResultBody) -> JsonResponse:
-    """GET a result: the body `body` makes, 404 unknown, 410 deleted by its owner."""
+@router.get(
+    "/results/{str:result_id}/",
+    response=answers({200: ResultOut}, 404, 405, 410),
+    url_name="result-detail",
+    summary="A result again (poll it until the image is ready)",
+)
+@NO_STORE
+def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
+    """GET a result: its body, 404 unknown, 410 deleted by its owner."""
     result = result_find(result_id)
     if result is None:
         return error(404, "result", "There is no result at this address.")
     if result.deleted_at is not None:
         return error(410, "result", "This result was deleted by its owner.")
     return JsonResponse(
-        body(request, result, result.quiz.slug), json_dumps_params={"ensure_ascii": False}
+        quiz_result_body(request, result, result.quiz.slug, created=False),
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
-@cache_control(private=True, no_store=True)
-@api_view("GET")
-def result_detail(request: HttpRequest, result_id: str) -> JsonResponse:
-    return result_detail_answer(request, result_id, body=quiz_result_body)
-
-
-@cache_control(private=True, no_store=True)
-@api_view("POST")
+@router.post(
+    "/quizzes/{slug:slug}/answers/",
+    response=answers({202: Accepted}, 400, 403, 404, 405, 413, 415, 429),
+    url_name="answer-create",
+    summary="Count an answered (or shown) question for the funnel",
+    openapi_extra=body_doc(AnswerIn),
+)
+@NO_STORE
 def answer_create(request: VisitorRequest, slug: str) -> JsonResponse:
     """Count an answered question of a take for the funnel (take.js calls it once a question),
     or with `"shown": true` that a question with a display condition was shown."""

@@ -194,8 +194,8 @@ def intro_context(published: Published, *, ref: str = "", preview: bool = False)
         "retention_days": published.retention_days,
         "screens": [] if preview else questions_of(definition),
         "start_url": f"{take_url}?{urlencode({'ref': ref})}" if ref else take_url,
-        "responses_url": reverse("quizzes:api-response-create", args=[published.slug]),
-        "answers_url": reverse("quizzes:api-answer-create", args=[published.slug]),
+        "responses_url": reverse("api:response-create", args=[published.slug]),
+        "answers_url": reverse("api:answer-create", args=[published.slug]),
         "ref": ref,
         "preview": preview,
         "theme_url": theme_url(published.slug, definition.get("theme")),
@@ -301,7 +301,7 @@ def result_context(request: HttpRequest, result: Result) -> dict[str, Any]:
             if version.kind == Kind.CALCULATOR
             else []
         ),
-        "poll_url": reverse("quizzes:api-result-detail", args=[result.id]),
+        "poll_url": reverse("api:result-detail", args=[result.id]),
         "again_url": reverse("quizzes:intro", args=[result.quiz.slug]),
         "is_owner": is_owner,
         "theme_url": theme_url(result.quiz.slug, cast(Theme, version.theme or {})),
