@@ -15,6 +15,8 @@ from django.test import Client
 from accounts.tokens import token_create
 from quizzes.authoring.services import quiz_import
 from quizzes.models import Result
+from quizzes.signals import result_body_extras
+from sharing.receivers import result_body_part
 from tests.conftest import demo_data
 from tests.quizzes.takehelp import TAKES
 
@@ -290,6 +292,28 @@ def test_a_result_body_keeps_its_keys_in_order(client, drink):
     ]
     again = client.get(f"/api/results/{response.json()['id']}/")
     assert list(again.json()) == keys
+
+
+def test_quizzes_answers_its_part_alone_without_the_rooms_above(client, drink):
+    """quizzes' result API knows nothing of sharing: sharing adds its part through the
+    `result_body_extras` signal, and without a receiver the body is quizzes' own."""
+    disconnected = result_body_extras.disconnect(dispatch_uid="sharing.result_body_extras")
+    assert disconnected
+    try:
+        response = _post(client, RESPONSES, _answers())
+    finally:
+        result_body_extras.connect(result_body_part, dispatch_uid="sharing.result_body_extras")
+    assert response.status_code == 201
+    assert list(response.json()) == [
+        "id",
+        "quiz",
+        "outcome",
+        "score",
+        "max_score",
+        "values",
+        "result_url",
+    ]
+    assert "share_url" in client.get(f"/api/results/{response.json()['id']}/").json()
 
 
 # --- cookie and CSRF as before ----------------------------------------------------------------
