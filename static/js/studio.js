@@ -162,15 +162,16 @@
     }
   });
 
-  // A question's type or its condition changes which fields apply: draw the editor again.
+  // A question's type, its condition or the contact form switched on or off changes which
+  // fields apply: draw the editor again.
   // A picked image goes up at once.
   document.addEventListener("change", function (evt) {
     if (evt.target.matches && evt.target.matches("#studio-form [data-upload]") && evt.target.files.length) {
       postOp("image", '[name="' + CSS.escape(evt.target.name) + '"]');
       return;
     }
-    if (evt.target.matches && evt.target.matches("#studio-form .type-select, #studio-form [name$='.show_if.question']")) {
-      postOp("refresh", '[name="' + CSS.escape(evt.target.name) + '"]');
+    if (evt.target.matches && evt.target.matches("#studio-form .type-select, #studio-form [name$='.show_if.question'], #studio-form [data-refresh]")) {
+      postOp("refresh", evt.target.id ? "#" + CSS.escape(evt.target.id) : '[name="' + CSS.escape(evt.target.name) + '"]');
     }
   });
 
