@@ -188,3 +188,24 @@ def test_buttons_and_contact_form_export_and_import_back_equal(studio, author):
     again, _images, problems = version_export(version=copy)
     assert problems == []
     assert again | {"slug": slug} == json.loads(exported.content)
+
+
+def test_the_phone_preview_of_a_result_shows_its_button(studio):
+    slug = _start(studio, DEMO)
+    data = _form(studio, slug) | {
+        "cta.label": "Book a tasting, {name}",
+        "cta.url": "https://cafe.example/book",
+        "outcomes.1.cta.label": "Order oat milk",
+        "outcomes.1.cta.url": "https://cafe.example/oat",
+    }
+    _save(studio, slug, data)
+
+    def frame(page: str) -> str:
+        response = studio.get(f"/editor/quizzes/{slug}/studio/preview/", {"page": page, "rev": 9})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    first = frame("result:0")
+    assert 'href="https://cafe.example/book"' in first
+    assert "Book a tasting, Alex" in first  # the sample answers' name
+    assert 'href="https://cafe.example/oat"' in frame("result:1")
