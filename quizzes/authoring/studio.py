@@ -334,7 +334,7 @@ def studio_presence(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "quizzes/editor/_studio_presence.html",
-        {"others": _presence(request, version), "version": version},
+        {"others": _presence(request, version), "version": version, "quiz": quiz},
     )
 
 
