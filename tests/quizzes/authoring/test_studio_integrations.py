@@ -209,3 +209,18 @@ def test_the_phone_preview_of_a_result_shows_its_button(studio):
     assert 'href="https://cafe.example/book"' in first
     assert "Book a tasting, Alex" in first  # the sample answers' name
     assert 'href="https://cafe.example/oat"' in frame("result:1")
+
+
+def test_a_renamed_question_is_renamed_in_the_button_text(studio):
+    slug = _start(studio, "blank-personality")
+    key = _doc(slug)["questions"][0]["key"] if _doc(slug) else "q1"
+    data = _form(studio, slug) | {
+        "questions.0.prompt": "Your favourite drink?",
+        "cta.label": f"More about {{{key}}}",
+        "cta.url": "https://cafe.example/",
+    }
+    response = _save(studio, slug, data)
+
+    assert _doc(slug)["questions"][0]["key"] == "your_favourite_drink"
+    assert _doc(slug)["cta"]["label"] == "More about {your_favourite_drink}"
+    assert "More about {your_favourite_drink}" in response.content.decode()  # the page's field
