@@ -29,6 +29,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from core.api import error
 from core.bots import is_preview_bot
 from core.visitors import VisitorRequest, ip_hash
+from quizzes.format.definition import Definition
 from quizzes.selectors import Published, published_get
 from quizzes.taking.funnel import view_record
 from quizzes.taking.payloads import quiz_public
@@ -76,6 +77,14 @@ def _lead_form(published: Published) -> dict[str, Any] | None:
     }
 
 
+def complete_values(definition: Definition) -> list[str]:
+    """The names of the result's `values` the `complete` message may tell the host page: the
+    quiz's own worked-out values only, never what a question (shown or hidden) was answered
+    with (spec/integrations.md)."""
+    asked = {q["key"] for q in definition["questions"]}
+    return [v["key"] for v in definition.get("variables") or [] if v["key"] not in asked]
+
+
 def _strings() -> dict[str, str]:
     """What embed-app.js says, in the quiz's language (%(name)s filled in by the script)."""
     return {
@@ -118,6 +127,7 @@ def quiz_embed(request: VisitorRequest, slug: str) -> HttpResponse:
         "friend": friend,
         "host_origin": host or "",
         "lead": _lead_form(published),
+        "complete_values": complete_values(definition),
         "quiz_url": request.build_absolute_uri(reverse("quizzes:intro", args=[published.slug])),
         "responses_url": reverse("api:response-create", args=[published.slug]),
         "answers_url": reverse("api:answer-create", args=[published.slug]),

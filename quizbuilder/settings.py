@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -210,6 +211,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # after 100 tries, about an hour, and the worker exits): cards wait, then catch up.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
+# Webhook deliveries have a queue of their own: a backlog of slow receivers (each may hold a
+# worker up to 10 s) never delays card rendering on the default queue. A
+# worker started without --queues consumes both (task_queues); a busy site may run one per
+# queue. CELERY_WEBHOOKS_QUEUE renames it (tests give their workers queues of their own).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+WEBHOOKS_QUEUE = env("CELERY_WEBHOOKS_QUEUE", default="webhooks")
+CELERY_TASK_QUEUES = [Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(WEBHOOKS_QUEUE)]
+CELERY_TASK_ROUTES = {"webhooks.tasks.*": {"queue": WEBHOOKS_QUEUE}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # A card that failed (a storage outage) is drawn again by the periodic card job (every 10
 # minutes) 1 min, 5 min, 30 min, 2 h, then every 12 h after a failed run

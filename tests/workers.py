@@ -162,15 +162,25 @@ def app_broker(broker: str, queue: str = "celery") -> Iterator[None]:
     from quizbuilder.celery import app
 
     url, options = broker_config(broker)
-    keys = ("broker_url", "broker_transport_options", "task_default_queue")
+    keys = ("broker_url", "broker_transport_options", "task_default_queue", "task_routes")
     saved = {key: app.conf[key] for key in keys}
     _reset_app(app)
-    app.conf.update(broker_url=url, broker_transport_options=options, task_default_queue=queue)
+    app.conf.update(
+        broker_url=url,
+        broker_transport_options=options,
+        task_default_queue=queue,
+        task_routes={"webhooks.tasks.*": {"queue": webhooks_queue(queue)}},
+    )
     try:
         yield
     finally:
         _reset_app(app)
         app.conf.update(saved)
+
+
+def webhooks_queue(queue: str) -> str:
+    """The webhook deliveries' queue that goes with a test worker's own `queue`."""
+    return "webhooks" if queue == "celery" else f"{queue}-webhooks"
 
 
 def queue_purge(broker: str, queue: str) -> int:
@@ -291,10 +301,14 @@ def celery_worker(
     with app_broker(broker, queue):
         if purge:
             queue_purge(broker, queue)
+            queue_purge(broker, webhooks_queue(queue))
+        queues = f"{queue},{webhooks_queue(queue)}"
         cmd = [sys.executable, "-m", "celery", "-A", "quizbuilder", "worker", "--pool", pool,
-               "--concurrency", str(concurrency), "--queues", queue, "--loglevel", "INFO",
+               "--concurrency", str(concurrency), "--queues", queues, "--loglevel", "INFO",
                "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip",
                "--without-mingle", "--without-heartbeat", "--include", "tests.workers"]  # fmt: skip
+        # The worker sends what it enqueues itself (retries, the beat's sweep) to these too.
+        env = {"CELERY_WEBHOOKS_QUEUE": webhooks_queue(queue), **(env or {})}
         with _running(cmd, broker, queue, transport_options, ready_timeout, env) as worker:
             yield worker
 
@@ -397,8 +411,11 @@ def celery_worker_as_served(
     queue = f"test-{uuid.uuid4().hex[:12]}"
     with app_broker(broker, queue):
         queue_purge(broker, queue)
+        queue_purge(broker, webhooks_queue(queue))
+        env = {"CELERY_WEBHOOKS_QUEUE": webhooks_queue(queue), **(env or {})}
+        queues = f"{queue},{webhooks_queue(queue)}"
         cmd = [sys.executable, "-m", "celery", "-A", "quizbuilder", "worker", "--pool", "prefork",
-               "--concurrency", "2", "--queues", queue, "--loglevel", "INFO",
+               "--concurrency", "2", "--queues", queues, "--loglevel", "INFO",
                "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
                "--include", "tests.workers"]  # fmt: skip
         with _running(cmd, broker, queue, "", ready_timeout, env) as worker:

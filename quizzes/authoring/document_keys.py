@@ -108,9 +108,13 @@ def _texts(doc: Doc) -> Iterable[tuple[dict[str, Any], str]]:
         if isinstance(o.get("card"), dict):
             yield o["card"], "headline"
             yield o["card"], "subline"
+        if isinstance(o.get("cta"), dict):
+            yield o["cta"], "label"
     if isinstance(doc.get("card"), dict):
         yield doc["card"], "headline"
         yield doc["card"], "subline"
+    if isinstance(doc.get("cta"), dict):
+        yield doc["cta"], "label"
 
 
 def name_rename(doc: Doc, old: str, new: str) -> None:

@@ -32,7 +32,7 @@ from quizzes.authoring.preview_draft import (
     version_preview,
 )
 from quizzes.authoring.rows import version_file_data
-from quizzes.authoring.samples import sample_answers, sample_result
+from quizzes.authoring.samples import sample_answers, sample_cta, sample_result
 from quizzes.authoring.studio_problems import plain_message, problem_where
 from quizzes.format.checks import Problem
 from quizzes.format.definition import Definition
@@ -133,7 +133,7 @@ def _render_page(
         index = draft.outcome_index(page.index)
         if index is None:
             return _problems_page(request, version.quiz, draft.problems)
-        computed, _sample = sample_result(
+        computed, sample = sample_result(
             definition=definition,
             programs=programs,
             outcome_key=_outcome_key(definition, index),
@@ -150,6 +150,7 @@ def _render_page(
             ),
             again_url=url,
             preview=True,
+            cta=sample_cta(definition=definition, computed=computed, answers=sample.answers),
         )
         with translation.override(language):
             return render(request, "quizzes/preview_result.html", extra)

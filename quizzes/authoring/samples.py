@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from quizzes.engine.scoring import ScoreResult, ScoringError, answers_validate, score_compute
+from quizzes.engine.templating import TemplateError, template_render
 from quizzes.format.definition import Answer, Answers, Definition, Programs, Question
 from quizzes.taking.services import Computed, outcome_texts
 
@@ -210,3 +211,32 @@ def sample_result(
         card_text=card_text,
     )
     return computed, sample
+
+
+def sample_cta(
+    *, definition: Definition, computed: Computed, answers: Answers
+) -> dict[str, str] | None:
+    """The button after the result as the visitor who gave `answers` sees it (the result's
+    own, else the quiz's; its label's placeholders filled, as integrations fills them), or
+    None when there is none."""
+    chosen = definition.get("cta")
+    for outcome in definition["outcomes"]:
+        if outcome["key"] == computed.outcome_key and outcome.get("cta"):
+            chosen = outcome.get("cta")
+    if not chosen:
+        return None
+    context: dict[str, object] = {
+        **computed.values,
+        "score": computed.score,
+        "max_score": computed.max_score,
+        "outcome": computed.title,
+    }
+    for key, answer in answers.items():
+        context.setdefault(key, answer if isinstance(answer, str) else "")
+    try:
+        label = template_render(
+            chosen["label"], context=context, language=definition.get("language")
+        )
+    except TemplateError:
+        label = chosen["label"]
+    return {"label": label, "url": chosen["url"]}

@@ -27,6 +27,7 @@ from django_htmx.http import trigger_client_event
 
 from quizzes.authoring import services, studio_services
 from quizzes.authoring.document import document_image_set, document_overlay
+from quizzes.authoring.document_integrations import integrations_overlay
 from quizzes.authoring.document_keys import document_keys_assign, fixed_keys, name_rename
 from quizzes.authoring.document_ops import OpError, document_apply
 from quizzes.authoring.document_theme import theme_overlay
@@ -133,6 +134,12 @@ def studio(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, quiz, version)
 
 
+def _posted_document(saved: dict[str, Any], data: Any) -> dict[str, Any]:
+    """The saved document with every posted field laid over it."""
+    document = theme_overlay(document_overlay(document=saved, data=data), data)
+    return integrations_overlay(document, data)
+
+
 @login_required
 @require_POST
 def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
@@ -142,7 +149,7 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("This quiz has no draft to edit."))
         return _reload(request, quiz)
     saved = version_file_data(version=version)
-    document = theme_overlay(document_overlay(document=saved, data=request.POST), request.POST)
+    document = _posted_document(saved, request.POST)
     op = next((v for v in reversed(request.POST.getlist("op")) if v), "")
     focus = ""
     upload_errors: dict[str, str] = {}
@@ -327,7 +334,7 @@ def studio_presence(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "quizzes/editor/_studio_presence.html",
-        {"others": _presence(request, version), "version": version},
+        {"others": _presence(request, version), "version": version, "quiz": quiz},
     )
 
 

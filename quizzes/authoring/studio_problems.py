@@ -46,7 +46,11 @@ def problem_where(path: str) -> str:
             words.append(_("condition"))
         elif name == "theme" and not words:
             words.append(_("Look"))
-        if name in ("title", "card", "theme") or len(words) >= 3:
+        elif name == "cta":
+            words.append(_("button after the result"))
+        elif name == "lead" and not words:
+            words.append(_("Contact details"))
+        if name in ("title", "card", "theme", "cta", "lead") or len(words) >= 3:
             break
     text = ", ".join(words)
     return text[:1].upper() + text[1:]
@@ -89,6 +93,7 @@ def plain_message(message: str, prompts: dict[str, str]) -> str:
         "must be a finite number": _("Type a number."),
         "must be a whole number": _("Type a whole number."),
         "must be a colour written #rrggbb": _("Pick a colour."),
+        "must be an https:// URL": _("Type a web address that starts with https://"),
         "invalid syntax": _("This formula is unfinished or has a typo."),
         "syntax error at the end": _("This formula is unfinished."),
         "a trivia quiz needs at least one question with a correct choice": _(

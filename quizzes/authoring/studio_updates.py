@@ -17,6 +17,7 @@ def _field_values(doc: dict[str, Any]) -> dict[str, str]:
     values: dict[str, str] = {}
     for k in _CARD:
         values[f"card-{k}"] = str((doc.get("card") or {}).get(k, ""))
+    values["cta.label"] = str((doc.get("cta") or {}).get("label", ""))
     for i, v in enumerate(doc.get("variables") or []):
         if isinstance(v, dict):
             values[f"variables.{i}.expr"] = str(v.get("expr", ""))
@@ -29,6 +30,7 @@ def _field_values(doc: dict[str, Any]) -> dict[str, str]:
             values[f"outcomes.{i}.{k}"] = str(o.get(k, ""))
         for k in _CARD:
             values[f"o-{i}-card-{k}"] = str((o.get("card") or {}).get(k, ""))
+        values[f"outcomes.{i}.cta.label"] = str((o.get("cta") or {}).get("label", ""))
     return values
 
 

@@ -162,15 +162,16 @@
     }
   });
 
-  // A question's type or its condition changes which fields apply: draw the editor again.
+  // A question's type, its condition or the contact form switched on or off changes which
+  // fields apply: draw the editor again.
   // A picked image goes up at once.
   document.addEventListener("change", function (evt) {
     if (evt.target.matches && evt.target.matches("#studio-form [data-upload]") && evt.target.files.length) {
       postOp("image", '[name="' + CSS.escape(evt.target.name) + '"]');
       return;
     }
-    if (evt.target.matches && evt.target.matches("#studio-form .type-select, #studio-form [name$='.show_if.question']")) {
-      postOp("refresh", '[name="' + CSS.escape(evt.target.name) + '"]');
+    if (evt.target.matches && evt.target.matches("#studio-form .type-select, #studio-form [name$='.show_if.question'], #studio-form [data-refresh]")) {
+      postOp("refresh", evt.target.id ? "#" + CSS.escape(evt.target.id) : '[name="' + CSS.escape(evt.target.name) + '"]');
     }
   });
 
@@ -205,12 +206,19 @@
   });
   var lastInput = 0;
   var requestStarted = 0;
+  var saving = null;
   document.addEventListener("input", function () { lastInput = Date.now(); });
   document.body.addEventListener("htmx:beforeRequest", function (evt) {
-    if (evt.target === form()) { inFlight = true; requestStarted = Date.now(); }
+    if (evt.target === form()) { inFlight = true; requestStarted = Date.now(); saving = evt.detail.xhr; }
   });
+  // A save that draws the editor again replaces the form it came from: htmx then tells the
+  // form's nearest parent still on the page, naming that parent, so the request is known by
+  // its xhr.
+  function isSave(evt) {
+    return evt.detail.elt === form() || evt.detail.elt.id === "studio-form" || (saving && evt.detail.xhr === saving);
+  }
   document.body.addEventListener("htmx:afterRequest", function (evt) {
-    if (evt.detail.elt !== form() && evt.detail.elt.id !== "studio-form") return;
+    if (!isSave(evt)) return;
     inFlight = false;
     if (evt.detail.successful) {
       // Typed while the request was out: still to be saved (its own request is on the way).
@@ -299,7 +307,7 @@
     }
   });
   document.body.addEventListener("htmx:afterRequest", function (evt) {
-    if (!submitting || evt.detail.elt.id !== "studio-form") return;
+    if (!submitting || !isSave(evt)) return;
     if (evt.detail.successful && !dirty) {
       var f = submitting;
       submitting = null;

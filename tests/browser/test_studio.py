@@ -222,8 +222,30 @@ def test_a_marketer_changes_the_calculator_template_s_formula(browser, live_serv
     page.screenshot(path=str(SHOTS / "studio-calculator-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(SHOTS / "studio-calculator-phone.png"))
+    # On the phone: a button after the result (an http:// address is refused beside its
+    # field, in plain words), then contact details switched on (their fields appear).
+    a.type("[name='cta.label']", "Book a check-up, {name}")
+    a.type("[name='cta.url']", "http://clinic.example/book")
+    a.saved()
+    problem = page.locator("#studio-cta .field-problem")
+    problem.wait_for()
+    assert "https://" in problem.inner_text()
+    assert page.locator("[name='cta.url']").get_attribute("aria-invalid") == "true"
+    a.type("[name='cta.url']", "https://clinic.example/book")
+    a.saved()
+    problem.wait_for(state="detached")
+    frame.locator("a[href='https://clinic.example/book']").wait_for()
+    a.click("#f-lead")
+    consent = page.locator("[name='lead.consent']")
+    consent.wait_for()
+    assert consent.input_value().startswith("I agree")
+    assert page.get_by_label("After the result").is_checked()
+    a.saved()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#studio-lead").screenshot(path=str(SHOTS / "studio-lead-phone.png"))
     a.click("#studio-submit")
-    page.wait_for_url("**/editor/quizzes/**/")
+    # The submit waits for the last save: the studio's own address matches the pattern.
+    page.wait_for_url(lambda url: url.endswith("/") and not url.endswith("/studio/"))
     slug = page.url.rstrip("/").split("/")[-1]
     assert a.actions <= 30, a.actions
     print(f"\ncalculator quiz: {a.actions} actions to build and submit")

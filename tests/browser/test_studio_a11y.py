@@ -75,7 +75,10 @@ def _studio_drafts(author) -> dict[str, str]:
     blank_p = quiz_start_blank(kind="personality", title="", language="en", user=author)
     blank_s = quiz_start_blank(kind="score", title="", language="en", user=author)
     quiz_import(data=demo_data("solar-system-trivia"), user=author)
-    quiz_import(data=demo_data("weight-in-10-years"), user=author)
+    # With a button after the result and a contact form: their fields are checked too.
+    lead = {"fields": ["email", "name"], "position": "before_result", "consent": "I agree."}
+    cta = {"label": "Book a check-up", "url": "https://clinic.example/"}
+    quiz_import(data={**demo_data("weight-in-10-years"), "lead": lead, "cta": cta}, user=author)
     return {
         "blank-personality": blank_p.quiz.slug,
         "blank-score": blank_s.quiz.slug,

@@ -147,3 +147,33 @@ def test_the_quiz_page_announces_oembed_and_the_editor_page_links_here(
     ) in html
     page = client_for(editor).get("/editor/quizzes/which-morning-drink/").content.decode()
     assert 'href="/editor/quizzes/which-morning-drink/integrations/">On your site</a>' in page
+
+
+def test_the_complete_message_may_tell_only_the_quiz_s_own_values(browser, publish):
+    """The embed page names the values its `complete` message carries (embed-app.js leaves
+    any other out): a calculator's worked-out values, never an answer (the visitor's name)."""
+    import json
+    import re
+
+    publish("weight-in-10-years")
+    visitor = browser()
+    page = visitor.get("/q/weight-in-10-years/embed/").content.decode()
+    told = re.search(r'<script id="qb-complete-values" [^>]*>(.*?)</script>', page)
+    assert told is not None
+    assert json.loads(told.group(1)) == ["age_drift", "weight_10y", "change"]
+
+    answers = {"name": "Ann", "weight": 70, "age": 30, "exercise": "weekly", "sleep": "ok"}
+    response = visitor.post(
+        "/api/quizzes/weight-in-10-years/responses/",
+        json.dumps({"answers": answers}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    values = response.json()["values"]
+    assert set(values) == {"age_drift", "weight_10y", "change"}  # nothing told is left out
+    assert not set(values) & set(answers)
+
+
+def test_a_quiz_without_worked_out_values_tells_none(browser, published_quiz):
+    page = browser().get("/q/which-morning-drink/embed/").content.decode()
+    assert '<script id="qb-complete-values" type="application/json">[]</script>' in page

@@ -20,6 +20,7 @@
 
   var quiz = json("qb-quiz");
   var lead = json("qb-lead");
+  var completeValues = json("qb-complete-values") || [];
   var strings = json("qb-strings") || {};
   var slug = app.dataset.slug;
   var take = app.dataset.take;
@@ -313,7 +314,7 @@
         return;
       }
       result = reply.data;
-      post("complete", { result: result });
+      post("complete", { result: completeBody(result) });
       if (result.locked) {
         show("lead");
       } else {
@@ -323,6 +324,20 @@
       errorBox.textContent = strings.offline;
       tellHeight();
     });
+  }
+
+  // The result as the host page is told it: the quiz's own worked-out values only (the
+  // page names them, integrations.embeds.complete_values), never a question's answer.
+  function completeBody(body) {
+    var told = {};
+    Object.keys(body).forEach(function (key) { told[key] = body[key]; });
+    if (body.values) {
+      told.values = {};
+      completeValues.forEach(function (name) {
+        if (Object.prototype.hasOwnProperty.call(body.values, name)) told.values[name] = body.values[name];
+      });
+    }
+    return told;
   }
 
   function drawResult() {

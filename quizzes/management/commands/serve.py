@@ -93,6 +93,12 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
+def worker_queues() -> str:
+    """The queues the one development worker consumes: the default one (cards) and webhook
+    deliveries' own (settings.CELERY_TASK_ROUTES)."""
+    return f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.WEBHOOKS_QUEUE}"
+
+
 class Command(BaseCommand):
     help = "Run the web server and a Celery worker together, restarting either if it exits."
 
@@ -111,7 +117,7 @@ class Command(BaseCommand):
         worker = Child(
             "worker",
             [python, "-m", "celery", "-A", "quizbuilder", "worker", "--beat",
-             "--loglevel", "INFO", "--concurrency", "2",
+             "--loglevel", "INFO", "--concurrency", "2", "--queues", worker_queues(),
              "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
             own_group=True,
         )  # fmt: skip

@@ -163,6 +163,11 @@ def test_another_person_with_the_draft_open_is_named(studio, editor):
     page = studio.get(f"/editor/quizzes/{slug}/studio/").content.decode()
 
     assert "Also editing this draft now: erin" in page
+    # The page asks again every 30 s; the answer is drawn the same way (it once was a 500).
+    polled = studio.get(f"/editor/quizzes/{slug}/studio/presence/")
+    assert polled.status_code == 200
+    assert f'hx-get="/editor/quizzes/{slug}/studio/presence/"' in polled.content.decode()
+    assert "Also editing this draft now: erin" in polled.content.decode()
 
 
 def test_structural_changes_add_duplicate_move_and_delete(studio):
