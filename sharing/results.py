@@ -74,8 +74,10 @@ def _body(request: HttpRequest, result: Result, slug: str, share: Share | None) 
 
 
 def created_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
-    # The link the receiver just made; none on a take given back (a double submit).
-    return _body(request, result, slug, getattr(result, "default_share", None))
+    # The link the receiver just made; a take given back (a double submit) reads its own, so
+    # the second answer is the same body as the first (api.md: share_url is never null).
+    share = getattr(result, "default_share", None) or share_default_of(result)
+    return _body(request, result, slug, share)
 
 
 def detail_body(request: HttpRequest, result: Result, slug: str) -> dict[str, Any]:
