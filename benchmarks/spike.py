@@ -23,6 +23,7 @@ import argparse
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,14 @@ def database(sqlite: bool, prefix: str) -> Iterator[str | None]:
     finally:
         with psycopg.connect(PG_SERVER + "postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), 1):
+            return True
+    except OSError:
+        return False
 
 
 def queue_length(env: dict[str, str], data: Path) -> int:
@@ -253,15 +262,14 @@ def report(player: Player, spike: float, lag: list[int], plan_size: int) -> None
 
 def check(player: Player, got: dict, questions: list[str]) -> bool:
     rows = compare(player.truth.expected([], questions), got)
-    width = max(len(r[0]) for r in rows) + 2
-    print(f"{'figure':{width}}{'expected':>26}{'got':>26}  OK")
+    wide = [max(len(str(r[i])) for r in rows) + 2 for i in range(3)]
+    print(f"{'figure':{wide[0]}}{'expected':>{wide[1]}}{'got':>{wide[2]}}  OK")
     for name, want, have, ok in rows:
-        print(f"{name:{width}}{want!s:>26}{have!s:>26}  {'ok' if ok else 'MISMATCH'}")
+        mark = "ok" if ok else "MISMATCH"
+        print(f"{name:{wide[0]}}{want!s:>{wide[1]}}{have!s:>{wide[2]}}  {mark}")
     bad = [r[0] for r in rows if not r[3]]
-    print(
-        f"{len(rows) - len(bad)} of {len(rows)} figures exact"
-        + (f"; MISMATCH: {bad}" if bad else "")
-    )
+    tail = f"; MISMATCH: {', '.join(bad)}" if bad else ""
+    print(f"{len(rows) - len(bad)} of {len(rows)} figures exact{tail}")
     return not bad
 
 
@@ -276,6 +284,11 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--db-prefix", default="spike_")
     args = parser.parse_args()
+    if not args.sqlite and not os.environ.get("BENCH_DATABASE_URL"):
+        missing = [n for n, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not listening(port)]
+        if missing:
+            print(f"{' and '.join(missing)} not reachable on 127.0.0.1: running on SQLite")
+            args.sqlite = True
     tmp = Path(tempfile.mkdtemp(prefix="qb-spike-"))
     ports = [free_port() for _ in range(args.web)]
     with ExitStack() as stack:
