@@ -217,6 +217,21 @@ class Player:
     def _browser(self, vid: int) -> tuple[str, dict[str, str]]:
         return self.plan.visitors[vid].agent, self.states[vid].jar
 
+    def _twin(self, vid: int, kind: str, *args: Any) -> None:
+        """The same request twice at once, from the same browser (a double tap)."""
+        send = getattr(self, f"_{kind}")
+
+        def other() -> None:
+            try:
+                send(vid, *args)
+            except Exception as exc:
+                self.errors.append(f"twin {kind} of {vid}: {exc!r}")
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        send(vid, *args)
+        thread.join()
+
     def _land(self, vid: int) -> None:
         owner, channel = self.plan.visitors[vid].via  # type: ignore[misc]
         code = self.codes[(owner, channel)]
@@ -305,15 +320,18 @@ class Player:
             }
             truth.takes.add(take)
             truth.answered |= {(take, k) for k, v in answers.items() if v not in ("", None, [])}
-            truth.shares[default] = {
-                "code": default,
-                "owner": vid,
-                "result": rid,
-                "channel": "link",
-                "outcome": got["outcome"]["key"],
-            }
+            if default:
+                truth.shares[default] = {
+                    "code": default,
+                    "owner": vid,
+                    "result": rid,
+                    "channel": "link",
+                    "outcome": got["outcome"]["key"],
+                }
+                state.links.setdefault("link", default)
+            else:  # api.md: the result body always has its share_url
+                self.errors.append(f"response of {vid}: a 201 without share_url")
             state.results.append(rid)
-            state.links.setdefault("link", default)
             self._completions += 1
             sample = self._completions % self.poll_every == 0
         if sample:

@@ -7,7 +7,8 @@ a few send a bogus ref); some share on one to three channels (a repeated channel
 default), open their own link, or try to share somebody else's result; each share link brings
 preview bots (a missing User-Agent among them) and friends who click it as browsers (some
 reload), and most of those friends complete referred (ref in the body or only the ref cookie)
-and share on, several levels deep, until the visitor budget is spent.
+and share on, several levels deep, until the visitor budget is spent. A few requests (a click
+reloaded, a response, a share) are sent twice at once, as a double tap does.
 
 `Truth` is what stats.md says those requests must count, kept from the answers the server
 gave (a result's id and outcome, a share's code): benchmarks/shareplay.py records each
@@ -54,6 +55,7 @@ BROWSERS = [
 ]
 CHANNEL_FIELDS = ("shares", "clicks", "referred_completions")
 OUTCOME_FIELDS = ("completions", "shares", "clicks", "referred_completions")
+TWINS = ("land", "complete", "share")
 DAY_FIELDS = ("views", "completions", "shares", "clicks", "referred_completions")
 
 
@@ -143,6 +145,19 @@ def _script(rng: random.Random, questions: list, vid: int, friend: bool) -> list
     return steps
 
 
+def _twins(rng: random.Random, script: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """A few requests sent twice at once (a double tap), once the visitor has a cookie."""
+    return [
+        ("twin", *step) if i and step[0] in TWINS and rng.random() < 0.08 else step
+        for i, step in enumerate(script)
+    ]
+
+
+def bare(step: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The step a double tap sends twice."""
+    return step[1:] if step[0] == "twin" else step
+
+
 def plan_make(*, seed: int, visitors: int, questions: list[dict[str, Any]], seconds: float) -> Plan:
     """The whole tree, the same for the same arguments. Times are seconds of the spike:
     roots arrive over its first 60%, a visitor's actions come about `seconds`/150 apart, and
@@ -162,8 +177,9 @@ def plan_make(*, seed: int, visitors: int, questions: list[dict[str, Any]], seco
         v = plan.visitors[vid]
         rng = random.Random(f"{seed}:links:{vid}")
         t = when
-        for step, gap in zip(v.script, v.gaps, strict=True):
+        for twin, gap in zip(v.script, v.gaps, strict=True):
             t += gap
+            step = bare(twin)
             if step[0] != "share" or (vid, step[1]) in plan.friends:
                 continue
             link = (vid, step[1])
@@ -204,7 +220,7 @@ def _visit(
 ) -> None:
     for v in range(vid, vid + build):
         rng = random.Random(f"{seed}:visitor:{v}")
-        script = _script(rng, questions, v, friend=via is not None)
+        script = _twins(rng, _script(rng, questions, v, friend=via is not None))
         gaps = [rng.uniform(0.5, 1.5) * unit for _ in script]
         plan.visitors[v] = Visitor(v, level, rng.choice(BROWSERS), script, gaps, via)
 
