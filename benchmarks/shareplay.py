@@ -279,7 +279,7 @@ class Player:
         )
         self._expect(status, 202, "answer")
         with self.truth.lock:
-            self.truth.takes.add(take)
+            self.truth.takes.setdefault(take, None)
             self.truth.answered.add((take, key))
 
     def _complete(self, vid: int, take: str, answers: dict[str, Any], mode: str) -> bool:
@@ -307,8 +307,10 @@ class Player:
         default = (got["share_url"] or "").rstrip("/").rsplit("/", 1)[-1]
         with self.truth.lock:
             truth = self.truth
-            if rid in truth.results:
-                return True  # a double submit: the same result
+            if truth.takes.get(take):
+                if truth.takes[take] != rid:  # README: a double submit gives the same result
+                    self.errors.append(f"take {take} of {vid}: a second result {rid}")
+                return True
             link = truth.referrer(sent or state.ref, vid)
             depth = truth.results[link["result"]]["depth"] + 1 if link else 0
             truth.results[rid] = {
@@ -318,7 +320,7 @@ class Player:
                 "depth": depth,
                 "via": link["code"] if link else None,
             }
-            truth.takes.add(take)
+            truth.takes[take] = rid
             truth.answered |= {(take, k) for k, v in answers.items() if v not in ("", None, [])}
             if default:
                 truth.shares[default] = {

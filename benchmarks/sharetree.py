@@ -146,11 +146,15 @@ def _script(rng: random.Random, questions: list, vid: int, friend: bool) -> list
 
 
 def _twins(rng: random.Random, script: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """A few requests sent twice at once (a double tap), once the visitor has a cookie."""
-    return [
-        ("twin", *step) if i and step[0] in TWINS and rng.random() < 0.08 else step
-        for i, step in enumerate(script)
-    ]
+    """A few requests sent twice at once (a double tap), once the visitor has a cookie: two
+    cookieless requests are two visitors (a bot's fetch sets none)."""
+    cookie = False
+    twinned = []
+    for step in script:
+        twin = cookie and step[0] in TWINS and rng.random() < 0.08
+        twinned.append(("twin", *step) if twin else step)
+        cookie = cookie or step[0] != "bot_view"
+    return twinned
 
 
 def bare(step: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -233,7 +237,7 @@ class Truth:
     """The effects stats.md gives the requests that were answered (recorded by the player)."""
 
     views: set[tuple[int, str]] = field(default_factory=set)  # (visitor, day)
-    takes: set[str] = field(default_factory=set)
+    takes: dict[str, str | None] = field(default_factory=dict)  # take -> its result
     answered: set[tuple[str, str]] = field(default_factory=set)  # (take, question)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     shares: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> its link

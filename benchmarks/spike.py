@@ -20,6 +20,7 @@ mismatch or failed request.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -206,7 +207,6 @@ def sampler(env: dict[str, str], data: Path, samples: list[int], stop: threading
 def questions_of(base: str) -> list[dict]:
     # No User-Agent: a preview bot to the site, so this read counts no view.
     import http.client
-    import json
 
     url = urlparse(base)
     conn = http.client.HTTPConnection(url.hostname, url.port)
@@ -215,8 +215,6 @@ def questions_of(base: str) -> list[dict]:
 
 
 def stats_of(base: str, token: str) -> dict:
-    import json
-
     request = urllib.request.Request(
         f"{base}/api/quizzes/{SLUG}/stats/", headers={"Authorization": f"Bearer {token}"}
     )
@@ -245,6 +243,11 @@ def report(player: Player, spike: float, lag: list[int], plan_size: int) -> None
         f"visitors played: {len(player.played)} of {plan_size}; requests answered: "
         f"{answered} in {spike:.1f} s: {answered / spike:.0f} req/s held"
     )
+    planned = sum(len(v.script) for v in player.plan.visitors.values())
+    print(
+        f"offered: the whole tree is {planned} visitor actions and "
+        f"{sum(len(b) for b in player.plan.bots.values())} bot fetches"
+    )
     print(f"{'path':20}{'n':>8}{'p50 ms':>10}{'p99 ms':>10}")
     for path in PATHS:
         values = player.latency[path]
@@ -270,6 +273,17 @@ def check(player: Player, got: dict, questions: list[str]) -> bool:
     bad = [r[0] for r in rows if not r[3]]
     tail = f"; MISMATCH: {', '.join(bad)}" if bad else ""
     print(f"{len(rows) - len(bad)} of {len(rows)} figures exact{tail}")
+    return not bad
+
+
+def command_check(player: Player, env: dict[str, str], questions: list[str]) -> bool:
+    """`manage.py quiz_stats` prints the same figures."""
+    out = subprocess.run([PYTHON, "manage.py", "quiz_stats", SLUG], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    rows = compare(player.truth.expected([], questions), json.loads(out))
+    bad = [r[0] for r in rows if not r[3]]
+    tail = f"; MISMATCH: {', '.join(bad)}" if bad else ""
+    print(f"manage.py quiz_stats {SLUG}: {len(rows) - len(bad)} of {len(rows)} exact{tail}")
     return not bad
 
 
@@ -319,7 +333,9 @@ def main() -> int:
         stop.set()
         report(player, spike, lag, len(plan.visitors))
         print(f"queue drained {drain(env, tmp):.1f} s after the spike's end")
-        ok = check(player, stats_of(bases[0], token), [q["key"] for q in questions])
+        keys = [q["key"] for q in questions]
+        ok = check(player, stats_of(bases[0], token), keys)
+        ok = command_check(player, env, keys) and ok
         for error in player.errors[:20]:
             print("failed request:", error)
         if player.errors:
