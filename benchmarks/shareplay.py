@@ -14,6 +14,7 @@ import heapq
 import http.client
 import itertools
 import json
+import random
 import threading
 import time
 from collections import defaultdict
@@ -242,6 +243,20 @@ class Player:
             if self.truth.shares[code]["owner"] != vid:
                 self.truth.clicks.setdefault((code, vid), today())
                 self.states[vid].ref = code
+
+    def _land_other(self, vid: int) -> None:
+        """A link of somebody else's, shared by then, opened after the one that brought them."""
+        with self.truth.lock:
+            codes = sorted(c for (owner, _ch), c in self.codes.items() if owner != vid)
+        if not codes:
+            return
+        code = random.Random(vid).choice(codes)
+        agent, jar = self._browser(vid)
+        status, _ = self.request("share page click", "GET", f"/s/{code}/", agent=agent, jar=jar)
+        self._expect(status, 200, "another share page")
+        with self.truth.lock:
+            self.truth.clicks.setdefault((code, vid), today())
+            self.states[vid].ref = code
 
     def _own_land(self, vid: int, channel: str) -> None:
         agent, jar = self._browser(vid)

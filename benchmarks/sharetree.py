@@ -114,6 +114,8 @@ def _script(rng: random.Random, questions: list, vid: int, friend: bool) -> list
         steps.append(("land",))
         if rng.random() < 0.25:
             steps.append(("land",))  # a reload: the same click
+        if rng.random() < 0.12:
+            steps.append(("land_other",))  # another friend's link too: its ref is the latest
         if rng.random() < 0.3:
             return steps  # looked, left
     if rng.random() < 0.05:
