@@ -48,6 +48,8 @@ class State:
 
 
 class Player:
+    """Virtual users playing a plan; `truth`, `latency`, `card_ready` and `errors` after `run`."""
+
     def __init__(
         self, plan: Plan, bases: list[str], slug: str, *, threads: int = 32, poll_every: int = 5
     ) -> None:
@@ -58,7 +60,7 @@ class Player:
         self.codes: dict[tuple[int, str], str] = {}  # (owner, channel) -> code
         self.latency: dict[str, list[float]] = {p: [] for p in PATHS}
         self.card_ready: list[float] = []
-        self.card_failed = 0
+        self.card_failed = self.card_sampled = 0
         self.errors: list[str] = []
         self.played: set[int] = set()
         self._rr = itertools.count()
@@ -352,6 +354,7 @@ class Player:
             self._completions += 1
             sample = self._completions % self.poll_every == 0
         if sample:
+            self.card_sampled += 1
             self.push(time.monotonic(), ("poll", rid, t0))
         return True
 

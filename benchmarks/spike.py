@@ -258,8 +258,9 @@ def report(player: Player, spike: float, lag: list[int], plan_size: int) -> None
     )
     ready = player.card_ready
     print(
-        f"card ready after the response POST ({len(ready)} sampled, {player.card_failed} "
-        f"failed): p50 {pct(ready, 0.5) * 1000:.0f} ms, p95 {pct(ready, 0.95) * 1000:.0f} ms"
+        f"card ready after the response POST ({len(ready)} of {player.card_sampled} sampled "
+        f"results; {player.card_failed} failed): p50 {pct(ready, 0.5) * 1000:.0f} ms, "
+        f"p95 {pct(ready, 0.95) * 1000:.0f} ms"
     )
 
 
