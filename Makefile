@@ -79,6 +79,7 @@ bench: install-dev
 	-$(PY) benchmarks/stats.py
 	-$(PY) benchmarks/share_page.py
 	-$(PY) benchmarks/studio_preview.py
+	-$(PY) benchmarks/spike.py
 
 # Collect new interface strings into the zh_Hans catalogues, compile them, list what still
 # needs a translation (GNU gettext: apt-get install gettext).

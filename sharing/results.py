@@ -60,8 +60,11 @@ def body_extras(
     request: HttpRequest, result: Result, slug: str, *, created: bool
 ) -> dict[str, Any]:
     """sharing's part of a result body (`share_url`, `image`), then the rooms' above."""
-    # Made: the link the receiver just made (none on a take given back, a double submit).
-    share = getattr(result, "default_share", None) if created else share_default_of(result)
+    # Made: the link the receiver just made; a take given back (a double submit) reads its
+    # own, so the second answer is the same body as the first (api.md: never a null share_url).
+    share = (getattr(result, "default_share", None) if created else None) or share_default_of(
+        result
+    )
     body = {
         "share_url": _share_url(request, share),
         "image": result_image(result, absolute=request.build_absolute_uri),

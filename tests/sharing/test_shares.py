@@ -242,3 +242,15 @@ def test_share_created_is_announced_once_per_counted_share(result, owner):
     finally:
         share_created.disconnect(listener)
     assert [channel for channel, _code in heard] == ["whatsapp", "qr"]
+
+
+def test_a_double_submit_of_a_take_gives_back_the_same_share_url(published_quiz, owner):
+    # Found by benchmarks/spike.py: the second POST of a take answered share_url null.
+    body = json.dumps({"answers": ANSWERS, "take": "D" * 22})
+    url = f"/api/quizzes/{SLUG}/responses/"
+    first = owner.post(url, body, content_type="application/json")
+    again = owner.post(url, body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["share_url"] == first.json()["share_url"]
+    assert again.json()["share_url"].startswith("http://testserver/s/")
