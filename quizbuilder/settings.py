@@ -333,6 +333,9 @@ RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default
 # The most days a quiz version may keep raw answers: import and the admin refuse more, and a
 # stored value above it (a legacy row, a lowered maximum) is clamped to it when used.
 RESULT_RETENTION_DAYS_MAX = env.int("RESULT_RETENTION_DAYS_MAX", default=365)
+# Raw stats events (views, answers, clicks, previews) are deleted after this many days, once
+# their day is rolled up (sharing/stats/purge.py); never fewer than the visitor cookie lives.
+STATS_RAW_RETENTION_DAYS = env.int("STATS_RAW_RETENTION_DAYS", default=400)
 RATELIMIT_SUBMISSIONS_PER_VISITOR = env("RATELIMIT_SUBMISSIONS_PER_VISITOR", default="30/h")
 RATELIMIT_SUBMISSIONS_PER_IP = env("RATELIMIT_SUBMISSIONS_PER_IP", default="120/h")
 # Views, starts (a take's first answer) and share-page clicks are limited too, so that one address

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from quizzes.models import Quiz
+from quizzes.models import Quiz, Result
 
 from ..models import DailyStats, Share, ShareKind
 from .body import RECENT_DAYS, UTC
@@ -43,9 +44,7 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
             .values_list("d", flat=True)
             .distinct()
         )
-        for day in set(shared_days):
-            if day < start:
-                records.update(days_compute(quiz_id=quiz_id, first=day, last=day))
+        _shared_patch(quiz_id=quiz_id, days={d for d in shared_days if d < start})
         DailyStats.objects.bulk_create(
             [DailyStats(quiz_id=quiz_id, day=d, data=data) for d, data in records.items()],
             update_conflicts=True,
@@ -55,3 +54,27 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
         )
         written += len(records)
     return written
+
+
+def _shared_patch(*, quiz_id: int, days: set[dt.date]) -> None:
+    """Set `shared_completions` of rolled-up `days` again (a result shared days after it was
+    made). Only that figure: the day's other figures come from raw events that may have been
+    purged since (sharing.stats.purge), and a late share changes nothing else of that day."""
+    if not days:
+        return
+    start = dt.datetime.combine(min(days), dt.time.min, tzinfo=UTC)
+    end = dt.datetime.combine(max(days) + dt.timedelta(days=1), dt.time.min, tzinfo=UTC)
+    shared = Exists(Share.objects.filter(result=OuterRef("pk"), kind=ShareKind.BUTTON))
+    counts = dict(
+        Result.objects.filter(quiz_id=quiz_id, created_at__gte=start, created_at__lt=end)
+        .annotate(d=TruncDate("created_at", tzinfo=UTC))
+        .values("d")
+        .annotate(n=Count("pk", filter=Q(shared)))
+        .order_by()
+        .values_list("d", "n")
+    )
+    rollups = list(DailyStats.objects.filter(quiz_id=quiz_id, day__in=days))
+    for rollup in rollups:
+        rollup.data["shared_completions"] = counts.get(rollup.day, 0)
+        rollup.computed_at = timezone.now()  # bulk_update does not set auto_now fields
+    DailyStats.objects.bulk_update(rollups, ["data", "computed_at"])
