@@ -16,6 +16,7 @@ from sharing.stats.purge import raw_retention_days, stats_raw_purge
 from sharing.stats.ranges import quiz_stats
 from sharing.stats.rollups import stats_rollup
 from sharing.tasks import purge_raw_stats_events
+from tests.factories import PublishedVersionFactory
 from tests.sharing.stats.test_stats import TODAY, Events, _random_history, at
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,17 @@ def test_the_stats_body_reads_a_fixed_number_of_queries(
     # number of days.
     with django_assert_num_queries(17):
         quiz_stats(events.quiz, first, TODAY)
+
+
+def test_many_quizzes_are_rolled_up_together_each_exactly(events, django_assert_max_num_queries):
+    other = PublishedVersionFactory(slug="other-quiz").quiz
+    other.created_at = at(TODAY - dt.timedelta(days=20))
+    other.save(update_fields=["created_at"])
+    _random_history(events, random.Random(7))
+    _random_history(Events(other), random.Random(8))
+    live = [quiz_stats(q) for q in (events.quiz, other)]
+    # Both quizzes start on the same day: one set of grouped queries for the two of them.
+    with django_assert_max_num_queries(20):
+        assert stats_rollup() == 40
+    assert [quiz_stats(q) for q in (events.quiz, other)] == live
+    assert live[0] != live[1]
