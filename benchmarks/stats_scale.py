@@ -79,7 +79,8 @@ GENERATE = [
     # 30% of completions were referred by some button share (synthetic depth 1..6).
     """INSERT INTO sharing_referral (result_id, share_id, depth)
       SELECT %(p)s || 'r' || i,
-             (SELECT id FROM bs WHERE n = 1 + floor(bt.r_ref / 0.3 * (SELECT count(*) FROM bs))),
+             (SELECT id FROM bs
+              WHERE n = 1 + floor(bt.r_ref / 0.3 * (SELECT count(*) FROM bs))::bigint),
              1 + floor(bt.r_ref * 20)::int
       FROM bt WHERE reached = 4 AND r_done >= 0.1 AND r_ref < 0.3""",
     """INSERT INTO quizzes_quizview (quiz_id, visitor, day, created_at)
@@ -117,7 +118,12 @@ def generate(*, prefix: str, quiz_id: int, version_id: int, events: int, t0, spa
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.42)")
         for sql in GENERATE:
+            t0 = time.perf_counter()
             cursor.execute(sql, params)
+            print(
+                f"  {time.perf_counter() - t0:6.1f} s  {sql.split(chr(10))[0][:60]}",
+                file=sys.stderr,
+            )
         cursor.execute("ANALYZE")
 
 
@@ -277,12 +283,32 @@ def main() -> None:
     try:
         figures = bench(args)
         print(json.dumps(figures, indent=1))
+        missed = goals_print(figures, args)
     finally:
         if not args.keep:
             from django.db import connections
 
             connections.close_all()
             admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    sys.exit(1 if missed else 0)
+
+
+def goals_print(figures: dict[str, Any], args: argparse.Namespace) -> bool:
+    """Print each goal as ok or MISSED (the day's goal scales with --burst); True if one is."""
+    day_goal = 10.0 * args.burst / 1_000_000
+    checks = [
+        ("body over the year, p95 < 200 ms", figures["body_year_p95_ms"] < 200),
+        (
+            f"hourly rollup with a day of {args.burst} events < {day_goal:g} s",
+            figures["rollup_hourly_run_with_burst_day_s"] < day_goal,
+        ),
+        ("rolled-up body equals the live body", figures["rolled_equals_live"]),
+    ]
+    if args.purge:
+        checks.append(("body unchanged after the purge", figures["body_unchanged_after_purge"]))
+    for name, ok in checks:
+        print(f"{name}: {'ok' if ok else 'MISSED'}")
+    return not all(ok for _, ok in checks)
 
 
 if __name__ == "__main__":

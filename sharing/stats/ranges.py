@@ -25,7 +25,7 @@ from .body import (
     QuestionStats,
     StatsBody,
 )
-from .days import days_between, days_compute, record_empty, table_bump, utc_today
+from .days import days_between, days_compute, record_empty, utc_today
 from .selectors import refused_counts
 
 
@@ -40,9 +40,11 @@ def _combine(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
             total[key] += rec.get(key, 0)
         total["max_depth"] = max(total["max_depth"], rec.get("max_depth", 0))
         for table in ("by_channel", "by_outcome"):
+            rows = total[table]
             for key, row in rec.get(table, {}).items():
+                target = rows.setdefault(key, {})
                 for field, n in row.items():
-                    table_bump(total[table], key, field, n)
+                    target[field] = target.get(field, 0) + n
         for key, (n, pos) in rec.get("by_question", {}).items():
             old_n, old_pos = total["by_question"].get(key, (0, pos))
             total["by_question"][key] = [old_n + n, min(old_pos, pos)]
@@ -90,12 +92,11 @@ def quiz_stats(
     """
     first, last = stats_range(quiz, date_from, date_to)
     today = utc_today()
-    records = {
-        r.day: r.data
-        for r in DailyStats.objects.filter(
+    records: dict[dt.date, dict[str, Any]] = dict(
+        DailyStats.objects.filter(
             quiz=quiz, day__gte=first, day__lte=min(last, today - dt.timedelta(days=1))
-        )
-    }
+        ).values_list("day", "data")
+    )
     missing = [d for d in days_between(first, last) if d not in records]
     for run_first, run_last in _runs(missing):
         records.update(days_compute(quiz_id=quiz.pk, first=run_first, last=run_last))
