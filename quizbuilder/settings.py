@@ -129,6 +129,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process in the tests sees the test data.
     # One file per test run, so that two runs at once never share (and corrupt) a database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: PostgreSQL compiles a query whose estimate looks costly (the stats' grouped
+    # queries over a day's rows), ~100 ms of compiling for a query that runs in 10
+    # (benchmarks/stats_scale.py); every query here is a short one.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", env("DATABASE_PG_OPTIONS", default="-c jit=off")
+    )
 # Persistent connections: reopening (and re-running the PRAGMAs above) on every request costs
 # more than a cached page takes to serve.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))

@@ -20,13 +20,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from quizzes.models import AnswerEvent, QuizView, Result, ShownEvent
 
-from ..models import Click, Preview, Share, ShareKind
+from ..models import Click, Preview, Referral, Share, ShareKind
 from .body import COUNTS, UTC
 
 
@@ -155,12 +155,26 @@ def _funnel_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt.
     _add(
         days,
         _in(results, first, last)
-        .annotate(shared=shared, depth=Coalesce("referral__depth", 0, output_field=IntegerField()))
+        .annotate(shared=shared, depth=Coalesce(_of_referral("depth"), 0))
         .values("quiz_id", "d", "outcome_key", "depth", "shared")
         .annotate(n=Count("id"))
         .order_by(),
         completed,
     )
+
+
+def _of_referral(field: str) -> Subquery:
+    """A field of the result's referral, looked up result by result (a correlated subquery):
+    the work follows the day's results, where a join may scan every referral ever made."""
+    return Subquery(
+        Referral.objects.filter(result=OuterRef("pk")).values(field)[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _of_result(ref: str) -> Subquery:
+    """The outcome of the result `ref` points to, looked up row by row (as _of_referral)."""
+    return Subquery(Result.objects.filter(pk=OuterRef(ref)).values("outcome_key")[:1])
 
 
 def _counter(field: str) -> Apply:
@@ -177,7 +191,7 @@ def _sharing_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt
     _add(
         days,
         _in(Share.objects.filter(quiz_id__in=quiz_ids, kind=ShareKind.BUTTON), first, last)
-        .values("quiz_id", "d", "channel", outcome=F("result__outcome_key"))
+        .values("quiz_id", "d", "channel", outcome=_of_result("result_id"))
         .annotate(n=Count("id"))
         .order_by(),
         _counter("shares"),
@@ -192,15 +206,17 @@ def _sharing_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt
         .order_by(),
         _counter("clicks"),
     )
-    results = Result.objects.filter(quiz_id__in=quiz_ids, referral__share__isnull=False)
+    referring = Share.objects.filter(pk=OuterRef("ref_share"))
     _add(
         days,
-        _in(results, first, last)
+        _in(Result.objects.filter(quiz_id__in=quiz_ids), first, last)
+        .annotate(ref_share=_of_referral("share_id"))
+        .filter(ref_share__isnull=False)
         .values(
             "quiz_id",
             "d",
-            channel=F("referral__share__channel"),
-            outcome=F("referral__share__result__outcome_key"),
+            channel=Subquery(referring.values("channel")[:1]),
+            outcome=Subquery(referring.values("result__outcome_key")[:1]),
         )
         .annotate(n=Count("id"))
         .order_by(),
