@@ -180,7 +180,8 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     from sharing.stats.ranges import quiz_stats
     from sharing.stats.rollups import stats_rollup
 
-    figures: dict[str, object] = {}
+    # The machine's load, for reading the times (2 shared cores: a load of 8 slows all down).
+    figures: dict[str, object] = {"cpus": os.cpu_count(), "load_1m_start": os.getloadavg()[0]}
     now = dt.datetime.now(dt.UTC)
     today = utc_today()
     midnight = dt.datetime.combine(today, dt.time.min, tzinfo=dt.UTC)
@@ -259,6 +260,7 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
         figures["events_after_purge"] = counts()
         figures["body_unchanged_after_purge"] = quiz_stats(quiz) == rolled
     figures.update(
+        load_1m_end=os.getloadavg()[0],
         completions=rolled["completions"],
         views=rolled["views"],
         clicks=rolled["clicks"],

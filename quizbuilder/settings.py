@@ -130,11 +130,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run, so that two runs at once never share (and corrupt) a database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT: PostgreSQL compiles a query whose estimate looks costly (the stats' grouped
-    # queries over a day's rows), ~100 ms of compiling for a query that runs in 10
-    # (benchmarks/stats_scale.py); every query here is a short one.
+    # Every query here is a short one (benchmarks/stats_scale.py): no JIT, which compiles a
+    # query whose estimate looks costly (the stats' grouped queries over a day's rows) for
+    # ~100 ms where it runs in 10, and no parallel workers, which take longer to start than
+    # such a query takes and compete with the other requests for the same cores.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", env("DATABASE_PG_OPTIONS", default="-c jit=off")
+        "options",
+        env("DATABASE_PG_OPTIONS", default="-c jit=off -c max_parallel_workers_per_gather=0"),
     )
 # Persistent connections: reopening (and re-running the PRAGMAs above) on every request costs
 # more than a cached page takes to serve.
