@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet, Subquery
@@ -28,6 +29,10 @@ from quizzes.models import AnswerEvent, QuizView, Result, ShownEvent
 
 from ..models import Click, Preview, Referral, Share, ShareKind
 from .body import COUNTS, UTC
+
+# In a rollup's data: the time up to which the day is rolled up (today's full hours); the
+# rest of that day is counted from the events.
+PARTIAL = "until"
 
 
 def utc_today() -> dt.date:
@@ -51,9 +56,22 @@ def table_bump(table: dict[str, dict[str, int]], key: str | None, field: str, n:
     row[field] = row.get(field, 0) + n
 
 
-def _in(qs: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=UTC)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=UTC)
+@dataclass(frozen=True)
+class Span:
+    """Days [first, last], from `since` on the first day and to `until` on the last when set
+    (today's hours already rolled up, sharing.stats.rollups)."""
+
+    first: dt.date
+    last: dt.date
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def _in(qs: QuerySet, span: Span) -> QuerySet:
+    start = span.since or dt.datetime.combine(span.first, dt.time.min, tzinfo=UTC)
+    end = span.until or dt.datetime.combine(
+        span.last + dt.timedelta(days=1), dt.time.min, tzinfo=UTC
+    )
     return qs.filter(created_at__gte=start, created_at__lt=end).annotate(
         d=TruncDate("created_at", tzinfo=UTC)
     )
@@ -75,26 +93,41 @@ def _bump(field: str) -> Apply:
     return lambda day, r: day.__setitem__(field, day[field] + r["n"])
 
 
-def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Any]]:
+def days_compute(
+    *,
+    quiz_id: int,
+    first: dt.date,
+    last: dt.date,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> dict[dt.date, dict[str, Any]]:
     """The per-day records of [first, last] computed from the events (a fixed number of
-    grouped queries, whatever the number of days or rows)."""
-    records = quizzes_days_compute(quiz_ids=[quiz_id], first=first, last=last)
+    grouped queries, whatever the number of days or rows); the events from `since` on the
+    first day and before `until` on the last only, when given."""
+    span = Span(first, last, since, until)
+    records = quizzes_days_compute(quiz_ids=[quiz_id], span=span)
     return {day: record for (_, day), record in records.items()}
 
 
-def quizzes_days_compute(*, quiz_ids: list[int], first: dt.date, last: dt.date) -> Records:
-    """{(quiz id, day): record} of [first, last] for many quizzes at once: the same fixed
-    number of grouped queries as for one (the rollup's set-based path)."""
-    days = {(q, d): record_empty() for q in quiz_ids for d in days_between(first, last)}
-    _funnel_add(days, quiz_ids=quiz_ids, first=first, last=last)
-    _sharing_add(days, quiz_ids=quiz_ids, first=first, last=last)
+def quizzes_days_compute(*, quiz_ids: list[int], span: Span) -> Records:
+    """{(quiz id, day): record} of the span for many quizzes at once: the same fixed number
+    of grouped queries as for one (the rollup's set-based path)."""
+    days = {(q, d): record_empty() for q in quiz_ids for d in days_between(span.first, span.last)}
+    _funnel_add(days, quiz_ids=quiz_ids, span=span)
+    _sharing_add(days, quiz_ids=quiz_ids, span=span)
     return days
 
 
-def _funnel_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt.date) -> None:
+def _funnel_add(days: Records, *, quiz_ids: list[int], span: Span) -> None:
     """Views, starts, answers per question, conditional questions shown, and completions (by
     outcome and depth)."""
-    views = QuizView.objects.filter(quiz_id__in=quiz_ids, day__gte=first, day__lte=last)
+    # A view's day is stored (its UTC day when counted), so whole days are taken by it; the
+    # time cuts a day in two only where the span starts or ends within one.
+    views = QuizView.objects.filter(quiz_id__in=quiz_ids, day__gte=span.first, day__lte=span.last)
+    if span.since:
+        views = views.filter(created_at__gte=span.since)
+    if span.until:
+        views = views.filter(created_at__lt=span.until)
     _add(
         days,
         views.values("quiz_id", "day").annotate(n=Count("id")).order_by(),
@@ -104,14 +137,14 @@ def _funnel_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt.
     answers = AnswerEvent.objects.filter(quiz_id__in=quiz_ids)
     of_take = AnswerEvent.objects.filter(quiz_id=OuterRef("quiz_id"), take=OuterRef("take"))
     earlier = of_take.filter(created_at__lt=OuterRef("created_at"))
-    first_answers = _in(answers, first, last).filter(~Exists(earlier))
+    first_answers = _in(answers, span).filter(~Exists(earlier))
     _add(
         days,
         first_answers.values("quiz_id", "d").annotate(n=Count("take", distinct=True)).order_by(),
         _bump("starts"),
     )
     results = Result.objects.filter(quiz_id__in=quiz_ids)
-    unanswered = _in(results, first, last).filter(~Exists(of_take))
+    unanswered = _in(results, span).filter(~Exists(of_take))
     _add(
         days, unanswered.values("quiz_id", "d").annotate(n=Count("id")).order_by(), _bump("starts")
     )
@@ -122,7 +155,7 @@ def _funnel_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt.
 
     _add(
         days,
-        _in(answers, first, last)
+        _in(answers, span)
         .values("quiz_id", "d", "question_key")
         .annotate(n=Count("id"), pos=Min("position"))
         .order_by(),
@@ -135,7 +168,7 @@ def _funnel_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt.
     # Takes shown a question with a display condition: its drop-off's denominator.
     _add(
         days,
-        _in(ShownEvent.objects.filter(quiz_id__in=quiz_ids), first, last)
+        _in(ShownEvent.objects.filter(quiz_id__in=quiz_ids), span)
         .values("quiz_id", "d", "question_key")
         .annotate(n=Count("id"))
         .order_by(),
@@ -154,7 +187,7 @@ def _funnel_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt.
 
     _add(
         days,
-        _in(results, first, last)
+        _in(results, span)
         .annotate(shared=shared, depth=Coalesce(_of_referral("depth"), 0))
         .values("quiz_id", "d", "outcome_key", "depth", "shared")
         .annotate(n=Count("id"))
@@ -186,11 +219,11 @@ def _counter(field: str) -> Apply:
     return apply
 
 
-def _sharing_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt.date) -> None:
+def _sharing_add(days: Records, *, quiz_ids: list[int], span: Span) -> None:
     """Shares, clicks and referred completions (by channel and outcome), and previews."""
     _add(
         days,
-        _in(Share.objects.filter(quiz_id__in=quiz_ids, kind=ShareKind.BUTTON), first, last)
+        _in(Share.objects.filter(quiz_id__in=quiz_ids, kind=ShareKind.BUTTON), span)
         .values("quiz_id", "d", "channel", outcome=_of_result("result_id"))
         .annotate(n=Count("id"))
         .order_by(),
@@ -198,7 +231,7 @@ def _sharing_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt
     )
     _add(
         days,
-        _in(Click.objects.filter(quiz_id__in=quiz_ids), first, last)
+        _in(Click.objects.filter(quiz_id__in=quiz_ids), span)
         .values(
             "quiz_id", "d", channel=F("share__channel"), outcome=F("share__result__outcome_key")
         )
@@ -209,7 +242,7 @@ def _sharing_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt
     referring = Share.objects.filter(pk=OuterRef("ref_share"))
     _add(
         days,
-        _in(Result.objects.filter(quiz_id__in=quiz_ids), first, last)
+        _in(Result.objects.filter(quiz_id__in=quiz_ids), span)
         .annotate(ref_share=_of_referral("share_id"))
         .filter(ref_share__isnull=False)
         .values(
@@ -224,7 +257,7 @@ def _sharing_add(days: Records, *, quiz_ids: list[int], first: dt.date, last: dt
     )
     _add(
         days,
-        _in(Preview.objects.filter(quiz_id__in=quiz_ids), first, last)
+        _in(Preview.objects.filter(quiz_id__in=quiz_ids), span)
         .values("quiz_id", "d")
         .annotate(n=Count("id"))
         .order_by(),

@@ -25,7 +25,7 @@ from .body import (
     QuestionStats,
     StatsBody,
 )
-from .days import days_between, days_compute, record_empty, utc_today
+from .days import PARTIAL, days_between, days_compute, record_empty, utc_today
 from .selectors import refused_counts
 
 
@@ -87,16 +87,22 @@ def quiz_stats(
 ) -> StatsBody:
     """The stats body of stats.md for `quiz` over [date_from, date_to] (inclusive, UTC).
 
-    Raises StatsRangeError for an empty or too long range. Closed days with a rollup are
-    read from it; every other day is computed from the events.
+    Raises StatsRangeError for an empty or too long range. Days with a rollup are read from
+    it (today's up to its last full hour, the rest counted); every other day is computed from
+    the events.
     """
     first, last = stats_range(quiz, date_from, date_to)
     today = utc_today()
     records: dict[dt.date, dict[str, Any]] = dict(
-        DailyStats.objects.filter(
-            quiz=quiz, day__gte=first, day__lte=min(last, today - dt.timedelta(days=1))
-        ).values_list("day", "data")
+        DailyStats.objects.filter(quiz=quiz, day__gte=first, day__lte=min(last, today)).values_list(
+            "day", "data"
+        )
     )
+    for day, record in list(records.items()):
+        if PARTIAL in record:  # rolled up to an hour (today's): the rest from the events
+            since = dt.datetime.fromisoformat(record.pop(PARTIAL))
+            rest = days_compute(quiz_id=quiz.pk, first=day, last=day, since=since)
+            records[day] = _combine([record, rest[day]])
     missing = [d for d in days_between(first, last) if d not in records]
     for run_first, run_last in _runs(missing):
         records.update(days_compute(quiz_id=quiz.pk, first=run_first, last=run_last))

@@ -15,7 +15,7 @@ from quizzes.models import Quiz, Result
 
 from ..models import DailyStats, Share, ShareKind
 from .body import RECENT_DAYS, UTC
-from .days import quizzes_days_compute, utc_today
+from .days import PARTIAL, Span, quizzes_days_compute, utc_today
 
 # Records computed at once (quizzes x days): a fixed number of grouped queries per chunk.
 CHUNK_RECORDS = 4000
@@ -29,9 +29,9 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
     Per quiz: every closed day not rolled up yet (a new quiz is backfilled), the last
     `recent_days` closed days again (late events: a request that straddled midnight, a clock
     a little behind), and the share rate of older days whose results got a share in that
-    window. Quizzes with the same first day to write are computed together, a few thousand
-    records per set of grouped queries, not quiz by quiz. Idempotent: running it twice writes
-    the same records.
+    window; and today up to the last full hour (`_today_write`). Quizzes with the same first
+    day to write are computed together, a few thousand records per set of grouped queries,
+    not quiz by quiz. Idempotent: running it twice writes the same records.
     """
     today = today or utc_today()
     yesterday = today - dt.timedelta(days=1)
@@ -51,7 +51,7 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
         chunk = max(1, CHUNK_RECORDS // ((yesterday - start).days + 1))
         for i in range(0, len(quiz_ids), chunk):
             records = quizzes_days_compute(
-                quiz_ids=quiz_ids[i : i + chunk], first=start, last=yesterday
+                quiz_ids=quiz_ids[i : i + chunk], span=Span(start, yesterday)
             )
             DailyStats.objects.bulk_create(
                 [DailyStats(quiz_id=q, day=d, data=data) for (q, d), data in records.items()],
@@ -61,6 +61,8 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
                 batch_size=500,
             )
             written += len(records)
+    if today == utc_today():
+        _today_write(today=today, quiz_ids=[q for ids in starts.values() for q in ids])
     since = dt.datetime.combine(window, dt.time.min, tzinfo=UTC)
     shared_days = (
         Share.objects.filter(kind=ShareKind.BUTTON, created_at__gte=since)
@@ -72,6 +74,28 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
     for i in range(0, len(late), PATCH_CHUNK):
         _shared_patch(days=set(late[i : i + PATCH_CHUNK]))
     return written
+
+
+def _today_write(*, today: dt.date, quiz_ids: list[int]) -> None:
+    """Roll today up to the last full hour (its record says until when: `PARTIAL`), so that
+    the stats count from the events only the hour under way. Recomputed by every run; the
+    first run of a day after midnight rolls the whole day up (it is then within the window)."""
+    hour = timezone.now().astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    if hour <= dt.datetime.combine(today, dt.time.min, tzinfo=UTC):
+        return
+    for i in range(0, len(quiz_ids), CHUNK_RECORDS):
+        span = Span(today, today, until=hour)
+        records = quizzes_days_compute(quiz_ids=quiz_ids[i : i + CHUNK_RECORDS], span=span)
+        DailyStats.objects.bulk_create(
+            [
+                DailyStats(quiz_id=q, day=d, data={**data, PARTIAL: hour.isoformat()})
+                for (q, d), data in records.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["quiz", "day"],
+            update_fields=["data", "computed_at"],
+            batch_size=500,
+        )
 
 
 def _shared_patch(*, days: set[tuple[int, dt.date]]) -> None:
