@@ -77,6 +77,7 @@ bench: install-dev
 	-$(PY) benchmarks/web.py
 	-$(PY) benchmarks/cards.py
 	-$(PY) benchmarks/stats.py
+	-$(PY) benchmarks/stats_scale.py
 	-$(PY) benchmarks/share_page.py
 	-$(PY) benchmarks/studio_preview.py
 	-$(PY) benchmarks/spike.py

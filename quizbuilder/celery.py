@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "sharing.tasks.rollup_daily_stats",
         "schedule": crontab(minute=5),
     },
+    "purge-raw-stats-events": {
+        "task": "sharing.tasks.purge_raw_stats_events",
+        "schedule": crontab(minute=47),
+    },
     "sweep-orphan-cards": {
         "task": "sharing.tasks.sweep_orphan_cards",
         "schedule": crontab(minute=41),

@@ -132,6 +132,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process in the tests sees the test data.
     # One file per test run, so that two runs at once never share (and corrupt) a database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Every query here is a short one (benchmarks/stats_scale.py): no JIT, which compiles a
+    # query whose estimate looks costly (the stats' grouped queries over a day's rows) for
+    # ~100 ms where it runs in 10, and no parallel workers, which take longer to start than
+    # such a query takes and compete with the other requests for the same cores.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options",
+        env("DATABASE_PG_OPTIONS", default="-c jit=off -c max_parallel_workers_per_gather=0"),
+    )
 # Persistent connections: reopening (and re-running the PRAGMAs above) on every request costs
 # more than a cached page takes to serve.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
@@ -344,6 +353,9 @@ RESULT_RETENTION_DAYS_DEFAULT = env.int("RESULT_RETENTION_DAYS_DEFAULT", default
 # The most days a quiz version may keep raw answers: import and the admin refuse more, and a
 # stored value above it (a legacy row, a lowered maximum) is clamped to it when used.
 RESULT_RETENTION_DAYS_MAX = env.int("RESULT_RETENTION_DAYS_MAX", default=365)
+# Raw stats events (views, answers, clicks, previews) are deleted after this many days, once
+# their day is rolled up (sharing/stats/purge.py); never fewer than the visitor cookie lives.
+STATS_RAW_RETENTION_DAYS = env.int("STATS_RAW_RETENTION_DAYS", default=400)
 RATELIMIT_SUBMISSIONS_PER_VISITOR = env("RATELIMIT_SUBMISSIONS_PER_VISITOR", default="30/h")
 RATELIMIT_SUBMISSIONS_PER_IP = env("RATELIMIT_SUBMISSIONS_PER_IP", default="120/h")
 # Views, starts (a take's first answer) and share-page clicks are limited too, so that one address

@@ -19,6 +19,7 @@ from django.utils import timezone
 from quizbuilder.enqueue import task_enqueue
 
 from .cards import jobs
+from .stats.purge import stats_raw_purge
 from .stats.rollups import stats_rollup
 
 logger = logging.getLogger(__name__)
@@ -104,3 +105,13 @@ def rollup_daily_stats() -> int:
     The service is sharing.stats.rollups.stats_rollup.
     """
     return stats_rollup()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def purge_raw_stats_events() -> int:
+    """Beat (hourly, after the rollup): delete raw stats events past their retention whose
+    day is rolled up (idempotent; batched, within a time budget).
+
+    The service is sharing.stats.purge.stats_raw_purge.
+    """
+    return stats_raw_purge()

@@ -18,16 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from quizzes.models import AnswerEvent, QuizView, Result, ShownEvent
 
-from ..models import Click, Preview, Share, ShareKind
+from ..models import Click, Preview, Referral, Share, ShareKind
 from .body import COUNTS, UTC
+
+# In a rollup's data: the time up to which the day is rolled up (today's full hours); the
+# rest of that day is counted from the events.
+PARTIAL = "until"
 
 
 def utc_today() -> dt.date:
@@ -51,58 +56,98 @@ def table_bump(table: dict[str, dict[str, int]], key: str | None, field: str, n:
     row[field] = row.get(field, 0) + n
 
 
-def _in(qs: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=UTC)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=UTC)
+@dataclass(frozen=True)
+class Span:
+    """Days [first, last], from `since` on the first day and to `until` on the last when set
+    (today's hours already rolled up, sharing.stats.rollups)."""
+
+    first: dt.date
+    last: dt.date
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def _in(qs: QuerySet, span: Span) -> QuerySet:
+    start = span.since or dt.datetime.combine(span.first, dt.time.min, tzinfo=UTC)
+    end = span.until or dt.datetime.combine(
+        span.last + dt.timedelta(days=1), dt.time.min, tzinfo=UTC
+    )
     return qs.filter(created_at__gte=start, created_at__lt=end).annotate(
         d=TruncDate("created_at", tzinfo=UTC)
     )
 
 
 Apply = Callable[[dict[str, Any], dict[str, Any]], None]
+Records = dict[tuple[int, dt.date], dict[str, Any]]
 
 
-def _add(days: dict[dt.date, dict[str, Any]], rows: Iterable[dict[str, Any]], apply: Apply) -> None:
-    """Fold grouped rows (each with its day `d`) into the day records of the range."""
+def _add(days: Records, rows: Iterable[dict[str, Any]], apply: Apply, day: str = "d") -> None:
+    """Fold grouped rows (each with its quiz and day) into the day records of the range."""
     for row in rows:
-        day = row["d"]
-        if day in days:
-            apply(days[day], row)
+        key = (row["quiz_id"], row[day])
+        if key in days:
+            apply(days[key], row)
 
 
 def _bump(field: str) -> Apply:
     return lambda day, r: day.__setitem__(field, day[field] + r["n"])
 
 
-def days_compute(*, quiz_id: int, first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Any]]:
+def days_compute(
+    *,
+    quiz_id: int,
+    first: dt.date,
+    last: dt.date,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> dict[dt.date, dict[str, Any]]:
     """The per-day records of [first, last] computed from the events (a fixed number of
-    grouped queries, whatever the number of days or rows)."""
-    days = {d: record_empty() for d in days_between(first, last)}
-    _funnel_add(days, quiz_id=quiz_id, first=first, last=last)
-    _sharing_add(days, quiz_id=quiz_id, first=first, last=last)
+    grouped queries, whatever the number of days or rows); the events from `since` on the
+    first day and before `until` on the last only, when given."""
+    span = Span(first, last, since, until)
+    records = quizzes_days_compute(quiz_ids=[quiz_id], span=span)
+    return {day: record for (_, day), record in records.items()}
+
+
+def quizzes_days_compute(*, quiz_ids: list[int], span: Span) -> Records:
+    """{(quiz id, day): record} of the span for many quizzes at once: the same fixed number
+    of grouped queries as for one (the rollup's set-based path)."""
+    days = {(q, d): record_empty() for q in quiz_ids for d in days_between(span.first, span.last)}
+    _funnel_add(days, quiz_ids=quiz_ids, span=span)
+    _sharing_add(days, quiz_ids=quiz_ids, span=span)
     return days
 
 
-def _funnel_add(
-    days: dict[dt.date, dict[str, Any]], *, quiz_id: int, first: dt.date, last: dt.date
-) -> None:
+def _funnel_add(days: Records, *, quiz_ids: list[int], span: Span) -> None:
     """Views, starts, answers per question, conditional questions shown, and completions (by
     outcome and depth)."""
-    views = QuizView.objects.filter(quiz_id=quiz_id, day__gte=first, day__lte=last)
-    for row in views.values("day").annotate(n=Count("id")).order_by():
-        days[row["day"]]["views"] += row["n"]
-
-    answers = AnswerEvent.objects.filter(quiz_id=quiz_id)
-    earlier = answers.filter(take=OuterRef("take"), created_at__lt=OuterRef("created_at"))
-    first_answers = _in(answers, first, last).filter(~Exists(earlier))
+    # A view's day is stored (its UTC day when counted), so whole days are taken by it; the
+    # time cuts a day in two only where the span starts or ends within one.
+    views = QuizView.objects.filter(quiz_id__in=quiz_ids, day__gte=span.first, day__lte=span.last)
+    if span.since:
+        views = views.filter(created_at__gte=span.since)
+    if span.until:
+        views = views.filter(created_at__lt=span.until)
     _add(
         days,
-        first_answers.values("d").annotate(n=Count("take", distinct=True)).order_by(),
+        views.values("quiz_id", "day").annotate(n=Count("id")).order_by(),
+        _bump("views"),
+        day="day",
+    )
+    answers = AnswerEvent.objects.filter(quiz_id__in=quiz_ids)
+    of_take = AnswerEvent.objects.filter(quiz_id=OuterRef("quiz_id"), take=OuterRef("take"))
+    earlier = of_take.filter(created_at__lt=OuterRef("created_at"))
+    first_answers = _in(answers, span).filter(~Exists(earlier))
+    _add(
+        days,
+        first_answers.values("quiz_id", "d").annotate(n=Count("take", distinct=True)).order_by(),
         _bump("starts"),
     )
-    results = Result.objects.filter(quiz_id=quiz_id)
-    unanswered = _in(results, first, last).filter(~Exists(answers.filter(take=OuterRef("take"))))
-    _add(days, unanswered.values("d").annotate(n=Count("id")).order_by(), _bump("starts"))
+    results = Result.objects.filter(quiz_id__in=quiz_ids)
+    unanswered = _in(results, span).filter(~Exists(of_take))
+    _add(
+        days, unanswered.values("quiz_id", "d").annotate(n=Count("id")).order_by(), _bump("starts")
+    )
 
     def answered(day: dict[str, Any], r: dict[str, Any]) -> None:
         n, pos = day["by_question"].get(r["question_key"], (0, r["pos"]))
@@ -110,8 +155,8 @@ def _funnel_add(
 
     _add(
         days,
-        _in(answers, first, last)
-        .values("d", "question_key")
+        _in(answers, span)
+        .values("quiz_id", "d", "question_key")
         .annotate(n=Count("id"), pos=Min("position"))
         .order_by(),
         answered,
@@ -123,8 +168,8 @@ def _funnel_add(
     # Takes shown a question with a display condition: its drop-off's denominator.
     _add(
         days,
-        _in(ShownEvent.objects.filter(quiz_id=quiz_id), first, last)
-        .values("d", "question_key")
+        _in(ShownEvent.objects.filter(quiz_id__in=quiz_ids), span)
+        .values("quiz_id", "d", "question_key")
         .annotate(n=Count("id"))
         .order_by(),
         shown,
@@ -142,13 +187,27 @@ def _funnel_add(
 
     _add(
         days,
-        _in(results, first, last)
-        .annotate(shared=shared, depth=Coalesce("referral__depth", 0, output_field=IntegerField()))
-        .values("d", "outcome_key", "depth", "shared")
+        _in(results, span)
+        .annotate(shared=shared, depth=Coalesce(_of_referral("depth"), 0))
+        .values("quiz_id", "d", "outcome_key", "depth", "shared")
         .annotate(n=Count("id"))
         .order_by(),
         completed,
     )
+
+
+def _of_referral(field: str) -> Subquery:
+    """A field of the result's referral, looked up result by result (a correlated subquery):
+    the work follows the day's results, where a join may scan every referral ever made."""
+    return Subquery(
+        Referral.objects.filter(result=OuterRef("pk")).values(field)[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _of_result(ref: str) -> Subquery:
+    """The outcome of the result `ref` points to, looked up row by row (as _of_referral)."""
+    return Subquery(Result.objects.filter(pk=OuterRef(ref)).values("outcome_key")[:1])
 
 
 def _counter(field: str) -> Apply:
@@ -160,34 +219,37 @@ def _counter(field: str) -> Apply:
     return apply
 
 
-def _sharing_add(
-    days: dict[dt.date, dict[str, Any]], *, quiz_id: int, first: dt.date, last: dt.date
-) -> None:
+def _sharing_add(days: Records, *, quiz_ids: list[int], span: Span) -> None:
     """Shares, clicks and referred completions (by channel and outcome), and previews."""
     _add(
         days,
-        _in(Share.objects.filter(quiz_id=quiz_id, kind=ShareKind.BUTTON), first, last)
-        .values("d", "channel", outcome=F("result__outcome_key"))
+        _in(Share.objects.filter(quiz_id__in=quiz_ids, kind=ShareKind.BUTTON), span)
+        .values("quiz_id", "d", "channel", outcome=_of_result("result_id"))
         .annotate(n=Count("id"))
         .order_by(),
         _counter("shares"),
     )
     _add(
         days,
-        _in(Click.objects.filter(quiz_id=quiz_id), first, last)
-        .values("d", channel=F("share__channel"), outcome=F("share__result__outcome_key"))
+        _in(Click.objects.filter(quiz_id__in=quiz_ids), span)
+        .values(
+            "quiz_id", "d", channel=F("share__channel"), outcome=F("share__result__outcome_key")
+        )
         .annotate(n=Count("id"))
         .order_by(),
         _counter("clicks"),
     )
-    results = Result.objects.filter(quiz_id=quiz_id, referral__share__isnull=False)
+    referring = Share.objects.filter(pk=OuterRef("ref_share"))
     _add(
         days,
-        _in(results, first, last)
+        _in(Result.objects.filter(quiz_id__in=quiz_ids), span)
+        .annotate(ref_share=_of_referral("share_id"))
+        .filter(ref_share__isnull=False)
         .values(
+            "quiz_id",
             "d",
-            channel=F("referral__share__channel"),
-            outcome=F("referral__share__result__outcome_key"),
+            channel=Subquery(referring.values("channel")[:1]),
+            outcome=Subquery(referring.values("result__outcome_key")[:1]),
         )
         .annotate(n=Count("id"))
         .order_by(),
@@ -195,8 +257,8 @@ def _sharing_add(
     )
     _add(
         days,
-        _in(Preview.objects.filter(quiz_id=quiz_id), first, last)
-        .values("d")
+        _in(Preview.objects.filter(quiz_id__in=quiz_ids), span)
+        .values("quiz_id", "d")
         .annotate(n=Count("id"))
         .order_by(),
         _bump("previews"),

@@ -30,7 +30,7 @@ from quizzes.models import Quiz, Result
 
 from ..models import DailyStats, Share, ShareKind
 from .body import UTC
-from .days import utc_today
+from .days import PARTIAL, utc_today
 
 FIELDS = ("completions", "shared_completions", "referred_completions")
 
@@ -43,7 +43,10 @@ class Figures(TypedDict):
 
 
 def _rolled(today: dt.date) -> QuerySet[DailyStats]:
-    return DailyStats.objects.filter(quiz=OuterRef("pk"), day__lt=today)
+    # Whole days only: a day rolled up to an hour (PARTIAL) is counted from the results.
+    return DailyStats.objects.filter(quiz=OuterRef("pk"), day__lt=today).exclude(
+        data__has_key=PARTIAL
+    )
 
 
 def _rolled_sum(field: str, today: dt.date) -> Subquery:
@@ -67,6 +70,7 @@ def quizzes_figures(*, quiz_ids: list[int]) -> dict[int, Figures]:
     totals: dict[int, dict[str, Any]] = {q["id"]: q for q in quizzes}
     last_rolled = Subquery(
         DailyStats.objects.filter(quiz=OuterRef("quiz_id"), day__lt=today)
+        .exclude(data__has_key=PARTIAL)
         .order_by("-day")
         .values("day")[:1]
     )

@@ -25,7 +25,7 @@ from .body import (
     QuestionStats,
     StatsBody,
 )
-from .days import days_between, days_compute, record_empty, table_bump, utc_today
+from .days import PARTIAL, days_between, days_compute, record_empty, utc_today
 from .selectors import refused_counts
 
 
@@ -40,9 +40,11 @@ def _combine(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
             total[key] += rec.get(key, 0)
         total["max_depth"] = max(total["max_depth"], rec.get("max_depth", 0))
         for table in ("by_channel", "by_outcome"):
+            rows = total[table]
             for key, row in rec.get(table, {}).items():
+                target = rows.setdefault(key, {})
                 for field, n in row.items():
-                    table_bump(total[table], key, field, n)
+                    target[field] = target.get(field, 0) + n
         for key, (n, pos) in rec.get("by_question", {}).items():
             old_n, old_pos = total["by_question"].get(key, (0, pos))
             total["by_question"][key] = [old_n + n, min(old_pos, pos)]
@@ -85,17 +87,22 @@ def quiz_stats(
 ) -> StatsBody:
     """The stats body of stats.md for `quiz` over [date_from, date_to] (inclusive, UTC).
 
-    Raises StatsRangeError for an empty or too long range. Closed days with a rollup are
-    read from it; every other day is computed from the events.
+    Raises StatsRangeError for an empty or too long range. Days with a rollup are read from
+    it (today's up to its last full hour, the rest counted); every other day is computed from
+    the events.
     """
     first, last = stats_range(quiz, date_from, date_to)
     today = utc_today()
-    records = {
-        r.day: r.data
-        for r in DailyStats.objects.filter(
-            quiz=quiz, day__gte=first, day__lte=min(last, today - dt.timedelta(days=1))
+    records: dict[dt.date, dict[str, Any]] = dict(
+        DailyStats.objects.filter(quiz=quiz, day__gte=first, day__lte=min(last, today)).values_list(
+            "day", "data"
         )
-    }
+    )
+    for day, record in list(records.items()):
+        if PARTIAL in record:  # rolled up to an hour (today's): the rest from the events
+            since = dt.datetime.fromisoformat(record.pop(PARTIAL))
+            rest = days_compute(quiz_id=quiz.pk, first=day, last=day, since=since)
+            records[day] = _combine([record, rest[day]])
     missing = [d for d in days_between(first, last) if d not in records]
     for run_first, run_last in _runs(missing):
         records.update(days_compute(quiz_id=quiz.pk, first=run_first, last=run_last))
