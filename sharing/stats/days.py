@@ -33,6 +33,10 @@ from .body import COUNTS, UTC
 # In a rollup's data: the time up to which the day is rolled up (today's full hours); the
 # rest of that day is counted from the events.
 PARTIAL = "until"
+# In a rollup's data: its shared completions count the shares made before this time only (the
+# rollup run's start); the stats add the first shares made since (sharing.stats.ranges), so a
+# late share moves share_rate at once, not at the next hourly run.
+SHARED_UNTIL = "shared_until"
 
 
 def utc_today() -> dt.date:
@@ -65,6 +69,14 @@ class Span:
     last: dt.date
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    shared_before: dt.datetime | None = None
+
+
+def button_shares_before(when: dt.datetime | None, *, result: str = "pk") -> QuerySet:
+    """The button shares of the outer query's result (its field `result`), those made before
+    `when` only when given."""
+    shares = Share.objects.filter(result=OuterRef(result), kind=ShareKind.BUTTON)
+    return shares.filter(created_at__lt=when) if when else shares
 
 
 def _in(qs: QuerySet, span: Span) -> QuerySet:
@@ -175,7 +187,7 @@ def _funnel_add(days: Records, *, quiz_ids: list[int], span: Span) -> None:
         shown,
     )
 
-    shared = Exists(Share.objects.filter(result=OuterRef("pk"), kind=ShareKind.BUTTON))
+    shared = Exists(button_shares_before(span.shared_before))
 
     def completed(day: dict[str, Any], r: dict[str, Any]) -> None:
         day["completions"] += r["n"]

@@ -7,9 +7,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
 
+from django.db.models import Exists, Q
+
 from quizzes.models import Quiz
 
-from ..models import Channel, DailyStats
+from ..models import Channel, DailyStats, Share, ShareKind
 from ..signals import stats_extras
 from .body import (
     CHANNEL_FIELDS,
@@ -25,7 +27,15 @@ from .body import (
     QuestionStats,
     StatsBody,
 )
-from .days import PARTIAL, days_between, days_compute, record_empty, utc_today
+from .days import (
+    PARTIAL,
+    SHARED_UNTIL,
+    button_shares_before,
+    days_between,
+    days_compute,
+    record_empty,
+    utc_today,
+)
 from .selectors import refused_counts
 
 
@@ -98,7 +108,9 @@ def quiz_stats(
             "day", "data"
         )
     )
+    rolled = _rolled_spans(records)
     for day, record in list(records.items()):
+        record.pop(SHARED_UNTIL, None)
         if PARTIAL in record:  # rolled up to an hour (today's): the rest from the events
             since = dt.datetime.fromisoformat(record.pop(PARTIAL))
             rest = days_compute(quiz_id=quiz.pk, first=day, last=day, since=since)
@@ -107,11 +119,54 @@ def quiz_stats(
     for run_first, run_last in _runs(missing):
         records.update(days_compute(quiz_id=quiz.pk, first=run_first, last=run_last))
     total = _combine(records.values())
+    total["shared_completions"] += late_shared_count(quiz_id=quiz.pk, rolled=rolled)
     body = _body(quiz, first, last, total, records)
     # A spec extension (README): what the rate limits kept out of the figures above.
     body["refused"] = refused_counts(quiz_id=quiz.pk, first=first, last=last)
     _extras_merge(body, quiz_id=quiz.pk, first=first, last=last)
     return body
+
+
+def _rolled_spans(records: dict[dt.date, dict[str, Any]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The times the rollups among `records` cover: runs of whole days, and today up to its
+    last rolled-up hour."""
+    spans = []
+    for run_first, run_last in _runs(sorted(records)):
+        start = dt.datetime.combine(run_first, dt.time.min, tzinfo=UTC)
+        end = dt.datetime.combine(run_last + dt.timedelta(days=1), dt.time.min, tzinfo=UTC)
+        if PARTIAL in records[run_last]:
+            end = dt.datetime.fromisoformat(records[run_last][PARTIAL])
+        spans.append((start, end))
+    return spans
+
+
+def late_shared_count(*, quiz_id: int, rolled: list[tuple[dt.datetime, dt.datetime]]) -> int:
+    """Results within the rolled-up times whose first share came after the last rollup run
+    began: the rollups count shares made before it (SHARED_UNTIL), so share_rate is exact
+    between hourly runs. Every run recomputes the recent days and patches older ones with
+    late shares, so all records are whole up to the quiz's latest run; the query reads only
+    the shares made since it."""
+    if not rolled:
+        return 0
+    latest = (
+        DailyStats.objects.filter(quiz_id=quiz_id, **{f"data__{SHARED_UNTIL}__isnull": False})
+        .order_by("-computed_at")
+        .values_list(f"data__{SHARED_UNTIL}", flat=True)
+        .first()
+    )
+    if not latest:  # rolled up before the records said when: the rollups' own figure
+        return 0
+    since = dt.datetime.fromisoformat(str(latest))
+    within = Q()
+    for start, end in rolled:
+        within |= Q(result__created_at__gte=start, result__created_at__lt=end)
+    return (
+        Share.objects.filter(within, quiz_id=quiz_id, kind=ShareKind.BUTTON, created_at__gte=since)
+        .exclude(Exists(button_shares_before(since, result="result_id")))
+        .values("result_id")
+        .distinct()
+        .count()
+    )
 
 
 def _extras_merge(body: StatsBody, *, quiz_id: int, first: dt.date, last: dt.date) -> None:

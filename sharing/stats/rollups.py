@@ -7,7 +7,7 @@ from collections import defaultdict
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from quizzes.models import Quiz, Result
 
 from ..models import DailyStats, Share, ShareKind
 from .body import RECENT_DAYS, UTC
-from .days import PARTIAL, Span, quizzes_days_compute, utc_today
+from .days import PARTIAL, SHARED_UNTIL, Span, button_shares_before, quizzes_days_compute, utc_today
 
 # Records computed at once (quizzes x days): a fixed number of grouped queries per chunk.
 CHUNK_RECORDS = 4000
@@ -34,6 +34,9 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
     not quiz by quiz. Idempotent: running it twice writes the same records.
     """
     today = today or utc_today()
+    # Shares from this instant on are the stats' to add (ranges.late_shared_count): each
+    # record counts the ones before it, so a share made while it runs is counted once.
+    cutoff = timezone.now()
     yesterday = today - dt.timedelta(days=1)
     window = today - dt.timedelta(days=recent_days)
     latest = dict(DailyStats.objects.values_list("quiz_id").annotate(m=Max("day")).order_by())
@@ -51,10 +54,13 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
         chunk = max(1, CHUNK_RECORDS // ((yesterday - start).days + 1))
         for i in range(0, len(quiz_ids), chunk):
             records = quizzes_days_compute(
-                quiz_ids=quiz_ids[i : i + chunk], span=Span(start, yesterday)
+                quiz_ids=quiz_ids[i : i + chunk], span=Span(start, yesterday, shared_before=cutoff)
             )
             DailyStats.objects.bulk_create(
-                [DailyStats(quiz_id=q, day=d, data=data) for (q, d), data in records.items()],
+                [
+                    DailyStats(quiz_id=q, day=d, data={**data, SHARED_UNTIL: cutoff.isoformat()})
+                    for (q, d), data in records.items()
+                ],
                 update_conflicts=True,
                 unique_fields=["quiz", "day"],
                 update_fields=["data", "computed_at"],
@@ -62,7 +68,9 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
             )
             written += len(records)
     if today == utc_today():
-        _today_write(today=today, quiz_ids=[q for ids in starts.values() for q in ids])
+        _today_write(
+            today=today, quiz_ids=[q for ids in starts.values() for q in ids], cutoff=cutoff
+        )
     since = dt.datetime.combine(window, dt.time.min, tzinfo=UTC)
     shared_days = (
         Share.objects.filter(kind=ShareKind.BUTTON, created_at__gte=since)
@@ -72,11 +80,11 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
     )
     late = sorted({(q, d) for q, d in shared_days if d < window})
     for i in range(0, len(late), PATCH_CHUNK):
-        _shared_patch(days=set(late[i : i + PATCH_CHUNK]))
+        _shared_patch(days=set(late[i : i + PATCH_CHUNK]), cutoff=cutoff)
     return written
 
 
-def _today_write(*, today: dt.date, quiz_ids: list[int]) -> None:
+def _today_write(*, today: dt.date, quiz_ids: list[int], cutoff: dt.datetime) -> None:
     """Roll today up to the last full hour (its record says until when: `PARTIAL`), so that
     the stats count from the events only the hour under way. Recomputed by every run; the
     first run of a day after midnight rolls the whole day up (it is then within the window)."""
@@ -84,11 +92,15 @@ def _today_write(*, today: dt.date, quiz_ids: list[int]) -> None:
     if hour <= dt.datetime.combine(today, dt.time.min, tzinfo=UTC):
         return
     for i in range(0, len(quiz_ids), CHUNK_RECORDS):
-        span = Span(today, today, until=hour)
+        span = Span(today, today, until=hour, shared_before=cutoff)
         records = quizzes_days_compute(quiz_ids=quiz_ids[i : i + CHUNK_RECORDS], span=span)
         DailyStats.objects.bulk_create(
             [
-                DailyStats(quiz_id=q, day=d, data={**data, PARTIAL: hour.isoformat()})
+                DailyStats(
+                    quiz_id=q,
+                    day=d,
+                    data={**data, PARTIAL: hour.isoformat(), SHARED_UNTIL: cutoff.isoformat()},
+                )
                 for (q, d), data in records.items()
             ],
             update_conflicts=True,
@@ -98,7 +110,7 @@ def _today_write(*, today: dt.date, quiz_ids: list[int]) -> None:
         )
 
 
-def _shared_patch(*, days: set[tuple[int, dt.date]]) -> None:
+def _shared_patch(*, days: set[tuple[int, dt.date]], cutoff: dt.datetime) -> None:
     """Set `shared_completions` of rolled-up (quiz, day)s again (a result shared days after
     it was made). Only that figure: the day's other figures come from raw events that may have
     been purged since (sharing.stats.purge), and a late share changes nothing else of that
@@ -115,7 +127,7 @@ def _shared_patch(*, days: set[tuple[int, dt.date]]) -> None:
             for d in {d for _, d in days}
         ),
     )
-    shared = Exists(Share.objects.filter(result=OuterRef("pk"), kind=ShareKind.BUTTON))
+    shared = Exists(button_shares_before(cutoff))
     rows = (
         Result.objects.filter(one_of, quiz_id__in={q for q, _ in days})
         .annotate(d=TruncDate("created_at", tzinfo=UTC))
@@ -128,5 +140,6 @@ def _shared_patch(*, days: set[tuple[int, dt.date]]) -> None:
     rollups = list(DailyStats.objects.filter(one_of_days))
     for rollup in rollups:
         rollup.data["shared_completions"] = counts.get((rollup.quiz_id, rollup.day), 0)
+        rollup.data[SHARED_UNTIL] = cutoff.isoformat()
         rollup.computed_at = timezone.now()  # bulk_update does not set auto_now fields
     DailyStats.objects.bulk_update(rollups, ["data", "computed_at"], batch_size=500)

@@ -128,9 +128,10 @@ def test_the_stats_body_reads_a_fixed_number_of_queries(
     first = TODAY - dt.timedelta(days=days_back)
     # The rollups of the closed days in one query, today's events (views, first answers,
     # unanswered results, answers, shown, results, shares, clicks, referred completions,
-    # previews), the refusals, and the five of integrations (stats_extras): whatever the
+    # previews), the refusals, the latest rollup run and the shares since it (share_rate),
+    # and the five of integrations (stats_extras): whatever the
     # number of days.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         quiz_stats(events.quiz, first, TODAY)
 
 
@@ -184,3 +185,19 @@ def test_a_day_rolled_up_to_an_hour_is_completed_from_the_events(events):
     DailyStats.objects.create(quiz=events.quiz, day=d1, data={**data, "until": until.isoformat()})
     assert quiz_stats(events.quiz, d1, d1)["completions"] == 2
     assert quizzes_figures(quiz_ids=[events.quiz.pk])[events.quiz.pk]["completions"] == 2
+
+
+def test_a_first_share_after_the_rollup_counts_at_once_and_once(events):
+    d2 = TODAY - dt.timedelta(days=2)
+    shared, late = (events.result(at(d2, h)) for h in (9, 10))
+    events.share(shared, "x", at(d2, 11))
+    stats_rollup()
+    assert quiz_stats(events.quiz, d2, d2)["share_rate"] == 0.5
+    # A late first share, and a second share of a result the rollup saw shared: only the
+    # first moves the rate, before the next hourly run and after it alike.
+    events.share(late, "line", timezone.now())
+    events.share(shared, "copy", timezone.now())
+    assert quiz_stats(events.quiz, d2, d2)["share_rate"] == 1.0
+    assert quiz_stats(events.quiz)["share_rate"] == quiz_stats(events.quiz, d2, TODAY)["share_rate"]
+    stats_rollup()
+    assert quiz_stats(events.quiz, d2, d2)["share_rate"] == 1.0
