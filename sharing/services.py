@@ -11,15 +11,27 @@ requests cannot double count and nothing acknowledged waits in a queue.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from quizzes.models import Result, url_token_ok
 from quizzes.taking.ratelimit import RefusedKind, click_check
 
-from .models import Channel, Click, Preview, Referral, RefusedRequest, Share, ShareKind
+from .models import (
+    Channel,
+    Click,
+    Preview,
+    Referral,
+    RefusedRequest,
+    Share,
+    ShareKind,
+    new_share_code,
+)
 from .signals import share_created
 
 MAX_CODE_LENGTH = 20
@@ -53,16 +65,36 @@ def share_result(share: Share) -> Result | None:
     return None
 
 
-def share_get(*, code: object) -> Share | None:
-    """The share with that code and what its page needs, in one query (None if unknown)."""
+# What no share page reads: a version's source and programs, a result's answers. Left in the
+# database, they are most of the bytes of the row the hottest page of the site fetches.
+HEAVY = (
+    "result__answers",
+    "result__values",
+    "result__version__programs",
+    "result__version__document",
+    "result__version__cta",
+    "result__version__lead",
+    "result__version__theme",
+)
+
+
+def share_get(*, code: object, visitor: str | None = None) -> Share | None:
+    """The share with that code and what its page needs, in one query (None if unknown).
+
+    With `visitor`, the same query also reads that visitor's own minted link under it into
+    `share.own_code` (None: they have none, so their click is not counted yet)."""
     if not _code_ok(code):
         return None
     # The parent chain is only walked for minted links (lazily); the page needs no more.
-    return (
+    rows = (
         Share.objects.filter(code=code)
         .select_related("quiz", "result__version", "result__card")
-        .first()
+        .defer(*HEAVY)
     )
+    if visitor is not None:
+        minted = Share.objects.filter(parent=OuterRef("pk"), owner=visitor, kind=ShareKind.MINTED)
+        rows = rows.annotate(own_code=Subquery(minted.values("code")[:1]))
+    return rows.first()
 
 
 def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share | None, int]:
@@ -222,6 +254,44 @@ def minted_get(*, parent: Share, visitor: str) -> Share | None:
     return Share.objects.filter(parent=parent, owner=visitor, kind=ShareKind.MINTED).first()
 
 
+def click_mint(*, share: Share, visitor: str) -> str:
+    """Count a new visitor's click on `share` and make their own link under it, in one round
+    trip where the database allows (a data-modifying CTE on PostgreSQL; elsewhere two
+    statements in one transaction); the code of the new link.
+
+    Only for a visitor whose id was made by this request: they can own no link, result,
+    click or minted link yet, so nothing needs to be read first. Both rows or neither.
+    """
+    code, now = new_share_code(), connection.ops.adapt_datetimefield_value(timezone.now())
+    click = (
+        f"INSERT INTO {Click._meta.db_table} (share_id, quiz_id, visitor, created_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (share_id, visitor) DO NOTHING"
+    )
+    mint = (
+        f"INSERT INTO {Share._meta.db_table} "  # noqa: S608
+        "(code, quiz_id, result_id, channel, kind, owner, parent_id, created_at) "
+        "VALUES (%s, %s, NULL, %s, %s, %s, %s, %s)"
+    )
+    click_args: list[Any] = [share.pk, share.quiz_id, visitor, now]
+    mint_args: list[Any] = [code, share.quiz_id, Channel.COPY.value, ShareKind.MINTED.value]
+    mint_args += [visitor, share.pk, now]
+    one = connection.vendor == "postgresql"
+    # One statement is atomic by itself: in autocommit, BEGIN and COMMIT would be two more
+    # round trips (inside a transaction, a savepoint keeps the fallback below possible).
+    scope = nullcontext() if one and not connection.in_atomic_block else transaction.atomic()
+    try:
+        with scope, connection.cursor() as cursor:
+            if one:
+                cursor.execute(f"WITH click AS ({click}) {mint}", click_args + mint_args)
+            else:
+                cursor.execute(click, click_args)
+                cursor.execute(mint, mint_args)
+    except IntegrityError:  # the new code was taken (1 in 2**72): the ordinary way
+        click_record(share=share, visitor=visitor)
+        return minted_create(parent=share, visitor=visitor).code
+    return code
+
+
 def minted_create(*, parent: Share, visitor: str) -> Share:
     """Make the friend's own address-bar link under `parent` (one per (parent, friend); a
     concurrent request's row wins). If the friend already has a result on this quiz, the
@@ -258,7 +328,7 @@ class Landing:
 
 
 def landing_visit(
-    *, share: Share, visitor: str, ip_hash: str, user_agent: str, is_bot: bool
+    *, share: Share, visitor: str, visitor_is_new: bool, ip_hash: str, user_agent: str, is_bot: bool
 ) -> Landing | None:
     """Record one share-page request and say what to show; None when the link is gone.
 
@@ -266,7 +336,8 @@ def landing_visit(
     counts as nothing; anybody else is a click, once per visitor, and gets a minted link of
     their own for the address bar. A visitor's first visit past the click limits (per
     visitor and per address) is shown the same page but counts nothing and mints nothing
-    ("uncounted"). The button carries the code that brought the friend.
+    ("uncounted"). The button carries the code that brought the friend. `share` read with
+    `share_get(visitor=...)` saves the query for the visitor's minted link.
     """
     result = share_result(share)
     if result is None or result.deleted_at is not None:
@@ -278,13 +349,23 @@ def landing_visit(
         ref = _ref_for_owner(share, visitor)
         return Landing(share, result, "owner", ref, None)
     # A reload: the minted link says this visitor's click is already counted.
-    minted = minted_get(parent=share, visitor=visitor)
-    if minted is None:
+    own = None if visitor_is_new else _own_code(share, visitor)
+    if own is None:
         if not click_check(quiz_id=share.quiz_id, visitor=visitor, ip_hash=ip_hash):
             return Landing(share, result, "uncounted", share.code, None)
-        click_record(share=share, visitor=visitor)
-        minted = minted_create(parent=share, visitor=visitor)
-    return Landing(share, result, "click", share.code, minted.code)
+        if visitor_is_new:
+            own = click_mint(share=share, visitor=visitor)
+        else:
+            click_record(share=share, visitor=visitor)
+            own = minted_create(parent=share, visitor=visitor).code
+    return Landing(share, result, "click", share.code, own)
+
+
+def _own_code(share: Share, visitor: str) -> str | None:
+    if hasattr(share, "own_code"):  # read with the share (share_get's `visitor`)
+        return share.own_code or None
+    minted = minted_get(parent=share, visitor=visitor)
+    return minted.code if minted is not None else None
 
 
 def _ref_for_owner(share: Share, visitor: str) -> str | None:

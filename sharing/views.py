@@ -28,6 +28,7 @@ from quizzes.taking.ratelimit import RefusedKind
 from .cards.render import LAYOUTS
 from .cards.studio import studio_card_png
 from .models import Share
+from .pages import landing_response
 from .results import result_image
 from .services import Landing, landing_visit, share_get
 from .signals import landing_redirect
@@ -45,21 +46,27 @@ def _gone(request: HttpRequest, status: int) -> HttpResponse:
 
 @never_cache
 def landing(request: VisitorRequest, code: str) -> HttpResponse:
-    share = share_get(code=code)
-    if share is None:
-        return _gone(request, 404)
     agent = request.headers.get("User-Agent", "")
     bot = is_preview_bot(agent)
+    # A returning browser's own link under this one is read with it (one query).
+    known = not bot and not request.visitor_is_new
+    share = share_get(code=code, visitor=request.visitor if known else None)
+    if share is None:
+        return _gone(request, 404)
     if bot:
         request.visitor_cookie = False
-    visitor: str = request.visitor
     seen = landing_visit(
-        share=share, visitor=visitor, ip_hash=ip_hash(request), user_agent=agent, is_bot=bot
+        share=share,
+        visitor=request.visitor,
+        visitor_is_new=request.visitor_is_new,
+        ip_hash=ip_hash(request),
+        user_agent=agent,
+        is_bot=bot,
     )
     if seen is None:
         return _gone(request, 410)
-    response = _landing_elsewhere(request, seen) or render(
-        request, "sharing/landing.html", _landing_context(request, seen)
+    response = _landing_elsewhere(request, seen) or landing_response(
+        request, seen, lambda: _landing_context(request, seen)
     )
     if bot:
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # no cookie of any kind for bots
