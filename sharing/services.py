@@ -11,26 +11,20 @@ requests cannot double count and nothing acknowledged waits in a queue.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import nullcontext
-from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from quizzes.models import Result, url_token_ok
-from quizzes.taking.ratelimit import RefusedKind, click_check
+from quizzes.taking.ratelimit import RefusedKind
 
 from .models import (
     Channel,
-    Click,
-    Preview,
     Referral,
     RefusedRequest,
     Share,
     ShareKind,
-    new_share_code,
 )
 from .signals import share_created
 
@@ -229,155 +223,6 @@ def share_create(*, result: Result, channel: object, visitor: str) -> Share:
     if created:
         share_created.send_robust(sender=Share, share=share)
     return share
-
-
-def click_record(*, share: Share, visitor: str) -> None:
-    """Count a browser visit: once per (share, visitor), however many requests race."""
-    # INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike): no read-then-write race,
-    # and cheaper than bulk_create's machinery on the hottest path of the site.
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Click._meta.db_table} (share_id, quiz_id, visitor, created_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (share_id, visitor) DO NOTHING",
-            [share.pk, share.quiz_id, visitor, connection.ops.adapt_datetimefield_value(now)],
-        )
-
-
-def preview_record(*, share: Share, agent: str) -> None:
-    """Count a link-preview bot's fetch of a share page."""
-    Preview.objects.create(share=share, quiz_id=share.quiz_id, agent=agent[:100])
-
-
-def minted_get(*, parent: Share, visitor: str) -> Share | None:
-    """The friend's own address-bar link under `parent`, if they have one."""
-    return Share.objects.filter(parent=parent, owner=visitor, kind=ShareKind.MINTED).first()
-
-
-def click_mint(*, share: Share, visitor: str) -> str:
-    """Count a new visitor's click on `share` and make their own link under it, in one round
-    trip where the database allows (a data-modifying CTE on PostgreSQL; elsewhere two
-    statements in one transaction); the code of the new link.
-
-    Only for a visitor whose id was made by this request: they can own no link, result,
-    click or minted link yet, so nothing needs to be read first. Both rows or neither.
-    """
-    code, now = new_share_code(), connection.ops.adapt_datetimefield_value(timezone.now())
-    click = (
-        f"INSERT INTO {Click._meta.db_table} (share_id, quiz_id, visitor, created_at) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s) ON CONFLICT (share_id, visitor) DO NOTHING"
-    )
-    mint = (
-        f"INSERT INTO {Share._meta.db_table} "  # noqa: S608
-        "(code, quiz_id, result_id, channel, kind, owner, parent_id, created_at) "
-        "VALUES (%s, %s, NULL, %s, %s, %s, %s, %s)"
-    )
-    click_args: list[Any] = [share.pk, share.quiz_id, visitor, now]
-    mint_args: list[Any] = [code, share.quiz_id, Channel.COPY.value, ShareKind.MINTED.value]
-    mint_args += [visitor, share.pk, now]
-    one = connection.vendor == "postgresql"
-    # One statement is atomic by itself: in autocommit, BEGIN and COMMIT would be two more
-    # round trips (inside a transaction, a savepoint keeps the fallback below possible).
-    scope = nullcontext() if one and not connection.in_atomic_block else transaction.atomic()
-    try:
-        with scope, connection.cursor() as cursor:
-            if one:
-                cursor.execute(f"WITH click AS ({click}) {mint}", click_args + mint_args)
-            else:
-                cursor.execute(click, click_args)
-                cursor.execute(mint, mint_args)
-    except IntegrityError:  # the new code was taken (1 in 2**72): the ordinary way
-        click_record(share=share, visitor=visitor)
-        return minted_create(parent=share, visitor=visitor).code
-    return code
-
-
-def minted_create(*, parent: Share, visitor: str) -> Share:
-    """Make the friend's own address-bar link under `parent` (one per (parent, friend); a
-    concurrent request's row wins). If the friend already has a result on this quiz, the
-    link speaks for their latest one."""
-    own = (
-        Result.objects.filter(quiz_id=parent.quiz_id, visitor=visitor, deleted_at=None)
-        .order_by("-created_at")
-        .values_list("id", flat=True)
-        .first()
-    )
-    try:
-        with transaction.atomic():
-            return Share.objects.create(
-                parent=parent,
-                owner=visitor,
-                kind=ShareKind.MINTED,
-                channel=Channel.COPY,
-                quiz_id=parent.quiz_id,
-                result_id=own,
-            )
-    except IntegrityError:
-        return Share.objects.get(parent=parent, owner=visitor, kind=ShareKind.MINTED)
-
-
-@dataclass(frozen=True)
-class Landing:
-    """What a share page shows and records for one request."""
-
-    share: Share
-    result: Result
-    kind: str  # "preview", "owner", "click" or "uncounted" (past the click limits)
-    ref: str | None  # the code the "Take the test" button carries (None: the owner)
-    own_code: str | None  # the friend's own address-bar code (private sharing)
-
-
-def landing_visit(
-    *, share: Share, visitor: str, visitor_is_new: bool, ip_hash: str, user_agent: str, is_bot: bool
-) -> Landing | None:
-    """Record one share-page request and say what to show; None when the link is gone.
-
-    A bot's fetch is a preview; the link's owner (or the owner of the result it shows)
-    counts as nothing; anybody else is a click, once per visitor, and gets a minted link of
-    their own for the address bar. A visitor's first visit past the click limits (per
-    visitor and per address) is shown the same page but counts nothing and mints nothing
-    ("uncounted"). The button carries the code that brought the friend. `share` read with
-    `share_get(visitor=...)` saves the query for the visitor's minted link.
-    """
-    result = share_result(share)
-    if result is None or result.deleted_at is not None:
-        return None
-    if is_bot:
-        preview_record(share=share, agent=user_agent)
-        return Landing(share, result, "preview", share.code, None)
-    if share.owner == visitor or result.visitor == visitor:
-        ref = _ref_for_owner(share, visitor)
-        return Landing(share, result, "owner", ref, None)
-    # A reload: the minted link says this visitor's click is already counted.
-    own = None if visitor_is_new else _own_code(share, visitor)
-    if own is None:
-        if not click_check(quiz_id=share.quiz_id, visitor=visitor, ip_hash=ip_hash):
-            return Landing(share, result, "uncounted", share.code, None)
-        if visitor_is_new:
-            own = click_mint(share=share, visitor=visitor)
-        else:
-            click_record(share=share, visitor=visitor)
-            own = minted_create(parent=share, visitor=visitor).code
-    return Landing(share, result, "click", share.code, own)
-
-
-def _own_code(share: Share, visitor: str) -> str | None:
-    if hasattr(share, "own_code"):  # read with the share (share_get's `visitor`)
-        return share.own_code or None
-    minted = minted_get(parent=share, visitor=visitor)
-    return minted.code if minted is not None else None
-
-
-def _ref_for_owner(share: Share, visitor: str) -> str | None:
-    # A friend reopening their own minted link: the word still came from the link above it.
-    node: Share | None = share
-    for _ in range(MAX_CHAIN):
-        if node is None or node.kind != ShareKind.MINTED or node.result_id is not None:
-            break
-        node = node.parent
-        if node is not None and node.owner != visitor:
-            return node.code
-    return None
 
 
 def refusal_record(*, quiz_id: int, kind: str) -> None:

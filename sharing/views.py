@@ -28,13 +28,14 @@ from quizzes.taking.ratelimit import RefusedKind
 from .cards.render import LAYOUTS
 from .cards.studio import studio_card_png
 from .models import Share
-from .pages import landing_response
+from .pages import landing_fast, landing_html, landing_response
 from .results import result_image
-from .services import Landing, landing_visit, share_get
+from .services import share_get
 from .signals import landing_redirect
 from .stats import charts, page
 from .stats.body import StatsBody
 from .stats.ranges import StatsRangeError, quiz_stats, stats_dates_parse
+from .visits import Landing, landing_visit
 
 PLACEHOLDER = "img/share-card.png"
 
@@ -48,41 +49,53 @@ def _gone(request: HttpRequest, status: int) -> HttpResponse:
 def landing(request: VisitorRequest, code: str) -> HttpResponse:
     agent = request.headers.get("User-Agent", "")
     bot = is_preview_bot(agent)
-    # A returning browser's own link under this one is read with it (one query).
-    known = not bot and not request.visitor_is_new
-    share = share_get(code=code, visitor=request.visitor if known else None)
-    if share is None:
-        return _gone(request, 404)
     if bot:
         request.visitor_cookie = False
-    seen = landing_visit(
-        share=share,
-        visitor=request.visitor,
-        visitor_is_new=request.visitor_is_new,
-        ip_hash=ip_hash(request),
-        user_agent=agent,
-        is_bot=bot,
+    visit = {"visitor": request.visitor, "ip_hash": ip_hash(request)}
+    fast = landing_fast(
+        request, code=code, is_new=request.visitor_is_new, bot=agent if bot else "", **visit
     )
-    if seen is None:
-        return _gone(request, 410)
-    response = _landing_elsewhere(request, seen) or landing_response(
-        request, seen, lambda: _landing_context(request, seen)
-    )
+    if fast is not None:
+        share, kind = fast.facts.share(), fast.kind
+        ref: str | None = fast.facts.code
+        response = _landing_elsewhere(request, share, ref, kind) or HttpResponse(
+            landing_html(request, fast.html, fast.own_code, bot)
+        )
+    else:
+        # A returning browser's own link under this one is read with it (one query).
+        known = not bot and not request.visitor_is_new
+        share_or_none = share_get(code=code, visitor=request.visitor if known else None)
+        if share_or_none is None:
+            return _gone(request, 404)
+        share = share_or_none
+        seen_or_none = landing_visit(
+            share=share, visitor_is_new=request.visitor_is_new, user_agent=agent, is_bot=bot,
+            **visit,
+        )  # fmt: skip
+        if seen_or_none is None:
+            return _gone(request, 410)
+        seen = seen_or_none
+        kind, ref = seen.kind, seen.ref
+        response = _landing_elsewhere(request, share, ref, kind) or landing_response(
+            request, seen, lambda: _landing_context(request, seen)
+        )
     if bot:
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # no cookie of any kind for bots
-    elif seen.kind in ("click", "uncounted") and seen.ref:
+    elif kind in ("click", "uncounted") and ref:
         # An uncounted visit (past the click limits) still carries the referral: a friend
         # behind a busy address keeps the credit for the completion it brings.
-        ref_cookie_set(response, request, quiz_id=share.quiz_id, code=seen.ref)
+        ref_cookie_set(response, request, quiz_id=share.quiz_id, code=ref)
     return response
 
 
-def _landing_elsewhere(request: HttpRequest, seen: Landing) -> HttpResponse | None:
+def _landing_elsewhere(
+    request: HttpRequest, share: Share, ref: str | None, kind: str
+) -> HttpResponse | None:
     """The redirect a room above asks for (the quiz's home page), for browsers only: bots
     get the page with its tags."""
-    if seen.kind == "preview":
+    if kind == "preview":
         return None
-    answers = landing_redirect.send(sender=Share, request=request, share=seen.share, ref=seen.ref)
+    answers = landing_redirect.send(sender=Share, request=request, share=share, ref=ref)
     for _receiver, url in answers:
         if url:
             return redirect(url)
