@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -36,8 +35,6 @@ from .cards.jobs import (
 )
 from .cards.render import LAYOUTS
 from .cards.show import card_url
-from .models import Share
-from .pages import facts_forget
 from .services import referral_record, refusal_record, share_default_create
 from .stats.figures import Figures, quizzes_figures
 from .tasks import render_fallback_card, render_result_card
@@ -78,9 +75,6 @@ def purged(sender: Any, *, result: Result, **kwargs: Any) -> None:
 @receiver(result_deleted, dispatch_uid="sharing.result_deleted")
 def deleted(sender: Any, *, result: Result, **kwargs: Any) -> None:
     result_cards_delete(result=result)
-    # Its links, and the friends' own links that show it, are gone at once (pages.py).
-    links = Share.objects.filter(Q(result=result) | Q(parent__result=result, result=None))
-    facts_forget(codes=list(links.values_list("code", flat=True)))
 
 
 @receiver(quiz_figures, dispatch_uid="sharing.quiz_figures")

@@ -28,7 +28,7 @@ from quizzes.taking.ratelimit import RefusedKind
 from .cards.render import LAYOUTS
 from .cards.studio import studio_card_png
 from .models import Share
-from .pages import landing_fast, landing_html, landing_response
+from .pages import landing_fast, landing_response
 from .results import result_image
 from .services import share_get
 from .signals import landing_redirect
@@ -56,11 +56,9 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
         request, code=code, is_new=request.visitor_is_new, bot=agent if bot else "", **visit
     )
     if fast is not None:
-        share, kind = fast.facts.share(), fast.kind
-        ref: str | None = fast.facts.code
-        response = _landing_elsewhere(request, share, ref, kind) or HttpResponse(
-            landing_html(request, fast.html, fast.own_code, bot)
-        )
+        share, kind = fast.entry.share(), fast.kind
+        ref: str | None = fast.entry.code
+        response = HttpResponse(fast.html(request))
     else:
         # A returning browser's own link under this one is read with it (one query).
         known = not bot and not request.visitor_is_new
@@ -76,8 +74,10 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
             return _gone(request, 410)
         seen = seen_or_none
         kind, ref = seen.kind, seen.ref
-        response = _landing_elsewhere(request, share, ref, kind) or landing_response(
-            request, seen, lambda: _landing_context(request, seen)
+        # Asked for bots too: a kept page is served to browsers without asking again.
+        elsewhere = _landing_elsewhere(request, share, ref)
+        response = (None if bot else elsewhere) or landing_response(
+            request, seen, lambda: _landing_context(request, seen), keep=elsewhere is None
         )
     if bot:
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # no cookie of any kind for bots
@@ -88,13 +88,9 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
     return response
 
 
-def _landing_elsewhere(
-    request: HttpRequest, share: Share, ref: str | None, kind: str
-) -> HttpResponse | None:
-    """The redirect a room above asks for (the quiz's home page), for browsers only: bots
-    get the page with its tags."""
-    if kind == "preview":
-        return None
+def _landing_elsewhere(request: HttpRequest, share: Share, ref: str | None) -> HttpResponse | None:
+    """The redirect a room above asks for (the quiz's home page); bots are not sent there:
+    they get the page with its tags."""
     answers = landing_redirect.send(sender=Share, request=request, share=share, ref=ref)
     for _receiver, url in answers:
         if url:

@@ -38,27 +38,37 @@ def click_record(*, share: Share, visitor: str) -> None:
 
 def preview_record(*, share: Share, agent: str) -> None:
     """Count a link-preview bot's fetch of a share page."""
-    preview_insert(share_id=share.pk, quiz_id=share.quiz_id, agent=agent)
+    Preview.objects.create(share=share, quiz_id=share.quiz_id, agent=agent[:100])
 
 
-def preview_insert(*, share_id: int, quiz_id: int, agent: str) -> None:
-    """Count a link-preview bot's fetch of share `share_id`: one INSERT, no read first."""
+def preview_insert(*, share_id: int, quiz_id: int, agent: str, result_id: str) -> bool:
+    """Count a link-preview bot's fetch of share `share_id`, whose page shows `result_id`:
+    one INSERT, no read first. False, and nothing counted, when the result is deleted (or
+    the share is gone)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Preview._meta.db_table} (share_id, quiz_id, agent, created_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s)",
-            [share_id, quiz_id, agent[:100], now],
-        )
+    scope = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with scope, connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Preview._meta.db_table} (share_id, quiz_id, agent, created_at) "  # noqa: S608
+                f"SELECT %s, %s, %s, %s FROM {Result._meta.db_table} "
+                "WHERE id = %s AND deleted_at IS NULL",
+                [share_id, quiz_id, agent[:100], now, result_id],
+            )
+            return cursor.rowcount == 1
+    except IntegrityError:
+        return False
 
 
-def minted_code(*, share_id: int, visitor: str) -> str | None:
-    """The code of the friend's own address-bar link under share `share_id`, if they have one."""
+def minted_code(*, share_id: int, visitor: str, result_id: str) -> str | None:
+    """The code of the friend's own address-bar link under share `share_id`, if they have
+    one and the result its page shows (`result_id`) is not deleted."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT code FROM {Share._meta.db_table} "  # noqa: S608
-            "WHERE parent_id = %s AND owner = %s AND kind = %s",
-            [share_id, visitor, ShareKind.MINTED.value],
+            "WHERE parent_id = %s AND owner = %s AND kind = %s AND EXISTS "
+            f"(SELECT 1 FROM {Result._meta.db_table} WHERE id = %s AND deleted_at IS NULL)",
+            [share_id, visitor, ShareKind.MINTED.value, result_id],
         )
         row = cursor.fetchone()
     return str(row[0]) if row else None
@@ -69,30 +79,32 @@ def minted_get(*, parent: Share, visitor: str) -> Share | None:
     return Share.objects.filter(parent=parent, owner=visitor, kind=ShareKind.MINTED).first()
 
 
-def click_mint(*, share: Share, visitor: str) -> str:
+def click_mint(*, share: Share, visitor: str, result_id: str) -> str | None:
     """Count a new visitor's click on `share` and make their own link under it, in one round
     trip where the database allows (a data-modifying CTE on PostgreSQL; elsewhere two
-    statements in one transaction); the code of the new link.
+    statements in one transaction); the code of the new link. None, and nothing written,
+    when the result the page shows (`result_id`) is deleted, or the statement fails.
 
     Only for a visitor whose id was made by this request: they can own no link, result,
     click or minted link yet, so nothing needs to be read first. Both rows or neither.
     """
     code, now = new_share_code(), connection.ops.adapt_datetimefield_value(timezone.now())
+    live = f"FROM {Result._meta.db_table} WHERE id = %s AND deleted_at IS NULL"
     click = (
-        f"INSERT INTO {Click._meta.db_table} (share_id, quiz_id, visitor, created_at) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s) ON CONFLICT (share_id, visitor) DO NOTHING"
+        f"INSERT INTO {Click._meta.db_table} (share_id, quiz_id, visitor, created_at) "
+        f"SELECT %s, %s, %s, %s {live} ON CONFLICT (share_id, visitor) DO NOTHING"
     )
     mint = (
-        f"INSERT INTO {Share._meta.db_table} "  # noqa: S608
+        f"INSERT INTO {Share._meta.db_table} "
         "(code, quiz_id, result_id, channel, kind, owner, parent_id, created_at) "
-        "VALUES (%s, %s, NULL, %s, %s, %s, %s, %s)"
+        f"SELECT %s, %s, NULL, %s, %s, %s, %s, %s {live}"
     )
-    click_args: list[Any] = [share.pk, share.quiz_id, visitor, now]
+    click_args: list[Any] = [share.pk, share.quiz_id, visitor, now, result_id]
     mint_args: list[Any] = [code, share.quiz_id, Channel.COPY.value, ShareKind.MINTED.value]
-    mint_args += [visitor, share.pk, now]
+    mint_args += [visitor, share.pk, now, result_id]
     one = connection.vendor == "postgresql"
     # One statement is atomic by itself: in autocommit, BEGIN and COMMIT would be two more
-    # round trips (inside a transaction, a savepoint keeps the fallback below possible).
+    # round trips (inside a transaction, a savepoint keeps the caller's transaction usable).
     scope = nullcontext() if one and not connection.in_atomic_block else transaction.atomic()
     try:
         with scope, connection.cursor() as cursor:
@@ -101,10 +113,10 @@ def click_mint(*, share: Share, visitor: str) -> str:
             else:
                 cursor.execute(click, click_args)
                 cursor.execute(mint, mint_args)
-    except IntegrityError:  # the new code was taken (1 in 2**72): the ordinary way
-        click_record(share=share, visitor=visitor)
-        return minted_create(parent=share, visitor=visitor).code
-    return code
+            made = cursor.rowcount == 1
+    except IntegrityError:  # the new code was taken (1 in 2**72), or the share is gone
+        return None
+    return code if made else None
 
 
 def minted_create(*, parent: Share, visitor: str) -> Share:
@@ -168,9 +180,12 @@ def landing_visit(
     if own is None:
         if not click_check(quiz_id=share.quiz_id, visitor=visitor, ip_hash=ip_hash):
             return Landing(share, result, "uncounted", share.code, None)
-        if visitor_is_new:
-            own = click_mint(share=share, visitor=visitor)
-        else:
+        own = (
+            click_mint(share=share, visitor=visitor, result_id=result.pk)
+            if visitor_is_new
+            else None
+        )
+        if own is None:
             click_record(share=share, visitor=visitor)
             own = minted_create(parent=share, visitor=visitor).code
     return Landing(share, result, "click", share.code, own)

@@ -147,3 +147,17 @@ def test_the_quiz_page_announces_oembed_and_the_editor_page_links_here(
     ) in html
     page = client_for(editor).get("/editor/quizzes/which-morning-drink/").content.decode()
     assert 'href="/editor/quizzes/which-morning-drink/integrations/">On your site</a>' in page
+
+
+def test_friends_land_on_the_home_page_after_the_bots_fetched_the_link_first(
+    browser, published_quiz
+):
+    # The bots' pages are kept for the next visits (sharing/pages.py): not for browsers
+    # of a quiz with a home page, who are sent there every time.
+    EmbedSettings.objects.create(quiz=published_quiz, embed_url=HOME)
+    sharer = browser()
+    link = share(sharer, complete(sharer)["id"], "whatsapp")
+    for _ in range(2):
+        assert browser(BOT_UA).get(path_of(link)).status_code == 200
+    for _ in range(2):
+        assert browser().get(path_of(link)).status_code == 302
