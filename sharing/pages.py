@@ -34,12 +34,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.cookies import cookie_partition, cookie_samesite
 from quizzes.models import Result, url_token_ok
 from quizzes.taking.ratelimit import click_check
 
@@ -140,8 +142,12 @@ def landing_fast(
         )
         return Fast(entry, "preview", None) if counted else None
     if not is_new:
-        own = minted_code(share_id=share.pk, visitor=visitor, result_id=result_id)
-        # None: a known friend's first click (it reads first), or the result is gone.
+        # Their own link from their cookie (their click is counted: both were written
+        # together), else from the database. None: a known friend's first click (it reads
+        # first), or the result is gone.
+        own = own_cookie_get(request, code=code, visitor=visitor) or minted_code(
+            share_id=share.pk, visitor=visitor, result_id=result_id
+        )
         return Fast(entry, "click", own) if own else None
     if not click_check(quiz_id=share.quiz_id, visitor=visitor, ip_hash=ip_hash):
         # Nothing is written, so the result is looked up (rare: past the click limits).
@@ -183,3 +189,42 @@ def landing_response(
     _local_put(key, entry, time.monotonic())
     html = pages[0] if seen.own_code else pages[1]
     return HttpResponse(landing_html(request, html, seen.own_code, seen.kind == "preview"))
+
+
+OWN_COOKIE = "qb_own"
+OWN_SALT = "quizbuilder.own"
+OWN_MAX = 5
+
+
+def _own_entries(request: HttpRequest, visitor: str) -> list[tuple[str, str]]:
+    try:
+        raw = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_SALT)
+    except (BadSignature, ValueError):
+        return []
+    who, _, rest = (raw or "").partition("|")
+    if who != visitor:  # another browser's cookie: it proves nothing for this one
+        return []
+    pairs = (item.partition(":") for item in rest.split("|"))
+    return [(code, own) for code, _, own in pairs if code and own]
+
+
+def own_cookie_get(request: HttpRequest, *, code: str, visitor: str) -> str | None:
+    """The friend's own link under `code`, from the cookie set with their click."""
+    return dict(_own_entries(request, visitor)).get(code)
+
+
+def own_cookie_set(response: HttpResponse, request: HttpRequest, *, code: str, own: str) -> None:
+    """Remember, signed and tied to the visitor, that their own link under `code` is `own`
+    (so their click is counted): a reload then needs no query. The last OWN_MAX shares."""
+    visitor: str = request.visitor  # type: ignore[attr-defined]
+    entries = _own_entries(request, visitor)
+    if (code, own) in entries:
+        return
+    entries = [(code, own), *[(c, o) for c, o in entries if c != code]][:OWN_MAX]
+    value = "|".join([visitor, *(f"{c}:{o}" for c, o in entries)])
+    response.set_signed_cookie(
+        OWN_COOKIE, value, salt=OWN_SALT, max_age=settings.VISITOR_COOKIE_MAX_AGE,
+        httponly=True, secure=settings.VISITOR_COOKIE_SECURE or request.is_secure(),
+        samesite=cookie_samesite(request),
+    )  # fmt: skip
+    cookie_partition(response, request, OWN_COOKIE)

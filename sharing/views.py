@@ -28,7 +28,7 @@ from quizzes.taking.ratelimit import RefusedKind
 from .cards.render import LAYOUTS
 from .cards.studio import studio_card_png
 from .models import Share
-from .pages import landing_fast, landing_response
+from .pages import landing_fast, landing_response, own_cookie_set
 from .results import result_image
 from .services import share_get
 from .signals import landing_redirect
@@ -56,7 +56,7 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
         request, code=code, is_new=request.visitor_is_new, bot=agent if bot else "", **visit
     )
     if fast is not None:
-        share, kind = fast.entry.share(), fast.kind
+        share, kind, own = fast.entry.share(), fast.kind, fast.own_code
         ref: str | None = fast.entry.code
         response = HttpResponse(fast.html(request))
     else:
@@ -73,7 +73,7 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
         if seen_or_none is None:
             return _gone(request, 410)
         seen = seen_or_none
-        kind, ref = seen.kind, seen.ref
+        kind, ref, own = seen.kind, seen.ref, seen.own_code
         # Asked for bots too: a kept page is served to browsers without asking again.
         elsewhere = _landing_elsewhere(request, share, ref)
         response = (None if bot else elsewhere) or landing_response(
@@ -85,6 +85,8 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
         # An uncounted visit (past the click limits) still carries the referral: a friend
         # behind a busy address keeps the credit for the completion it brings.
         ref_cookie_set(response, request, quiz_id=share.quiz_id, code=ref)
+        if own:
+            own_cookie_set(response, request, code=share.code, own=own)
     return response
 
 

@@ -55,15 +55,38 @@ def test_a_new_friend_is_one_click_and_one_own_link_without_reading_the_share(wa
     assert Click.objects.count() == 2  # the first friend's and this one
 
 
-def test_a_returning_friend_is_one_read_and_counts_nothing_more(warm_share, browser):
+def test_a_returning_friend_is_no_statement_and_counts_nothing_more(warm_share, browser):
     _, _, url = warm_share
     friend = browser()
     first = own_code(friend.get(path_of(url)).content.decode())
+    assert pages.OWN_COOKIE in friend.cookies
+    sql, html = statements(friend, path_of(url))
+    assert sql == []  # their own link comes from their signed cookie
+    assert own_code(html) == first
+    assert Click.objects.count() == 2
+    assert Share.objects.filter(kind=ShareKind.MINTED).count() == 2
+
+
+def test_without_the_own_cookie_a_returning_friend_is_one_read(warm_share, browser):
+    _, _, url = warm_share
+    friend = browser()
+    first = own_code(friend.get(path_of(url)).content.decode())
+    del friend.cookies[pages.OWN_COOKIE]
     sql, html = statements(friend, path_of(url))
     assert len(sql) == 1 and sql[0].startswith("SELECT"), sql
     assert own_code(html) == first
     assert Click.objects.count() == 2
-    assert Share.objects.filter(kind=ShareKind.MINTED).count() == 2
+
+
+def test_another_browsers_own_cookie_proves_nothing(warm_share, browser):
+    _, _, url = warm_share
+    friend, other = browser(), browser()
+    friend.get(path_of(url))
+    other.get("/")  # a visitor already, but not this share's friend yet
+    other.cookies[pages.OWN_COOKIE] = friend.cookies[pages.OWN_COOKIE].value
+    html = other.get(path_of(url)).content.decode()
+    assert own_code(html) != own_code(friend.get(path_of(url)).content.decode())
+    assert Click.objects.count() == 3  # the first friend's, friend's and other's
 
 
 def test_every_bot_fetch_is_one_insert_and_the_same_page(warm_share):
