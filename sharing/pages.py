@@ -35,6 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signing import BadSignature
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -69,8 +70,8 @@ class Entry:
     owner: str  # the share's owner
     result_id: str  # the result the page shows
     shown_visitor: str  # that result's visitor
-    own_page: str  # with a friend's own link (OWN_MARKER)
-    plain_page: str  # without (a bot's, an uncounted visit's)
+    # {interface language and host: (with a friend's own link (OWN_MARKER), without)}
+    pages: dict[str, tuple[str, str]]
     seconds: int
 
     def share(self) -> Share:
@@ -88,9 +89,24 @@ def _cacheable(request: HttpRequest) -> bool:
     return not (set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"})
 
 
-def entry_key(request: HttpRequest, code: str) -> str:
+def entry_key(code: str) -> str:
+    return f"page:landing:{code}"
+
+
+def _variant(request: HttpRequest) -> str:
     place = hashlib.sha256(f"{request.scheme}\n{request.get_host()}".encode()).hexdigest()[:16]
-    return f"page:landing:{code}:{translation.get_language()}:{place}"
+    return f"{translation.get_language()}:{place}"
+
+
+def landing_forget(*, result: Result) -> None:
+    """Drop the entries of the links that show `result` (deleted, or its answers purged):
+    at once in this process and the cache; other processes' copies within LOCAL_SECONDS."""
+    links = Share.objects.filter(Q(result=result) | Q(parent__result=result, result=None))
+    keys = [entry_key(code) for code in links.values_list("code", flat=True)]
+    cache.delete_many(keys)
+    with _local_lock:
+        for key in keys:
+            _local.pop(key, None)
 
 
 def _entry_get(key: str) -> Entry | None:
@@ -117,11 +133,12 @@ class Fast:
     """A share-page visit counted and served from an entry."""
 
     entry: Entry
+    page: tuple[str, str]  # (with a friend's own link, without)
     kind: str  # "preview", "click" or "uncounted"
     own_code: str | None
 
     def html(self, request: HttpRequest) -> str:
-        page = self.entry.own_page if self.own_code else self.entry.plain_page
+        page = self.page[0] if self.own_code else self.page[1]
         return landing_html(request, page, self.own_code, self.kind == "preview")
 
 
@@ -132,15 +149,16 @@ def landing_fast(
     (nothing was counted). `bot` is the bot's User-Agent ("" for a browser)."""
     if not _cacheable(request) or not url_token_ok(code, max_length=MAX_CODE_LENGTH):
         return None
-    entry = _entry_get(entry_key(request, code))
-    if entry is None or visitor in (entry.owner, entry.shown_visitor):
+    entry = _entry_get(entry_key(code))
+    page = entry.pages.get(_variant(request)) if entry is not None else None
+    if entry is None or page is None or visitor in (entry.owner, entry.shown_visitor):
         return None  # unknown, or the owner's own visit: the ordinary path decides
     share, result_id = entry.share(), entry.result_id
     if bot:
         counted = preview_insert(
             share_id=share.pk, quiz_id=share.quiz_id, agent=bot, result_id=result_id
         )
-        return Fast(entry, "preview", None) if counted else None
+        return Fast(entry, page, "preview", None) if counted else None
     if not is_new:
         # Their own link from their cookie (their click is counted: both were written
         # together), else from the database. None: a known friend's first click (it reads
@@ -148,13 +166,13 @@ def landing_fast(
         own = own_cookie_get(request, code=code, visitor=visitor) or minted_code(
             share_id=share.pk, visitor=visitor, result_id=result_id
         )
-        return Fast(entry, "click", own) if own else None
+        return Fast(entry, page, "click", own) if own else None
     if not click_check(quiz_id=share.quiz_id, visitor=visitor, ip_hash=ip_hash):
         # Nothing is written, so the result is looked up (rare: past the click limits).
         live = Result.objects.filter(pk=result_id, deleted_at=None).exists()
-        return Fast(entry, "uncounted", None) if live else None
+        return Fast(entry, page, "uncounted", None) if live else None
     own = click_mint(share=share, visitor=visitor, result_id=result_id)
-    return Fast(entry, "click", own) if own else None
+    return Fast(entry, page, "click", own) if own else None
 
 
 def landing_html(request: HttpRequest, html: str, own_code: str | None, bot: bool) -> str:
@@ -180,11 +198,14 @@ def landing_response(
     card = result_card_of(seen.result)
     ready = card is not None and card.status == "ready" and bool(card.name)
     share, result = seen.share, seen.result
+    key = entry_key(share.code)
+    kept = cache.get(key)
+    variants = dict(kept.pages) if isinstance(kept, Entry) else {}
+    variants[_variant(request)] = (pages[0], pages[1])
     entry = Entry(
         share.pk, share.code, share.quiz_id, share.owner, result.pk, result.visitor,
-        pages[0], pages[1], ENTRY_SECONDS if ready else PENDING_SECONDS,
+        variants, ENTRY_SECONDS if ready else PENDING_SECONDS,
     )  # fmt: skip
-    key = entry_key(request, share.code)
     cache.set(key, entry, entry.seconds)
     _local_put(key, entry, time.monotonic())
     html = pages[0] if seen.own_code else pages[1]
