@@ -1,13 +1,14 @@
 """The share page at viral scale: what is the same for every visitor is kept, not redone.
 
 A quiz that takes off is friends opening share links, a few seconds apart, from chat apps,
-and the chat apps' preview bots fetching the same links. So each share code's entry is kept
-(per interface language and host): the share's facts (its id, quiz, owner, the result its page
-shows and that result's visitor) and its page drawn twice, with and without the friend's own
-link, with markers where that link and the CSRF token go. It lives in the shared cache and,
-for a few seconds, in the process itself: a visit then costs one statement and no other round
-trip (a bot: one INSERT; a new friend: one INSERT of the click and their own link; a friend
-coming back: one SELECT of their own link).
+and the chat apps' preview bots fetching the same links. So each share code has an entry:
+the share's facts (its id, quiz, owner, the result its page shows and that result's visitor)
+and its page, per interface language and host, drawn twice (with and without the friend's
+own link) with markers where that link and the CSRF token go. It lives in the shared cache
+and, for LOCAL_SECONDS, in the process: a visit then costs one statement and no other round
+trip (a bot: one INSERT; a new friend: one statement writing the click and their own link);
+a friend coming back shows the signed cookie set with their click (`qb_own`, tied to their
+visitor id) and costs none, or one SELECT without it.
 
 Counting stays exact and in the database, written in the request: every statement names the
 result the page shows and writes (or finds) nothing once it is deleted, which sends the visit
@@ -15,12 +16,13 @@ down the ordinary path (a 410); nothing acknowledged waits in a buffer, so neith
 restart nor a killed web process loses an event. The cache down means the ordinary path
 (sharing/views.py), never a failed page.
 
-How fresh: a deleted result's link is gone at once (above). What else a page shows changes
-within ENTRY_SECONDS (LOCAL_SECONDS in a process): the quiz closed, a minted link now speaking
-for its owner's own result, a home page set for the quiz (its redirect). A page whose card is
-not drawn yet keeps PENDING_SECONDS, so the card shows up soon after the worker draws it.
-The owner's own visits, a known friend's first click, and logged-in editors take the ordinary
-path.
+How fresh: a result deleted or purged drops its links' entries (receivers.py), at once in
+the cache and in that process, within LOCAL_SECONDS in the others (only a friend reloading
+with their cookie could see the old page that long). What else a page shows changes within
+ENTRY_SECONDS: the quiz closed, a minted link now speaking for its owner's own result, a home
+page set for the quiz (its redirect). A page whose card is not drawn yet keeps
+PENDING_SECONDS, so the card shows up soon after the worker draws it. The owner's own
+visits, a known friend's first click, and logged-in editors take the ordinary path.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Sharing services: share links, attribution, clicks, previews and address-bar links.
+"""Sharing services: share links and attribution (share-page visits: sharing/visits.py).
 
 The receivers of quizzes' signals (sharing/receivers.py) call `referral_record` and
 `share_default_create` when a result is submitted.

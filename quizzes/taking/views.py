@@ -3,8 +3,10 @@
 The interface speaks the visitor's language (LocaleMiddleware: the switcher's cookie, the
 browser's Accept-Language); the quiz's own texts stay in the quiz's language, marked with its
 `lang` in the templates. The intro page is the same for every anonymous visitor
-but for the CSRF token, so its HTML is cached per version, language and retention setting
-with a marker where the token goes; the cookie is still set and the view still counted.
+but for the CSRF token, so its HTML is cached per quiz, language and host with a marker where
+the token goes, and names the version, retention setting and card it was drawn for; it is
+read with the published version in one round trip (selectors.published_get_with). The cookie
+is still set and the view still counted (a new visitor's without asking the cache first).
 """
 
 from __future__ import annotations
