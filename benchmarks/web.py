@@ -36,7 +36,7 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148 Safari/604.1"
 SLUG = "which-morning-drink"
 ANSWERS = {"alarm": "up", "weekend": "project", "music": "techno", "name": "Ada"}
-GOALS = {"quiz page (new visitors)": 0.5, "response POST": 0.25}
+GOALS = {"quiz page (new visitors)": 0.75, "response POST": 0.25}
 
 
 def free_port() -> int:

@@ -62,12 +62,42 @@ def health_for(servers: list[str]) -> Health:
         return _health.setdefault(",".join(servers), Health())
 
 
+class LocalCopies:
+    """Copies, in this process and for a few seconds, of values also kept in Redis: a hot
+    page read on every request then costs no round trip. Only where a value may be that
+    stale in other processes; the process that changes it calls `clear`, and so does the
+    cache's own `clear` (the tests' clean slate)."""
+
+    def __init__(self, max_entries: int = 2000) -> None:
+        self._items: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: str) -> Any:
+        hit = self._items.get(key)
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+    def put(self, key: str, value: Any, seconds: float) -> None:
+        with self._lock:
+            if len(self._items) >= self._max:  # many keys at once: start again
+                self._items.clear()
+            self._items[key] = (time.monotonic() + seconds, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_copies = LocalCopies()
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, answering a miss while Redis cannot be reached."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._health = health_for(self._servers)  # type: ignore[attr-defined]
+        self.local_copies = _copies  # callers look for it: an in-process cache has none
 
     # --- availability --------------------------------------------------------------------
 
@@ -188,6 +218,7 @@ class ResilientRedisCache(RedisCache):
         return True
 
     def clear(self) -> None:
+        self.local_copies.clear()
         if not self._call("clear", self._clear, False):
             with self._health.lock:
                 self._health.pending_clear = True

@@ -145,6 +145,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # more than a cached page takes to serve.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, checking a connection's health only after it sat idle (quizbuilder/postgres).
+    DATABASES["default"]["ENGINE"] = "quizbuilder.postgres"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

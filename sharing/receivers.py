@@ -36,6 +36,7 @@ from .cards.jobs import (
 )
 from .cards.render import LAYOUTS
 from .cards.show import card_url
+from .pages import landing_forget
 from .results import body_extras
 from .services import referral_record, refusal_record, share_default_create
 from .stats.figures import Figures, quizzes_figures
@@ -70,6 +71,7 @@ def published(sender: Any, *, version: QuizVersion, **kwargs: Any) -> None:
 @receiver(answers_purged, dispatch_uid="sharing.answers_purged")
 def purged(sender: Any, *, result: Result, **kwargs: Any) -> None:
     result_cards_forget(result=result)
+    landing_forget(result=result)  # its share pages showed what is purged now
     if result.deleted_at is None:
         task_enqueue_on_commit(render_result_card, result.pk)
 
@@ -77,6 +79,7 @@ def purged(sender: Any, *, result: Result, **kwargs: Any) -> None:
 @receiver(result_deleted, dispatch_uid="sharing.result_deleted")
 def deleted(sender: Any, *, result: Result, **kwargs: Any) -> None:
     result_cards_delete(result=result)
+    landing_forget(result=result)
 
 
 @receiver(quiz_figures, dispatch_uid="sharing.quiz_figures")

@@ -1,4 +1,4 @@
-"""Sharing services: share links, attribution, clicks, previews and address-bar links.
+"""Sharing services: share links and attribution (share-page visits: sharing/visits.py).
 
 The receivers of quizzes' signals (sharing/receivers.py) call `referral_record` and
 `share_default_create` when a result is submitted.
@@ -11,15 +11,21 @@ requests cannot double count and nothing acknowledged waits in a queue.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from quizzes.models import Result, url_token_ok
-from quizzes.taking.ratelimit import RefusedKind, click_check
+from quizzes.taking.ratelimit import RefusedKind
 
-from .models import Channel, Click, Preview, Referral, RefusedRequest, Share, ShareKind
+from .models import (
+    Channel,
+    Referral,
+    RefusedRequest,
+    Share,
+    ShareKind,
+)
 from .signals import share_created
 
 MAX_CODE_LENGTH = 20
@@ -53,16 +59,36 @@ def share_result(share: Share) -> Result | None:
     return None
 
 
-def share_get(*, code: object) -> Share | None:
-    """The share with that code and what its page needs, in one query (None if unknown)."""
+# What no share page reads: a version's source and programs, a result's answers. Left in the
+# database, they are most of the bytes of the row the hottest page of the site fetches.
+HEAVY = (
+    "result__answers",
+    "result__values",
+    "result__version__programs",
+    "result__version__document",
+    "result__version__cta",
+    "result__version__lead",
+    "result__version__theme",
+)
+
+
+def share_get(*, code: object, visitor: str | None = None) -> Share | None:
+    """The share with that code and what its page needs, in one query (None if unknown).
+
+    With `visitor`, the same query also reads that visitor's own minted link under it into
+    `share.own_code` (None: they have none, so their click is not counted yet)."""
     if not _code_ok(code):
         return None
     # The parent chain is only walked for minted links (lazily); the page needs no more.
-    return (
+    rows = (
         Share.objects.filter(code=code)
         .select_related("quiz", "result__version", "result__card")
-        .first()
+        .defer(*HEAVY)
     )
+    if visitor is not None:
+        minted = Share.objects.filter(parent=OuterRef("pk"), owner=visitor, kind=ShareKind.MINTED)
+        rows = rows.annotate(own_code=Subquery(minted.values("code")[:1]))
+    return rows.first()
 
 
 def referral_resolve(*, quiz_id: int, ref: object, visitor: str) -> tuple[Share | None, int]:
@@ -197,106 +223,6 @@ def share_create(*, result: Result, channel: object, visitor: str) -> Share:
     if created:
         share_created.send_robust(sender=Share, share=share)
     return share
-
-
-def click_record(*, share: Share, visitor: str) -> None:
-    """Count a browser visit: once per (share, visitor), however many requests race."""
-    # INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike): no read-then-write race,
-    # and cheaper than bulk_create's machinery on the hottest path of the site.
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Click._meta.db_table} (share_id, quiz_id, visitor, created_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (share_id, visitor) DO NOTHING",
-            [share.pk, share.quiz_id, visitor, connection.ops.adapt_datetimefield_value(now)],
-        )
-
-
-def preview_record(*, share: Share, agent: str) -> None:
-    """Count a link-preview bot's fetch of a share page."""
-    Preview.objects.create(share=share, quiz_id=share.quiz_id, agent=agent[:100])
-
-
-def minted_get(*, parent: Share, visitor: str) -> Share | None:
-    """The friend's own address-bar link under `parent`, if they have one."""
-    return Share.objects.filter(parent=parent, owner=visitor, kind=ShareKind.MINTED).first()
-
-
-def minted_create(*, parent: Share, visitor: str) -> Share:
-    """Make the friend's own address-bar link under `parent` (one per (parent, friend); a
-    concurrent request's row wins). If the friend already has a result on this quiz, the
-    link speaks for their latest one."""
-    own = (
-        Result.objects.filter(quiz_id=parent.quiz_id, visitor=visitor, deleted_at=None)
-        .order_by("-created_at")
-        .values_list("id", flat=True)
-        .first()
-    )
-    try:
-        with transaction.atomic():
-            return Share.objects.create(
-                parent=parent,
-                owner=visitor,
-                kind=ShareKind.MINTED,
-                channel=Channel.COPY,
-                quiz_id=parent.quiz_id,
-                result_id=own,
-            )
-    except IntegrityError:
-        return Share.objects.get(parent=parent, owner=visitor, kind=ShareKind.MINTED)
-
-
-@dataclass(frozen=True)
-class Landing:
-    """What a share page shows and records for one request."""
-
-    share: Share
-    result: Result
-    kind: str  # "preview", "owner", "click" or "uncounted" (past the click limits)
-    ref: str | None  # the code the "Take the test" button carries (None: the owner)
-    own_code: str | None  # the friend's own address-bar code (private sharing)
-
-
-def landing_visit(
-    *, share: Share, visitor: str, ip_hash: str, user_agent: str, is_bot: bool
-) -> Landing | None:
-    """Record one share-page request and say what to show; None when the link is gone.
-
-    A bot's fetch is a preview; the link's owner (or the owner of the result it shows)
-    counts as nothing; anybody else is a click, once per visitor, and gets a minted link of
-    their own for the address bar. A visitor's first visit past the click limits (per
-    visitor and per address) is shown the same page but counts nothing and mints nothing
-    ("uncounted"). The button carries the code that brought the friend.
-    """
-    result = share_result(share)
-    if result is None or result.deleted_at is not None:
-        return None
-    if is_bot:
-        preview_record(share=share, agent=user_agent)
-        return Landing(share, result, "preview", share.code, None)
-    if share.owner == visitor or result.visitor == visitor:
-        ref = _ref_for_owner(share, visitor)
-        return Landing(share, result, "owner", ref, None)
-    # A reload: the minted link says this visitor's click is already counted.
-    minted = minted_get(parent=share, visitor=visitor)
-    if minted is None:
-        if not click_check(quiz_id=share.quiz_id, visitor=visitor, ip_hash=ip_hash):
-            return Landing(share, result, "uncounted", share.code, None)
-        click_record(share=share, visitor=visitor)
-        minted = minted_create(parent=share, visitor=visitor)
-    return Landing(share, result, "click", share.code, minted.code)
-
-
-def _ref_for_owner(share: Share, visitor: str) -> str | None:
-    # A friend reopening their own minted link: the word still came from the link above it.
-    node: Share | None = share
-    for _ in range(MAX_CHAIN):
-        if node is None or node.kind != ShareKind.MINTED or node.result_id is not None:
-            break
-        node = node.parent
-        if node is not None and node.owner != visitor:
-            return node.code
-    return None
 
 
 def refusal_record(*, quiz_id: int, kind: str) -> None:

@@ -28,12 +28,14 @@ from quizzes.taking.ratelimit import RefusedKind
 from .cards.render import LAYOUTS
 from .cards.studio import studio_card_png
 from .models import Share
+from .pages import landing_fast, landing_response, own_cookie_set
 from .results import result_image
-from .services import Landing, landing_visit, share_get
+from .services import share_get
 from .signals import landing_redirect
 from .stats import charts, page
 from .stats.body import StatsBody
 from .stats.ranges import StatsRangeError, quiz_stats, stats_dates_parse
+from .visits import Landing, landing_visit
 
 PLACEHOLDER = "img/share-card.png"
 
@@ -45,37 +47,53 @@ def _gone(request: HttpRequest, status: int) -> HttpResponse:
 
 @never_cache
 def landing(request: VisitorRequest, code: str) -> HttpResponse:
-    share = share_get(code=code)
-    if share is None:
-        return _gone(request, 404)
     agent = request.headers.get("User-Agent", "")
     bot = is_preview_bot(agent)
     if bot:
         request.visitor_cookie = False
-    visitor: str = request.visitor
-    seen = landing_visit(
-        share=share, visitor=visitor, ip_hash=ip_hash(request), user_agent=agent, is_bot=bot
+    visit = {"visitor": request.visitor, "ip_hash": ip_hash(request)}
+    fast = landing_fast(
+        request, code=code, is_new=request.visitor_is_new, bot=agent if bot else "", **visit
     )
-    if seen is None:
-        return _gone(request, 410)
-    response = _landing_elsewhere(request, seen) or render(
-        request, "sharing/landing.html", _landing_context(request, seen)
-    )
+    if fast is not None:
+        share, kind, own = fast.entry.share(), fast.kind, fast.own_code
+        ref: str | None = fast.entry.code
+        response = HttpResponse(fast.html(request))
+    else:
+        # A returning browser's own link under this one is read with it (one query).
+        known = not bot and not request.visitor_is_new
+        share_or_none = share_get(code=code, visitor=request.visitor if known else None)
+        if share_or_none is None:
+            return _gone(request, 404)
+        share = share_or_none
+        seen_or_none = landing_visit(
+            share=share, visitor_is_new=request.visitor_is_new, user_agent=agent, is_bot=bot,
+            **visit,
+        )  # fmt: skip
+        if seen_or_none is None:
+            return _gone(request, 410)
+        seen = seen_or_none
+        kind, ref, own = seen.kind, seen.ref, seen.own_code
+        # Asked for bots too: a kept page is served to browsers without asking again.
+        elsewhere = _landing_elsewhere(request, share, ref)
+        response = (None if bot else elsewhere) or landing_response(
+            request, seen, lambda: _landing_context(request, seen), keep=elsewhere is None
+        )
     if bot:
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False  # no cookie of any kind for bots
-    elif seen.kind in ("click", "uncounted") and seen.ref:
+    elif kind in ("click", "uncounted") and ref:
         # An uncounted visit (past the click limits) still carries the referral: a friend
         # behind a busy address keeps the credit for the completion it brings.
-        ref_cookie_set(response, request, quiz_id=share.quiz_id, code=seen.ref)
+        ref_cookie_set(response, request, quiz_id=share.quiz_id, code=ref)
+        if own:
+            own_cookie_set(response, request, code=share.code, own=own)
     return response
 
 
-def _landing_elsewhere(request: HttpRequest, seen: Landing) -> HttpResponse | None:
-    """The redirect a room above asks for (the quiz's home page), for browsers only: bots
-    get the page with its tags."""
-    if seen.kind == "preview":
-        return None
-    answers = landing_redirect.send(sender=Share, request=request, share=seen.share, ref=seen.ref)
+def _landing_elsewhere(request: HttpRequest, share: Share, ref: str | None) -> HttpResponse | None:
+    """The redirect a room above asks for (the quiz's home page); bots are not sent there:
+    they get the page with its tags."""
+    answers = landing_redirect.send(sender=Share, request=request, share=share, ref=ref)
     for _receiver, url in answers:
         if url:
             return redirect(url)

@@ -192,7 +192,7 @@ def test_with_redis_url_the_broker_results_and_cache_are_redis(tmp_path):
     assert shown["backend"] == "redis://127.0.0.1:6379/3"
     assert shown["cache"] == "quizbuilder.cache.ResilientRedisCache"  # misses when Redis is down
     assert shown["cache_location"] == "redis://127.0.0.1:6379/3"
-    assert shown["db_engine"] == "django.db.backends.postgresql"
+    assert shown["db_engine"] == "quizbuilder.postgres"  # Django's, health-checked when idle
     assert shown["db_name"] == "quiz"
     assert not (tmp_path / "broker").exists()
     assert shown["eager"] is False

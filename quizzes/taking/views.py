@@ -3,8 +3,10 @@
 The interface speaks the visitor's language (LocaleMiddleware: the switcher's cookie, the
 browser's Accept-Language); the quiz's own texts stay in the quiz's language, marked with its
 `lang` in the templates. The intro page is the same for every anonymous visitor
-but for the CSRF token, so its HTML is cached per version, language and retention setting
-with a marker where the token goes; the cookie is still set and the view still counted.
+but for the CSRF token, so its HTML is cached per quiz, language and host with a marker where
+the token goes, and names the version, retention setting and card it was drawn for; it is
+read with the published version in one round trip (selectors.published_get_with). The cookie
+is still set and the view still counted (a new visitor's without asking the cache first).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from core.cookies import ref_cookie_get
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.format.definition import Definition
 from quizzes.models import Quiz, Result
-from quizzes.selectors import Published, published_get
+from quizzes.selectors import Published, published_get, published_get_with
 from quizzes.signals import page_head
 from quizzes.taking import contexts, previews
 from quizzes.taking.flow import (
@@ -76,7 +78,21 @@ def _digest(*parts: str) -> str:
 
 
 def intro(request: VisitorRequest, slug: str) -> HttpResponse:
-    published = _published_or_404(slug)
+    cacheable = not request.GET and not (
+        set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
+    )
+    # Kept by slug, so that the version and the page come in one round trip; the entry
+    # names the version it was drawn for (a new publish draws it again).
+    key = (
+        f"page:intro:{_digest(slug)}:{translation.get_language()}:"
+        f"{_digest(request.scheme or '', request.get_host())}"
+    )
+    if cacheable:
+        published, entry = published_get_with(slug=slug, key=key)
+    else:
+        published, entry = published_get(slug=slug), None
+    if published is None:
+        raise Http404("No published quiz has this address.")
     if is_preview_bot(request.headers.get("User-Agent")):
         request.visitor_cookie = False
     else:
@@ -84,35 +100,51 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
             quiz_id=published.quiz_id,
             visitor=request.visitor,
             ip_hash=ip_hash(request),
+            is_new=request.visitor_is_new,
         )
-    cacheable = not request.GET and not (
-        set(request.COOKIES) & {settings.SESSION_COOKIE_NAME, "messages"}
-    )
-    # The link-preview picture changes once the quiz card is drawn (and with the host the
-    # page's absolute URLs name): both are part of the cached page's key.
-    image = previews.quiz_link_image_get(request=request, version_id=published.version_id)
-    key = (
-        f"page:intro:{published.version_id}:{translation.get_language()}:"
-        f"{published.retention_days}:{_digest(request.get_host(), image['url'])}"
-    )
-    html = cache.get(key) if cacheable else None
+    html = _intro_cached(request, published, entry)
     if html is None:
-        context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
-        context["link_preview"] = previews.intro_preview(
-            request=request, published=published, image=image
-        )
-        # What the rooms above put in the head (quizzes.signals.page_head).
-        context["head_parts"] = [
-            part
-            for _receiver, part in page_head.send(sender=Quiz, request=request, slug=published.slug)
-            if part
-        ]
+        html, image = _intro_render(request, published, cacheable=cacheable)
         if cacheable:
-            context["csrf_token"] = CSRF_MARKER
-        html = render_to_string("quizzes/intro.html", context, request=request)
-        if cacheable:
-            cache.set(key, html, PAGE_CACHE_SECONDS)
+            # The quiz card, once drawn, never changes; until then the page is checked
+            # against the card on every request (_intro_cached).
+            drawn = image["url"] != previews.site_card(request)["url"]
+            entry = (published.version_id, published.retention_days, image["url"], drawn, html)
+            cache.set(key, entry, PAGE_CACHE_SECONDS)
     return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
+
+
+def _intro_cached(request: HttpRequest, published: Published, entry: Any) -> str | None:
+    """The cached intro page in `entry` if it was drawn for this version and card."""
+    if not isinstance(entry, tuple) or len(entry) != 5:
+        return None
+    version_id, retention, image_url, drawn, html = entry
+    if (version_id, retention) != (published.version_id, published.retention_days):
+        return None
+    if not drawn:
+        image = previews.quiz_link_image_get(request=request, version_id=published.version_id)
+        if image["url"] != image_url:
+            return None
+    return str(html)
+
+
+def _intro_render(
+    request: HttpRequest, published: Published, *, cacheable: bool
+) -> tuple[str, dict[str, Any]]:
+    image = previews.quiz_link_image_get(request=request, version_id=published.version_id)
+    context = contexts.intro_context(published, ref=request.GET.get("ref", "")[:20])
+    context["link_preview"] = previews.intro_preview(
+        request=request, published=published, image=image
+    )
+    # What the rooms above put in the head (quizzes.signals.page_head).
+    context["head_parts"] = [
+        part
+        for _receiver, part in page_head.send(sender=Quiz, request=request, slug=published.slug)
+        if part
+    ]
+    if cacheable:
+        context["csrf_token"] = CSRF_MARKER
+    return render_to_string("quizzes/intro.html", context, request=request), image
 
 
 @cache_control(private=True, no_store=True)

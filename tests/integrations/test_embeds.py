@@ -177,3 +177,17 @@ def test_the_complete_message_may_tell_only_the_quiz_s_own_values(browser, publi
 def test_a_quiz_without_worked_out_values_tells_none(browser, published_quiz):
     page = browser().get("/q/which-morning-drink/embed/").content.decode()
     assert '<script id="qb-complete-values" type="application/json">[]</script>' in page
+
+
+def test_friends_land_on_the_home_page_after_the_bots_fetched_the_link_first(
+    browser, published_quiz
+):
+    # The bots' pages are kept for the next visits (sharing/pages.py): not for browsers
+    # of a quiz with a home page, who are sent there every time.
+    EmbedSettings.objects.create(quiz=published_quiz, embed_url=HOME)
+    sharer = browser()
+    link = share(sharer, complete(sharer)["id"], "whatsapp")
+    for _ in range(2):
+        assert browser(BOT_UA).get(path_of(link)).status_code == 200
+    for _ in range(2):
+        assert browser().get(path_of(link)).status_code == 302

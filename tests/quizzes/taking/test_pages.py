@@ -280,6 +280,18 @@ def test_the_cached_intro_still_gives_each_visitor_a_cookie_a_token_and_a_view(p
     assert QuizView.objects.count() == 2
 
 
+def test_a_new_visitor_on_the_cached_intro_costs_one_statement_its_view(
+    publish, django_assert_num_queries
+):
+    publish("which-morning-drink")
+    Client(HTTP_USER_AGENT=BROWSER_UA).get("/q/which-morning-drink/")  # draws the page
+    for _ in range(2):
+        with django_assert_num_queries(1):  # the view's INSERT: version and page are cached
+            response = Client(HTTP_USER_AGENT=BROWSER_UA).get("/q/which-morning-drink/")
+        assert "qb_visitor" in response.cookies
+    assert QuizView.objects.count() == 3
+
+
 def test_a_visitor_counts_one_view_a_day_and_a_bot_none(visitor, client, publish):
     publish("which-morning-drink")
     for _ in range(3):
