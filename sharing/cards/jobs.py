@@ -12,11 +12,11 @@ name that exists in storage is never rendered or written again. So a retried or 
 task writes nothing new, and two visitors with the same outcome and no name share one file.
 The QR code carries the result's own `qr` share link, which would make every card unique,
 so it is drawn only where a link cannot be tapped: on the square and story layouts
-(`inputs.QR_LAYOUTS`). The render task draws each result's square card too (the picture a visitor
-saves or shares as a file), before marking the og card ready; both names are kept in the
-result's `ResultCard` row (sharing.models; a result with no row yet is pending). The Open
-Graph card (1200x630, the link preview in a chat, where the friend taps the link itself)
-has no QR and is shared between equal results.
+(`inputs.QR_LAYOUTS`). The render task draws the og card and marks the result ready, then
+sends its square card (the picture a visitor saves or shares as a file) to be drawn behind
+it; both names are kept in the result's `ResultCard` row (sharing.models; a result with no
+row yet is pending). The Open Graph card (1200x630, the link preview in a chat, where the
+friend taps the link itself) has no QR and is shared between equal results.
 
 Card URLs never change content (the hash is in the name): they are served with a year-long
 Cache-Control by the S3 storage (settings.STORAGES object_parameters), by a front proxy for
@@ -195,8 +195,9 @@ def _card_discard(*, name: str, spec: CardSpec) -> None:
 
 
 def result_cards_render(*, result_id: str) -> str | None:
-    """The render task's work: the square card first, then the og card (which marks the
-    result ready), so a ready result has both. Returns the og card's name, or None."""
+    """Both cards at once, the square first, then the og card (which marks the result
+    ready), for callers that draw inline; the worker draws the og card first and the square
+    behind it (sharing.tasks). Returns the og card's name, or None."""
     if result_square_render(result_id=result_id) is None:
         return None
     return result_card_render(result_id=result_id)
@@ -375,14 +376,20 @@ def orphan_cards_sweep(*, older_than: timedelta, batch: int = 500) -> int:
     return removed
 
 
-def stale_card_results(*, older_than: timedelta, newer_than: timedelta, limit: int) -> list[str]:
+def stale_card_results(
+    *, older_than: timedelta, newer_than: timedelta, limit: int, square: bool = False
+) -> list[str]:
     """Ids of results whose card is still pending after `older_than` (a lost message, a
-    worker that died before acking on a broker that forgot), at most `newer_than` old."""
+    worker that died before acking on a broker that forgot), at most `newer_than` old; with
+    `square`, of ready ones still without their square card."""
     now = timezone.now()
+    # No card row yet is pending too (the first render makes it).
+    waiting = Q(card__isnull=True) | Q(card__status=CardStatus.PENDING)
+    if square:
+        waiting = Q(card__status=CardStatus.READY, card__square_name="")
     return list(
-        # No card row yet is pending too (the first render makes it).
         Result.objects.filter(
-            Q(card__isnull=True) | Q(card__status=CardStatus.PENDING),
+            waiting,
             deleted_at__isnull=True,
             created_at__lt=now - older_than,
             created_at__gt=now - newer_than,
