@@ -13,12 +13,14 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.contrib.django.task import DjangoTask
+from celery.signals import worker_init
 from django.db import OperationalError
 from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue
 
 from .cards import jobs
+from .cards.fonts import fonts_signature
 from .stats.rollups import stats_rollup
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,13 @@ RETRY_LEASE = timedelta(minutes=15)
 ORPHAN_AFTER = timedelta(hours=1)  # far longer than any render takes (CELERY_TASK_TIME_LIMIT)
 # Redis' lowest priority (kombu's steps 0, 3, 6, 9; 0, the default, is served first).
 SQUARE_PRIORITY = 9
+
+
+@worker_init.connect(dispatch_uid="sharing.fonts_load")
+def fonts_load(**_kwargs: Any) -> None:
+    """A worker finds and reads its fonts once as it starts (a prefork pool's processes
+    inherit them), not on the first card a visitor waits for."""
+    fonts_signature()
 
 
 class ResultCardTask(DjangoTask):

@@ -1,11 +1,8 @@
 """Result cards in storage: render a card once, store it, record it on the result's row.
 
-The renderer (`sharing.cards.render`) is pure; this module is where cards meet the database
-and the media storage (what a card shows is built in `sharing.cards.inputs`, what pages show of
-it in `sharing.cards.show`). The tasks in `sharing.tasks` call these functions and nothing else.
-
-What a card shows comes from frozen data only (`sharing.cards.inputs`), so a card can be
-drawn (or drawn again) after the raw answers expired.
+The renderer (`sharing.cards.render`) is pure; here cards meet the database and the storage
+(what a card shows: `sharing.cards.inputs`, from frozen data only, so a card can be drawn
+again after the answers expired; what pages show of it: `sharing.cards.show`).
 
 Files are named `cards/<card_inputs_hash>.<ext>`: equal inputs give the same name, and a
 name that exists in storage is never rendered or written again. So a retried or redelivered
@@ -18,9 +15,8 @@ it; both names are kept in the result's `ResultCard` row (sharing.models; a resu
 row yet is pending). The Open Graph card (1200x630, the link preview in a chat, where the
 friend taps the link itself) has no QR and is shared between equal results.
 
-Card URLs never change content (the hash is in the name): they are served with a year-long
-Cache-Control by the S3 storage (settings.STORAGES object_parameters), by a front proxy for
-local media in production, and by `sharing.media.media_serve` under DEBUG.
+Card URLs never change content (the hash is in the name): served with a year-long
+Cache-Control (S3: settings.STORAGES; local media: a front proxy, `sharing.media` under DEBUG).
 """
 
 from __future__ import annotations
@@ -33,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -82,11 +78,9 @@ def result_card_remember(*, result: Result, card: ResultCard | None) -> None:
 
 
 def card_store(*, spec: CardSpec) -> str:
-    """The storage name of `spec`'s card, rendering and writing it only if it is not there.
-
-    Promises: the name is `cards/<card_inputs_hash>.<ext>`; equal specs give equal names; an
-    existing file is neither rendered nor written again; two writers racing end on one name.
-    """
+    """The storage name of `spec`'s card, rendering and writing it only if it is not there:
+    `cards/<card_inputs_hash>.<ext>`; equal specs give equal names; an existing file is
+    neither rendered nor written again; two writers racing end on one name."""
     digest = card_inputs_hash(spec, formats=FORMATS)
     for ext in dict.fromkeys(EXTENSIONS[f] for f in FORMATS):
         name = f"{CARDS_DIR}/{digest}.{ext}"
@@ -103,10 +97,9 @@ def card_store(*, spec: CardSpec) -> str:
 def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
     """Render and store the card of a result; on the og layout mark the result ready.
 
-    Idempotent and safe to retry: the file name comes from the inputs (written once), and the
-    status changes with a conditional update that leaves a ready result or a deleted one
-    alone. Returns the storage name, or None for an unknown or deleted result.
-    """
+    Idempotent: the file name comes from the inputs (written once), and the status changes
+    with a conditional update that leaves a ready or deleted result alone. Returns the
+    storage name, or None for an unknown or deleted result."""
     result = _live_result(result_id=result_id)
     if result is None:
         return None
@@ -121,17 +114,29 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
         if not _result_lock_live(result_id=result.pk, texts=result.card_text):
             _card_discard(name=name, spec=spec)
             return None
-        ResultCard.objects.get_or_create(result_id=result.pk)
-        updated = (
-            ResultCard.objects.filter(result_id=result.pk)
-            .exclude(status=CardStatus.READY)
-            .update(status=CardStatus.READY, name=name, error="", retry_at=None)
-        )
+        updated = _card_ready(result_id=result.pk, name=name, row=card is not None)
     if not updated:
         # Made ready by another delivery meanwhile: keep what is there.
         current = ResultCard.objects.filter(result_id=result.pk).values_list("name", flat=True)
         return current.first() or None
     return name
+
+
+def _card_ready(*, result_id: str, name: str, row: bool) -> bool:
+    """Mark the card ready with `name` unless it is ready already; whether it changed. A
+    new result's row is inserted at once (no read first: one statement in a savepoint)."""
+    if not row:
+        try:
+            with transaction.atomic():
+                ResultCard.objects.create(result_id=result_id, status=CardStatus.READY, name=name)
+            return True
+        except IntegrityError:  # made by another delivery (or a failure) meanwhile
+            pass
+    return bool(
+        ResultCard.objects.filter(result_id=result_id)
+        .exclude(status=CardStatus.READY)
+        .update(status=CardStatus.READY, name=name, error="", retry_at=None)
+    )
 
 
 def _live_result(*, result_id: str) -> Result | None:
@@ -144,12 +149,9 @@ def _live_result(*, result_id: str) -> Result | None:
 
 def result_square_render(*, result_id: str) -> str | None:
     """Render and store a result's square card (with its QR code) and keep its name
-    (`ResultCard.square_name`).
-
-    Idempotent: a name already kept is returned as is; the file name comes from the inputs
-    (written once); the name is kept with an update that leaves a deleted result alone.
-    Returns the storage name, or None for an unknown or deleted result.
-    """
+    (`ResultCard.square_name`). Idempotent: a name already kept is returned as is; the file
+    name comes from the inputs (written once); a deleted result is left alone. Returns the
+    storage name, or None for an unknown or deleted result."""
     result = _live_result(result_id=result_id)
     if result is None:
         return None
@@ -160,7 +162,11 @@ def result_square_render(*, result_id: str) -> str | None:
     name = card_store(spec=spec)
     with transaction.atomic():
         if _result_lock_live(result_id=result.pk, texts=result.card_text):
-            ResultCard.objects.update_or_create(result_id=result.pk, defaults={"square_name": name})
+            # The og card made the row first (one UPDATE), unless drawn inline square first.
+            if not ResultCard.objects.filter(result_id=result.pk).update(square_name=name):
+                ResultCard.objects.update_or_create(
+                    result_id=result.pk, defaults={"square_name": name}
+                )
             return name
     _card_discard(name=name, spec=spec)
     return None
@@ -253,9 +259,7 @@ def result_card_fail(*, result_id: str, error: str) -> bool:
     """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
     count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until
     settings.CARD_RETRY_MAX_ATTEMPTS runs failed (then `retry_at` is None: it stays failed).
-
-    Returns whether a row changed.
-    """
+    Returns whether a row changed."""
     with transaction.atomic():
         # The result's row lock orders this against a render recording its card.
         if not Result.objects.select_for_update().filter(pk=result_id).exists():
