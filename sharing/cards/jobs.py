@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -124,14 +124,9 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
 
 def _card_ready(*, result_id: str, name: str, row: bool) -> bool:
     """Mark the card ready with `name` unless it is ready already; whether it changed. A
-    new result's row is inserted at once (no read first: one statement in a savepoint)."""
+    new result's row is made with a conditional insert (no read, no savepoint)."""
     if not row:
-        try:
-            with transaction.atomic():
-                ResultCard.objects.create(result_id=result_id, status=CardStatus.READY, name=name)
-            return True
-        except IntegrityError:  # made by another delivery (or a failure) meanwhile
-            pass
+        ResultCard.objects.bulk_create([ResultCard(result_id=result_id)], ignore_conflicts=True)
     return bool(
         ResultCard.objects.filter(result_id=result_id)
         .exclude(status=CardStatus.READY)
