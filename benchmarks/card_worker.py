@@ -40,6 +40,7 @@ os.environ.update(
     DATA_DIR=str(DATA), DJANGO_SETTINGS_MODULE="quizbuilder.settings",
     RATELIMIT_ENABLED="false", LOG_LEVEL="WARNING",
     DJANGO_DEBUG="true",  # the development key: a benchmark is no deployment
+    CACHE_KEY_PREFIX=f"bench-{os.getpid()}",  # the workers' Redis cache: nobody else's keys
 )  # fmt: skip
 for name in ("REDIS_URL", "DATABASE_URL", "MEDIA_ROOT"):
     os.environ.pop(name, None)

@@ -140,6 +140,9 @@ def gunicorn_site(prefix: str) -> Iterator[tuple[str, dict[str, str], Path]]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="WARNING",
+        # A Redis cache of its own: an earlier run's (or a test's) cached quiz, with another
+        # database's ids, is never read.
+        CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(4)}",
     )
     for name in ("BENCH_DATABASE_URL", "BENCH_REDIS_URL"):
         if os.environ.get(name):
