@@ -6,7 +6,7 @@ Serves the site with gunicorn (2 sync workers) on 127.0.0.1 from a fresh DATA_DI
 temporary folder (migrated, demo quizzes loaded with `manage.py load_demo`, DEBUG off, rate
 limits off), loads it with wrk (Debian's `wrk`; a threaded Python load generator when wrk is
 not installed) for a fixed time per URL, and prints requests/s, p50 and p99 latency, and each
-figure's ratio to the trivial `/healthz` view. Goals: quiz page >= 50%, response POST >= 25%.
+figure's ratio to the trivial `/healthz` view. Goals: quiz page (new visitors) >= 75%, response POST >= 35%.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148 Safari/604.1"
 SLUG = "which-morning-drink"
 ANSWERS = {"alarm": "up", "weekend": "project", "music": "techno", "name": "Ada"}
-GOALS = {"quiz page (new visitors)": 0.75, "response POST": 0.25}
+GOALS = {"quiz page (new visitors)": 0.75, "response POST": 0.35}
 
 
 def free_port() -> int:
@@ -140,6 +140,9 @@ def gunicorn_site(prefix: str) -> Iterator[tuple[str, dict[str, str], Path]]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="WARNING",
+        # A Redis cache of its own: an earlier run's (or a test's) cached quiz, with another
+        # database's ids, is never read.
+        CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(4)}",
     )
     for name in ("BENCH_DATABASE_URL", "BENCH_REDIS_URL"):
         if os.environ.get(name):

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun
+from django.db import connections
 
 from . import fsbroker, redisbroker  # noqa: F401  (register the brokers' transport aliases)
 
@@ -48,3 +52,18 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
     },
 }
+
+
+@task_postrun.connect(dispatch_uid="quizbuilder.connections_tidy")
+def connections_tidy(*, task: Any = None, **_kwargs: Any) -> None:
+    """After each task, as after a request: a connection that broke (a database restart: an
+    error in the task) or outlived CONN_MAX_AGE is closed, the next task opens a new one; a
+    healthy one is kept, unchecked (settings.CELERY_DB_REUSE_MAX keeps Celery from closing
+    it)."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # run in its caller's process (`apply()`): the connection is the caller's
+    for conn in connections.all(initialized_only=True):
+        # Only these two cases, so a healthy connection costs no `SELECT 1` per task.
+        old = conn.close_at is not None and time.monotonic() >= conn.close_at
+        if conn.errors_occurred or old:
+            conn.close_if_unusable_or_obsolete()

@@ -27,15 +27,22 @@ TRACEBACK_EVERY = 60.0
 _last_traceback = -TRACEBACK_EVERY
 
 
-def task_enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
+def task_enqueue(
+    task: Any, *args: Any, options: dict[str, Any] | None = None, **kwargs: Any
+) -> bool:
     """Send `task(*args, **kwargs)` to the broker now; returns whether it was sent.
 
+    `options` go to `apply_async` (`priority`: on Redis 0, the default, is served first and 9
+    last, so work that can wait steps aside for the work a visitor waits for; `queue`).
     Never raises: a broker error is logged (with the task and its arguments) and False is
     returned, so the caller's work stands and the periodic catch-up job sends it later.
     """
     global _last_traceback
+    options = {key: value for key, value in (options or {}).items() if value is not None}
     try:
-        task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY)
+        task.apply_async(
+            args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY, **options
+        )
     except Exception as error:
         now = time.monotonic()
         if now - _last_traceback >= TRACEBACK_EVERY:

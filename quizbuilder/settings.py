@@ -218,6 +218,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes the database connection before and after every task unless this
+# is set: a new connection per card (on PostgreSQL a new server process, a third of a card's
+# time). Kept for this many tasks (closed after twice as many), and tidied after each task as
+# after a request (quizbuilder/celery.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=500)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker that loses its broker reconnects for as long as it takes (Celery's default gives up
 # after 100 tries, about an hour, and the worker exits): cards wait, then catch up.

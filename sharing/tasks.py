@@ -11,14 +11,16 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.contrib.django.task import DjangoTask
+from celery.signals import worker_init
 from django.db import OperationalError
 from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue
 
 from .cards import jobs
+from .cards.fonts import fonts_signature
 from .stats.purge import stats_raw_purge
 from .stats.rollups import stats_rollup
 
@@ -42,6 +44,15 @@ STALE_BATCH = 500
 # retries and the task time limit, ends well before): only a lost message waits this out.
 RETRY_LEASE = timedelta(minutes=15)
 ORPHAN_AFTER = timedelta(hours=1)  # far longer than any render takes (CELERY_TASK_TIME_LIMIT)
+# Redis' lowest priority (kombu's steps 0, 3, 6, 9; 0, the default, is served first).
+SQUARE_PRIORITY = 9
+
+
+@worker_init.connect(dispatch_uid="sharing.fonts_load")
+def fonts_load(**_kwargs: Any) -> None:
+    """A worker finds and reads its fonts once as it starts (a prefork pool's processes
+    inherit them), not on the first card a visitor waits for."""
+    fonts_signature()
 
 
 class ResultCardTask(DjangoTask):
@@ -56,11 +67,26 @@ class ResultCardTask(DjangoTask):
                                        error=f"{type(exc).__name__}: {exc}")  # fmt: skip
 
 
-@shared_task(base=ResultCardTask, **RETRY)
-def render_result_card(result_id: str) -> None:
-    """Draw and store a result's square and og cards and mark it ready (enqueued on commit
-    of the result)."""
-    jobs.result_cards_render(result_id=result_id)
+@shared_task(base=ResultCardTask, bind=True, **RETRY)
+def render_result_card(self: Task, result_id: str) -> None:
+    """Draw and store a result's og card and mark it ready (enqueued on commit of the
+    result), then send its square card to be drawn behind it (`render_square_card`)."""
+    if jobs.result_card_render(result_id=result_id) is not None:
+        # The og card is what a shared link shows: under a burst every waiting og card goes
+        # before any square card (Redis serves priority 0 first), so a card is ready in
+        # the time of one render, not two (benchmarks/card_worker.py). The square goes to
+        # the queue this task came from, which its workers consume.
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        options = {"priority": SQUARE_PRIORITY, "queue": queue}
+        task_enqueue(render_square_card, result_id, options=options)
+
+
+@shared_task(**RETRY)
+def render_square_card(result_id: str) -> None:
+    """Draw and store a ready result's square card (with its QR link) and keep its name; the
+    page's "Save image" shows it once there. A lost message is caught up by
+    `rerender_stale_cards`."""
+    jobs.result_square_render(result_id=result_id)
 
 
 @shared_task(**RETRY)
@@ -71,18 +97,25 @@ def render_fallback_card(version_id: int) -> None:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def rerender_stale_cards() -> int:
-    """Beat (every 10 minutes): enqueue again the cards still pending after a few minutes and
-    the cards whose retry time came (failed ones after jobs.CARD_RETRY_BACKOFF, so a
-    1-minute backoff means the next run; purged ones); returns how many."""
+    """Beat (every 10 minutes): enqueue again the cards still pending after a few minutes, the
+    cards whose retry time came (failed ones after jobs.CARD_RETRY_BACKOFF, so a 1-minute
+    backoff means the next run; purged ones) and the square cards still missing a few minutes
+    after their og card was ready; returns how many."""
     ids = jobs.stale_card_results(
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
     )
     due = jobs.cards_due(now=timezone.now(), lease=RETRY_LEASE, limit=STALE_BATCH)
+    squares = jobs.stale_card_results(
+        older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH, square=True
+    )
     for result_id in [*ids, *due]:
         task_enqueue(render_result_card, result_id)
-    if ids or due:
-        logger.info("re-enqueued %d stale and %d due cards", len(ids), len(due))
-    return len(ids) + len(due)
+    for result_id in squares:
+        task_enqueue(render_square_card, result_id, options={"priority": SQUARE_PRIORITY})
+    if ids or due or squares:
+        logger.info("re-enqueued %d stale and %d due cards, %d square cards",
+                    len(ids), len(due), len(squares))  # fmt: skip
+    return len(ids) + len(due) + len(squares)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

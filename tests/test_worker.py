@@ -16,7 +16,14 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import IN_CI
-from tests.workers import celery_worker, mark, redis_reachable, redis_url, wait_for
+from tests.workers import (
+    celery_worker,
+    connection_id,
+    mark,
+    redis_reachable,
+    redis_url,
+    wait_for,
+)
 
 # The worker only sees committed rows, hence transactional tests; `roles` brings back the
 # groups the data migration made, which flushing the tables removes.
@@ -108,3 +115,15 @@ def test_the_task_of_a_killed_worker_is_redelivered_to_a_new_worker_on_redis(
     assert pids == [str(first.pid), str(second.pid)]
     assert done.read_text().split() == [str(second.pid)]
     assert os.path.exists(done)
+
+
+def test_a_worker_keeps_its_database_connection_from_task_to_task(tmp_path):
+    # Celery closes it around every task unless CELERY_DB_REUSE_MAX is set: on PostgreSQL a
+    # new server process for every card (issue 14).
+    path = tmp_path / "connections"
+    with celery_worker("embedded") as worker:
+        for _ in range(3):
+            connection_id.delay(str(path))
+        lines = lambda: path.exists() and len(path.read_text().split()) == 3  # noqa: E731
+        wait_for(lines, timeout=60, what="three tasks", worker=worker)
+    assert len(set(path.read_text().split())) == 1

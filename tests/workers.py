@@ -45,6 +45,22 @@ def mark(path: str, seconds: float = 0.0) -> None:
         f.write(f"{os.getpid()}\n")
 
 
+@shared_task(name="tests.workers.connection_id", acks_late=True)
+def connection_id(path: str) -> None:
+    """Append which database connection this task ran on (the server process on PostgreSQL,
+    the connection object on SQLite) to `path`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_backend_pid()")
+            ident = str(cursor.fetchone()[0])
+        else:
+            ident = f"{os.getpid()}:{id(connection.connection)}"
+    with open(path, "a") as f:
+        f.write(f"{ident}\n")
+
+
 # --- a slow card render, for tests only -------------------------------------------------------
 # With CARD_GATE_ENV set to a path, a test worker's card renderer appends its pid to
 # `<path>.started` and then waits until `<path>` exists, so a test can act (delete the result,

@@ -257,8 +257,9 @@ def _result_create(
     with transaction.atomic():
         result = Result.objects.create(
             quiz_id=published.quiz_id,
-            # The published version by its id only: the result body reads no row for it.
-            version=QuizVersion(pk=published.version_id),
+            # The published version by its id and its definition: the result body reads no
+            # row for it, and the rooms above (a call to action) no cache either.
+            version=QuizVersion(pk=published.version_id, definition=published.definition),
             visitor=visitor,
             take=take,
             **fields,

@@ -1,26 +1,22 @@
 """Result cards in storage: render a card once, store it, record it on the result's row.
 
-The renderer (`sharing.cards.render`) is pure; this module is where cards meet the database
-and the media storage (what a card shows is built in `sharing.cards.inputs`, what pages show of
-it in `sharing.cards.show`). The tasks in `sharing.tasks` call these functions and nothing else.
-
-What a card shows comes from frozen data only (`sharing.cards.inputs`), so a card can be
-drawn (or drawn again) after the raw answers expired.
+The renderer (`sharing.cards.render`) is pure; here cards meet the database and the storage
+(what a card shows: `sharing.cards.inputs`, from frozen data only, so a card can be drawn
+again after the answers expired; what pages show of it: `sharing.cards.show`).
 
 Files are named `cards/<card_inputs_hash>.<ext>`: equal inputs give the same name, and a
 name that exists in storage is never rendered or written again. So a retried or redelivered
 task writes nothing new, and two visitors with the same outcome and no name share one file.
 The QR code carries the result's own `qr` share link, which would make every card unique,
 so it is drawn only where a link cannot be tapped: on the square and story layouts
-(`inputs.QR_LAYOUTS`). The render task draws each result's square card too (the picture a visitor
-saves or shares as a file), before marking the og card ready; both names are kept in the
-result's `ResultCard` row (sharing.models; a result with no row yet is pending). The Open
-Graph card (1200x630, the link preview in a chat, where the friend taps the link itself)
-has no QR and is shared between equal results.
+(`inputs.QR_LAYOUTS`). The render task draws the og card and marks the result ready, then
+sends its square card (the picture a visitor saves or shares as a file) to be drawn behind
+it; both names are kept in the result's `ResultCard` row (sharing.models; a result with no
+row yet is pending). The Open Graph card (1200x630, the link preview in a chat, where the
+friend taps the link itself) has no QR and is shared between equal results.
 
-Card URLs never change content (the hash is in the name): they are served with a year-long
-Cache-Control by the S3 storage (settings.STORAGES object_parameters), by a front proxy for
-local media in production, and by `sharing.media.media_serve` under DEBUG.
+Card URLs never change content (the hash is in the name): served with a year-long
+Cache-Control (S3: settings.STORAGES; local media: a front proxy, `sharing.media` under DEBUG).
 """
 
 from __future__ import annotations
@@ -82,11 +78,9 @@ def result_card_remember(*, result: Result, card: ResultCard | None) -> None:
 
 
 def card_store(*, spec: CardSpec) -> str:
-    """The storage name of `spec`'s card, rendering and writing it only if it is not there.
-
-    Promises: the name is `cards/<card_inputs_hash>.<ext>`; equal specs give equal names; an
-    existing file is neither rendered nor written again; two writers racing end on one name.
-    """
+    """The storage name of `spec`'s card, rendering and writing it only if it is not there:
+    `cards/<card_inputs_hash>.<ext>`; equal specs give equal names; an existing file is
+    neither rendered nor written again; two writers racing end on one name."""
     digest = card_inputs_hash(spec, formats=FORMATS)
     for ext in dict.fromkeys(EXTENSIONS[f] for f in FORMATS):
         name = f"{CARDS_DIR}/{digest}.{ext}"
@@ -103,10 +97,9 @@ def card_store(*, spec: CardSpec) -> str:
 def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
     """Render and store the card of a result; on the og layout mark the result ready.
 
-    Idempotent and safe to retry: the file name comes from the inputs (written once), and the
-    status changes with a conditional update that leaves a ready result or a deleted one
-    alone. Returns the storage name, or None for an unknown or deleted result.
-    """
+    Idempotent: the file name comes from the inputs (written once), and the status changes
+    with a conditional update that leaves a ready or deleted result alone. Returns the
+    storage name, or None for an unknown or deleted result."""
     result = _live_result(result_id=result_id)
     if result is None:
         return None
@@ -121,17 +114,24 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
         if not _result_lock_live(result_id=result.pk, texts=result.card_text):
             _card_discard(name=name, spec=spec)
             return None
-        ResultCard.objects.get_or_create(result_id=result.pk)
-        updated = (
-            ResultCard.objects.filter(result_id=result.pk)
-            .exclude(status=CardStatus.READY)
-            .update(status=CardStatus.READY, name=name, error="", retry_at=None)
-        )
+        updated = _card_ready(result_id=result.pk, name=name, row=card is not None)
     if not updated:
         # Made ready by another delivery meanwhile: keep what is there.
         current = ResultCard.objects.filter(result_id=result.pk).values_list("name", flat=True)
         return current.first() or None
     return name
+
+
+def _card_ready(*, result_id: str, name: str, row: bool) -> bool:
+    """Mark the card ready with `name` unless it is ready already; whether it changed. A
+    new result's row is made with a conditional insert (no read, no savepoint)."""
+    if not row:
+        ResultCard.objects.bulk_create([ResultCard(result_id=result_id)], ignore_conflicts=True)
+    return bool(
+        ResultCard.objects.filter(result_id=result_id)
+        .exclude(status=CardStatus.READY)
+        .update(status=CardStatus.READY, name=name, error="", retry_at=None)
+    )
 
 
 def _live_result(*, result_id: str) -> Result | None:
@@ -144,12 +144,9 @@ def _live_result(*, result_id: str) -> Result | None:
 
 def result_square_render(*, result_id: str) -> str | None:
     """Render and store a result's square card (with its QR code) and keep its name
-    (`ResultCard.square_name`).
-
-    Idempotent: a name already kept is returned as is; the file name comes from the inputs
-    (written once); the name is kept with an update that leaves a deleted result alone.
-    Returns the storage name, or None for an unknown or deleted result.
-    """
+    (`ResultCard.square_name`). Idempotent: a name already kept is returned as is; the file
+    name comes from the inputs (written once); a deleted result is left alone. Returns the
+    storage name, or None for an unknown or deleted result."""
     result = _live_result(result_id=result_id)
     if result is None:
         return None
@@ -160,7 +157,11 @@ def result_square_render(*, result_id: str) -> str | None:
     name = card_store(spec=spec)
     with transaction.atomic():
         if _result_lock_live(result_id=result.pk, texts=result.card_text):
-            ResultCard.objects.update_or_create(result_id=result.pk, defaults={"square_name": name})
+            # The og card made the row first (one UPDATE), unless drawn inline square first.
+            if not ResultCard.objects.filter(result_id=result.pk).update(square_name=name):
+                ResultCard.objects.update_or_create(
+                    result_id=result.pk, defaults={"square_name": name}
+                )
             return name
     _card_discard(name=name, spec=spec)
     return None
@@ -195,8 +196,9 @@ def _card_discard(*, name: str, spec: CardSpec) -> None:
 
 
 def result_cards_render(*, result_id: str) -> str | None:
-    """The render task's work: the square card first, then the og card (which marks the
-    result ready), so a ready result has both. Returns the og card's name, or None."""
+    """Both cards at once, the square first, then the og card (which marks the result
+    ready), for callers that draw inline; the worker draws the og card first and the square
+    behind it (sharing.tasks). Returns the og card's name, or None."""
     if result_square_render(result_id=result_id) is None:
         return None
     return result_card_render(result_id=result_id)
@@ -252,9 +254,7 @@ def result_card_fail(*, result_id: str, error: str) -> bool:
     """Mark a result's card failed with `error` (shown to editors), unless it is ready, and
     count the failed run: the card job tries again CARD_RETRY_BACKOFF later, until
     settings.CARD_RETRY_MAX_ATTEMPTS runs failed (then `retry_at` is None: it stays failed).
-
-    Returns whether a row changed.
-    """
+    Returns whether a row changed."""
     with transaction.atomic():
         # The result's row lock orders this against a render recording its card.
         if not Result.objects.select_for_update().filter(pk=result_id).exists():
@@ -375,14 +375,20 @@ def orphan_cards_sweep(*, older_than: timedelta, batch: int = 500) -> int:
     return removed
 
 
-def stale_card_results(*, older_than: timedelta, newer_than: timedelta, limit: int) -> list[str]:
+def stale_card_results(
+    *, older_than: timedelta, newer_than: timedelta, limit: int, square: bool = False
+) -> list[str]:
     """Ids of results whose card is still pending after `older_than` (a lost message, a
-    worker that died before acking on a broker that forgot), at most `newer_than` old."""
+    worker that died before acking on a broker that forgot), at most `newer_than` old; with
+    `square`, of ready ones still without their square card."""
     now = timezone.now()
+    # No card row yet is pending too (the first render makes it).
+    waiting = Q(card__isnull=True) | Q(card__status=CardStatus.PENDING)
+    if square:
+        waiting = Q(card__status=CardStatus.READY, card__square_name="")
     return list(
-        # No card row yet is pending too (the first render makes it).
         Result.objects.filter(
-            Q(card__isnull=True) | Q(card__status=CardStatus.PENDING),
+            waiting,
             deleted_at__isnull=True,
             created_at__lt=now - older_than,
             created_at__gt=now - newer_than,

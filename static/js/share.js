@@ -91,23 +91,30 @@
   }
 
   // "Save image": hidden while the cards are drawn; when the result page swaps its picture
-  // in (result.js), read the result once more for the square card.
+  // in (result.js), read the result again for the square card, which the worker draws just
+  // after the picture (a few tries, further apart each time).
   var saves = Array.prototype.slice.call(bar.querySelectorAll("[data-save-image], [data-save-square]"));
   var save = bar.querySelector("[data-save-image]");
   var picture = document.querySelector("div.result-image[data-image]");
+  function readSquare(tries, wait) {
+    fetch(bar.getAttribute("data-result-api"), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (body) {
+      var square = body && body.image && body.image.square;
+      if (!square || !square.url) {
+        if (body && tries > 1) setTimeout(function () { readSquare(tries - 1, wait * 2); }, wait);
+        return;
+      }
+      saves.forEach(function (link) { link.href = square.url; link.hidden = false; });
+      bar.setAttribute("data-image", square.url);
+      loadImageFile(square.url);
+    }).catch(function () { /* no square card: nothing to save */ });
+  }
   if (save && save.hidden && picture && window.MutationObserver) {
     var observer = new MutationObserver(function () {
       if (!picture.querySelector("img")) return;
       observer.disconnect();
-      fetch(bar.getAttribute("data-result-api"), {
-        credentials: "same-origin", headers: { "Accept": "application/json" }
-      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (body) {
-        var square = body && body.image && body.image.square;
-        if (!square || !square.url) return;
-        saves.forEach(function (link) { link.href = square.url; link.hidden = false; });
-        bar.setAttribute("data-image", square.url);
-        loadImageFile(square.url);
-      }).catch(function () { /* no square card: nothing to save */ });
+      readSquare(6, 500);
     });
     observer.observe(picture, { childList: true, subtree: true });
   }

@@ -198,7 +198,7 @@ def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(
     chromium, live_server, publish, editor, settings
 ):
     from quizzes.models import Result
-    from sharing.tasks import render_result_card
+    from sharing.tasks import render_result_card, render_square_card
     from tests.factories import card_of
 
     settings.SITE_URL = live_server.url
@@ -212,7 +212,8 @@ def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(
     assert page.locator("[data-save-image]").is_hidden()  # no worker yet: no square card
 
     result = Result.objects.get()
-    render_result_card(result.id)  # what the worker does
+    render_result_card(result.id)  # what the worker does: the og card, then the square
+    render_square_card(result.id)
     page.reload()
     result.refresh_from_db()
     save = page.locator("[data-save-image]")

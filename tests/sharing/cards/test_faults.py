@@ -383,6 +383,9 @@ def test_a_card_drawn_while_the_answers_are_purged_is_drawn_again_without_the_na
         assert purge_expired_answers() == 1  # it sends a new render of the kept texts
         gate.touch()
         image = wait_ready(visitor, body["id"], worker)
+        # The square card is drawn behind the og card (sharing.tasks.render_square_card).
+        wait_for(lambda: card_of(Result.objects.get(pk=body["id"])).square_name, timeout=60,
+                 what="the square card", worker=worker)  # fmt: skip
     result = Result.objects.get(pk=body["id"])
     assert "name" not in result.card_text
     assert result_card_spec(result=result).name == ""

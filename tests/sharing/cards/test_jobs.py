@@ -28,7 +28,13 @@ from sharing.cards import show as card_show
 from sharing.cards.render import LAYOUTS, card_inputs_hash
 from sharing.media import IMMUTABLE, media_serve
 from sharing.models import Channel, ResultCard, Share, ShareKind, VersionCard
-from sharing.tasks import render_fallback_card, render_result_card, rerender_stale_cards
+from sharing.tasks import (
+    SQUARE_PRIORITY,
+    render_fallback_card,
+    render_result_card,
+    render_square_card,
+    rerender_stale_cards,
+)
 from tests.factories import ShareFactory, card_of
 
 CARD_NAME = re.compile(r"^cards/[0-9a-f]{32}\.(png|jpg)$")
@@ -50,6 +56,14 @@ def make_result(quiz, *, outcome="latte", name="", visitor="v-1", **card_text) -
         quiz=quiz, version=version, visitor=visitor, take=f"take-{visitor}-{outcome}-{name}",
         outcome_key=outcome, title=outcome_title, card_text=text,
     )  # fmt: skip
+
+
+def draw(result_id: str) -> None:
+    """What the worker does with a new result: the og card, then the square card it sends."""
+    with mock.patch.object(render_square_card, "apply_async") as send:
+        render_result_card(result_id)
+    for call in send.call_args_list:
+        render_square_card(*call.kwargs["args"])
 
 
 def card_files() -> list[str]:
@@ -87,8 +101,8 @@ def test_the_task_renders_the_square_card_with_the_results_qr_link_for_the_resul
 
     result = make_result(drink)
 
-    render_result_card(result.id)
-    render_result_card(result.id)  # redelivered: nothing new
+    draw(result.id)
+    draw(result.id)  # redelivered: nothing new
 
     result.refresh_from_db()
     square = card_of(result).square_name
@@ -109,6 +123,43 @@ def test_the_task_renders_the_square_card_with_the_results_qr_link_for_the_resul
         "height": 1080,
     }
     assert body["image"]["url"] == f"{settings.SITE_URL}{settings.MEDIA_URL}{card_of(result).name}"
+
+
+def test_the_og_card_is_ready_first_and_sends_its_square_card_behind_it(drink, visitor):
+    result = make_result(drink)
+
+    with mock.patch.object(render_square_card, "apply_async") as send:
+        render_result_card(result.id)
+
+    # Ready with its og card, before the square card is drawn: the square waits at the
+    # lowest priority, so a burst's og cards all go first.
+    result.refresh_from_db()
+    assert (card_of(result).status, card_of(result).square_name) == ("ready", "")
+    assert CARD_NAME.match(card_of(result).name)
+    assert card_files() == [card_of(result).name.removeprefix("cards/")]
+    send.assert_called_once()
+    assert send.call_args.kwargs["args"] == (result.id,)
+    assert send.call_args.kwargs["priority"] == SQUARE_PRIORITY == 9
+    body = visitor.get(f"/api/results/{result.id}/").json()
+    assert (body["image"]["status"], body["image"]["square"]) == ("ready", None)
+
+    render_square_card(result.id)
+
+    result.refresh_from_db()
+    assert CARD_NAME.match(card_of(result).square_name)
+    assert visitor.get(f"/api/results/{result.id}/").json()["image"]["square"]["width"] == 1080
+
+
+def test_a_deleted_or_unknown_result_sends_no_square_card(drink):
+    result = make_result(drink)
+    result.deleted_at = timezone.now()
+    result.save(update_fields=["deleted_at"])
+
+    with mock.patch.object(render_square_card, "apply_async") as send:
+        render_result_card(result.id)
+        render_result_card("no-such-result")
+
+    send.assert_not_called()
 
 
 def test_a_pending_result_has_no_square_card_yet(drink, visitor):
@@ -154,7 +205,7 @@ def test_a_missing_headline_falls_back_to_the_outcome_title(drink):
 
 def test_rendering_again_writes_no_new_file_and_draws_nothing(drink):
     result = make_result(drink)
-    render_result_card(result.id)
+    draw(result.id)
     result.refresh_from_db()
     name, square = card_of(result).name, card_of(result).square_name
     mtime = (Path(settings.MEDIA_ROOT) / name).stat().st_mtime_ns
@@ -321,7 +372,8 @@ def test_stale_pending_cards_are_enqueued_again(drink):
     ten_minutes_ago = timezone.now() - timedelta(minutes=10)
     Result.objects.filter(pk__in=[stale.pk, ready.pk]).update(created_at=ten_minutes_ago)
     ResultCard.objects.update_or_create(
-        result_id=ready.pk, defaults={"status": "ready", "name": "cards/x.png"}
+        result_id=ready.pk,
+        defaults={"status": "ready", "name": "cards/x.png", "square_name": "cards/y.png"},
     )
     Result.objects.filter(pk=ancient.pk).update(created_at=timezone.now() - timedelta(days=3))
 
@@ -331,6 +383,31 @@ def test_stale_pending_cards_are_enqueued_again(drink):
     send.assert_called_once()
     assert send.call_args.kwargs["args"] == (stale.id,)
     assert card_of(fresh).status == "pending"
+
+
+def test_square_cards_still_missing_after_a_few_minutes_are_enqueued_again(drink):
+    lost = make_result(drink, visitor="v-1")  # ready, its square card's message lost
+    fresh = make_result(drink, visitor="v-2")  # ready a moment ago: its square is on its way
+    done = make_result(drink, visitor="v-3")
+    gone = make_result(drink, visitor="v-4")
+    for result, square in ((lost, ""), (fresh, ""), (done, "cards/y.png"), (gone, "")):
+        ResultCard.objects.create(
+            result=result, status="ready", name="cards/x.png", square_name=square
+        )
+    ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+    Result.objects.exclude(pk=fresh.pk).update(created_at=ten_minutes_ago)
+    Result.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+
+    with (
+        mock.patch.object(render_result_card, "apply_async") as card,
+        mock.patch.object(render_square_card, "apply_async") as square,
+    ):
+        assert rerender_stale_cards() == 1
+
+    card.assert_not_called()
+    square.assert_called_once()
+    assert square.call_args.kwargs["args"] == (lost.id,)
+    assert square.call_args.kwargs["priority"] == SQUARE_PRIORITY
 
 
 # --- fallback cards ------------------------------------------------------------------------
@@ -459,7 +536,7 @@ def test_the_api_shows_a_ready_card(drink, visitor):
     result_id = created.json()["id"]
     assert created.json()["image"]["status"] == "pending"
 
-    render_result_card(result_id)
+    draw(result_id)
 
     body = visitor.get(f"/api/results/{result_id}/").json()
     result = Result.objects.get(pk=result_id)

@@ -1,0 +1,88 @@
+"""What a response POST writes, and how: one transaction of a few statements, the published
+quiz read once, the card sent to the worker once it commits (issue 14: a visitor's POST
+answers at once while its picture is drawn behind it)."""
+
+from __future__ import annotations
+
+import json
+import re
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from quizzes.selectors import CACHE_PREFIX
+from sharing.tasks import render_fallback_card, render_result_card
+
+from .conftest import ANSWERS, SLUG
+
+pytestmark = pytest.mark.django_db
+
+URL = f"/api/quizzes/{SLUG}/responses/"
+# The result, its answer events, its default link, the hand-over of the visitor's
+# address-bar links, and the webhooks that want it: one transaction, one statement each.
+STATEMENTS = [
+    "BEGIN",
+    "INSERT quizzes_result",
+    "INSERT quizzes_answerevent",
+    "INSERT sharing_share",
+    "UPDATE sharing_share",
+    "SELECT webhooks_webhook",
+    "COMMIT",
+]
+
+
+def statement(sql: str) -> str:
+    words = re.findall(r"[A-Za-z_]+", sql)
+    verb = words[0].upper()
+    if verb in ("BEGIN", "COMMIT"):
+        return verb
+    table = {"INSERT": "INTO", "UPDATE": "UPDATE", "SELECT": "FROM"}[verb]
+    return f"{verb} {words[words.index(table) + 1]}"
+
+
+def post(client, **extra):
+    return client.post(
+        URL, json.dumps({"answers": ANSWERS, **extra}), content_type="application/json"
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # the POST's own transaction, not a savepoint
+def test_a_response_post_is_one_transaction_of_five_statements(published_quiz, browser):
+    render_fallback_card(published_quiz.live_version_id)  # drawn by a worker at publish
+    visitor = browser()
+    assert visitor.get(f"/api/quizzes/{SLUG}/").status_code == 200  # the published cache
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post(visitor)
+
+    assert response.status_code == 201
+    assert [statement(q["sql"]) for q in queries.captured_queries] == STATEMENTS
+
+
+def test_a_response_post_reads_the_published_quiz_once(published_quiz, browser):
+    visitor = browser()
+    visitor.get(f"/api/quizzes/{SLUG}/")
+    reads = mock.Mock(wraps=cache.get)
+
+    with mock.patch.object(cache, "get", reads):
+        assert post(visitor).status_code == 201
+
+    published = [c for c in reads.call_args_list if str(c.args[0]).startswith(CACHE_PREFIX)]
+    assert len(published) == 1  # not again for the call to action (the result carries it)
+
+
+def test_the_card_is_sent_once_the_response_commits(
+    published_quiz, browser, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(render_result_card, "apply_async") as send:
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = post(browser())
+        assert send.call_count == 0  # not before the commit: the worker would find no row
+        for callback in callbacks:
+            callback()
+    send.assert_called_once()
+    assert send.call_args.kwargs["args"] == (response.json()["id"],)
+    assert response.json()["image"]["status"] == "pending"
