@@ -6,7 +6,8 @@ Serves the site with gunicorn (2 sync workers) on 127.0.0.1 from a fresh DATA_DI
 temporary folder (migrated, demo quizzes loaded with `manage.py load_demo`, DEBUG off, rate
 limits off), loads it with wrk (Debian's `wrk`; a threaded Python load generator when wrk is
 not installed) for a fixed time per URL, and prints requests/s, p50 and p99 latency, and each
-figure's ratio to the trivial `/healthz` view. Goals: quiz page (new visitors) >= 75%, response POST >= 35%.
+figure's ratio to the trivial `/healthz` view. Goals: quiz page (new visitors) >= 75%,
+response POST >= 35%.
 """
 
 from __future__ import annotations
