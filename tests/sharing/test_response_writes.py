@@ -71,7 +71,9 @@ def test_a_response_post_reads_the_published_quiz_once(published_quiz, browser):
         assert post(visitor).status_code == 201
 
     published = [c for c in reads.call_args_list if str(c.args[0]).startswith(CACHE_PREFIX)]
-    assert len(published) == 1  # not again for the call to action (the result carries it)
+    # Not again for the call to action (the result carries it); with Redis, not at all: the
+    # quiz API's read left a copy in this process (quizzes.selectors.LOCAL_SECONDS).
+    assert len(published) == (0 if getattr(cache, "local_copies", None) is not None else 1)
 
 
 def test_the_card_is_sent_once_the_response_commits(
