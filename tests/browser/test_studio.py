@@ -234,7 +234,10 @@ def test_a_marketer_changes_the_calculator_template_s_formula(browser, live_serv
     a.type("[name='cta.url']", "https://clinic.example/book")
     a.saved()
     problem.wait_for(state="detached")
-    frame.locator("a[href='https://clinic.example/book']").wait_for()
+    # The newest frame: while a redraw loads, the old one stays shown beside it.
+    page.frame_locator("iframe.phone-screen").last.locator(
+        "a[href='https://clinic.example/book']"
+    ).wait_for()
     a.click("#f-lead")
     consent = page.locator("[name='lead.consent']")
     consent.wait_for()
