@@ -145,10 +145,18 @@ class Fast:
 
 
 def landing_fast(
-    request: HttpRequest, *, code: str, visitor: str, is_new: bool, bot: str, ip_hash: str
+    request: HttpRequest,
+    *,
+    code: str,
+    visitor: str,
+    is_new: bool,
+    bot: bool,
+    agent: str,
+    ip_hash: str,
 ) -> Fast | None:
     """Count and answer a visit from the share's entry, or None: take the ordinary path
-    (nothing was counted). `bot` is the bot's User-Agent ("" for a browser)."""
+    (nothing was counted). `bot`: a link-preview bot, whose User-Agent `agent` may be empty
+    (a request without one is a bot too, api.md)."""
     if not _cacheable(request) or not url_token_ok(code, max_length=MAX_CODE_LENGTH):
         return None
     entry = _entry_get(entry_key(code))
@@ -158,7 +166,7 @@ def landing_fast(
     share, result_id = entry.share(), entry.result_id
     if bot:
         counted = preview_insert(
-            share_id=share.pk, quiz_id=share.quiz_id, agent=bot, result_id=result_id
+            share_id=share.pk, quiz_id=share.quiz_id, agent=agent, result_id=result_id
         )
         return Fast(entry, page, "preview", None) if counted else None
     if not is_new:

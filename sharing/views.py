@@ -53,7 +53,7 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
         request.visitor_cookie = False
     visit = {"visitor": request.visitor, "ip_hash": ip_hash(request)}
     fast = landing_fast(
-        request, code=code, is_new=request.visitor_is_new, bot=agent if bot else "", **visit
+        request, code=code, is_new=request.visitor_is_new, bot=bot, agent=agent, **visit
     )
     if fast is not None:
         share, kind, own = fast.entry.share(), fast.kind, fast.own_code

@@ -103,6 +103,17 @@ def test_every_bot_fetch_is_one_insert_and_the_same_page(warm_share):
     assert Click.objects.count() == 1  # only the first friend's
 
 
+def test_a_fetch_without_a_user_agent_is_a_preview_from_the_kept_page_too(warm_share):
+    # api.md: a missing User-Agent is a preview bot; the kept page's path once counted it
+    # as a new friend's click (found by tests/sharing/test_two_processes.py).
+    _, _, url = warm_share
+    for _ in range(2):
+        response = Client().get(path_of(url))
+        assert response.status_code == 200 and response.cookies == {}
+    assert Preview.objects.count() == 2
+    assert Click.objects.count() == 1  # only the first friend's
+
+
 def test_the_owner_still_counts_as_neither_once_the_page_is_cached(warm_share):
     owner, _, url = warm_share
     html = owner.get(path_of(url)).content.decode()
