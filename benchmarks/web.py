@@ -55,6 +55,29 @@ def setup(env: dict[str, str]) -> None:
         subprocess.run(
             [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
         )
+    cards_draw(env)
+
+
+def cards_draw(env: dict[str, str], result_id: str = "") -> None:
+    """Draw the cards a worker draws in production (no worker runs here): the quiz cards of
+    the published versions (at publish) and, given one, a result's (right after its POST;
+    benchmarks/card_worker.py: ready p95 < 100 ms). Until drawn, pages that show a card look
+    it up on every request, which production does for a few milliseconds only."""
+    code = (
+        "from quizzes.models import Quiz\n"
+        "from sharing.tasks import render_fallback_card, render_result_card\n"
+        "for v in Quiz.objects.exclude(live_version=None).values_list('live_version', flat=True):\n"
+        "    render_fallback_card(v)\n"
+        f"if {result_id!r}:\n"
+        f"    render_result_card({result_id!r})\n"
+    )
+    subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def wait_up(base: str) -> None:
