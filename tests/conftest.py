@@ -33,7 +33,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not browser"` deselects by the marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Every test under tests/browser drives Chromium: marked here, so the second pass
+    # (tests/runner.py: -m "not browser") never runs one again, whatever its file says.
+    for item in items:
+        if "browser" in item.path.parts[-2:-1]:
+            item.add_marker(pytest.mark.browser)
     if not config.getoption("--skip-pure"):
         return
     keep, skip = [], []
