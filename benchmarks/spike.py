@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.shareplay import PATHS, Player  # noqa: E402
 from benchmarks.sharetree import compare, plan_make  # noqa: E402
 from benchmarks.web import GUNICORN, PYTHON, SLUG, free_port, setup, wait_up  # noqa: E402
+from benchmarks.web import site_env as web_site_env  # noqa: E402
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
 REDIS_DEFAULT = "redis://127.0.0.1:6379/9"
@@ -95,18 +96,7 @@ def queue_length(env: dict[str, str], data: Path) -> int:
 
 
 def site_env(tmp: Path, db: str | None, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        DATA_DIR=str(tmp),
-        DJANGO_DEBUG="false",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        RATELIMIT_ENABLED="false",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL=f"http://127.0.0.1:{port}",
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
-    )
+    env = web_site_env(tmp, port)
     if db is not None:
         env["DATABASE_URL"] = db
         env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL") or REDIS_DEFAULT

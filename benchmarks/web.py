@@ -147,14 +147,10 @@ def python_run(
     return len(latencies) / seconds, q[49], q[98]
 
 
-@contextmanager
-def gunicorn_site(prefix: str) -> Iterator[tuple[str, dict[str, str], Path]]:
-    """A fresh site on gunicorn (2 sync workers) on 127.0.0.1: its own DATA_DIR, migrated,
-    demo quizzes loaded, DEBUG and rate limits off. BENCH_DATABASE_URL / BENCH_REDIS_URL
-    point it at servers. Yields (base URL, its environment, its DATA_DIR)."""
-    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+def site_env(tmp: Path, port: int) -> dict[str, str]:
+    """A benchmark site's environment: its own DATA_DIR, DEBUG and rate limits off, served
+    on 127.0.0.1:`port`; no DATABASE_URL or REDIS_URL (the callers point it at servers)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    port = free_port()
     env.update(
         DATA_DIR=str(tmp),
         DJANGO_DEBUG="false",
@@ -164,10 +160,22 @@ def gunicorn_site(prefix: str) -> Iterator[tuple[str, dict[str, str], Path]]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
         # A Redis cache of its own: an earlier run's (or a test's) cached quiz, with another
         # database's ids, is never read.
         CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(4)}",
     )
+    return env
+
+
+@contextmanager
+def gunicorn_site(prefix: str) -> Iterator[tuple[str, dict[str, str], Path]]:
+    """A fresh site on gunicorn (2 sync workers) on 127.0.0.1: its own DATA_DIR, migrated,
+    demo quizzes loaded, DEBUG and rate limits off. BENCH_DATABASE_URL / BENCH_REDIS_URL
+    point it at servers. Yields (base URL, its environment, its DATA_DIR)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    port = free_port()
+    env = site_env(tmp, port)
     for name in ("BENCH_DATABASE_URL", "BENCH_REDIS_URL"):
         if os.environ.get(name):
             env[name.removeprefix("BENCH_")] = os.environ[name]
