@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,19 +232,12 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), value
 
 
-def child(total: int, days: int) -> None:
-    import django
-
-    django.setup()
+def bench_quiz_create(*, created_at: dt.datetime) -> tuple[Any, Any]:
+    """The benchmarks' quiz "bench" (QUESTIONS, OUTCOMES), published, made at `created_at`
+    (Django set up; also used by benchmarks/stats_scale.py)."""
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     from quizzes.models import Quiz, QuizVersion
-    from sharing.models import DailyStats
-    from sharing.stats.days import days_compute, utc_today
-    from sharing.stats.ranges import quiz_stats
-    from sharing.stats.rollups import stats_rollup
 
     user = get_user_model().objects.create(username="bench", email="bench@example.com")
     quiz = Quiz.objects.create(slug="bench", owner=user)
@@ -259,8 +253,25 @@ def child(total: int, days: int) -> None:
         kind="personality",
         definition=definition,
     )
-    Quiz.objects.filter(pk=quiz.pk).update(
-        live_version=version, created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days + 1)
+    Quiz.objects.filter(pk=quiz.pk).update(live_version=version, created_at=created_at)
+    return quiz, version
+
+
+def child(total: int, days: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from quizzes.models import Quiz
+    from sharing.models import DailyStats
+    from sharing.stats.days import days_compute, utc_today
+    from sharing.stats.ranges import quiz_stats
+    from sharing.stats.rollups import stats_rollup
+
+    quiz, version = bench_quiz_create(
+        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days + 1)
     )
     quiz = Quiz.objects.select_related("live_version").get(pk=quiz.pk)
 

@@ -170,10 +170,10 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from benchmarks.stats import bench_quiz_create
     from quizzes.models import AnswerEvent, Quiz, QuizVersion
     from sharing.models import DailyStats
     from sharing.stats.days import utc_today
@@ -188,23 +188,7 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     midnight = dt.datetime.combine(today, dt.time.min, tzinfo=dt.UTC)
     quiz = Quiz.objects.filter(slug="bench").first()
     if quiz is None:
-        user = get_user_model().objects.create(username="bench", email="bench@example.com")
-        quiz = Quiz.objects.create(slug="bench", owner=user)
-        definition = {
-            "questions": [{"key": k} for k in QUESTIONS],
-            "outcomes": [{"key": k} for k in OUTCOMES],
-        }
-        version = QuizVersion.objects.create(
-            quiz=quiz,
-            number=1,
-            status="published",
-            title="Bench",
-            kind="personality",
-            definition=definition,
-        )
-        Quiz.objects.filter(pk=quiz.pk).update(
-            live_version=version, created_at=now - dt.timedelta(days=args.days)
-        )
+        quiz, version = bench_quiz_create(created_at=now - dt.timedelta(days=args.days))
         t0 = time.perf_counter()
         start = now - dt.timedelta(days=args.days)
         generate(
