@@ -1,6 +1,7 @@
 """Receivers of what quizzes, sharing and integrations announce, connected in
-WebhooksConfig.ready(): each records an event for the quiz's webhooks (one query when none
-wants it) and enqueues its deliveries on commit; none sends anything in the request."""
+WebhooksConfig.ready(): each records an event for the quiz's webhooks (no query when none
+wants it and Redis keeps the answer: webhooks.selectors) and enqueues its deliveries on
+commit; none sends anything in the request."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,9 +21,10 @@ from quizzes.signals import answers_purged, quiz_links, result_deleted, result_s
 from sharing.models import Share
 from sharing.signals import share_created
 
-from .models import EventType
+from .models import EventType, Webhook
 from .payloads import cta_clicked_data, lead_created_data, result_created_data, share_created_data
-from .services import event_record, result_events_delete, webhooks_wanting
+from .selectors import webhook_changed, webhooks_wanting
+from .services import event_record, result_events_delete
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ def _record(quiz_id: int, type: str, data: Callable[[], dict[str, Any]]) -> None
         targets = webhooks_wanting(quiz_id=quiz_id, type=type)
         if targets:
             with transaction.atomic():
-                event_record(quiz_id=quiz_id, type=type, data=data(), webhooks=targets)
+                event_record(quiz_id=quiz_id, type=type, data=data(), webhook_ids=targets)
     except Exception:
         logger.exception("could not record the %s event of quiz %s", type, quiz_id)
 
@@ -72,3 +75,10 @@ def clicked(sender: Any, *, result: Result, url: str, **kwargs: Any) -> None:
 def webhooks_link(sender: Any, *, quiz: Quiz, user: Any, **kwargs: Any) -> list[tuple[str, str]]:
     """The quiz's page links to its webhooks page."""
     return [(str(_("Webhooks")), reverse("webhooks:editor", args=[quiz.slug]))]
+
+
+@receiver(post_save, sender=Webhook, dispatch_uid="webhooks.webhook_saved")
+@receiver(post_delete, sender=Webhook, dispatch_uid="webhooks.webhook_deleted")
+def webhook_saved(sender: Any, *, instance: Webhook, **kwargs: Any) -> None:
+    # Whoever changed it (a service, the admin, a factory), the next completion sees it.
+    webhook_changed(quiz_id=instance.quiz_id)

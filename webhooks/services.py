@@ -42,6 +42,7 @@ from .models import (
     EventType,
     Webhook,
 )
+from .selectors import webhook_changed, webhooks_wanting
 from .signing import secret_new, signature_header
 
 if TYPE_CHECKING:
@@ -123,27 +124,23 @@ def webhook_activate(*, webhook: Webhook, active: bool) -> None:
     webhook.save(update_fields=["active", "failing_since", "disabled_at"])
 
 
-def webhooks_wanting(*, quiz_id: int, type: str) -> list[Webhook]:
-    """The active webhooks of a quiz subscribed to `type`."""
-    return [
-        w for w in Webhook.objects.filter(quiz_id=quiz_id, active=True) if type in (w.events or [])
-    ]
-
-
 def event_record(
-    *, quiz_id: int, type: str, data: dict[str, Any], webhooks: Iterable[Webhook] | None = None
+    *, quiz_id: int, type: str, data: dict[str, Any], webhook_ids: Iterable[int] | None = None
 ) -> Event | None:
-    """Record an event of `quiz_id` for its active webhooks subscribed to `type` (or for
-    `webhooks`) and enqueue their deliveries on commit; None when no webhook wants it.
+    """Record an event of `quiz_id` for its active webhooks subscribed to `type` (or for the
+    webhooks `webhook_ids`) and enqueue their deliveries on commit; None when no webhook
+    wants it.
 
     Safe inside the transaction of what happened: no row and no delivery if it rolls back."""
-    targets = list(webhooks_wanting(quiz_id=quiz_id, type=type) if webhooks is None else webhooks)
+    targets = list(
+        webhooks_wanting(quiz_id=quiz_id, type=type) if webhook_ids is None else webhook_ids
+    )
     if not targets:
         return None
     now = timezone.now()
     event = Event.objects.create(quiz_id=quiz_id, type=type, created=now, data=data)
     dispatches = Dispatch.objects.bulk_create(
-        [Dispatch(event=event, webhook=w, next_at=now) for w in targets]
+        [Dispatch(event=event, webhook_id=pk, next_at=now) for pk in targets]
     )
     for dispatch in dispatches:
         _enqueue(dispatch.pk)
@@ -164,7 +161,7 @@ def event_test_send(*, webhook: Webhook) -> Event:
     others."""
     data = {"message": "This is a test event from Quizbuilder."}
     event = event_record(
-        quiz_id=webhook.quiz_id, type=EventType.TEST, data=data, webhooks=[webhook]
+        quiz_id=webhook.quiz_id, type=EventType.TEST, data=data, webhook_ids=[webhook.pk]
     )
     assert event is not None
     return event
@@ -304,6 +301,7 @@ def webhook_disable_failing(*, webhook: Webhook, now: dt.datetime) -> bool:
     done = Webhook.objects.filter(pk=webhook.pk, active=True).update(active=False, disabled_at=now)
     if not done:
         return False
+    webhook_changed(quiz_id=webhook.quiz_id)  # an update: no post_save tells the cache
     Dispatch.objects.filter(webhook=webhook, state=DispatchState.PENDING).update(
         state=DispatchState.GAVE_UP
     )
