@@ -1,0 +1,53 @@
+"""The Redis broker's transport (quizbuilder/redisbroker.py) publishes with one Redis client
+per channel, not a new one per message (issue 14: a third of a publish's CPU), and a new one
+once the channel's pool is replaced. On this test's own redis-server."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import redis
+from kombu import Connection, Exchange, Producer, Queue
+
+from quizbuilder import redisbroker  # noqa: F401  (registers qbredis://)
+from tests.conftest import IN_CI
+from tests.workers import redis_server
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        if IN_CI:
+            pytest.fail("redis-server is not installed (required under CI=true)")
+        pytest.skip("redis-server is not installed")
+    with redis_server(tmp_path / "redis") as server:
+        yield server
+
+
+def test_messages_are_published_with_one_client_per_pool(own_redis, monkeypatch):
+    made: list[object] = []
+    init = redis.Redis.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(self)
+        init(self, *args, **kwargs)
+
+    queue = Queue("cards", Exchange("cards", type="direct"), routing_key="cards")
+    url = own_redis.url.replace("redis://", "qbredis://")
+    with Connection(url) as connection:
+        channel = connection.channel()
+        producer = Producer(channel)
+        producer.publish({"n": 0}, exchange=queue.exchange, routing_key="cards", declare=[queue])
+        monkeypatch.setattr(redis.Redis, "__init__", counting)
+        for n in range(1, 4):
+            producer.publish({"n": n}, exchange=queue.exchange, routing_key="cards")
+        assert made == []  # the first publish made the channel's client; these reuse it
+
+        channel._disconnect_pools()  # as a reconnecting channel does
+        producer.publish({"n": 4}, exchange=queue.exchange, routing_key="cards")
+        assert len(made) == 1
+
+    assert redis.Redis.from_url(own_redis.url).llen("cards") == 5
