@@ -20,6 +20,8 @@ settings.py selects it with the `qbredis://` scheme in CELERY_BROKER_URL.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kombu.transport import TRANSPORT_ALIASES, redis
@@ -55,7 +57,22 @@ class Channel(redis.Channel):
 
     def __init__(self, connection: Any, *args: Any, **kwargs: Any) -> None:
         self._conninfo = connection.client  # the kombu Connection, while it is still known
+        self._publisher: Any = None
         super().__init__(connection, *args, **kwargs)
+
+    @contextmanager
+    def conn_or_acquire(self, client: Any = None) -> Iterator[Any]:
+        # kombu builds a new redis client (its table of ~170 reply callbacks) for every
+        # publish: a third of a millisecond of each response POST and each card's square. One
+        # client per channel and connection pool does the same (a client takes a pooled
+        # connection per command, and is safe to share); a new pool gets a new client.
+        if client:
+            yield client
+            return
+        pool = self.pool
+        if self._publisher is None or self._publisher.connection_pool is not pool:
+            self._publisher = self._create_client()
+        yield self._publisher
 
     def _connparams(self, asynchronous: bool = False) -> Any:
         transport = self.connection
