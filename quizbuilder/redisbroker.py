@@ -14,12 +14,6 @@ channel logs it and finishes closing, the message stays in Redis' unacked set, t
 keeps reconnecting (CELERY_BROKER_CONNECTION_MAX_RETRIES = None), and the task's ack, or the
 visibility timeout's redelivery, finishes the job once Redis is back.
 
-It also keeps one Redis client per channel for the commands it sends outside a pipeline:
-kombu makes a new `redis.Redis` for each (one per published task), and building one costs a
-third of a publish's CPU (redis-py fills ~170 response callbacks; issue 14's profile of the
-response POST). The client holds no connection of its own: each command takes one from the
-channel's pool, as before, so it is shared safely between threads.
-
 settings.py selects it with the `qbredis://` scheme in CELERY_BROKER_URL.
 """
 
@@ -63,21 +57,22 @@ class Channel(redis.Channel):
 
     def __init__(self, connection: Any, *args: Any, **kwargs: Any) -> None:
         self._conninfo = connection.client  # the kombu Connection, while it is still known
+        self._publisher: Any = None
         super().__init__(connection, *args, **kwargs)
-
-    _commands: Any = None
 
     @contextmanager
     def conn_or_acquire(self, client: Any = None) -> Iterator[Any]:
+        # kombu builds a new redis client (its table of ~170 reply callbacks) for every
+        # publish: a third of a millisecond of each response POST and each card's square. One
+        # client per channel and connection pool does the same (a client takes a pooled
+        # connection per command, and is safe to share); a new pool gets a new client.
         if client:
             yield client
             return
         pool = self.pool
-        # A closed channel drops its pool (kombu's _disconnect_pools): a client of the old
-        # pool is not reused then.
-        if self._commands is None or self._commands.connection_pool is not pool:
-            self._commands = self._create_client()
-        yield self._commands
+        if self._publisher is None or self._publisher.connection_pool is not pool:
+            self._publisher = self._create_client()
+        yield self._publisher
 
     def _connparams(self, asynchronous: bool = False) -> Any:
         transport = self.connection

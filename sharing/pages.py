@@ -48,7 +48,7 @@ from core.cookies import cookie_partition, cookie_samesite
 from quizzes.models import Result, url_token_ok
 from quizzes.taking.ratelimit import click_check
 
-from .cards.jobs import result_card_of
+from .cards.rows import result_card_of
 from .models import Share
 from .services import MAX_CODE_LENGTH
 from .visits import Landing, click_mint, minted_code, preview_insert

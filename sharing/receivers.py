@@ -28,13 +28,9 @@ from quizzes.signals import (
 )
 
 from .cards.inputs import OG
-from .cards.jobs import (
-    result_card_remember,
-    result_cards_delete,
-    result_cards_forget,
-    version_card_name,
-)
+from .cards.jobs import result_cards_delete, result_cards_forget, version_card_name
 from .cards.render import LAYOUTS
+from .cards.rows import result_card_remember
 from .cards.show import card_url
 from .pages import landing_forget
 from .results import body_extras

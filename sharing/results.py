@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 from quizzes.models import Result
 from quizzes.taking.views import result_page
 
-from .cards.jobs import result_card_of, result_card_remember
+from .cards.rows import result_card_of, result_card_remember
 from .cards.show import result_image_info
 from .friends import friend_comparison, outcome_percent
 from .models import Share, ShareKind

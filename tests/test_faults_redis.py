@@ -370,3 +370,44 @@ def test_serve_starts_a_killed_worker_and_web_server_again_and_stops_cleanly(tmp
     assert code == 0, log.read_text()
     assert [pid for pid in children if alive(pid)] == []
     assert healthz(port) == 0
+
+
+@pytest.mark.redis
+def test_publishes_share_one_redis_client_and_reconnect_after_an_outage(own_redis, monkeypatch):
+    """The broker keeps one Redis client per channel for its publishes (kombu made one per
+    message: quizbuilder/redisbroker.py); after an outage the next publish reaches Redis."""
+    import redis as redis_lib
+
+    from quizbuilder import redisbroker
+    from quizbuilder.celery import app
+    from quizbuilder.enqueue import task_enqueue
+    from sharing.tasks import ping
+    from tests.workers import _reset_app
+
+    made = []
+    create = redisbroker.Channel._create_client
+    monkeypatch.setattr(redisbroker.Channel, "_create_client",
+                        lambda self, *a, **k: made.append(1) or create(self, *a, **k))  # fmt: skip
+    keys = ("broker_url", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    _reset_app(app)
+    queue = "fault-publish"
+    app.conf.update(broker_url=own_redis.url.replace("redis://", "qbredis://"),
+                    task_default_queue=queue)  # fmt: skip
+    try:
+        assert task_enqueue(ping)  # the channel is set up (its own clients made)
+        clients = len(made)
+        assert all(task_enqueue(ping) for _ in range(5))
+        assert redis_lib.Redis.from_url(own_redis.url).llen(queue) == 6
+        assert len(made) == clients  # no new client for the next five
+
+        own_redis.stop()
+        assert not task_enqueue(ping)  # logged, not raised (quizbuilder/enqueue.py)
+        own_redis.start()
+        restarted = redis_lib.Redis.from_url(own_redis.url)
+        restarted.delete(queue)
+        assert task_enqueue(ping)
+        assert restarted.llen(queue) == 1
+    finally:
+        _reset_app(app)
+        app.conf.update(saved)

@@ -206,6 +206,11 @@ def _jpeg_strip_app0(data: bytes) -> bytes:
 # 4:2:0 chroma costs nothing visible on text at these qualities and a third of the bytes.
 _JPEG_STEPS = ((86, 2), (80, 2), (72, 2), (64, 2), (54, 2), (42, 2))  # (quality, subsampling)
 _WEBP_STEPS = (86, 78, 70, 60, 48)
+# zlib's level 3, not its default 6: the square card (1080 x 1080, the picture a visitor saves
+# or shares, drawn for every result) cost 47 ms at 6, 39 of them in zlib; at 3 a flat card's
+# PNG takes a third of the time for a quarter more bytes, and a gradient's RGB PNG grows past
+# its JPEG, which the format ranking then picks: 4 times faster (benchmarks/card_worker.py).
+PNG_LEVEL = 3
 PALETTE_SCAN = 1024  # images with more distinct colours than this are written as RGB PNG
 PALETTE_TOLERANCE = 6  # the largest channel error a palette PNG may make (of 255)
 
@@ -239,12 +244,12 @@ def png_palette(im: Image.Image) -> Image.Image | None:
 
 def encode_one(im: Image.Image, fmt: str, *, max_bytes: int) -> bytes:
     """``im`` in one format, with nothing but pixels: no EXIF, ICC, text chunks or JFIF
-    header. PNG: palette when :func:`png_palette` allows, else RGB; zlib level 6 either way.
+    header. PNG: palette when :func:`png_palette` allows, else RGB; zlib level PNG_LEVEL.
     JPEG (4:2:0, optimised Huffman tables) and WebP start at quality 86 and step down until
     they fit ``max_bytes`` (PNG is lossless and does not step; it may come out larger)."""
     if fmt == "png":
         buf = io.BytesIO()
-        (png_palette(im) or im).save(buf, "PNG", compress_level=6)
+        (png_palette(im) or im).save(buf, "PNG", compress_level=PNG_LEVEL)
         return buf.getvalue()
     if fmt == "jpeg":
         for quality, sub in _JPEG_STEPS:

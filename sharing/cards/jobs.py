@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +37,13 @@ from quizzes.models import QuizVersion, Result
 from ..models import CardStatus, ResultCard, VersionCard
 from .inputs import OG, SQUARE, fallback_card_spec, result_card_spec
 from .render import CardSpec, card_inputs_hash, card_render
+from .rows import (
+    card_ready_record,
+    card_result_get,
+    card_square_record,
+    result_card_of,
+    result_lock_live,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,24 +60,6 @@ CARD_RETRY_BACKOFF = (
     timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
     timedelta(hours=2), timedelta(hours=12),
 )  # fmt: skip
-
-
-# --- the card row ------------------------------------------------------------------------
-
-
-def result_card_of(result: Result) -> ResultCard | None:
-    """The result's card row, None before its first render: read once per instance (a
-    `select_related("card")` or `result_card_remember` saves the query)."""
-    # Django's own cache of the reverse one-to-one, so `result.card` agrees with it.
-    cache = result._state.fields_cache
-    if "card" not in cache:
-        cache["card"] = ResultCard.objects.filter(result_id=result.pk).first()
-    return cast(ResultCard | None, cache["card"])
-
-
-def result_card_remember(*, result: Result, card: ResultCard | None) -> None:
-    """Tell `result` its card row (read with another query, or none yet for a new result)."""
-    result._state.fields_cache["card"] = card
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -100,7 +88,7 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
     Idempotent: the file name comes from the inputs (written once), and the status changes
     with a conditional update that leaves a ready or deleted result alone. Returns the
     storage name, or None for an unknown or deleted result."""
-    result = _live_result(result_id=result_id)
+    result = card_result_get(result_id=result_id)
     if result is None:
         return None
     if layout != OG:
@@ -111,10 +99,10 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
     spec = result_card_spec(result=result, layout=OG)
     name = card_store(spec=spec)
     with transaction.atomic():
-        if not _result_lock_live(result_id=result.pk, texts=result.card_text):
+        if not result_lock_live(result_id=result.pk, texts=result.card_text):
             _card_discard(name=name, spec=spec)
             return None
-        updated = _card_ready(result_id=result.pk, name=name, row=card is not None)
+        updated = card_ready_record(result_id=result.pk, name=name)
     if not updated:
         # Made ready by another delivery meanwhile: keep what is there.
         current = ResultCard.objects.filter(result_id=result.pk).values_list("name", flat=True)
@@ -122,32 +110,12 @@ def result_card_render(*, result_id: str, layout: str = OG) -> str | None:
     return name
 
 
-def _card_ready(*, result_id: str, name: str, row: bool) -> bool:
-    """Mark the card ready with `name` unless it is ready already; whether it changed. A
-    new result's row is made with a conditional insert (no read, no savepoint)."""
-    if not row:
-        ResultCard.objects.bulk_create([ResultCard(result_id=result_id)], ignore_conflicts=True)
-    return bool(
-        ResultCard.objects.filter(result_id=result_id)
-        .exclude(status=CardStatus.READY)
-        .update(status=CardStatus.READY, name=name, error="", retry_at=None)
-    )
-
-
-def _live_result(*, result_id: str) -> Result | None:
-    return (
-        Result.objects.select_related("version", "card")
-        .filter(pk=result_id, deleted_at__isnull=True)
-        .first()
-    )
-
-
 def result_square_render(*, result_id: str) -> str | None:
     """Render and store a result's square card (with its QR code) and keep its name
     (`ResultCard.square_name`). Idempotent: a name already kept is returned as is; the file
     name comes from the inputs (written once); a deleted result is left alone. Returns the
     storage name, or None for an unknown or deleted result."""
-    result = _live_result(result_id=result_id)
+    result = card_result_get(result_id=result_id)
     if result is None:
         return None
     card = result_card_of(result)
@@ -156,34 +124,11 @@ def result_square_render(*, result_id: str) -> str | None:
     spec = result_card_spec(result=result, layout=SQUARE)
     name = card_store(spec=spec)
     with transaction.atomic():
-        if _result_lock_live(result_id=result.pk, texts=result.card_text):
-            # The og card made the row first (one UPDATE), unless drawn inline square first.
-            if not ResultCard.objects.filter(result_id=result.pk).update(square_name=name):
-                ResultCard.objects.update_or_create(
-                    result_id=result.pk, defaults={"square_name": name}
-                )
+        if result_lock_live(result_id=result.pk, texts=result.card_text):
+            card_square_record(result_id=result.pk, name=name)
             return name
     _card_discard(name=name, spec=spec)
     return None
-
-
-def _result_lock_live(*, result_id: str, texts: dict[str, Any] | None) -> bool:
-    """Lock the result's row until the end of the transaction; whether it is not deleted and
-    its card texts are still `texts` (the ones the card was drawn from).
-
-    A card is recorded only under this lock, and `result_delete` and the answers purge take
-    the same lock, so either they see the card's name (and remove the file after their commit)
-    or the render sees the deletion or the purged texts (and removes the file it wrote): a
-    deleted or purged visitor's name and QR code never stay in storage (on SQLite the write
-    transaction itself serialises them). A purge sends a new render of the kept texts.
-    """
-    row = (
-        Result.objects.select_for_update()
-        .filter(pk=result_id, deleted_at__isnull=True)
-        .values_list("card_text", flat=True)
-        .first()
-    )
-    return row is not None and (row or {}) == (texts or {})
 
 
 def _card_discard(*, name: str, spec: CardSpec) -> None:
