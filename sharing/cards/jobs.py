@@ -53,6 +53,8 @@ CARDS_DIR = "cards"
 FALLBACK_CACHE = "version-card:{}"
 NO_CARD_SECONDS = 60
 FALLBACK_CACHE_SECONDS = 3600
+# A drawn version card's name, kept in a process (a redraw of the same design is the same).
+LOCAL_SECONDS = 60
 ERROR_MAX = 300
 # After the 1st, 2nd, 3rd... failed run of a card, the card job (every 10 minutes) tries again
 # at its first run this much later (the last delay repeats), up to CARD_RETRY_MAX_ATTEMPTS runs.
@@ -268,6 +270,10 @@ def version_card_name(*, version_id: int) -> str:
     body reads it: from the cache once drawn (a version's design, so its card, never
     changes), else one query (only until the worker draws it, seconds after the publish)."""
     key = FALLBACK_CACHE.format(version_id)
+    # With Redis, a drawn name is kept in this process too (LOCAL_SECONDS): every POST asks.
+    copies = getattr(cache, "local_copies", None)
+    if copies is not None and (kept := copies.get(key)) is not None:
+        return str(kept)
     name = cache.get(key)
     if name is None:
         name = VersionCard.objects.filter(version_id=version_id).values_list("name", flat=True)
@@ -275,6 +281,8 @@ def version_card_name(*, version_id: int) -> str:
         # "Not drawn yet" is remembered briefly too (every quiz page asks): the render sets
         # the key the moment it records the card, so nobody waits for this to expire.
         cache.set(key, name or "", timeout=FALLBACK_CACHE_SECONDS if name else NO_CARD_SECONDS)
+    if name and copies is not None:
+        copies.put(key, name, LOCAL_SECONDS)
     return str(name or "")
 
 
