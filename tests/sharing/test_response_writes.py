@@ -4,6 +4,7 @@ answers at once while its picture is drawn behind it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from unittest import mock
@@ -14,10 +15,12 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from quizzes.models import Result
 from quizzes.selectors import CACHE_PREFIX
+from sharing.models import Channel, Share, ShareKind
 from sharing.tasks import render_fallback_card, render_result_card
 
-from .conftest import ANSWERS, SLUG
+from .conftest import ANSWERS, SLUG, code_of, complete, own_code, path_of, share
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +112,23 @@ def test_a_response_post_reads_the_drawn_quiz_card_once_per_process(published_qu
     assert body["image"] == first["image"]
     assert body["image"]["status"] == "pending"
     assert "/static/" not in body["image"]["url"]  # the quiz's own card, not the site's
+
+
+def test_the_default_link_is_written_and_the_address_bar_link_handed_over(published_quiz, browser):
+    owner = browser()
+    url = share(owner, complete(owner)["id"], "whatsapp")
+    friend = browser()
+    minted = own_code(friend.get(path_of(url)).content.decode())
+    assert minted is not None
+
+    theirs = complete(friend, ref=code_of(url))
+
+    result = Result.objects.get(pk=theirs["id"])
+    link = Share.objects.get(result=result, kind=ShareKind.DEFAULT)
+    assert (link.channel, link.owner, link.quiz_id, link.parent_id) == (
+        Channel.LINK, result.visitor, published_quiz.pk, None,
+    )  # fmt: skip
+    assert abs(link.created_at - result.created_at) < dt.timedelta(seconds=5)
+    assert theirs["share_url"].endswith(f"/s/{link.code}/")
+    # The link in their address bar now speaks for their own result.
+    assert Share.objects.get(code=minted).result_id == result.pk
