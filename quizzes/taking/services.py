@@ -30,7 +30,6 @@ from quizzes.engine.scoring import (
 from quizzes.engine.templating import template_render
 from quizzes.format.definition import Answers, Card, CardText, Definition, Outcome, Programs
 from quizzes.models import (
-    AnswerEvent,
     AuditAction,
     AuditEntry,
     QuizVersion,
@@ -41,6 +40,7 @@ from quizzes.selectors import Published, retention_days_bound
 from quizzes.signals import result_deleted, result_submitted
 from quizzes.taking.funnel import answered_positions, conditional_shown
 from quizzes.taking.ratelimit import submission_check
+from quizzes.taking.rows import answer_events_insert, result_insert
 
 logger = logging.getLogger(__name__)
 TAKE_RE = re.compile(r"[A-Za-z0-9_-]{16,40}\Z")
@@ -255,7 +255,7 @@ def _result_create(
     # In a savepoint: a unique-take conflict rolls back this insert only, and the caller
     # can still read the row that won.
     with transaction.atomic():
-        result = Result.objects.create(
+        result = Result(
             quiz_id=published.quiz_id,
             # The published version by its id and its definition: the result body reads no
             # row for it, and the rooms above (a call to action) no cache either.
@@ -264,20 +264,17 @@ def _result_create(
             take=take,
             **fields,
         )
-        AnswerEvent.objects.bulk_create(
-            [
-                AnswerEvent(quiz_id=published.quiz_id, take=take, question_key=k, position=p)
-                for k, p in answered_positions(published.definition, fields["answers"])
-            ],
-            ignore_conflicts=True,
+        result_insert(result)  # as SQL: every completion's statements (quizzes.taking.rows)
+        answer_events_insert(
+            quiz_id=published.quiz_id,
+            take=take,
+            answered=answered_positions(published.definition, fields["answers"]),
         )
-        ShownEvent.objects.bulk_create(
-            [
-                ShownEvent(quiz_id=published.quiz_id, take=take, question_key=k)
-                for k in conditional_shown(published.definition, fields["answers"])
-            ],
-            ignore_conflicts=True,
-        )
+        if shown := conditional_shown(published.definition, fields["answers"]):
+            ShownEvent.objects.bulk_create(
+                [ShownEvent(quiz_id=published.quiz_id, take=take, question_key=k) for k in shown],
+                ignore_conflicts=True,
+            )
         # In the savepoint: what the receivers write (the referral, the share link) is
         # saved with the result or not at all.
         result_submitted.send(
