@@ -2,10 +2,10 @@
 
 Django's compiling of `Result.objects.create(...)` and of the answer events' `bulk_create`
 cost the response POST more than the database spent on them (the profile of the POST under
-load). Here each is one hand-written statement, valid on SQLite and PostgreSQL alike; every
-value still goes through its model field (`get_db_prep_save`: JSON, dates, defaults,
-`auto_now_add`), so the rows are the ones the ORM would write. No model signal is sent for
-these models, so none is skipped.
+load). Here each is one hand-written statement, valid on SQLite and PostgreSQL alike. The
+result's values still go through its model fields (`get_db_prep_save`: JSON, dates,
+`auto_now_add`), so the row is the one the ORM would write; the answer events are plain
+values. No receiver listens to these models' save signals, so none is skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
+from django.utils import timezone
 
 from quizzes.models import AnswerEvent, Result
 
@@ -29,21 +30,16 @@ def answer_events_insert(*, quiz_id: int, take: str, answered: list[tuple[str, i
     already has (counted as the visitor went along) are left as they are."""
     if not answered:
         return
-    events = [
-        AnswerEvent(quiz_id=quiz_id, take=take, question_key=k, position=p) for k, p in answered
-    ]
-    fields: list[Field[Any, Any]] = [
-        f for f in AnswerEvent._meta.concrete_fields if not f.primary_key
-    ]
-    rows = [_values(event, fields) for event in events]
+    # Plain values (an id, two strings, a number, the time), as funnel.view_record writes a
+    # view: no model instance per row.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = connection.ops.quote_name(AnswerEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(answered))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))} "  # noqa: S608
-            "ON CONFLICT (quiz_id, take, question_key) DO NOTHING",
-            [value for row in rows for value in row],
+            f"INSERT INTO {table} (quiz_id, take, question_key, position, created_at) "  # noqa: S608
+            f"VALUES {rows} ON CONFLICT (quiz_id, take, question_key) DO NOTHING",
+            [v for key, position in answered for v in (quiz_id, take, key, position, now)],
         )
 
 

@@ -15,7 +15,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from quizzes.models import Result
+from quizzes.models import AnswerEvent, Result
 from quizzes.selectors import CACHE_PREFIX
 from sharing.models import Channel, Share, ShareKind
 from sharing.tasks import render_fallback_card, render_result_card
@@ -132,3 +132,23 @@ def test_the_default_link_is_written_and_the_address_bar_link_handed_over(publis
     assert theirs["share_url"].endswith(f"/s/{link.code}/")
     # The link in their address bar now speaks for their own result.
     assert Share.objects.get(code=minted).result_id == result.pk
+
+
+def test_the_answer_events_a_take_counted_on_the_way_are_kept_as_they_were(published_quiz, browser):
+    visitor = browser()
+    take = "t" * 20
+    answered = visitor.post(
+        f"/api/quizzes/{SLUG}/answers/",
+        json.dumps({"take": take, "question": "alarm"}),
+        content_type="application/json",
+    )
+    assert answered.status_code == 202
+    first = AnswerEvent.objects.get(take=take)
+
+    assert post(visitor, take=take).status_code == 201
+    assert post(visitor, take=take).status_code == 201  # a double submit: the same result
+
+    rows = AnswerEvent.objects.filter(take=take).order_by("position")
+    assert [(e.question_key, e.position) for e in rows] == [(k, p) for p, k in enumerate(ANSWERS)]
+    assert rows[0].created_at == first.created_at
+    assert Result.objects.filter(take=take).count() == 1
