@@ -80,8 +80,8 @@ class Lead(models.Model):
 class CtaTable(models.TextChoices):
     """The stats body's tables a rolled-up count belongs to (spec/integrations.md)."""
 
-    OUTCOME = "outcome", _("per outcome")  # every click, by its result's outcome
-    CHANNEL = "channel", _("per channel")  # referred results' clicks, by the referring channel
+    OUTCOME = "outcome"  # every click, by its result's outcome
+    CHANNEL = "channel"  # referred results' clicks, by the channel that brought the result
 
 
 class CtaDaily(models.Model):
