@@ -240,7 +240,7 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
 
     call_command("migrate", verbosity=0)
     from benchmarks.stats import bench_quiz_create
-    from integrations.rollups import cta_clicks_purge
+    from integrations.rollups import cta_clicks_purge, cta_rollup
     from quizzes.models import AnswerEvent, Quiz, QuizVersion
     from sharing.models import DailyStats
     from sharing.stats.days import utc_today
@@ -309,6 +309,10 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     t0 = time.perf_counter()
     stats_rollup(today=burst + dt.timedelta(days=1), recent_days=1)
     figures["rollup_burst_day_alone_s"] = round(time.perf_counter() - t0, 2)
+    # Of which integrations' CTA clicks (on sharing's stats_rolled_up), timed apart.
+    t0 = time.perf_counter()
+    cta_rollup(today=burst + dt.timedelta(days=1), recent_days=1)
+    figures["cta_rollup_burst_day_alone_s"] = round(time.perf_counter() - t0, 2)
 
     quiz_stats(quiz)  # warm
     times, rolled = timed(lambda: quiz_stats(quiz), args.runs)
