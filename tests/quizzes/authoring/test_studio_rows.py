@@ -234,3 +234,33 @@ def test_the_save_checks_the_working_copy_once(studio, monkeypatch):
     calls.clear()
     _save(studio, slug, data | {"op": "question.add:single"})
     assert len(calls) == 1
+
+
+def test_sample_answers_are_searched_once_per_working_copy_and_result(studio, monkeypatch):
+    """A calculator's sample answers (its formulas run hundreds of times) are searched once:
+    the save's answer and the result preview the page then asks for read the same working
+    copy; the next keystroke is a new working copy, searched again."""
+    from quizzes.authoring import samples
+
+    searched: list[str] = []
+    real = samples._sample_search
+
+    def counting(**kwargs):
+        searched.append(kwargs["outcome_key"])
+        return real(**kwargs)
+
+    slug = _start(studio, "demo-weight-in-10-years")
+    data = _save_and_form(studio, slug)
+    outcome = _draft(slug).document["outcomes"][0]["key"]
+    monkeypatch.setattr(samples, "_sample_search", counting)
+
+    _save(studio, slug, data | {"title": "Your weight in ten years"})
+    preview = studio.get(f"/editor/quizzes/{slug}/studio/preview/",
+                         {"page": "result", "outcome": outcome, "rev": 2})  # fmt: skip
+    assert preview.status_code == 200
+    assert "Your weight in ten years" in preview.content.decode()
+    once = len(searched)
+    assert once >= 1 and searched.count(outcome) == 1  # the save's, read back by the preview
+
+    _save(studio, slug, _form(studio, slug) | {"title": "Your weight in 10 years"})
+    assert searched.count(outcome) == 2
