@@ -9,6 +9,9 @@ BENCH_DB says otherwise, dropped at the end unless --keep), generates the events
 
 - the stats body over the whole year with rollups: p50/p95 of --runs runs (goal < 200 ms),
   with a whole day's share of the events already made today (the part counted live);
+- within it, the figures integrations adds (CTA clicks, one per result for a fifth of the
+  completions, and leads, for a twentieth): p50/p95, and each of their queries under
+  EXPLAIN ANALYZE (plans on stderr);
 - the rollup of a day with --burst more events (goal < 10 s for 1M), alone and as part of
   the hourly run (which redoes the last three closed days);
 - the raw-event purge (retention of --days/2 days) and its time;
@@ -50,7 +53,8 @@ GENERATE = [
         (ARRAY[1,2,3,3,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4])[1 + floor(random() * 20)::int] AS reached,
         random() AS r_done, random() AS r_share, random() AS r_ref,
         1 + floor(random() * 4)::int AS outcome, 1 + floor(random() * 8)::int AS channel,
-        floor(random() * 17)::int AS n_clicks, floor(random() * 3)::int AS n_previews
+        floor(random() * 17)::int AS n_clicks, floor(random() * 3)::int AS n_previews,
+        random() AS r_cta, random() AS r_lead
       FROM generate_series(1, %(takes)s)) t""",
     """INSERT INTO quizzes_answerevent (quiz_id, take, question_key, position, created_at)
       SELECT %(quiz)s, %(p)s || i, (%(questions)s::text[])[pos + 1], pos,
@@ -87,6 +91,25 @@ GENERATE = [
               WHERE n = 1 + floor(bt.r_ref / 0.3 * (SELECT count(*) FROM bs))::bigint),
              1 + floor(bt.r_ref * 20)::int
       FROM bt WHERE reached = 4 AND r_done >= 0.1 AND r_ref < 0.3""",
+    # Calls to action followed (one per result, as the model allows) by CTA_SHARE of the
+    # completions, half a minute after the result, with the channel of the share that
+    # referred it ("direct" without one); leads left by LEAD_SHARE of them, kept a year (the
+    # most a quiz's retention allows: every lead of the year is still there to count).
+    """INSERT INTO integrations_ctaclick (result_id, quiz_id, outcome_key, channel, referred,
+        url, created_at)
+      SELECT r.id, r.quiz_id, r.outcome_key, coalesce(s.channel, 'direct'),
+             ref.result_id IS NOT NULL, 'https://example.com/offer',
+             r.created_at + interval '30 seconds'
+      FROM bt JOIN quizzes_result r ON r.id = %(p)s || 'r' || bt.i
+        LEFT JOIN sharing_referral ref ON ref.result_id = r.id
+        LEFT JOIN sharing_share s ON s.id = ref.share_id
+      WHERE bt.r_cta < %(cta_share)s""",
+    """INSERT INTO integrations_lead (result_id, quiz_id, email, name, phone, consent_text,
+        created_at, expires_at, confirm_token)
+      SELECT r.id, r.quiz_id, %(p)s || bt.i || '@example.com', '', '', 'I agree.',
+             r.created_at + interval '20 seconds', r.created_at + interval '365 days', ''
+      FROM bt JOIN quizzes_result r ON r.id = %(p)s || 'r' || bt.i
+      WHERE bt.r_lead < %(lead_share)s""",
     """INSERT INTO quizzes_quizview (quiz_id, visitor, day, created_at)
       SELECT %(quiz)s, %(p)s || 'w' || i, d::date, d
       FROM (SELECT i, %(t0)s::timestamptz + random() * %(span)s * interval '1 second' AS d
@@ -101,7 +124,11 @@ COUNTED = [
     "sharing_click",
     "sharing_preview",
     "quizzes_quizview",
+    "integrations_ctaclick",
+    "integrations_lead",
 ]
+CTA_SHARE = 0.2  # of completions: the call to action followed
+LEAD_SHARE = 0.05  # of completions: contact details left
 
 
 def generate(*, prefix: str, quiz_id: int, version_id: int, events: int, t0, span: float) -> None:
@@ -118,6 +145,8 @@ def generate(*, prefix: str, quiz_id: int, version_id: int, events: int, t0, spa
         "questions": QUESTIONS,
         "outcomes": OUTCOMES,
         "channels": CHANNELS,
+        "cta_share": CTA_SHARE,
+        "lead_share": LEAD_SHARE,
     }
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.42)")
@@ -152,15 +181,52 @@ def timed(fn, runs: int) -> tuple[list[float], Any]:
     return times, value
 
 
+def extras_measure(quiz, runs: int) -> dict[str, object]:
+    """The part of the body the rooms above add (integrations' CTA clicks and leads, through
+    sharing.signals.stats_extras) over the whole range: p50/p95 of `runs` sends, and each of
+    its queries under EXPLAIN ANALYZE (the plans go to stderr, their times to the figures)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quizzes.models import Quiz
+    from sharing.signals import stats_extras
+    from sharing.stats.ranges import stats_range
+
+    first, last = stats_range(quiz, None, None)
+
+    def send() -> object:
+        return stats_extras.send(sender=Quiz, quiz_id=quiz.pk, first=first, last=last)
+
+    send()  # warm
+    times, _ = timed(send, runs)
+    times.sort()
+    with CaptureQueriesContext(connection) as captured:
+        send()
+    explained = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plan = [row[0] for row in cursor.fetchall()]
+            print("\n" + query["sql"] + "\n  " + "\n  ".join(plan), file=sys.stderr)
+            explained.append(float(plan[-1].split(":")[1].split()[0]))  # "Execution Time: x ms"
+    return {
+        "extras_year_p50_ms": round(statistics.median(times) * 1000, 1),
+        "extras_year_p95_ms": round(times[int(0.95 * (len(times) - 1))] * 1000, 1),
+        "extras_queries_explain_ms": explained,
+    }
+
+
 def live_body(quiz):
     """The body with every day computed from the events (no rollup read)."""
     from django.db import transaction
 
+    from integrations.models import CtaRollup
     from sharing.models import DailyStats
     from sharing.stats.ranges import quiz_stats
 
     with transaction.atomic():
         DailyStats.objects.all().delete()
+        CtaRollup.objects.all().delete()
         body = quiz_stats(quiz)
         transaction.set_rollback(True)
     return body
@@ -174,6 +240,7 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
 
     call_command("migrate", verbosity=0)
     from benchmarks.stats import bench_quiz_create
+    from integrations.rollups import cta_clicks_purge, cta_rollup
     from quizzes.models import AnswerEvent, Quiz, QuizVersion
     from sharing.models import DailyStats
     from sharing.stats.days import utc_today
@@ -242,12 +309,17 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     t0 = time.perf_counter()
     stats_rollup(today=burst + dt.timedelta(days=1), recent_days=1)
     figures["rollup_burst_day_alone_s"] = round(time.perf_counter() - t0, 2)
+    # Of which integrations' CTA clicks (on sharing's stats_rolled_up), timed apart.
+    t0 = time.perf_counter()
+    cta_rollup(today=burst + dt.timedelta(days=1), recent_days=1)
+    figures["cta_rollup_burst_day_alone_s"] = round(time.perf_counter() - t0, 2)
 
     quiz_stats(quiz)  # warm
     times, rolled = timed(lambda: quiz_stats(quiz), args.runs)
     times.sort()
     figures["body_year_p50_ms"] = round(statistics.median(times) * 1000, 1)
     figures["body_year_p95_ms"] = round(times[int(0.95 * (len(times) - 1))] * 1000, 1)
+    figures.update(extras_measure(quiz, args.runs))
     t0 = time.perf_counter()
     live = live_body(quiz)
     figures["body_year_live_s"] = round(time.perf_counter() - t0, 1)
@@ -255,6 +327,9 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     if args.purge:
         t0 = time.perf_counter()
         figures["purged_rows"] = stats_raw_purge(days=args.days // 2, budget=3600)
+        # The CTA clicks' own retention is the raw events' default (integrations.rollups):
+        # purged here as if that had passed for the same days.
+        figures["purged_cta_clicks"] = cta_clicks_purge(days=args.days // 2, budget=3600)
         figures["purge_s"] = round(time.perf_counter() - t0, 1)
         figures["events_after_purge"] = counts()
         figures["body_unchanged_after_purge"] = quiz_stats(quiz) == rolled
@@ -265,6 +340,9 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
         clicks=rolled["clicks"],
         starts=rolled["starts"],
         share_rate=rolled["share_rate"],
+        cta_clicks=rolled.get("cta_clicks"),
+        referred_cta_clicks=rolled.get("referred_cta_clicks"),
+        leads=rolled.get("leads"),
     )
     return figures
 

@@ -75,3 +75,45 @@ class Lead(models.Model):
     def __str__(self) -> str:
         # Never the address: a lead must not end up in logs.
         return f"lead of {self.result_id}"
+
+
+class CtaTable(models.TextChoices):
+    """The stats body's tables a rolled-up count belongs to (spec/integrations.md)."""
+
+    OUTCOME = "outcome"  # every click, by its result's outcome
+    CHANNEL = "channel"  # referred results' clicks, by the channel that brought the result
+
+
+class CtaDaily(models.Model):
+    """The CTA clicks of a closed UTC day, rolled up (integrations.rollups): how many per
+    outcome, and how many of referred results per channel; the totals are these rows' sums.
+    The stats read these, not the clicks, for every day up to the quiz's
+    `CtaRollup.through`; no row: no click."""
+
+    quiz = models.ForeignKey("quizzes.Quiz", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    table = models.CharField(max_length=10, choices=CtaTable.choices)
+    key = models.CharField(max_length=40)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "day", "table", "key"], name="ctadaily_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"cta clicks of quiz {self.quiz_id} on {self.day}"
+
+
+class CtaRollup(models.Model):
+    """How far a quiz's CTA clicks are rolled up: every UTC day up to `through` is read from
+    `CtaDaily`, the later ones are counted from the clicks."""
+
+    quiz = models.OneToOneField(
+        "quizzes.Quiz", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    through = models.DateField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"cta clicks of quiz {self.quiz_id} rolled up to {self.through}"

@@ -19,9 +19,17 @@ from django.utils.translation import gettext as _
 from quizzes.models import Quiz, Result
 from quizzes.signals import answers_purged, page_head, quiz_links, result_deleted
 from sharing.models import Share
-from sharing.signals import landing_redirect, result_extras, result_parts, stats_extras
+from sharing.signals import (
+    landing_redirect,
+    result_extras,
+    result_parts,
+    stats_extras,
+    stats_raw_purged,
+    stats_rolled_up,
+)
 
 from .models import EmbedSettings, Lead
+from .rollups import cta_clicks_purge, cta_rollup
 from .selectors import integration_figures
 from .services import (
     cta_config,
@@ -98,6 +106,18 @@ def figures(
     sender: Any, *, quiz_id: int, first: dt.date, last: dt.date, **kwargs: Any
 ) -> dict[str, Any]:
     return dict(integration_figures(quiz_id=quiz_id, first=first, last=last))
+
+
+@receiver(stats_rolled_up, dispatch_uid="integrations.stats_rolled_up")
+def rolled_up(sender: Any, *, today: dt.date, recent_days: int, **kwargs: Any) -> int:
+    # The CTA clicks are rolled up by the same hourly run as sharing's figures.
+    return cta_rollup(today=today, recent_days=recent_days)
+
+
+@receiver(stats_raw_purged, dispatch_uid="integrations.stats_raw_purged")
+def raw_purged(sender: Any, *, now: dt.datetime, **kwargs: Any) -> int:
+    # Leads are not purged here: they have their own retention (services.leads_expire).
+    return cta_clicks_purge(now=now)
 
 
 @receiver(page_head, dispatch_uid="integrations.page_head")

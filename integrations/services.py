@@ -28,6 +28,7 @@ from quizzes.selectors import published_get, retention_days_bound
 from sharing.models import Referral
 
 from .models import CtaClick, EmbedSettings, Lead
+from .rollups import cta_counted
 from .signals import cta_clicked, lead_created
 
 LEAD_FIELDS = ("email", "name", "phone")
@@ -114,9 +115,27 @@ class CtaTarget:
     location: str  # where the redirect goes: the URL with the UTM tags
 
 
+def _click_record(*, result: Result, channel: str, url: str) -> None:
+    referred = Referral.objects.filter(result=result).exists()
+    try:
+        with transaction.atomic():
+            CtaClick.objects.create(
+                result=result,
+                quiz_id=result.quiz_id,
+                outcome_key=result.outcome_key,
+                channel=channel,
+                referred=referred,
+                url=url,
+            )
+    except IntegrityError:
+        pass  # clicked before: counted once per result
+
+
 def cta_follow(*, result: Result) -> CtaTarget | None:
     """Where a result's tracked link goes (None: the result has no call to action), and the
-    click recorded: once per result, `referred` when a share brought the result.
+    click recorded: once per result, `referred` when a share brought the result, while the
+    result is younger than the stats' raw retention (integrations.rollups: its first click
+    may be purged after that, and a second must not count).
 
     The target is always the URL configured for the result's outcome: the link names a
     result, never a URL, so it cannot be made to redirect anywhere else.
@@ -134,19 +153,8 @@ def cta_follow(*, result: Result) -> CtaTarget | None:
             "utm_content": result.outcome_key,
         },
     )
-    referred = Referral.objects.filter(result=result).exists()
-    try:
-        with transaction.atomic():
-            CtaClick.objects.create(
-                result=result,
-                quiz_id=result.quiz_id,
-                outcome_key=result.outcome_key,
-                channel=channel or "direct",
-                referred=referred,
-                url=cta["url"],
-            )
-    except IntegrityError:
-        pass  # clicked before: counted once per result
+    if cta_counted(result=result):
+        _click_record(result=result, channel=channel or "direct", url=cta["url"])
     cta_clicked.send_robust(sender=Result, result=result, url=cta["url"])
     return CtaTarget(url=cta["url"], location=location)
 

@@ -25,6 +25,17 @@ of the page (the quiz's home page), or None. Never asked for link-preview bots.
 made; a receiver returns a dict: top-level figures to add, under "by_outcome" and
 "by_channel" {key: {field: int}} to add to those rows, and under "row_fields" {"by_outcome":
 [field, ...], "by_channel": [...]}: the fields every row of those tables gets (0 by default).
+
+Stats upkeep, for a room that rolls up its own figures of the stats body (integrations: CTA
+clicks), so that the hourly runs do its part too. Sent with send_robust (a receiver's
+failure is logged and does not stop sharing's part; the next run does it again), so each
+receiver must be idempotent:
+
+`stats_rolled_up(sender=DailyStats, today=date, recent_days=int)`: the hourly run has
+rolled up sharing's closed days (the last `recent_days` of them again, for late events).
+
+`stats_raw_purged(sender=DailyStats, now=datetime)`: the hourly run has purged the raw
+events past their retention (sharing.stats.purge.raw_retention_days()) that were rolled up.
 """
 
 from __future__ import annotations
@@ -36,3 +47,5 @@ result_extras = Signal()
 result_parts = Signal()
 landing_redirect = Signal()
 stats_extras = Signal()
+stats_rolled_up = Signal()
+stats_raw_purged = Signal()

@@ -1,7 +1,7 @@
 """A version's relational rows and the quizbuilder/1 document, both ways.
 
 `version_file_data` reads a draft's rows as a file (the validator then checks it);
-`rows_write` replaces a draft's rows by a validated definition, with the images
+`rows_sync.rows_write` makes a draft's rows hold a validated definition, with the images
 `images_prepare` checked and re-encoded beforehand so nothing is stored for a refused file.
 """
 
@@ -17,11 +17,10 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db.models.fields.files import FieldFile
 
 from quizzes.authoring.images import ImageError, image_clean
 from quizzes.format.checks import Problem
-from quizzes.format.definition import Card, Definition
+from quizzes.format.definition import Definition
 from quizzes.format.integration_checks import lead_export
 from quizzes.format.quizfile import RETENTION_DAYS_DEFAULT, quizfile_validate
 from quizzes.models import Choice, Outcome, Question, QuizVersion, Variable
@@ -182,8 +181,9 @@ def quiz_validate(data: object) -> tuple[Definition | None, list[Problem]]:
     """quizfile_validate with this site's limits (the most days answers may be kept).
 
     A calculator's check evaluates its formulas at thousands of corners (tens of ms), and
-    the studio checks the same working copy several times per keystroke (the save, its
-    answer, the previews): the answer for a calculator is kept in the cache by content.
+    after each keystroke's save (which checks once and hands the answer on) the previews
+    check the same working copy again: the answer for a calculator is kept in the cache by
+    content.
     """
     days = settings.RESULT_RETENTION_DAYS_MAX
     if not (isinstance(data, dict) and data.get("kind") == "calculator"):
@@ -263,128 +263,3 @@ def images_prepare(
             continue
         files[path] = ContentFile(data, name=f"{path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}.{ext}")
     return files, problems
-
-
-def _apply_card(
-    obj: QuizVersion | Outcome,
-    card: Card,
-    files: dict[str, ContentFile],
-    stored: dict[str, str],
-) -> None:
-    for k in CARD_KEYS:
-        setattr(obj, f"card_{k}", card.get(k) or "")
-    _image_set(obj.card_image, card.get("image") or "", files, stored)
-
-
-def _image_set(
-    field: FieldFile, path: str, files: dict[str, ContentFile], stored: dict[str, str]
-) -> None:
-    """Point an image field at the bundle path's file: stored once, shared by later holders."""
-    if path in stored:
-        # One stored file per bundle path: a second holder shares the first one's name.
-        field.name = stored[path]
-    elif path in files:
-        field.save(files[path].name or path, files[path], save=False)
-        stored[path] = field.name or ""
-    elif not path:
-        field.name = ""  # the content has no image (any old one is dropped)
-
-
-def _questions_write(
-    version: QuizVersion,
-    definition: Definition,
-    files: dict[str, ContentFile],
-    stored: dict[str, str],
-) -> None:
-    for qi, q in enumerate(definition["questions"]):
-        question = Question(
-            version=version,
-            position=qi,
-            key=q["key"],
-            type=q["type"],
-            prompt=q["prompt"],
-            help=q.get("help") or "",
-            required=q.get("required", q["type"] != "text"),
-            min=q.get("min"),
-            max=q.get("max"),
-            step=q.get("step"),
-            unit=q.get("unit") or "",
-            max_length=q.get("max_length"),
-            min_choices=q.get("min_choices"),
-            max_choices=q.get("max_choices"),
-            explanation=q.get("explanation") or "",
-            show_if=dict(q["show_if"]) if "show_if" in q else None,
-        )
-        _image_set(question.image, q.get("image") or "", files, stored)
-        question.save()
-        choices = []
-        for ci, c in enumerate(q.get("choices") or []):
-            choice = Choice(
-                question=question,
-                position=ci,
-                key=c["key"],
-                label=c["label"],
-                value=c.get("value") or 0,
-                points=c.get("points") or {},
-                correct=bool(c.get("correct")),
-            )
-            _image_set(choice.image, c.get("image") or "", files, stored)
-            choices.append(choice)
-        Choice.objects.bulk_create(choices)
-
-
-def rows_write(
-    *,
-    version: QuizVersion,
-    definition: Definition,
-    files: dict[str, ContentFile],
-    kept: Collection[str] = frozenset(),
-) -> None:
-    """Replace the version's rows by the definition's; `files` holds the prepared images and
-    `kept` the stored ones it may name again (any other image path is left unset: the caller
-    copies stored ones)."""
-    version.questions.all().delete()
-    version.variables.all().delete()
-    version.outcomes.all().delete()
-    version.title = definition["title"]
-    version.description = definition.get("description") or ""
-    version.language = definition.get("language") or "en"
-    version.kind = definition["kind"]
-    version.retention_days = definition.get("retention_days", RETENTION_DAYS_DEFAULT)
-    version.feedback = definition.get("feedback", False)
-    version.theme = dict(definition.get("theme") or {})
-    version.cta = dict(definition["cta"]) if "cta" in definition else None
-    version.lead = dict(definition["lead"]) if "lead" in definition else None
-    card = definition.get("card") or {}
-    # New bytes for a path win over a stored file of that name.
-    stored: dict[str, str] = {name: name for name in kept if name not in files}
-    _apply_card(version, card, files, stored)
-    _image_set(version.cover, definition.get("cover") or "", files, stored)
-    version.save()
-    _questions_write(version, definition, files, stored)
-    Variable.objects.bulk_create(
-        Variable(
-            version=version,
-            position=i,
-            key=v["key"],
-            expr=v["expr"],
-            label=v.get("label") or "",
-            unit=v.get("unit") or "",
-        )
-        for i, v in enumerate(definition.get("variables") or [])
-    )
-    for oi, o in enumerate(definition["outcomes"]):
-        outcome = Outcome(
-            version=version,
-            position=oi,
-            key=o["key"],
-            title=o["title"],
-            description=o.get("description") or "",
-            min=o.get("min"),
-            max=o.get("max"),
-            when=o.get("when") or "",
-            cta=dict(o["cta"]) if "cta" in o else None,
-        )
-        ocard = o.get("card") or {}
-        _apply_card(outcome, ocard, files, stored)
-        outcome.save()

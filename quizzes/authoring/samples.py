@@ -10,11 +10,15 @@ elsewhere, a short, deterministic search tries other answers question by questio
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+from django.core.cache import cache
 
 from quizzes.engine.scoring import ScoreResult, ScoringError, answers_validate, score_compute
 from quizzes.engine.templating import TemplateError, template_render
@@ -26,6 +30,11 @@ SAMPLE_NAME = "Alex"
 # to a few milliseconds on the studio's hot path while finding every demo quiz's results.
 SEARCH_BUDGET = 400
 MULTI_SUBSETS_MAX = 6  # up to 2**6 subsets of a multi's answers are tried, else a few
+# A calculator's search runs its formulas hundreds of times (about 10 ms); each keystroke's
+# save and the previews it redraws ask for the same result's answers of the same working copy,
+# in whichever web process: the answer is kept in the cache by content (as quiz_validate's).
+SAMPLE_CACHE_VERSION = 1
+SAMPLE_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -152,8 +161,27 @@ def _first_guess(
 def sample_answers(*, definition: Definition, programs: Programs, outcome_key: str) -> Sample:
     """Answers that lead to `outcome_key` where some can be found, else plausible answers.
 
-    Deterministic: the same definition gives the same answers (a preview does not jump).
+    Deterministic: the same definition gives the same answers (a preview does not jump), so
+    the answer is kept in the cache by content.
     """
+    try:
+        text = json.dumps([definition, programs, outcome_key], sort_keys=True,
+                          ensure_ascii=False, allow_nan=False)  # fmt: skip
+    except (TypeError, ValueError):
+        return _sample_search(definition=definition, programs=programs, outcome_key=outcome_key)
+    digest = hashlib.sha256(f"{SAMPLE_CACHE_VERSION}:{text}".encode()).hexdigest()
+    key = f"quiz-sample:{digest}"
+    found = cache.get(key)
+    if isinstance(found, Sample):
+        return found
+    sample = _sample_search(definition=definition, programs=programs, outcome_key=outcome_key)
+    cache.set(key, sample, SAMPLE_CACHE_SECONDS)
+    return sample
+
+
+def _sample_search(*, definition: Definition, programs: Programs, outcome_key: str) -> Sample:
+    """sample_answers' search: a first guess by the quiz's kind, then question by question,
+    then random answers, within SEARCH_BUDGET scorings."""
     questions = definition["questions"]
     options = [_options(q) for q in questions]
     pairs = list(zip(questions, options, strict=True))

@@ -22,11 +22,11 @@ from quizzes.authoring.permissions import (
 from quizzes.authoring.rows import (
     VersionContent,
     quiz_validate,
-    rows_write,
     version_check,
     version_file_data,
     version_images,
 )
+from quizzes.authoring.rows_sync import rows_write
 from quizzes.authoring.selectors import version_definition, version_export
 from quizzes.authoring.slugs import slug_free, slug_settle
 from quizzes.format.quizfile import RETENTION_DAYS_DEFAULT, Problem, quiz_programs

@@ -44,10 +44,15 @@ from quizzes.authoring.studio_updates import (
     names_renamed,
     texts_unsaved,
 )
+from quizzes.format.checks import Problem
+from quizzes.format.definition import Definition
 from quizzes.models import Quiz, QuizVersion, VersionStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+# A working copy's definition (None when it has problems) and its problems.
+Checked = tuple[Definition | None, list[Problem]]
 
 # Who else has a draft open: the people whose page saved or looked in within this window.
 PRESENCE_SECONDS = 90
@@ -96,11 +101,15 @@ def _render(
     status: int = 200,
     upload_errors: dict[str, str] | None = None,
     updates: dict[str, Any] | None = None,
+    checked: Checked | None = None,
 ) -> HttpResponse:
+    """The studio drawn from the draft's working copy; `checked`: that copy's definition and
+    problems when the save just worked them out (not checked again)."""
     document = version_file_data(version=version)
-    _definition, problems = quiz_validate(document)
+    definition, problems = checked if checked is not None else quiz_validate(document)
     context = studio_context(
         document=document,
+        definition=definition,
         problems=problems,
         fixed=fixed_keys(_live_definition(quiz)),
     )
@@ -176,7 +185,7 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
     raw_revision = request.POST.get("revision", "")
     revision = int(raw_revision) if raw_revision.isdigit() else -1
     try:
-        studio_services.version_document_save(
+        saved_copy = studio_services.version_document_save(
             version=version, document=document, revision=revision, user=request.user
         )
     except studio_services.EditConflict:
@@ -186,19 +195,52 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
         return _reload(request, quiz)
     if not _htmx(request):
         return redirect("quizzes:studio", slug=quiz.slug)
-    if op:
-        template = "quizzes/editor/_studio_form.html"
-        response = _render(
-            request, quiz, version, template=template, focus=focus, upload_errors=upload_errors
-        )
-    else:
-        updates = {
+    return _saved_answer(
+        request,
+        quiz,
+        version,
+        saved_copy,
+        op=op,
+        focus=focus,
+        upload_errors=upload_errors,
+        updates={
             "fields": fields_changed(posted=request.POST, saved=document),
             "renames": renames,
             "chips": chip_labels(document),
-        }
+        },
+    )
+
+
+def _saved_answer(
+    request: HttpRequest,
+    quiz: Quiz,
+    version: QuizVersion,
+    saved: studio_services.DocumentSaved,
+    *,
+    op: str,
+    focus: str,
+    upload_errors: dict[str, str],
+    updates: dict[str, Any],
+) -> HttpResponse:
+    """The answer to a save: after a structural change (`op`) the editor drawn again, else
+    what changed on the page (revision, problems, values, `updates`), from the copy the save
+    checked."""
+    checked = (saved.definition, saved.problems)
+    if op:
+        template = "quizzes/editor/_studio_form.html"
         response = _render(
-            request, quiz, version, template="quizzes/editor/_studio_saved.html", updates=updates
+            request,
+            quiz,
+            version,
+            template=template,
+            focus=focus,
+            upload_errors=upload_errors,
+            checked=checked,
+        )
+    else:
+        template = "quizzes/editor/_studio_saved.html"
+        response = _render(
+            request, quiz, version, template=template, updates=updates, checked=checked
         )
         response["HX-Reswap"] = "none"
     return trigger_client_event(response, "studio-saved", {"revision": version.revision})

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from quizzes.authoring import samples
 from quizzes.authoring.document import MAX_POINTS, QUESTION_TYPES, personality_points
 from quizzes.authoring.document_keys import FixedKeys
-from quizzes.authoring.rows import quiz_validate
 from quizzes.authoring.studio_bands import bands_scale
 from quizzes.authoring.studio_problems import problems_by_field
 from quizzes.engine.numbers import number_text
 from quizzes.engine.scoring import ScoringError, answers_validate, score_compute
 from quizzes.format.checks import Problem
+from quizzes.format.definition import Definition
 from quizzes.format.quizfile import quiz_programs
 
 
@@ -31,10 +31,9 @@ def _labels() -> dict[str, str]:
     }
 
 
-def calculator_values(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Each value worked out at the sample answers (empty when the quiz has problems), and the
-    sample answers in words."""
-    definition, _problems = quiz_validate(document)
+def calculator_values(definition: Definition | None) -> tuple[dict[str, Any], list[str]]:
+    """Each value worked out at the sample answers of the checked working copy (empty when it
+    has problems: None), and the sample answers in words."""
     if definition is None or not definition["outcomes"]:
         return {}, []
     programs = quiz_programs(definition)
@@ -134,9 +133,12 @@ def _chips(questions: list[dict[str, Any]], variables: list[Any]) -> list[dict[s
 
 
 def _variable_views(
-    document: dict[str, Any], questions: list[dict[str, Any]], fixed: FixedKeys
+    document: dict[str, Any],
+    definition: Definition | None,
+    questions: list[dict[str, Any]],
+    fixed: FixedKeys,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    values, sample_words = calculator_values(document)
+    values, sample_words = calculator_values(definition)
     variables = document.get("variables") or []
     views = []
     for vi, v in enumerate(variables):
@@ -154,13 +156,21 @@ def _variable_views(
 
 
 def studio_context(
-    *, document: dict[str, Any], problems: list[Problem], fixed: FixedKeys
+    *,
+    document: dict[str, Any],
+    definition: Definition | None,
+    problems: list[Problem],
+    fixed: FixedKeys,
 ) -> dict[str, Any]:
+    """What the studio shows of `document`, given what checking it found: its `definition`
+    (None when it has problems) and the `problems`."""
     kind = str(document.get("kind") or "personality")
     outcomes = [o if isinstance(o, dict) else {} for o in document.get("outcomes") or []]
     questions = [q if isinstance(q, dict) else {} for q in document.get("questions") or []]
     variables, sample_words = (
-        _variable_views(document, questions, fixed) if kind == "calculator" else ([], [])
+        _variable_views(document, definition, questions, fixed)
+        if kind == "calculator"
+        else ([], [])
     )
     prompts = {str(q.get("key")): str(q.get("prompt") or q.get("key")) for q in questions}
     score_chip = [{"key": "score", "label": _("score")}] if kind != "calculator" else []

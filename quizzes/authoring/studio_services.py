@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
@@ -16,7 +17,8 @@ from django.utils import timezone
 from quizzes.authoring.document_ops import document_blank
 from quizzes.authoring.images import image_clean
 from quizzes.authoring.permissions import user_can_edit
-from quizzes.authoring.rows import quiz_validate, rows_write
+from quizzes.authoring.rows import quiz_validate
+from quizzes.authoring.rows_sync import rows_write
 from quizzes.authoring.services import NotAllowed, _audit, quiz_create
 from quizzes.authoring.slugs import slug_free
 from quizzes.format.definition import Definition
@@ -59,12 +61,22 @@ def _studio_images(definition: Definition) -> frozenset[str]:
     )
 
 
+@dataclass(frozen=True)
+class DocumentSaved:
+    """A studio save: the draft's new revision and its working copy as checked (the
+    definition, or None and its problems), for the answer to use rather than check again."""
+
+    revision: int
+    definition: Definition | None
+    problems: list[Problem]
+
+
 def version_document_save(
     *, version: QuizVersion, document: dict[str, Any], revision: int, user: User | AnonymousUser
-) -> tuple[int, list[Problem]]:
+) -> DocumentSaved:
     """Save the studio's working copy of a draft, valid or not, and return its new revision
     and its problems (empty when it is valid; the rows then follow it, so it can be
-    submitted and published).
+    submitted and published). `version` is brought up to date with what was saved.
 
     EditConflict, saving nothing, when the draft's revision is no longer `revision` (another
     page saved in between); NotAllowed when it is no longer a draft or the user may not edit.
@@ -78,35 +90,46 @@ def version_document_save(
         # side of the outer join to edited_by.
         locked = (
             QuizVersion.objects.select_for_update(of=("self",))
-            .select_related("edited_by")
+            .select_related("edited_by", "quiz")
             .get(pk=version.pk)
         )
         if locked.status != VersionStatus.DRAFT:
             raise NotAllowed("Only a draft can be edited.")
         if locked.revision != revision:
             raise EditConflict(by=locked.edited_by, at=locked.updated_at)
-        if definition is not None:
-            rows_write(
-                version=locked, definition=definition, files={}, kept=_studio_images(definition)
-            )
-        if definition is None and isinstance(document.get("title"), str):
-            # The dashboard names a draft by its title, valid or not.
-            locked.title = document["title"][:200] or locked.title
         locked.document = document
         locked.revision += 1
         locked.edited_by = user if user.is_authenticated else None
-        locked.save(update_fields=["title", "document", "revision", "edited_by", "updated_at"])
-        last = AuditEntry.objects.filter(quiz=locked.quiz).order_by("-at", "-pk").first()
-        if not (
-            last is not None
-            and last.at > timezone.now() - EDIT_AUDIT_WINDOW
-            and last.action == AuditAction.EDITED
-            and last.version_id == locked.pk
-            and last.actor_id == getattr(user, "pk", None)
-        ):
-            _audit(quiz=locked.quiz, version=locked, user=user, action=AuditAction.EDITED)
-    version.refresh_from_db()
-    return locked.revision, problems
+        if definition is not None:
+            # The rows follow the valid copy; their writer saves the version, these fields
+            # with it (one UPDATE).
+            rows_write(
+                version=locked, definition=definition, files={}, kept=_studio_images(definition)
+            )
+        else:
+            if isinstance(document.get("title"), str):
+                # The dashboard names a draft by its title, valid or not.
+                locked.title = document["title"][:200] or locked.title
+            locked.save(update_fields=["title", "document", "revision", "edited_by", "updated_at"])
+        _edit_audit(version=locked, user=user)
+    # What the page is drawn from next: the saved row, without reading it back.
+    for field in QuizVersion._meta.concrete_fields:
+        setattr(version, field.attname, getattr(locked, field.attname))
+    version.edited_by = locked.edited_by
+    return DocumentSaved(locked.revision, definition, problems)
+
+
+def _edit_audit(*, version: QuizVersion, user: User | AnonymousUser) -> None:
+    """An "edited" history entry, unless this person's last one for this draft is recent."""
+    last = AuditEntry.objects.filter(quiz=version.quiz).order_by("-at", "-pk").first()
+    if not (
+        last is not None
+        and last.at > timezone.now() - EDIT_AUDIT_WINDOW
+        and last.action == AuditAction.EDITED
+        and last.version_id == version.pk
+        and last.actor_id == getattr(user, "pk", None)
+    ):
+        _audit(quiz=version.quiz, version=version, user=user, action=AuditAction.EDITED)
 
 
 def quiz_start_blank(

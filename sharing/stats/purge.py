@@ -21,6 +21,7 @@ from django.utils import timezone
 from quizzes.models import AnswerEvent, QuizView, ShownEvent
 
 from ..models import Click, DailyStats, Preview
+from ..signals import stats_raw_purged
 from .body import UTC
 
 logger = logging.getLogger(__name__)
@@ -49,10 +50,19 @@ def stats_raw_purge(
     Rollups are written for every day from the quiz's first (sharing.stats.rollups), so a
     rollup of the last purged day means all earlier days have theirs; a quiz whose rollups lag
     keeps its rows until they catch up. Deletes in batches and starts no new batch after
-    `budget` seconds (the next run goes on). Idempotent: a second run finds nothing.
+    `budget` seconds (the next run goes on). Idempotent: a second run finds nothing. Then
+    the rooms above purge their own (`stats_raw_purged`, with `now`: their retention is
+    raw_retention_days(), whatever `days` this run was given).
     """
     now = now or timezone.now()
-    days = raw_retention_days() if days is None else days
+    purged = _raw_purge(now=now, days=raw_retention_days() if days is None else days, budget=budget)
+    for receiver, answer in stats_raw_purged.send_robust(sender=DailyStats, now=now):
+        if isinstance(answer, Exception):
+            logger.error("stats_raw_purged receiver %r failed", receiver, exc_info=answer)
+    return purged
+
+
+def _raw_purge(*, now: dt.datetime, days: int, budget: float) -> int:
     cutoff_day = now.astimezone(UTC).date() - dt.timedelta(days=days)
     cutoff = dt.datetime.combine(cutoff_day, dt.time.min, tzinfo=UTC)
     rolled = DailyStats.objects.filter(day=cutoff_day - dt.timedelta(days=1)).values("quiz_id")

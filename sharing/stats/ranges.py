@@ -171,7 +171,8 @@ def late_shared_count(*, quiz_id: int, rolled: list[tuple[dt.datetime, dt.dateti
 
 def _extras_merge(body: StatsBody, *, quiz_id: int, first: dt.date, last: dt.date) -> None:
     """Add the figures the rooms above count (integrations: cta_clicks, referred_cta_clicks,
-    leads; cta_clicks in by_outcome and by_channel), read live from their rows, so exact."""
+    leads; cta_clicks in by_outcome and by_channel), each room exact in its own way (its
+    rollups, written by the same hourly run through `stats_rolled_up`, and its rows)."""
     loose = cast(dict[str, Any], body)
     for _receiver, extra in stats_extras.send(sender=Quiz, quiz_id=quiz_id, first=first, last=last):
         answer: dict[str, Any] = extra if isinstance(extra, dict) else {}
