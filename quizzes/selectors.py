@@ -18,6 +18,12 @@ from quizzes.models import Quiz
 
 CACHE_PREFIX = "published-quiz:"
 LOCAL_SECONDS = 2
+# How long the published quiz is cached: with Redis an hour (a publish or an archive deletes
+# the shared entry at once); in a per-process cache (no REDIS_URL) the deletion reaches only
+# the process that published, so a few seconds: several web processes on the embedded default
+# then show a new version or an archive within that, for one query per quiz and process.
+PUBLISHED_SECONDS = 3600
+PUBLISHED_SECONDS_UNSHARED = 5
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,9 @@ def published_get(*, slug: str) -> Published | None:
             retention_days=retention_days_bound(v.retention_days),
         )
     # A miss is cached too (as False), so unknown slugs cannot hammer the database.
-    cache.set(key, value or False, timeout=3600)
+    shared = copies is not None  # only the Redis cache keeps copies in the process
+    cache.set(key, value or False,
+              timeout=PUBLISHED_SECONDS if shared else PUBLISHED_SECONDS_UNSHARED)  # fmt: skip
     if copies is not None:
         copies.put(key, value or False, LOCAL_SECONDS)
     return value

@@ -402,3 +402,30 @@ def test_the_preview_shows_the_draft_and_counts_and_saves_nothing(client, editor
     assert "Nothing is counted or saved." in html
     assert Result.objects.count() == 0
     assert AnswerEvent.objects.count() == 0 and QuizView.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_without_redis_an_archive_made_by_another_process_shows_within_seconds(
+    settings, publish, visitor, monkeypatch
+):
+    """Without REDIS_URL each web process has its own cache, and a publish or an archive clears
+    only the publishing process' copy: the others keep the published quiz a few seconds
+    (quizzes/selectors.py PUBLISHED_SECONDS_UNSHARED), not an hour."""
+    from types import SimpleNamespace
+
+    from django.core.cache.backends import locmem
+    from django.utils import timezone
+
+    from quizzes.models import Quiz
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "another-process"}}  # fmt: skip
+    publish("which-morning-drink")
+    assert visitor.get("/q/which-morning-drink/").status_code == 200  # now in this cache
+    # Archived by another process: its cache.delete does not reach this one.
+    Quiz.objects.filter(slug="which-morning-drink").update(archived_at=timezone.now())
+    assert visitor.get("/q/which-morning-drink/").status_code == 200
+
+    later = locmem.time.time() + 10  # "a few seconds"
+    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: later))  # the cache's clock
+    assert visitor.get("/q/which-morning-drink/").status_code == 404
