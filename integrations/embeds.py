@@ -31,6 +31,7 @@ from core.bots import is_preview_bot
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.format.definition import Definition
 from quizzes.selectors import Published, published_get
+from quizzes.taking import views as taking_views
 from quizzes.taking.funnel import view_record
 from quizzes.taking.payloads import quiz_public
 from quizzes.taking.services import take_new
@@ -162,7 +163,8 @@ def _quiz_slug_of(request: HttpRequest, url: str) -> str | None:
         match = resolve(parts.path)
     except Resolver404:
         return None
-    if match.view_name not in ("quizzes:intro", "integrations:embed"):
+    # By function: the quiz page resolves through its unnamed fast route (quizbuilder/urls.py).
+    if match.func not in (taking_views.intro, quiz_embed):
         return None
     return str(match.kwargs.get("slug") or "") or None
 

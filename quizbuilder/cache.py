@@ -28,6 +28,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -89,6 +90,28 @@ class LocalCopies:
 
 
 _copies = LocalCopies()
+# Keys this process knows to be set in the shared cache until at least their expiry (a
+# visitor's view counted today): asking again would only confirm it. Many more of them than
+# of copies, and each one small.
+_marks = LocalCopies(max_entries=20_000)
+
+# claim_counted in one round trip, atomic in Redis: -1 when KEYS[1] is already set; else,
+# with a counter (KEYS[2]), one hit counted in its window and -2 past ARGV[3] (KEYS[1] left
+# unset, so a later claim within the limit may still succeed); else KEYS[1] is set, and the
+# count (0 without a counter) returned.
+CLAIM_SCRIPT = """
+if ARGV[1] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local count = 0
+if #KEYS > 1 then
+  count = redis.call('INCR', KEYS[2])
+  if count == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
+  if count > tonumber(ARGV[3]) then return -2 end
+end
+redis.call('SET', KEYS[1], 1, 'EX', ARGV[2])
+return count
+"""
+CLAIMED_ALREADY = -1
+CLAIM_OVER_LIMIT = -2
 
 
 class ResilientRedisCache(RedisCache):
@@ -98,6 +121,8 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._health = health_for(self._servers)  # type: ignore[attr-defined]
         self.local_copies = _copies  # callers look for it: an in-process cache has none
+        self.local_marks = _marks
+        self._claim_script: Any = None
 
     # --- availability --------------------------------------------------------------------
 
@@ -217,8 +242,36 @@ class ResilientRedisCache(RedisCache):
         super().delete_many(keys, version)
         return True
 
+    def claim_counted(
+        self,
+        key: str,
+        timeout: int,
+        *,
+        if_absent: bool = True,
+        counter: str | None = None,
+        limit: int = 0,
+        window: int = 0,
+    ) -> int | None:
+        """Set `key` for `timeout` seconds unless it is set (`if_absent`), and count one hit
+        in `counter` (created for `window` seconds) first, in one round trip (CLAIM_SCRIPT).
+        CLAIMED_ALREADY: `key` was set, nothing counted. CLAIM_OVER_LIMIT: the count passed
+        `limit`, `key` not set. Else the count (0 without a counter). None while Redis is
+        unavailable: the caller does the same with add() and incr(), counted in-process."""
+        keys = [self.make_and_validate_key(key)]
+        if counter is not None:
+            keys.append(self.make_and_validate_key(counter))
+        args = [int(if_absent), int(timeout), int(limit), int(window)]
+        return self._call("claim", partial(self._claim, keys, args), None)
+
+    def _claim(self, keys: list[str], args: list[int]) -> int:
+        client = self._cache.get_client(keys[0], write=True)  # type: ignore[attr-defined]
+        if self._claim_script is None:  # EVALSHA, loading the script the first time
+            self._claim_script = client.register_script(CLAIM_SCRIPT)
+        return int(self._claim_script(keys=keys, args=args, client=client))
+
     def clear(self) -> None:
         self.local_copies.clear()
+        self.local_marks.clear()
         if not self._call("clear", self._clear, False):
             with self._health.lock:
                 self._health.pending_clear = True
@@ -226,3 +279,19 @@ class ResilientRedisCache(RedisCache):
     def _clear(self) -> bool:
         super().clear()
         return True
+
+
+class LocalMemoryCache(LocMemCache):
+    """Django's in-process cache (the default without Redis), with the same local copies and
+    marks as ResilientRedisCache: a hot page's values are read without unpickling them. The
+    cache is already this process's own, so a copy is no staler than the value it copies."""
+
+    def __init__(self, name: str, params: dict[str, Any]) -> None:
+        super().__init__(name, params)
+        self.local_copies = _copies
+        self.local_marks = _marks
+
+    def clear(self) -> None:
+        self.local_copies.clear()
+        self.local_marks.clear()
+        super().clear()

@@ -167,7 +167,8 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's LocMemCache, with the in-process copies the Redis cache keeps (quizbuilder/cache.py).
+    CACHES = {"default": {"BACKEND": "quizbuilder.cache.LocalMemoryCache"}}
 
 # Celery: Redis when configured; otherwise kombu's filesystem transport in DATA_DIR, which needs
 # no server yet is consumed by a real worker process (tasks never run eagerly by default).

@@ -6,12 +6,18 @@ from django.urls import include, path
 
 from core.api_v1 import api
 from quizzes.admin import authoring_site
+from quizzes.taking import views as taking_views
 from sharing.media import media_serve
 
 # The admin's own login form would skip the second factor: send it to allauth's login instead.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
+    # The quiz page, the one a shared link opens, first: at the end (quizzes.urls, which
+    # names it quizzes:intro for reverse()) it is matched after every route of every room,
+    # which took twice as long as the rest of the resolving /healthz pays (issue 14). Nothing
+    # else matches q/<slug>/ (integrations' q/<slug>/embed/ is longer).
+    path("q/<slug:slug>/", taking_views.intro),
     path("admin/", admin.site.urls),
     path("editor/admin/", authoring_site.urls),
     path("_nested_admin/", include("nested_admin.urls")),

@@ -169,7 +169,7 @@ def test_without_redis_the_broker_is_the_filesystem_in_data_dir_and_the_cache_lo
     assert shown["transport"]["data_folder_in"] == str(tmp_path / "broker" / "in")
     assert shown["transport"]["data_folder_out"] == str(tmp_path / "broker" / "in")
     assert (tmp_path / "broker" / "in").is_dir()
-    assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert shown["cache"] == "quizbuilder.cache.LocalMemoryCache"
     assert shown["db_engine"] == "django.db.backends.sqlite3"
     assert shown["db_name"] == str(tmp_path / "quizbuilder.sqlite3")
     assert shown["eager"] is False

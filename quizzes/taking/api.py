@@ -8,6 +8,7 @@ by core's VisitorMiddleware. The rooms above add their part of a result body thr
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -102,7 +103,7 @@ def quiz_detail(request: VisitorRequest, slug: str) -> JsonResponse:
         view_record(
             quiz_id=published.quiz_id,
             visitor=request.visitor,
-            ip_hash=ip_hash(request),
+            ip_hash=partial(ip_hash, request),
         )
     return JsonResponse(
         quiz_public(published.definition, absolute=request.build_absolute_uri),

@@ -8,6 +8,9 @@ insert (ON CONFLICT DO NOTHING), so a retry never double counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -15,26 +18,49 @@ from django.utils import timezone
 from quizzes.engine.scoring import questions_shown
 from quizzes.format.definition import Answers, Definition
 from quizzes.models import AnswerEvent, QuizView, ShownEvent
-from quizzes.taking.ratelimit import start_check, view_check
+from quizzes.taking.ratelimit import Claim, start_check, view_claim
+
+# How long a visitor's view of a quiz is remembered as counted: its key names the day.
+SEEN_SECONDS = 86400
 
 
-def view_record(*, quiz_id: int, visitor: str, ip_hash: str, is_new: bool = False) -> bool:
+def view_record(
+    *, quiz_id: int, visitor: str, ip_hash: str | Callable[[], str], is_new: bool = False
+) -> bool:
     """Count a browser's view of a quiz: once per visitor, quiz and UTC day. True if new.
 
-    The cache spares the database a write for a visitor seen today; the unique constraint,
-    with a conditional insert, is what makes the count exact. A new visitor's view past the
-    per-address view limit is not counted (False). `is_new`: the visitor's id was made by
-    this request, so nobody has seen it: the cache is not asked (a returning visit is, and
-    its insert, ignored, sets the mark).
+    Caches spare the database a write for a visitor seen today: first this process's own mark
+    (a view it counted, or found counted, today: no round trip at all), then the shared
+    cache's, claimed together with the per-address view limit in one round trip
+    (ratelimit.view_claim). The unique constraint, with a conditional insert, is what makes
+    the count exact. A new visitor's view past the per-address view limit is not counted
+    (False). `is_new`: the visitor's id was made by this request, so nobody has seen it: no
+    cache is asked whether it was (a returning visit is, and its insert, ignored, sets the
+    marks). `ip_hash` may be a function, called only when the limit is counted.
     """
     day = timezone.now().date()
     seen = f"qv:{quiz_id}:{visitor}:{day.isoformat()}"
-    if not is_new and not cache.add(seen, 1, timeout=86400):
+    marks = getattr(cache, "local_marks", None)
+    if not is_new and marks is not None and marks.get(seen):
         return False
-    if not view_check(quiz_id=quiz_id, ip_hash=ip_hash):
-        if not is_new:
-            cache.delete(seen)  # a later view of theirs, under the limit, may still count
+    claim = view_claim(
+        quiz_id=quiz_id, seen=seen, seconds=SEEN_SECONDS, ip_hash=ip_hash, is_new=is_new
+    )
+    if claim is not Claim.COUNT:
+        if claim is Claim.SEEN and marks is not None:
+            marks.put(seen, True, SEEN_SECONDS)
         return False
+    try:
+        _view_insert(quiz_id=quiz_id, visitor=visitor, day=day)
+    except Exception:
+        cache.delete(seen)  # not counted: a later view of theirs must try again
+        raise
+    if marks is not None:
+        marks.put(seen, True, SEEN_SECONDS)
+    return True
+
+
+def _view_insert(*, quiz_id: int, visitor: str, day: date) -> None:
     # One INSERT ... ON CONFLICT DO NOTHING in autocommit (PostgreSQL and SQLite alike):
     # bulk_create's transaction and compiler cost the hottest page a fifth of its time.
     ops = connection.ops
@@ -49,7 +75,6 @@ def view_record(*, quiz_id: int, visitor: str, ip_hash: str, is_new: bool = Fals
                 ops.adapt_datetimefield_value(timezone.now()),
             ],
         )
-    return True
 
 
 def answer_record(

@@ -20,6 +20,7 @@ shown on the editors' stats page).
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -33,6 +34,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from quizbuilder.cache import CLAIM_OVER_LIMIT, CLAIMED_ALREADY
 from quizzes.signals import request_refused
 
 logger = logging.getLogger(__name__)
@@ -189,6 +191,55 @@ def view_check(*, quiz_id: int, ip_hash: str) -> bool:
     """
     hits = [("view-ip", ip_hash, settings.RATELIMIT_VIEWS_PER_IP)]
     return not _limited(quiz_id=quiz_id, kind=RefusedKind.VIEW, hits=hits)
+
+
+class Claim(enum.Enum):
+    """What view_claim found: a view to count, one counted already, one past the limit."""
+
+    COUNT = "count"
+    SEEN = "seen"
+    REFUSED = "refused"
+
+
+def view_claim(
+    *, quiz_id: int, seen: str, seconds: int, ip_hash: str | Callable[[], str], is_new: bool
+) -> Claim:
+    """Claim a visitor's view of a quiz for counting: SEEN when the cache key `seen` is set
+    (a view counted; not asked when `is_new`), REFUSED (and noted) when the address is past
+    the view limit (see view_check), else COUNT, and `seen` is set for `seconds`. `ip_hash`
+    may be a function: called only when the limit is counted.
+
+    With Redis this is one round trip whatever the case (quizbuilder.cache's claim_counted:
+    the mark, then the address's count, atomically); without, or while Redis is down, the
+    mark is added and the limit counted as view_check does (in-process while down). No cache
+    is asked anything for a new visitor while limits are off."""
+    limited = settings.RATELIMIT_ENABLED
+    claim = getattr(cache, "claim_counted", None)
+    if claim is not None and (limited or not is_new):
+        counter, limit, period = None, 0, 0
+        if limited:
+            limit, period = rate_parse(settings.RATELIMIT_VIEWS_PER_IP)
+            ident = ip_hash() if callable(ip_hash) else ip_hash
+            counter = f"{PREFIX}view-ip:{ident}:{int(time.time()) // period}"
+        outcome = claim(
+            seen, seconds, if_absent=not is_new, counter=counter, limit=limit, window=period + 1
+        )
+        if outcome == CLAIMED_ALREADY:
+            return Claim.SEEN
+        if outcome == CLAIM_OVER_LIMIT:
+            refusal_note(quiz_id=quiz_id, kind=RefusedKind.VIEW)
+            return Claim.REFUSED
+        if outcome is not None:
+            return Claim.COUNT
+    if not is_new and not cache.add(seen, 1, timeout=seconds):
+        return Claim.SEEN
+    if limited and not view_check(
+        quiz_id=quiz_id, ip_hash=ip_hash() if callable(ip_hash) else ip_hash
+    ):
+        if not is_new:
+            cache.delete(seen)  # a later view of theirs, under the limit, may still count
+        return Claim.REFUSED
+    return Claim.COUNT
 
 
 def click_check(*, quiz_id: int, visitor: str, ip_hash: str) -> bool:

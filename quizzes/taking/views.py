@@ -14,12 +14,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.bots import is_preview_bot
 from core.cookies import ref_cookie_get
+from core.csrf import csrf_token
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.format.definition import Definition
 from quizzes.models import Quiz, Result
@@ -93,13 +94,14 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
         published, entry = published_get(slug=slug), None
     if published is None:
         raise Http404("No published quiz has this address.")
-    if is_preview_bot(request.headers.get("User-Agent")):
+    # META, not request.headers, which would parse every header of the request for this one.
+    if is_preview_bot(request.META.get("HTTP_USER_AGENT")):
         request.visitor_cookie = False
     else:
         view_record(
             quiz_id=published.quiz_id,
             visitor=request.visitor,
-            ip_hash=ip_hash(request),
+            ip_hash=partial(ip_hash, request),  # only if the view limit is counted
             is_new=request.visitor_is_new,
         )
     html = _intro_cached(request, published, entry)
@@ -111,7 +113,7 @@ def intro(request: VisitorRequest, slug: str) -> HttpResponse:
             drawn = image["url"] != previews.site_card(request)["url"]
             entry = (published.version_id, published.retention_days, image["url"], drawn, html)
             cache.set(key, entry, PAGE_CACHE_SECONDS)
-    return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
+    return HttpResponse(html.replace(CSRF_MARKER, csrf_token(request)))
 
 
 def _intro_cached(request: HttpRequest, published: Published, entry: Any) -> str | None:
