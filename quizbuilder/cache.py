@@ -117,10 +117,13 @@ CLAIM_OVER_LIMIT = -2
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, answering a miss while Redis cannot be reached."""
 
+    # Every web process reads and clears the same entries (quizzes.selectors caches longer).
+    shared = True
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._health = health_for(self._servers)  # type: ignore[attr-defined]
-        self.local_copies = _copies  # callers look for it: an in-process cache has none
+        self.local_copies = _copies
         self.local_marks = _marks
         self._claim_script: Any = None
 
@@ -285,6 +288,8 @@ class LocalMemoryCache(LocMemCache):
     """Django's in-process cache (the default without Redis), with the same local copies and
     marks as ResilientRedisCache: a hot page's values are read without unpickling them. The
     cache is already this process's own, so a copy is no staler than the value it copies."""
+
+    shared = False  # a delete reaches this process only
 
     def __init__(self, name: str, params: dict[str, Any]) -> None:
         super().__init__(name, params)

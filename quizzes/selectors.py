@@ -79,7 +79,7 @@ def published_get(*, slug: str) -> Published | None:
             retention_days=retention_days_bound(v.retention_days),
         )
     # A miss is cached too (as False), so unknown slugs cannot hammer the database.
-    shared = copies is not None  # only the Redis cache keeps copies in the process
+    shared = getattr(cache, "shared", False)  # quizbuilder.cache: Redis, not in-process
     cache.set(key, value or False,
               timeout=PUBLISHED_SECONDS if shared else PUBLISHED_SECONDS_UNSHARED)  # fmt: skip
     if copies is not None:
