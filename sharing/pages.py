@@ -39,12 +39,12 @@ from django.core.cache import cache
 from django.core.signing import BadSignature
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from core.cookies import cookie_partition, cookie_samesite
+from core.csrf import csrf_token
 from quizzes.models import Result, url_token_ok
 from quizzes.taking.ratelimit import click_check
 
@@ -187,7 +187,7 @@ def landing_fast(
 
 def landing_html(request: HttpRequest, html: str, own_code: str | None, bot: bool) -> str:
     """A kept page filled in for this visitor (a bot gets no token: it posts nothing)."""
-    html = html.replace(CSRF_MARKER, "" if bot else get_token(request))
+    html = html.replace(CSRF_MARKER, "" if bot else csrf_token(request))
     return html.replace(OWN_MARKER, own_code) if own_code else html
 
 
