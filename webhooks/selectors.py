@@ -27,7 +27,6 @@ import json
 from typing import Any
 
 from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 
 from .models import Webhook
@@ -74,8 +73,9 @@ def _mark(quiz_id: int) -> None:
 
 
 def _cache_shared() -> bool:
-    # A per-process cache cannot be told of a change made in another process.
-    return not isinstance(caches["default"], LocMemCache)
+    # A per-process cache cannot be told of a change made in another process
+    # (quizbuilder.cache: Redis is shared, the in-process default is not).
+    return bool(getattr(caches["default"], "shared", False))
 
 
 def _active_rows(quiz_id: int) -> Wanting:
