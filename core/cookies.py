@@ -18,14 +18,20 @@ a script drops it). The taking flow reads it with `ref_cookie_get` when the requ
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
-from django.core.signing import BadSignature
+from django.core.signing import BadSignature, b62_decode
 from django.http import HttpRequest, HttpResponse
 
 NAME = "qb_ref"
 SALT = "quizbuilder.ref"
 MAX_AGE = 24 * 60 * 60
 MAX_QUIZZES = 5
+# A friend reloading the share page of the link they already hold gets no new cookie (a
+# signature less per page) unless it was set this long ago: "a day" counts from at most
+# this much before their last visit.
+REFRESH_AFTER = 60 * 60
 
 
 def cookie_samesite(request: HttpRequest) -> str:
@@ -43,16 +49,27 @@ def cookie_partition(response: HttpResponse, request: HttpRequest, name: str) ->
 
 
 def _entries(request: HttpRequest) -> list[tuple[str, str]]:
+    return _read(request)[0]
+
+
+def _read(request: HttpRequest) -> tuple[list[tuple[str, str]], float]:
+    """The cookie's (quiz, code) entries and when it was signed (0 without a valid one)."""
     try:
         raw = request.get_signed_cookie(NAME, default="", salt=SALT, max_age=MAX_AGE)
     except (BadSignature, ValueError):
-        return []
+        return [], 0.0
     entries = []
     for item in (raw or "").split("|"):
         quiz, _, code = item.partition(":")
         if quiz and code:
             entries.append((quiz, code))
-    return entries
+    # Signed as "<value>:<timestamp>:<signature>" (TimestampSigner), checked just above.
+    parts = request.COOKIES.get(NAME, "").rsplit(":", 2)
+    try:
+        signed_at = float(b62_decode(parts[1])) if raw and len(parts) == 3 else 0.0
+    except ValueError:
+        signed_at = 0.0
+    return entries, signed_at
 
 
 def ref_cookie_get(request: HttpRequest, *, quiz_id: int) -> str | None:
@@ -66,8 +83,12 @@ def ref_cookie_get(request: HttpRequest, *, quiz_id: int) -> str | None:
 def ref_cookie_set(
     response: HttpResponse, request: HttpRequest, *, quiz_id: int, code: str
 ) -> None:
-    """Remember `code` for that quiz (the latest share page wins), beside up to 4 others."""
-    others = [(q, c) for q, c in _entries(request) if q != str(quiz_id)]
+    """Remember `code` for that quiz (the latest share page wins), beside up to 4 others; a
+    cookie that says so already, set less than REFRESH_AFTER ago, is left as it is."""
+    current, signed_at = _read(request)
+    if current[:1] == [(str(quiz_id), code)] and time.time() - signed_at < REFRESH_AFTER:
+        return
+    others = [(q, c) for q, c in current if q != str(quiz_id)]
     entries = [(str(quiz_id), code), *others][:MAX_QUIZZES]
     response.set_signed_cookie(
         NAME,

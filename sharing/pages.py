@@ -228,15 +228,21 @@ OWN_MAX = 5
 
 
 def _own_entries(request: HttpRequest, visitor: str) -> list[tuple[str, str]]:
+    # Read once per request: the page asks, then the response's cookie asks again.
+    kept = getattr(request, "_qb_own_entries", None)
+    if kept is not None and kept[0] == visitor:
+        return list(kept[1])
     try:
         raw = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_SALT)
     except (BadSignature, ValueError):
-        return []
+        raw = ""
     who, _, rest = (raw or "").partition("|")
-    if who != visitor:  # another browser's cookie: it proves nothing for this one
-        return []
-    pairs = (item.partition(":") for item in rest.split("|"))
-    return [(code, own) for code, _, own in pairs if code and own]
+    entries: list[tuple[str, str]] = []
+    if who == visitor:  # another browser's cookie proves nothing for this one
+        pairs = (item.partition(":") for item in rest.split("|"))
+        entries = [(code, own) for code, _, own in pairs if code and own]
+    request._qb_own_entries = (visitor, tuple(entries))  # type: ignore[attr-defined]
+    return entries
 
 
 def own_cookie_get(request: HttpRequest, *, code: str, visitor: str) -> str | None:

@@ -51,10 +51,12 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
     bot = is_preview_bot(agent)
     if bot:
         request.visitor_cookie = False
-    visit = {"visitor": request.visitor, "ip_hash": ip_hash(request)}
+    # The address' hash (two HMACs) only where a click limit is counted: a new visitor's
+    # click on the kept page, or the ordinary path.
     fast = landing_fast(
-        request, code=code, is_new=request.visitor_is_new, bot=bot, agent=agent, **visit
-    )
+        request, code=code, visitor=request.visitor, is_new=request.visitor_is_new, bot=bot,
+        agent=agent, ip_hash=ip_hash(request) if request.visitor_is_new and not bot else "",
+    )  # fmt: skip
     if fast is not None:
         share, kind, own = fast.entry.share(), fast.kind, fast.own_code
         ref: str | None = fast.entry.code
@@ -67,8 +69,8 @@ def landing(request: VisitorRequest, code: str) -> HttpResponse:
             return _gone(request, 404)
         share = share_or_none
         seen_or_none = landing_visit(
-            share=share, visitor_is_new=request.visitor_is_new, user_agent=agent, is_bot=bot,
-            **visit,
+            share=share, visitor=request.visitor, visitor_is_new=request.visitor_is_new,
+            ip_hash=ip_hash(request), user_agent=agent, is_bot=bot,
         )  # fmt: skip
         if seen_or_none is None:
             return _gone(request, 410)

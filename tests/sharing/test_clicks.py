@@ -240,6 +240,32 @@ def test_the_take_button_code_survives_in_a_cookie(a_share, browser):
     assert Result.objects.get(pk=result["id"]).referral.share.code == code_of(url)
 
 
+def test_a_reload_keeps_the_ref_cookie_set_within_the_hour_and_renews_an_older_one(
+    a_share, browser, monkeypatch
+):
+    """A friend reloading the same share page gets no new `qb_ref` (a signature less per
+    page) unless theirs was set an hour ago or more (core.cookies.REFRESH_AFTER); another
+    share of the same quiz replaces it at once."""
+    import time
+
+    from core import cookies
+
+    owner, result, url = a_share
+    friend = browser()
+    assert "qb_ref" in friend.get(path_of(url)).cookies
+    assert "qb_ref" not in friend.get(path_of(url)).cookies  # the same link, just set
+    later = time.time() + cookies.REFRESH_AFTER + 1
+    monkeypatch.setattr(cookies, "time", type("Clock", (), {"time": staticmethod(lambda: later)}))
+    renewed = friend.get(path_of(url)).cookies
+    assert "qb_ref" in renewed and renewed["qb_ref"]["max-age"] == cookies.MAX_AGE
+    monkeypatch.undo()
+
+    other = share(owner, result["id"], "telegram")
+    assert "qb_ref" in friend.get(path_of(other)).cookies  # another link: set at once
+    body = complete(friend)
+    assert Result.objects.get(pk=body["id"]).referral.share.code == code_of(other)
+
+
 def test_self_referrals_and_unknown_codes_do_not_count(a_share, browser):
     owner, _, url = a_share
     again = complete(owner, ref=code_of(url))
