@@ -28,7 +28,9 @@ def reachable(url: str) -> bool:
 
 
 def pytest(args: list[str], env: dict[str, str]) -> int:
-    cmd = [sys.executable, "-m", "pytest", *args]
+    # The slowest tests of each pass are printed at its end: the suite must stay well under
+    # 20 minutes, and this says where its time goes.
+    cmd = [sys.executable, "-m", "pytest", "--durations=15", *args]
     print("+", " ".join(cmd), flush=True)
     return subprocess.call(cmd, cwd=ROOT, env=env)
 
