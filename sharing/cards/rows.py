@@ -121,26 +121,28 @@ def result_lock_live(*, result_id: str, texts: dict[str, Any] | None) -> bool:
 def card_ready_record(*, result_id: str, name: str) -> bool:
     """Mark the result's card ready with `name` unless it is ready already (a first render
     makes the row); whether it changed. One upsert; call it under `result_lock_live`."""
-    sql = (
-        f"INSERT INTO {_table(ResultCard)} AS c "  # noqa: S608
-        "(result_id, status, name, square_name, error, attempts, retry_at) "
-        "VALUES (%s, %s, %s, '', '', 0, NULL) "
+    sql = _card_upsert(
         "ON CONFLICT (result_id) DO UPDATE SET status = excluded.status, name = excluded.name, "
         "error = '', retry_at = NULL WHERE c.status <> excluded.status RETURNING result_id"
-    )  # fmt: skip
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [result_id, CardStatus.READY.value, name])
+        cursor.execute(sql, [result_id, CardStatus.READY.value, name, ""])
         return cursor.fetchone() is not None
 
 
 def card_square_record(*, result_id: str, name: str) -> None:
     """Keep the result's square card name (a square drawn before the og card makes the row,
     pending). One upsert; call it under `result_lock_live`."""
-    sql = (
+    sql = _card_upsert("ON CONFLICT (result_id) DO UPDATE SET square_name = excluded.square_name")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [result_id, CardStatus.PENDING.value, "", name])
+
+
+def _card_upsert(conflict: str) -> str:
+    """A new card row (result id, status, og name, square name as parameters), or `conflict`
+    on the one the result has."""
+    return (
         f"INSERT INTO {_table(ResultCard)} AS c "  # noqa: S608
         "(result_id, status, name, square_name, error, attempts, retry_at) "
-        "VALUES (%s, %s, '', %s, '', 0, NULL) "
-        "ON CONFLICT (result_id) DO UPDATE SET square_name = excluded.square_name"
-    )  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [result_id, CardStatus.PENDING.value, name])
+        f"VALUES (%s, %s, %s, %s, '', 0, NULL) {conflict}"
+    )
