@@ -42,3 +42,13 @@ def test_skip_pure_leaves_out_pure_tests_but_keeps_those_that_use_the_database()
         f"{unmarked}::test_messages_written_while_a_consumer_polls_all_arrive_whole",
     }
     assert len(every) > 70 and kept < every
+
+
+def test_the_sqlite_pass_queues_on_the_redis_database_next_to_the_other_pass():
+    # The passes run side by side: the PostgreSQL pass clears its Redis database between
+    # tests, which must never be the one the SQLite pass's real workers consume from.
+    from tests.runner import redis_sibling
+
+    assert redis_sibling("redis://127.0.0.1:6379/15") == "redis://127.0.0.1:6379/14"
+    assert redis_sibling("redis://:pw@redis.internal:6380/0") == "redis://:pw@redis.internal:6380/1"
+    assert redis_sibling("redis://127.0.0.1:6379") == "redis://127.0.0.1:6379/1"
