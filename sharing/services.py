@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from core.sql import column, db_date, db_datetime, table
 from quizzes.models import Result, url_token_ok
 from quizzes.taking.ratelimit import RefusedKind
 
@@ -171,18 +172,17 @@ def _share_default_insert(*, result: Result) -> Share:
         code=new_share_code(), quiz_id=result.quiz_id, result=result, channel=Channel.LINK,
         kind=ShareKind.DEFAULT, owner=result.visitor, created_at=timezone.now(),
     )  # fmt: skip
-    table = connection.ops.quote_name(Share._meta.db_table)
-    created = connection.ops.adapt_datetimefield_value(share.created_at)
+    shares, created = table(Share), db_datetime(share.created_at)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (code, quiz_id, result_id, channel, kind, owner, parent_id, "  # noqa: S608
+            f"INSERT INTO {shares} (code, quiz_id, result_id, channel, kind, owner, parent_id, "  # noqa: S608
             "created_at) VALUES (%s, %s, %s, %s, %s, %s, NULL, %s) RETURNING id",
             [share.code, share.quiz_id, result.pk, Channel.LINK.value, ShareKind.DEFAULT.value,
              share.owner, created],
         )  # fmt: skip
         share.pk = cursor.fetchone()[0]
         cursor.execute(
-            f"UPDATE {table} SET result_id = %s WHERE kind = %s AND quiz_id = %s "  # noqa: S608
+            f"UPDATE {shares} SET result_id = %s WHERE kind = %s AND quiz_id = %s "  # noqa: S608
             "AND owner = %s AND result_id IS NULL",
             [result.pk, ShareKind.MINTED.value, result.quiz_id, result.visitor],
         )
@@ -258,12 +258,12 @@ def share_create(*, result: Result, channel: object, visitor: str) -> Share:
 
 def refusal_record(*, quiz_id: int, kind: str) -> None:
     """Count one request on `quiz_id` refused as abuse today (UTC), in one upsert."""
-    table = RefusedRequest._meta.db_table
-    count = connection.ops.quote_name("count")
+    refused = RefusedRequest._meta.db_table
+    count = column(RefusedRequest, "count")
     day = timezone.now().astimezone(dt.UTC).date()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (quiz_id, kind, day, {count}) VALUES (%s, %s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (quiz_id, kind, day) DO UPDATE SET {count} = {table}.{count} + 1",
-            [quiz_id, str(kind), connection.ops.adapt_datefield_value(day)],
+            f"INSERT INTO {refused} (quiz_id, kind, day, {count}) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (quiz_id, kind, day) DO UPDATE SET {count} = {refused}.{count} + 1",
+            [quiz_id, str(kind), db_date(day)],
         )

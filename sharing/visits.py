@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
+from core.sql import db_now
 from quizzes.models import Result
 from quizzes.taking.ratelimit import click_check
 
@@ -27,12 +27,11 @@ def click_record(*, share: Share, visitor: str) -> None:
     """Count a browser visit: once per (share, visitor), however many requests race."""
     # INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike): no read-then-write race,
     # and cheaper than bulk_create's machinery on the hottest path of the site.
-    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Click._meta.db_table} (share_id, quiz_id, visitor, created_at) "  # noqa: S608
             "VALUES (%s, %s, %s, %s) ON CONFLICT (share_id, visitor) DO NOTHING",
-            [share.pk, share.quiz_id, visitor, connection.ops.adapt_datetimefield_value(now)],
+            [share.pk, share.quiz_id, visitor, db_now()],
         )
 
 
@@ -45,7 +44,7 @@ def preview_insert(*, share_id: int, quiz_id: int, agent: str, result_id: str) -
     """Count a link-preview bot's fetch of share `share_id`, whose page shows `result_id`:
     one INSERT, no read first. False, and nothing counted, when the result is deleted (or
     the share is gone)."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = db_now()
     scope = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
         with scope, connection.cursor() as cursor:
@@ -88,7 +87,7 @@ def click_mint(*, share: Share, visitor: str, result_id: str) -> str | None:
     Only for a visitor whose id was made by this request: they can own no link, result,
     click or minted link yet, so nothing needs to be read first. Both rows or neither.
     """
-    code, now = new_share_code(), connection.ops.adapt_datetimefield_value(timezone.now())
+    code, now = new_share_code(), db_now()
     live = f"FROM {Result._meta.db_table} WHERE id = %s AND deleted_at IS NULL"
     click = (
         f"INSERT INTO {Click._meta.db_table} (share_id, quiz_id, visitor, created_at) "

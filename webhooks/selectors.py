@@ -29,6 +29,8 @@ from typing import Any
 from django.core.cache import cache, caches
 from django.db import connection, transaction
 
+from core.sql import table
+
 from .models import Webhook
 
 KEY = "webhooks-wanting:{}"
@@ -81,10 +83,9 @@ def _cache_shared() -> bool:
 def _active_rows(quiz_id: int) -> Wanting:
     # Raw SQL on the hot path of every completion: the ORM's compiling of this filter (with
     # the model's ordering) cost ten times what the query costs the database.
-    table = connection.ops.quote_name(Webhook._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, events FROM {table} WHERE quiz_id = %s AND active = %s"  # noqa: S608
+            f"SELECT id, events FROM {table(Webhook)} WHERE quiz_id = %s AND active = %s"  # noqa: S608
             " ORDER BY created_at, id",
             [quiz_id, True],
         )

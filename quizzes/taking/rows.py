@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
-from django.utils import timezone
 
+from core.sql import db_now, quote, table
 from quizzes.models import AnswerEvent, Result
 
 
@@ -32,12 +32,11 @@ def answer_events_insert(*, quiz_id: int, take: str, answered: list[tuple[str, i
         return
     # Plain values (an id, two strings, a number, the time), as funnel.view_record writes a
     # view: no model instance per row.
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    table = connection.ops.quote_name(AnswerEvent._meta.db_table)
+    now = db_now()
     rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(answered))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (quiz_id, take, question_key, position, created_at) "  # noqa: S608
+            f"INSERT INTO {table(AnswerEvent)} (quiz_id, take, question_key, position, created_at) "  # noqa: S608
             f"VALUES {rows} ON CONFLICT (quiz_id, take, question_key) DO NOTHING",
             [v for key, position in answered for v in (quiz_id, take, key, position, now)],
         )
@@ -48,13 +47,11 @@ def _values(instance: Model, fields: list[Field[Any, Any]]) -> list[Any]:
 
 
 def _insert(instance: Model) -> None:
-    meta = instance._meta
-    fields: list[Field[Any, Any]] = list(meta.concrete_fields)
-    table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fields: list[Field[Any, Any]] = list(instance._meta.concrete_fields)
+    columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     values = _values(instance, fields)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
+        cursor.execute(f"INSERT INTO {table(type(instance))} ({columns}) VALUES ({marks})", values)  # noqa: S608
     instance._state.adding = False
     instance._state.db = connection.alias

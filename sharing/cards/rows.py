@@ -22,6 +22,7 @@ from typing import Any, cast
 
 from django.db import connection
 
+from core.sql import table
 from quizzes.models import QuizVersion, Result
 
 from ..models import CardStatus, ResultCard
@@ -64,10 +65,6 @@ def version_for_cards(*, version_id: int) -> QuizVersion:
     return version
 
 
-def _table(model: type[Any]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def card_result_get(*, result_id: str) -> Result | None:
     """A live (not deleted) result with what its card needs and its card row (remembered, so
     `result_card_of` makes no query), or None. One statement, and the version from the
@@ -75,7 +72,7 @@ def card_result_get(*, result_id: str) -> Result | None:
     sql = (
         "SELECT r.id, r.quiz_id, r.version_id, r.visitor, r.outcome_key, r.title, r.card_text, "  # noqa: S608
         "c.status AS qb_card_status, c.name AS qb_card_name, c.square_name AS qb_card_square "
-        f"FROM {_table(Result)} r LEFT JOIN {_table(ResultCard)} c ON c.result_id = r.id "
+        f"FROM {table(Result)} r LEFT JOIN {table(ResultCard)} c ON c.result_id = r.id "
         "WHERE r.id = %s AND r.deleted_at IS NULL"
     )  # fmt: skip
     result = next(iter(Result.objects.raw(sql, [result_id])), None)
@@ -106,7 +103,7 @@ def result_lock_live(*, result_id: str, texts: dict[str, Any] | None) -> bool:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT card_text FROM {_table(Result)} WHERE id = %s AND deleted_at IS NULL{lock}",  # noqa: S608
+            f"SELECT card_text FROM {table(Result)} WHERE id = %s AND deleted_at IS NULL{lock}",  # noqa: S608
             [result_id],
         )
         row = cursor.fetchone()
@@ -142,7 +139,7 @@ def _card_upsert(conflict: str) -> str:
     """A new card row (result id, status, og name, square name as parameters), or `conflict`
     on the one the result has."""
     return (
-        f"INSERT INTO {_table(ResultCard)} AS c "  # noqa: S608
+        f"INSERT INTO {table(ResultCard)} AS c "  # noqa: S608
         "(result_id, status, name, square_name, error, attempts, retry_at) "
         f"VALUES (%s, %s, %s, %s, '', 0, NULL) {conflict}"
     )
