@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,9 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 
+from quizbuilder import cache as resilient
 from tests.factories import UserFactory
+from tests.workers import RedisServer, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "quizzes" / "demo"
@@ -75,6 +80,51 @@ def _isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+# A Redis of the test's own, which it may stop and start (tests/test_faults_redis.py).
+
+
+@contextmanager
+def own_redis_server(folder: Path) -> Iterator[RedisServer]:
+    """A redis-server on a free port with its files in `folder` (tests/workers.py), never
+    the shared one, in both suite runs. Skips the test where redis-server is not installed
+    (fails it under CI=true)."""
+    if shutil.which("redis-server") is None:
+        if IN_CI:
+            pytest.fail("redis-server is not installed (required under CI=true)")
+        pytest.skip("redis-server is not installed")
+    with redis_server(folder) as server:
+        yield server
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """This test's own redis-server (`own_redis_server`)."""
+    with own_redis_server(tmp_path / "redis") as server:
+        yield server
+
+
+@pytest.fixture
+def redis_cache(
+    own_redis: RedisServer, settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RedisServer]:
+    """The settings.py cache, on `own_redis`, retried quickly after a failure."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
+            "LOCATION": own_redis.url,
+            "KEY_PREFIX": "qb",
+            "OPTIONS": {
+                "socket_connect_timeout": settings.CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": settings.CACHE_SOCKET_TIMEOUT,
+            },
+        }
+    }
+    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.3)
+    yield own_redis
+    if own_redis.process is None:
+        own_redis.start()  # so that the autouse fixture's cache.clear() finds it
 
 
 def roles_restore() -> None:

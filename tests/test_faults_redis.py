@@ -1,6 +1,6 @@
 """A Redis outage degrades the site, never breaks it (issue 9, finding 2).
 
-Each test runs its own `redis-server` on a free port (tests/workers.py `redis_server`), stops it
+Each test runs its own `redis-server` on a free port (tests/conftest.py `own_redis`), stops it
 with SIGKILL in the middle of the flow and starts it again on the same port, so both suite runs
 (SQLite + embedded broker, PostgreSQL + Redis) exercise the real failure, never the shared Redis.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,61 +22,23 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache, caches
 
-from quizbuilder import cache as resilient
 from quizzes.authoring.services import quiz_archive
 from quizzes.models import Result
 from quizzes.selectors import CACHE_PREFIX
 from sharing.models import CardStatus
-from tests.conftest import IN_CI
 from tests.factories import card_of
 from tests.quizzes.takehelp import TAKES
 from tests.quizzes.taking.test_pages import take_without_js
 from tests.workers import (
     CARD_GATE_ENV,
     ROOT,
-    RedisServer,
     celery_worker_as_served,
     free_port,
-    redis_server,
     wait_for,
     worker_env,
 )
 
 SLUG = "which-morning-drink"
-
-
-@pytest.fixture
-def redis_binary() -> None:
-    if shutil.which("redis-server") is None:
-        if IN_CI:
-            pytest.fail("redis-server is not installed (required under CI=true)")
-        pytest.skip("redis-server is not installed")
-
-
-@pytest.fixture
-def own_redis(redis_binary, tmp_path):
-    with redis_server(tmp_path / "redis") as server:
-        yield server
-
-
-@pytest.fixture
-def redis_cache(own_redis: RedisServer, settings, monkeypatch):
-    """The settings.py cache, on this test's own Redis, retried quickly after a failure."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
-            "LOCATION": own_redis.url,
-            "KEY_PREFIX": "qb",
-            "OPTIONS": {
-                "socket_connect_timeout": settings.CACHE_SOCKET_TIMEOUT,
-                "socket_timeout": settings.CACHE_SOCKET_TIMEOUT,
-            },
-        }
-    }
-    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.3)
-    yield own_redis
-    if own_redis.process is None:
-        own_redis.start()  # so that the autouse fixture's cache.clear() finds it
 
 
 def answers_json() -> dict:

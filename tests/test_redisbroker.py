@@ -4,27 +4,13 @@ once the channel's pool is replaced. On this test's own redis-server."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import redis
 from kombu import Connection, Exchange, Producer, Queue
 
 from quizbuilder import redisbroker  # noqa: F401  (registers qbredis://)
-from tests.conftest import IN_CI
-from tests.workers import redis_server
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        if IN_CI:
-            pytest.fail("redis-server is not installed (required under CI=true)")
-        pytest.skip("redis-server is not installed")
-    with redis_server(tmp_path / "redis") as server:
-        yield server
 
 
 def test_messages_are_published_with_one_client_per_pool(own_redis, monkeypatch):

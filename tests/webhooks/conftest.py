@@ -20,6 +20,16 @@ def token(editor) -> str:
 
 
 @pytest.fixture
+def enqueued(monkeypatch) -> list[int]:
+    """The dispatch ids whose delivery task was enqueued (on commit)."""
+    sent: list[int] = []
+    monkeypatch.setattr(
+        "webhooks.services.task_enqueue", lambda task, dispatch_id: sent.append(dispatch_id)
+    )
+    return sent
+
+
+@pytest.fixture
 def private_hosts(settings):
     """A receiver on 127.0.0.1 (the tests' own) may receive webhooks."""
     settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True

@@ -21,16 +21,6 @@ from webhooks.models import Dispatch, Event
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    """The dispatch ids whose delivery task was enqueued (on commit)."""
-    sent: list[int] = []
-    monkeypatch.setattr(
-        "webhooks.services.task_enqueue", lambda task, dispatch_id: sent.append(dispatch_id)
-    )
-    return sent
-
-
 def test_a_result_is_an_event_with_the_api_result_body(
     quiz, settings, enqueued, django_capture_on_commit_callbacks
 ):

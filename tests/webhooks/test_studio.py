@@ -23,15 +23,6 @@ def _public_dns(resolver):
     resolver({"hooks.example.com": "93.184.215.14", "inside.example.com": "10.0.0.7"})
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    sent: list[int] = []
-    monkeypatch.setattr(
-        "webhooks.services.task_enqueue", lambda task, dispatch_id: sent.append(dispatch_id)
-    )
-    return sent
-
-
 def action(webhook: Webhook, name: str) -> str:
     return f"{PAGE}{webhook.pk}/{name}/"
 

@@ -5,8 +5,8 @@ suite runs (SQLite and PostgreSQL), as production keeps it."""
 
 from __future__ import annotations
 
-import shutil
 import time
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
@@ -15,12 +15,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from quizbuilder import cache as resilient
-from tests.conftest import IN_CI
+from tests.conftest import own_redis_server
 from tests.factories import WebhookFactory
 from tests.quizzes.helpers import client_for
 from tests.sharing.conftest import complete
-from tests.workers import RedisServer, redis_server
+from tests.workers import RedisServer
 from webhooks import selectors
 from webhooks.models import Dispatch, Event, Webhook
 from webhooks.services import webhook_disable_failing
@@ -33,40 +32,18 @@ pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
 @pytest.fixture(scope="module")
-def own_redis(tmp_path_factory):
-    if shutil.which("redis-server") is None:
-        if IN_CI:
-            pytest.fail("redis-server is not installed (required under CI=true)")
-        pytest.skip("redis-server is not installed")
-    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+def own_redis(tmp_path_factory) -> Iterator[RedisServer]:
+    """One redis-server for the module (tests/conftest.py's `own_redis` is one a test)."""
+    with own_redis_server(tmp_path_factory.mktemp("redis")) as server:
         yield server
 
 
 @pytest.fixture(autouse=True)
-def shared_cache(own_redis: RedisServer, settings, resolver):
+def shared_cache(redis_cache: RedisServer, resolver) -> RedisServer:
     """settings.py's cache on this module's own Redis; hooks.example.com resolves."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "quizbuilder.cache.ResilientRedisCache",
-            "LOCATION": own_redis.url,
-            "KEY_PREFIX": "qb",
-        }
-    }
     resolver({"hooks.example.com": "93.184.215.14", "127.0.0.1": "127.0.0.1"})  # and Redis
-    cache.clear()
-    yield own_redis
-    if own_redis.process is None:
-        own_redis.start()
-    cache.clear()
-
-
-@pytest.fixture
-def enqueued(monkeypatch):
-    sent: list[int] = []
-    monkeypatch.setattr(
-        "webhooks.services.task_enqueue", lambda task, dispatch_id: sent.append(dispatch_id)
-    )
-    return sent
+    cache.clear()  # the module's Redis outlives each test
+    return redis_cache
 
 
 def told(webhook_id: int) -> int:
@@ -161,17 +138,14 @@ def test_what_a_completion_read_before_a_change_is_not_kept_after_it(quiz, monke
     assert selectors.webhooks_wanting(quiz_id=quiz.pk, type="result.created") == [webhook.pk]
 
 
-def test_with_redis_down_completions_still_reach_the_webhooks(
-    quiz, enqueued, shared_cache, monkeypatch
-):
-    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.3)
+def test_with_redis_down_completions_still_reach_the_webhooks(quiz, enqueued, shared_cache):
     complete(Client())  # no webhook: kept in Redis, which keeps it across a restart
     shared_cache.stop()
     webhook = WebhookFactory(quiz=quiz, events=["result.created"])
     complete(Client())
     assert told(webhook.pk) == 1
     shared_cache.start()
-    time.sleep(0.4)  # past RETRY_SECONDS: the cache tries Redis again
+    time.sleep(0.4)  # past RETRY_SECONDS (0.3, redis_cache): the cache tries Redis again
     # The delete missed during the outage is sent before anything is read again.
     complete(Client())
     assert told(webhook.pk) == 2

@@ -20,13 +20,9 @@ from redis.connection import AbstractConnection
 from quizzes.models import QuizView
 from quizzes.taking import funnel
 from sharing.models import RefusedRequest
-from tests import test_faults_redis as faults
 from tests.quizzes.takehelp import BROWSER_UA
 
 pytestmark = pytest.mark.django_db
-
-# A redis-server of the test's own (tests/test_faults_redis.py), in both suite runs.
-redis_binary, own_redis, redis_cache = faults.redis_binary, faults.own_redis, faults.redis_cache
 
 SLUG = "which-morning-drink"
 PAGE = f"/q/{SLUG}/"
