@@ -129,7 +129,7 @@ def profile(
         args.keep.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^a-z0-9]+", "-", f"{headers.get('User-Agent', '')[:8]}{path}".lower())
         shutil.copy(raw, args.keep / f"{name.strip('-')}-{'post' if script else 'get'}.txt")
-    # Two workers sampled `rate` times a second each, over `seconds`, for rps * seconds requests.
+    # Each worker sampled `rate` times a second, over `seconds`, for rps * seconds requests.
     per_sample_ms = 1000 / args.rate
     requests = rps * args.seconds
     return rps, {k: n * per_sample_ms / requests for k, n in counts.items()}
@@ -140,13 +140,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rate", type=int, default=200, help="samples per second")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument(
         "--keep", type=Path, help="a folder to keep each path's raw stacks in (py-spy's raw format)"
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
-    with gunicorn_site("qb-profile-") as (base, env, tmp):
+    with gunicorn_site("qb-profile-", args.workers) as (base, env, tmp):
         port = base.rsplit(":", 1)[1]
         master = int(
             subprocess.run(
@@ -177,8 +178,8 @@ def main() -> int:
             ("share, bot", share, {"User-Agent": BOT}),
         ]
         print(
-            f"gunicorn 2 sync workers on {base}; py-spy at {args.rate}/s for {args.seconds}s per "
-            f"path under wrk ({args.connections} connections); "
+            f"gunicorn {args.workers} sync workers on {base}; py-spy at {args.rate}/s for "
+            f"{args.seconds}s per path under wrk ({args.connections} connections); "
             f"{'PostgreSQL' if 'DATABASE_URL' in env else 'SQLite'}"
             f"{' + Redis' if 'REDIS_URL' in env else ''}"
         )
