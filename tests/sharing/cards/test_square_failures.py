@@ -130,9 +130,7 @@ def test_a_failed_square_card_shows_as_no_square_while_a_failed_og_card_shows_th
     assert 'href="" download data-save-image hidden' in square_page.content.decode()
 
 
-def test_the_card_job_sends_a_failed_square_card_again_after_its_backoff_not_before(
-    drink, visitor
-):
+def test_the_card_job_sends_a_failed_square_card_again_after_its_backoff_not_before(drink, visitor):
     result_id = take(drink, visitor)
     og_card_drawn(result_id)
     age(result_id)
