@@ -1,6 +1,6 @@
 """Share-page throughput: clicks counted per second on /s/<code>/ beside a trivial view.
 
-    .venv/bin/python benchmarks/share_page.py [--seconds 10] [--connections 8]
+    .venv/bin/python benchmarks/share_page.py [--seconds 10] [--connections 8] [--workers 2]
 
 Same server as benchmarks/web.py (gunicorn, 2 sync workers, DEBUG off, fresh SQLite in a
 temporary DATA_DIR, or BENCH_DATABASE_URL): a visitor completes the demo quiz and shares it on
@@ -104,9 +104,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn sync workers (issue 14's table: 2)"
+    )
     args = parser.parse_args()
     load = wrk if shutil.which("wrk") else pyload
-    with gunicorn_site("qb-share-bench-") as (base, env, tmp):
+    with gunicorn_site("qb-share-bench-", args.workers) as (base, env, tmp):
         result, cookie = post_json(f"{base}/api/quizzes/{SLUG}/responses/", {"answers": ANSWERS})
         cards_draw(env, result["id"])  # as the worker does within ~100 ms of the POST
         shared, _ = post_json(
@@ -126,8 +129,8 @@ def main() -> int:
             ("share page, preview bot", path, {"User-Agent": BOT}),
         ]
         print(
-            f"gunicorn 2 sync workers on {base}; load: {load.__name__}, {args.connections} "
-            f"connections, {args.seconds}s per URL; database: "
+            f"gunicorn {args.workers} sync workers on {base}; load: {load.__name__}, "
+            f"{args.connections} connections, {args.seconds}s per URL; database: "
             f"{env.get('DATABASE_URL', f'SQLite in {tmp}')}"
         )
         rows = []

@@ -1,6 +1,6 @@
 """Web throughput: a quiz page and a response POST beside a trivial Django view.
 
-    .venv/bin/python benchmarks/web.py [--seconds 10] [--connections 8] [--rounds 1]
+    .venv/bin/python benchmarks/web.py [--seconds 10] [--connections 8] [--rounds 1] [--workers 2]
 
 Serves the site with gunicorn (2 sync workers) on 127.0.0.1 from a fresh DATA_DIR in a
 temporary folder (migrated, demo quizzes loaded with `manage.py load_demo`, DEBUG off, rate
@@ -171,8 +171,8 @@ def site_env(tmp: Path, port: int) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn_site(prefix: str) -> Iterator[tuple[str, dict[str, str], Path]]:
-    """A fresh site on gunicorn (2 sync workers) on 127.0.0.1: its own DATA_DIR, migrated,
+def gunicorn_site(prefix: str, workers: int = 2) -> Iterator[tuple[str, dict[str, str], Path]]:
+    """A fresh site on gunicorn (`workers` sync workers) on 127.0.0.1: its own DATA_DIR, migrated,
     demo quizzes loaded, DEBUG and rate limits off. BENCH_DATABASE_URL / BENCH_REDIS_URL
     point it at servers. Yields (base URL, its environment, its DATA_DIR)."""
     tmp = Path(tempfile.mkdtemp(prefix=prefix))
@@ -187,7 +187,7 @@ def gunicorn_site(prefix: str) -> Iterator[tuple[str, dict[str, str], Path]]:
             GUNICORN,
             "quizbuilder.wsgi",
             "--workers",
-            "2",
+            str(workers),
             "--worker-class",
             "sync",
             "--bind",
@@ -213,10 +213,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn sync workers (issue 14's table: 2)"
+    )
     args = parser.parse_args()
     tool = "wrk" if shutil.which("wrk") else "python-threads"
     run = wrk_run if tool == "wrk" else python_run
-    with gunicorn_site("qb-bench-") as (base, env, tmp):
+    with gunicorn_site("qb-bench-", args.workers) as (base, env, tmp):
         # A returning visitor: one cookie, view already counted today.
         with urllib.request.urlopen(
             urllib.request.Request(f"{base}/q/{SLUG}/", headers={"User-Agent": UA})
@@ -235,7 +238,7 @@ def main() -> int:
             ),
         ]
         print(
-            f"gunicorn 2 sync workers on {base}; load: {tool}, {args.connections} "
+            f"gunicorn {args.workers} sync workers on {base}; load: {tool}, {args.connections} "
             f"connections, {args.seconds}s per URL in {args.rounds} round(s); "
             f"{'PostgreSQL' if 'DATABASE_URL' in env else 'SQLite'} (DATA_DIR {tmp})"
         )

@@ -12,11 +12,12 @@ from .models import ResultCard
 
 @admin.register(ResultCard)
 class ResultCardAdmin(admin.ModelAdmin):
-    # The card's status and, once the last retry failed, why (sharing.tasks): read only, the
-    # workers write it.
-    list_display = ("result", "status", "error", "attempts", "retry_at")
+    # The card's status and, once the last retry failed, why (sharing.tasks), and the same of
+    # its square card: read only, the workers write it.
+    list_display = ("result", "status", "error", "attempts", "retry_at", "square_status",
+                    "square_error")  # fmt: skip
     list_select_related = ("result",)
-    list_filter = ("status",)
+    list_filter = ("status", "square_status")
     readonly_fields = [f.name for f in ResultCard._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

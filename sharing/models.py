@@ -134,12 +134,25 @@ class ResultCard(models.Model):
     # set on a pending card whose message may be lost after an answers purge).
     attempts = models.PositiveSmallIntegerField(default=0)
     retry_at = models.DateTimeField(null=True, blank=True)
+    # The square card fails and is retried on its own (the og card may be ready meanwhile),
+    # the same way: ready once `square_name` is kept, failed with its error and next try.
+    square_status = models.CharField(
+        max_length=10, choices=CardStatus.choices, default=CardStatus.PENDING
+    )
+    square_error = models.CharField(max_length=300, blank=True)
+    square_attempts = models.PositiveSmallIntegerField(default=0)
+    square_retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             # The card job looks for due cards every 10 minutes; only cards to retry have a time.
             models.Index(
                 fields=["retry_at"], condition=Q(retry_at__isnull=False), name="resultcard_retry"
+            ),
+            models.Index(
+                fields=["square_retry_at"],
+                condition=Q(square_retry_at__isnull=False),
+                name="resultcard_square_retry",
             ),
         ]
 

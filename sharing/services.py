@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from core.signals import signal_send_robust
 from core.sql import column, db_date, db_datetime, table
 from quizzes.models import Result, url_token_ok
 from quizzes.taking.ratelimit import RefusedKind
@@ -252,7 +253,7 @@ def share_create(*, result: Result, channel: object, visitor: str) -> Share:
         )
         share.kind = ShareKind.BUTTON
     if created:
-        share_created.send_robust(sender=Share, share=share)
+        signal_send_robust(share_created, sender=Share, share=share)
     return share
 
 

@@ -63,8 +63,18 @@ class ResultCardTask(DjangoTask):
                    einfo: Any) -> None:  # fmt: skip
         result_id = args[0] if args else kwargs.get("result_id")
         if result_id:
-            jobs.result_card_fail(result_id=str(result_id),
-                                       error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+            self.card_fail(result_id=str(result_id), error=f"{type(exc).__name__}: {exc}")
+
+    def card_fail(self, *, result_id: str, error: str) -> None:
+        jobs.result_card_fail(result_id=result_id, error=error)
+
+
+class SquareCardTask(ResultCardTask):
+    """Marks the square card failed (its own status: the og card stays ready), so the card
+    job tries it again after the og card's backoff instead of at every run."""
+
+    def card_fail(self, *, result_id: str, error: str) -> None:
+        jobs.result_square_fail(result_id=result_id, error=error)
 
 
 @shared_task(base=ResultCardTask, bind=True, **RETRY)
@@ -81,11 +91,11 @@ def render_result_card(self: Task, result_id: str) -> None:
         task_enqueue(render_square_card, result_id, options=options)
 
 
-@shared_task(**RETRY)
+@shared_task(base=SquareCardTask, **RETRY)
 def render_square_card(result_id: str) -> None:
     """Draw and store a ready result's square card (with its QR link) and keep its name; the
-    page's "Save image" shows it once there. A lost message is caught up by
-    `rerender_stale_cards`."""
+    page's "Save image" shows it once there. A lost message, or a failed run after its
+    backoff, is caught up by `rerender_stale_cards`."""
     jobs.result_square_render(result_id=result_id)
 
 
@@ -100,14 +110,16 @@ def rerender_stale_cards() -> int:
     """Beat (every 10 minutes): enqueue again the cards still pending after a few minutes, the
     cards whose retry time came (failed ones after jobs.CARD_RETRY_BACKOFF, so a 1-minute
     backoff means the next run; purged ones) and the square cards still missing a few minutes
-    after their og card was ready; returns how many."""
+    after their og card was ready or whose retry time came; returns how many."""
     ids = jobs.stale_card_results(
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
     )
-    due = jobs.cards_due(now=timezone.now(), lease=RETRY_LEASE, limit=STALE_BATCH)
+    now = timezone.now()
+    due = jobs.cards_due(now=now, lease=RETRY_LEASE, limit=STALE_BATCH)
     squares = jobs.stale_card_results(
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH, square=True
     )
+    squares += jobs.cards_due(now=now, lease=RETRY_LEASE, limit=STALE_BATCH, square=True)
     for result_id in [*ids, *due]:
         task_enqueue(render_result_card, result_id)
     for result_id in squares:

@@ -190,6 +190,10 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
         ResultCard = new.get_model("sharing", "ResultCard")
         assert ResultCard.objects.count() == counts["Result"]
         assert ResultCard.objects.exclude(square_name="").count() == 6 * counts["Quiz"]
+        # A kept square card is ready (sharing 0007); a missing one pending, sent again.
+        kept = ResultCard.objects.exclude(square_name="").values_list("square_status", flat=True)
+        missing = ResultCard.objects.filter(square_name="").values_list("square_status", flat=True)
+        assert (set(kept), set(missing)) == ({"ready"}, {"pending"})
         assert (
             ResultCard.objects.filter(status="failed", retry_at=RETRY_AT).count()
             == (counts["Quiz"])

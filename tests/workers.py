@@ -91,7 +91,7 @@ def _card_gate_install(**_kwargs: Any) -> None:
     card_jobs.card_render = gated  # type: ignore[assignment]
 
 
-# With CARD_RETRIES_ENV set to a number, a test worker's render task retries that many times
+# With CARD_RETRIES_ENV set to a number, a test worker's render tasks retry that many times
 # (Celery's quick in-task retries, 5 by default, up to ~30 s) before it fails for good, so a
 # fault test sees a card marked failed in a second.
 CARD_RETRIES_ENV = "QB_TEST_CARD_RETRIES"
@@ -103,9 +103,10 @@ def _card_retries_install(**_kwargs: Any) -> None:
     retries = os.environ.get(CARD_RETRIES_ENV)
     if retries is None:
         return
-    from sharing.tasks import render_result_card
+    from sharing.tasks import render_result_card, render_square_card
 
     render_result_card.max_retries = int(retries)
+    render_square_card.max_retries = int(retries)
 
 
 def redis_url() -> str:

@@ -4,11 +4,11 @@ reviewer, and what was sent back to an author."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from core.signals import signal_send_robust
 from quizzes.authoring.permissions import quizzes_visible_to, user_is_editor
 from quizzes.models import AuditAction, AuditEntry, Quiz, QuizVersion, VersionStatus
 from quizzes.signals import quiz_figures, quiz_links
@@ -16,7 +16,6 @@ from quizzes.signals import quiz_figures, quiz_links
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-logger = logging.getLogger(__name__)
 
 # The review steps: the latest of them says where a version stands.
 REVIEW_STEPS = (AuditAction.SUBMITTED, AuditAction.SENT_BACK, AuditAction.PUBLISHED)
@@ -25,10 +24,8 @@ REVIEW_STEPS = (AuditAction.SUBMITTED, AuditAction.SENT_BACK, AuditAction.PUBLIS
 def quiz_links_get(*, quiz: Quiz, user: Any) -> list[tuple[str, str]]:
     """The pages rooms above keep for `quiz` (webhooks, embeds), from `quiz_links`."""
     links: list[tuple[str, str]] = []
-    for receiver, answer in quiz_links.send_robust(sender=Quiz, quiz=quiz, user=user):
-        if isinstance(answer, Exception):
-            logger.error("quiz_links receiver %r failed", receiver, exc_info=answer)
-        elif answer:
+    for answer in signal_send_robust(quiz_links, sender=Quiz, quiz=quiz, user=user):
+        if answer:
             links.extend(answer)
     return links
 
@@ -40,10 +37,8 @@ def quizzes_figures_get(*, quiz_ids: list[int]) -> dict[int, dict[str, Any]]:
     figures: dict[int, dict[str, Any]] = {}
     if not quiz_ids:
         return figures
-    for receiver, answer in quiz_figures.send_robust(sender=Quiz, quiz_ids=quiz_ids):
-        if isinstance(answer, Exception):
-            logger.error("quiz_figures receiver %r failed", receiver, exc_info=answer)
-        elif answer:
+    for answer in signal_send_robust(quiz_figures, sender=Quiz, quiz_ids=quiz_ids):
+        if answer:
             figures.update(answer)
     return figures
 

@@ -12,20 +12,17 @@ The panels talk to the editor and to each other with events on `document` (stati
 
 from __future__ import annotations
 
-import logging
-
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from core.signals import signal_send_robust
 from quizzes.authoring.preview_draft import version_preview
 from quizzes.authoring.preview_frame import frame_url, outcome_choices
 from quizzes.authoring.rows import version_file_data
 from quizzes.models import QuizVersion
 from quizzes.signals import studio_panels
-
-logger = logging.getLogger(__name__)
 
 
 def page_preview_html(*, request: HttpRequest, version: QuizVersion) -> SafeString:
@@ -46,11 +43,9 @@ def studio_panels_html(*, request: HttpRequest, version: QuizVersion) -> list[Sa
     """The HTML of each preview panel for the studio page of `version`, in order."""
     panels = [page_preview_html(request=request, version=version)]
     # A panel of a room above that fails is left out; the studio still opens.
-    for receiver, answer in studio_panels.send_robust(
-        sender=QuizVersion, request=request, version=version
+    for answer in signal_send_robust(
+        studio_panels, sender=QuizVersion, request=request, version=version
     ):
-        if isinstance(answer, Exception):
-            logger.error("studio panel of %r failed", receiver, exc_info=answer)
-        elif isinstance(answer, SafeString):
+        if isinstance(answer, SafeString):
             panels.append(answer)
     return panels

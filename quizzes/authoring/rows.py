@@ -43,6 +43,12 @@ def version_file_data(*, version: QuizVersion) -> dict[str, Any]:
     working copy when it has one, else its rows."""
     if version.document is not None and version.status in ("draft", "review"):
         return copy.deepcopy(version.document)
+    return rows_file_data(version=version)
+
+
+def rows_file_data(*, version: QuizVersion) -> dict[str, Any]:
+    """The version's rows (questions, choices, values, outcomes) as a quizbuilder/1 document,
+    whatever working copy it has."""
     questions = [(q, list(q.choices.all())) for q in version.questions.prefetch_related("choices")]
     return file_data_build(
         version=version,

@@ -7,7 +7,6 @@ publish); until one does, the site's card, a static file, so a bot never meets a
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,11 +14,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from core.signals import signal_send_robust
 from quizzes.models import QuizVersion
 from quizzes.selectors import Published
 from quizzes.signals import quiz_link_image
 
-logger = logging.getLogger(__name__)
 SITE_CARD = "img/share-card.png"  # 1200 x 630
 SITE_CARD_SIZE = (1200, 630)
 
@@ -32,10 +31,8 @@ def site_card(request: HttpRequest) -> dict[str, Any]:
 def quiz_link_image_get(*, request: HttpRequest, version_id: int) -> dict[str, Any]:
     """The quiz's link-preview picture from `quiz_link_image`'s receivers, else the site's
     card; a receiver that fails is logged and the site's card is shown."""
-    for receiver, answer in quiz_link_image.send_robust(sender=QuizVersion, version_id=version_id):
-        if isinstance(answer, Exception):
-            logger.error("quiz_link_image receiver %r failed", receiver, exc_info=answer)
-        elif answer and answer.get("url"):
+    for answer in signal_send_robust(quiz_link_image, sender=QuizVersion, version_id=version_id):
+        if answer and answer.get("url"):
             return {**answer, "url": request.build_absolute_uri(str(answer["url"]))}
     return site_card(request)
 

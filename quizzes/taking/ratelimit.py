@@ -34,6 +34,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.signals import signal_send_robust
 from quizbuilder.cache import CLAIM_OVER_LIMIT, CLAIMED_ALREADY
 from quizzes.signals import request_refused
 
@@ -133,12 +134,8 @@ def refusal_note(*, quiz_id: int | None, kind: RefusedKind) -> None:
     """Announce one refused (or served but uncounted) request on `quiz_id` for the stats."""
     if quiz_id is None:
         return
-    # send_robust: a stats write that fails must not turn a refusal into a 500; it is logged.
-    for receiver, outcome in request_refused.send_robust(
-        sender=RefusedKind, quiz_id=quiz_id, kind=kind
-    ):
-        if isinstance(outcome, Exception):
-            logger.warning("recording a refused %s failed in %r: %s", kind, receiver, outcome)
+    # Robust: a stats write that fails must not turn a refusal into a 500; it is logged.
+    signal_send_robust(request_refused, sender=RefusedKind, quiz_id=quiz_id, kind=kind)
 
 
 def _limited(

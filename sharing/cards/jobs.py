@@ -173,6 +173,10 @@ def result_cards_forget(*, result: Result) -> None:
             "error": "",
             "attempts": 0,
             "retry_at": timezone.now() + CARD_RECHECK,
+            "square_status": CardStatus.PENDING,
+            "square_error": "",
+            "square_attempts": 0,
+            "square_retry_at": None,
         },
     )
     for name in filter(None, old_cards):
@@ -190,7 +194,9 @@ def result_cards_delete(*, result: Result) -> None:
     if card is None:
         return
     name, square = card.name, card.square_name
-    ResultCard.objects.filter(result_id=result.pk).update(name="", square_name="")
+    ResultCard.objects.filter(result_id=result.pk).update(
+        name="", square_name="", square_status=CardStatus.PENDING, square_retry_at=None
+    )
     if name and not ResultCard.objects.filter(name=name).exists():
         transaction.on_commit(lambda: default_storage.delete(name))
     if square:
@@ -210,38 +216,68 @@ def result_card_fail(*, result_id: str, error: str) -> bool:
         if card.status == CardStatus.READY:
             return False
         attempts = card.attempts + 1
-        retry_at = None
-        if attempts < settings.CARD_RETRY_MAX_ATTEMPTS:
-            delay = CARD_RETRY_BACKOFF[min(attempts, len(CARD_RETRY_BACKOFF)) - 1]
-            retry_at = timezone.now() + delay
         ResultCard.objects.filter(result_id=result_id).update(
-            status=CardStatus.FAILED, error=error[:ERROR_MAX], attempts=attempts, retry_at=retry_at
+            status=CardStatus.FAILED,
+            error=error[:ERROR_MAX],
+            attempts=attempts,
+            retry_at=_card_retry_at(attempts=attempts),
         )
     return True
 
 
-def cards_due(*, now: datetime, lease: timedelta, limit: int) -> list[str]:
+def result_square_fail(*, result_id: str, error: str) -> bool:
+    """Mark a result's square card failed with `error`, unless its name is kept, and count the
+    failed run, retried as `result_card_fail` retries the og card (its own `square_*` columns:
+    the og card's status stays as it is). Returns whether a row changed."""
+    with transaction.atomic():
+        # The result's row lock orders this against a render keeping its square's name.
+        if not Result.objects.select_for_update().filter(pk=result_id).exists():
+            return False
+        card, _ = ResultCard.objects.get_or_create(result_id=result_id)
+        if card.square_name:
+            return False
+        attempts = card.square_attempts + 1
+        ResultCard.objects.filter(result_id=result_id).update(
+            square_status=CardStatus.FAILED,
+            square_error=error[:ERROR_MAX],
+            square_attempts=attempts,
+            square_retry_at=_card_retry_at(attempts=attempts),
+        )
+    return True
+
+
+def _card_retry_at(*, attempts: int) -> datetime | None:
+    """When the card job tries a card again after its `attempts`-th failed run; None once
+    settings.CARD_RETRY_MAX_ATTEMPTS runs failed (it stays failed)."""
+    if attempts >= settings.CARD_RETRY_MAX_ATTEMPTS:
+        return None
+    return timezone.now() + CARD_RETRY_BACKOFF[min(attempts, len(CARD_RETRY_BACKOFF)) - 1]
+
+
+def cards_due(*, now: datetime, lease: timedelta, limit: int, square: bool = False) -> list[str]:
     """Ids of results whose card is due for another try, each claimed for `lease`: failed
     cards whose backoff ended, and pending cards with a time set (an answers purge asks for a
-    new card and sets one, in case its message is lost).
+    new card and sets one, in case its message is lost); with `square`, failed square cards
+    whose backoff ended (`result_square_fail`).
 
     The claim (a conditional update of `retry_at`) keeps the next run of the job from
     sending it again while it waits in the queue; if its message is lost, the lease ends and
     the job sends it again. A run that fails sets the next time (`result_card_fail`), one that
     succeeds clears it.
     """
+    at, status = ("square_retry_at", "square_status") if square else ("retry_at", "status")
     due = list(
-        ResultCard.objects.filter(retry_at__lte=now, result__deleted_at__isnull=True)
-        .exclude(status=CardStatus.READY)
-        .order_by("retry_at")
-        .values_list("result_id", "retry_at")[:limit]
+        ResultCard.objects.filter(**{f"{at}__lte": now}, result__deleted_at__isnull=True)
+        .exclude(**{status: CardStatus.READY})
+        .order_by(at)
+        .values_list("result_id", at)[:limit]
     )
     claimed = []
     for result_id, retry_at in due:
         if (
-            ResultCard.objects.filter(result_id=result_id, retry_at=retry_at)
-            .exclude(status=CardStatus.READY)
-            .update(retry_at=now + lease)
+            ResultCard.objects.filter(result_id=result_id, **{at: retry_at})
+            .exclude(**{status: CardStatus.READY})
+            .update(**{at: now + lease})
         ):
             claimed.append(result_id)
     return claimed
@@ -333,12 +369,17 @@ def stale_card_results(
 ) -> list[str]:
     """Ids of results whose card is still pending after `older_than` (a lost message, a
     worker that died before acking on a broker that forgot), at most `newer_than` old; with
-    `square`, of ready ones still without their square card."""
+    `square`, of ready ones whose square card is still pending (a failed one waits for its
+    retry time: `cards_due`)."""
     now = timezone.now()
     # No card row yet is pending too (the first render makes it).
     waiting = Q(card__isnull=True) | Q(card__status=CardStatus.PENDING)
     if square:
-        waiting = Q(card__status=CardStatus.READY, card__square_name="")
+        waiting = Q(
+            card__status=CardStatus.READY,
+            card__square_name="",
+            card__square_status=CardStatus.PENDING,
+        )
     return list(
         Result.objects.filter(
             waiting,

@@ -123,23 +123,28 @@ def card_ready_record(*, result_id: str, name: str) -> bool:
         "error = '', retry_at = NULL WHERE c.status <> excluded.status RETURNING result_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [result_id, CardStatus.READY.value, name, ""])
+        cursor.execute(sql, [result_id, CardStatus.READY.value, name, "", CardStatus.PENDING.value])
         return cursor.fetchone() is not None
 
 
 def card_square_record(*, result_id: str, name: str) -> None:
-    """Keep the result's square card name (a square drawn before the og card makes the row,
-    pending). One upsert; call it under `result_lock_live`."""
-    sql = _card_upsert("ON CONFLICT (result_id) DO UPDATE SET square_name = excluded.square_name")
+    """Keep the result's square card name and mark the square ready, clearing a failure (a
+    square drawn before the og card makes the row, pending). One upsert; call it under
+    `result_lock_live`."""
+    sql = _card_upsert(
+        "ON CONFLICT (result_id) DO UPDATE SET square_name = excluded.square_name, "
+        "square_status = excluded.square_status, square_error = '', square_retry_at = NULL"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [result_id, CardStatus.PENDING.value, "", name])
+        cursor.execute(sql, [result_id, CardStatus.PENDING.value, "", name, CardStatus.READY.value])
 
 
 def _card_upsert(conflict: str) -> str:
-    """A new card row (result id, status, og name, square name as parameters), or `conflict`
-    on the one the result has."""
+    """A new card row (result id, status, og name, square name, square status as
+    parameters), or `conflict` on the one the result has."""
     return (
         f"INSERT INTO {table(ResultCard)} AS c "  # noqa: S608
-        "(result_id, status, name, square_name, error, attempts, retry_at) "
-        f"VALUES (%s, %s, %s, %s, '', 0, NULL) {conflict}"
+        "(result_id, status, name, square_name, error, attempts, retry_at, "
+        "square_status, square_error, square_attempts, square_retry_at) "
+        f"VALUES (%s, %s, %s, %s, '', 0, NULL, %s, '', 0, NULL) {conflict}"
     )

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Model
 from django.utils import timezone
 
+from core.signals import signal_send_robust
 from quizzes.models import AnswerEvent, QuizView, ShownEvent
 
 from ..models import Click, DailyStats, Preview
@@ -56,9 +57,7 @@ def stats_raw_purge(
     """
     now = now or timezone.now()
     purged = _raw_purge(now=now, days=raw_retention_days() if days is None else days, budget=budget)
-    for receiver, answer in stats_raw_purged.send_robust(sender=DailyStats, now=now):
-        if isinstance(answer, Exception):
-            logger.error("stats_raw_purged receiver %r failed", receiver, exc_info=answer)
+    signal_send_robust(stats_raw_purged, sender=DailyStats, now=now)
     return purged
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import defaultdict
 from functools import reduce
 from operator import or_
@@ -12,6 +11,7 @@ from django.db.models import Count, Exists, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.signals import signal_send_robust
 from quizzes.models import Quiz, Result
 
 from ..models import DailyStats, Share, ShareKind
@@ -23,7 +23,6 @@ from .days import PARTIAL, SHARED_UNTIL, Span, button_shares_before, quizzes_day
 CHUNK_RECORDS = 4000
 # (quiz, day)s patched per query: an OR of that many terms (SQLite parses at most 1000 deep).
 PATCH_CHUNK = 200
-logger = logging.getLogger(__name__)
 
 
 def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS) -> int:
@@ -84,11 +83,7 @@ def stats_rollup(*, today: dt.date | None = None, recent_days: int = RECENT_DAYS
     late = sorted({(q, d) for q, d in shared_days if d < window})
     for i in range(0, len(late), PATCH_CHUNK):
         _shared_patch(days=set(late[i : i + PATCH_CHUNK]), cutoff=cutoff)
-    for receiver, answer in stats_rolled_up.send_robust(
-        sender=DailyStats, today=today, recent_days=recent_days
-    ):
-        if isinstance(answer, Exception):
-            logger.error("stats_rolled_up receiver %r failed", receiver, exc_info=answer)
+    signal_send_robust(stats_rolled_up, sender=DailyStats, today=today, recent_days=recent_days)
     return written
 
 

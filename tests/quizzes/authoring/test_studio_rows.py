@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quizzes.authoring import rows
-from quizzes.authoring.rows import file_data_build, quiz_validate
+from quizzes.authoring.rows import quiz_validate, rows_file_data
 from quizzes.models import Choice, Outcome, Question, QuizVersion, Variable
 from tests.quizzes.helpers import client_for, form_data
 
@@ -63,20 +63,8 @@ def _rows(slug: str) -> dict[str, list[tuple]]:
     }
 
 
-def _rows_as_file(slug: str) -> dict:
-    """The draft's rows read as a quizbuilder/1 file (as they are when it has no working copy)."""
-    version = _draft(slug)
-    questions = [(q, list(q.choices.all())) for q in version.questions.prefetch_related("choices")]
-    return file_data_build(
-        version=version,
-        questions=questions,
-        variables=list(version.variables.all()),
-        outcomes=list(version.outcomes.all()),
-    )
-
-
 def _assert_rows_follow_the_draft(slug: str) -> None:
-    from_rows, problems = quiz_validate(_rows_as_file(slug))
+    from_rows, problems = quiz_validate(rows_file_data(version=_draft(slug)))
     assert problems == []
     assert from_rows == quiz_validate(_draft(slug).document)[0]
 
