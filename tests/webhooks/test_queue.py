@@ -15,7 +15,9 @@ def _queue_of(app: Celery, task: str) -> str:
 
 
 def test_webhook_tasks_go_to_the_webhooks_queue_and_cards_to_the_default_one():
-    app = Celery("routing-check")
+    # Not set as the current app: shared tasks (ping, the cards) would otherwise publish
+    # through this one, on the settings' broker, in every test after this one.
+    app = Celery("routing-check", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
 
     assert _queue_of(app, "webhooks.tasks.deliver_webhook") == "webhooks"
