@@ -35,8 +35,8 @@ from quizzes.taking import views as taking_views
 from quizzes.taking.funnel import view_record
 from quizzes.taking.payloads import quiz_public
 from quizzes.taking.services import take_new
-from sharing.cards.jobs import version_card_name
 from sharing.cards.show import DEFAULT_CARD, card_url
+from sharing.cards.version_jobs import version_card_name
 from sharing.results import result_image
 from sharing.services import share_get, share_result
 

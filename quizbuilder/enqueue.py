@@ -4,8 +4,9 @@ A response POST saves the result and then enqueues its card. If the broker is un
 (Redis down, the embedded broker's folder unwritable) the visitor must still get the 201
 with the result id: a 500 there hides the id, and a retried POST makes a duplicate
 completion. Every job enqueued through these helpers has a catch-up path that does not need
-this message (the pending card is re-enqueued by `sharing.tasks.rerender_stale_cards`, the
-fallback card is drawn again at the next publish), so a lost message is logged, not raised.
+this message (a pending result card, and a version's card still missing a few minutes after
+its publish, are sent again by `sharing.tasks.rerender_stale_cards`), so a lost message is
+logged, not raised.
 """
 
 from __future__ import annotations

@@ -98,23 +98,39 @@ class Referral(models.Model):
         return f"{self.result_id} by {self.share_id} at depth {self.depth}"
 
 
-class VersionCard(models.Model):
-    """A quiz version's own card (its title on its design, no visitor, no QR): the picture a
-    result shows until its own card is drawn. Drawn by a worker once the version is live."""
-
-    version = models.OneToOneField(
-        "quizzes.QuizVersion", primary_key=True, on_delete=models.CASCADE, related_name="card"
-    )
-    name = models.CharField(max_length=200)
-
-    def __str__(self) -> str:
-        return f"{self.version_id}: {self.name}"
-
-
 class CardStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class VersionCard(models.Model):
+    """A quiz version's own card (its title on its design, no visitor, no QR): the picture a
+    result and the quiz's link preview show until a result's own card is drawn. Drawn by a
+    worker once the version is live; ready once `name` is kept, failed with its error and next
+    try as a result card is (sharing.cards.version_jobs). A version with no row is pending."""
+
+    version = models.OneToOneField(
+        "quizzes.QuizVersion", primary_key=True, on_delete=models.CASCADE, related_name="card"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=CardStatus.choices, default=CardStatus.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    # How many runs failed, and when the card job tries again (None: nothing to retry, or no
+    # tries left; also set on a pending card the job sent again after its message was lost).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The card job looks for due cards every 10 minutes; only cards to retry have a time.
+            models.Index(
+                fields=["retry_at"], condition=Q(retry_at__isnull=False), name="versioncard_retry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.status} {self.name}"
 
 
 class ResultCard(models.Model):

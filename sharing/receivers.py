@@ -28,10 +28,11 @@ from quizzes.signals import (
 )
 
 from .cards.inputs import OG
-from .cards.jobs import result_cards_delete, result_cards_forget, version_card_name
+from .cards.jobs import result_cards_delete, result_cards_forget
 from .cards.render import LAYOUTS
 from .cards.rows import result_card_remember
 from .cards.show import card_url
+from .cards.version_jobs import version_card_name
 from .pages import landing_forget
 from .results import body_extras
 from .services import referral_record, refusal_record, share_default_create
@@ -97,7 +98,7 @@ def studio_card_panel(
 
 @receiver(quiz_link_image, dispatch_uid="sharing.quiz_link_image")
 def link_image(sender: Any, *, version_id: int, **kwargs: Any) -> dict[str, Any] | None:
-    """The quiz card drawn at publish (sharing.cards.jobs.fallback_card_render), or None
+    """The quiz card drawn at publish (sharing.cards.version_jobs.fallback_card_render), or None
     until a worker drew it."""
     name = version_card_name(version_id=version_id)
     if not name:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from quizbuilder.enqueue import task_enqueue
 
-from .cards import jobs
+from .cards import jobs, version_jobs
 from .cards.fonts import fonts_signature
 from .stats.purge import stats_raw_purge
 from .stats.rollups import stats_rollup
@@ -77,6 +77,18 @@ class SquareCardTask(ResultCardTask):
         jobs.result_square_fail(result_id=result_id, error=error)
 
 
+class VersionCardTask(DjangoTask):
+    """Marks a version's card failed once the task has failed for good, so the card job tries
+    it again after the result cards' backoff; the quiz shows the site's card meanwhile."""
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any,
+                   einfo: Any) -> None:  # fmt: skip
+        version_id = args[0] if args else kwargs.get("version_id")
+        if version_id:
+            version_jobs.version_card_fail(version_id=int(version_id),
+                                           error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+
+
 @shared_task(base=ResultCardTask, bind=True, **RETRY)
 def render_result_card(self: Task, result_id: str) -> None:
     """Draw and store a result's og card and mark it ready (enqueued on commit of the
@@ -99,18 +111,20 @@ def render_square_card(result_id: str) -> None:
     jobs.result_square_render(result_id=result_id)
 
 
-@shared_task(**RETRY)
+@shared_task(base=VersionCardTask, **RETRY)
 def render_fallback_card(version_id: int) -> None:
-    """Draw and store the quiz-level card of a version (enqueued on commit of a publish)."""
-    jobs.fallback_card_render(version_id=version_id)
+    """Draw and store the quiz-level card of a version (enqueued on commit of a publish). A
+    lost message, or a failed run after its backoff, is caught up by `rerender_stale_cards`."""
+    version_jobs.fallback_card_render(version_id=version_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def rerender_stale_cards() -> int:
     """Beat (every 10 minutes): enqueue again the cards still pending after a few minutes, the
     cards whose retry time came (failed ones after jobs.CARD_RETRY_BACKOFF, so a 1-minute
-    backoff means the next run; purged ones) and the square cards still missing a few minutes
-    after their og card was ready or whose retry time came; returns how many."""
+    backoff means the next run; purged ones), the square cards still missing a few minutes
+    after their og card was ready or whose retry time came, and the versions' cards whose
+    retry time came or still missing a few minutes after their publish; returns how many."""
     ids = jobs.stale_card_results(
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH
     )
@@ -120,14 +134,23 @@ def rerender_stale_cards() -> int:
         older_than=STALE_AFTER, newer_than=STALE_GIVE_UP, limit=STALE_BATCH, square=True
     )
     squares += jobs.cards_due(now=now, lease=RETRY_LEASE, limit=STALE_BATCH, square=True)
+    versions = version_jobs.version_cards_due(
+        now=now,
+        lease=RETRY_LEASE,
+        stale_after=STALE_AFTER,
+        give_up=STALE_GIVE_UP,
+        limit=STALE_BATCH,
+    )
     for result_id in [*ids, *due]:
         task_enqueue(render_result_card, result_id)
     for result_id in squares:
         task_enqueue(render_square_card, result_id, options={"priority": SQUARE_PRIORITY})
-    if ids or due or squares:
-        logger.info("re-enqueued %d stale and %d due cards, %d square cards",
-                    len(ids), len(due), len(squares))  # fmt: skip
-    return len(ids) + len(due) + len(squares)
+    for version_id in versions:
+        task_enqueue(render_fallback_card, version_id)
+    if ids or due or squares or versions:
+        logger.info("re-enqueued %d stale and %d due cards, %d square cards, %d version cards",
+                    len(ids), len(due), len(squares), len(versions))  # fmt: skip
+    return len(ids) + len(due) + len(squares) + len(versions)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

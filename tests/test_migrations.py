@@ -200,6 +200,8 @@ def test_an_existing_database_migrates_without_losing_a_referral_or_a_card():
         )
         VersionCard = new.get_model("sharing", "VersionCard")
         assert dict(VersionCard.objects.values_list("version_id", "name")) == fallbacks
+        # A kept version card is ready (sharing 0008): the card job leaves it alone.
+        assert set(VersionCard.objects.values_list("status", flat=True)) == {"ready"}
         assert _card_files() == files
         # What the stats read: referred completions and depths, as before.
         Result = new.get_model("quizzes", "Result")

@@ -103,10 +103,11 @@ def _card_retries_install(**_kwargs: Any) -> None:
     retries = os.environ.get(CARD_RETRIES_ENV)
     if retries is None:
         return
-    from sharing.tasks import render_result_card, render_square_card
+    from sharing.tasks import render_fallback_card, render_result_card, render_square_card
 
     render_result_card.max_retries = int(retries)
     render_square_card.max_retries = int(retries)
+    render_fallback_card.max_retries = int(retries)
 
 
 def redis_url() -> str:

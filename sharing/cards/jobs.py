@@ -13,7 +13,8 @@ so it is drawn only where a link cannot be tapped: on the square and story layou
 sends its square card (the picture a visitor saves or shares as a file) to be drawn behind
 it; both names are kept in the result's `ResultCard` row (sharing.models; a result with no
 row yet is pending). The Open Graph card (1200x630, the link preview in a chat, where the
-friend taps the link itself) has no QR and is shared between equal results.
+friend taps the link itself) has no QR and is shared between equal results. A version's own
+card (the quiz's) is stored the same way: `sharing.cards.version_jobs`.
 
 Card URLs never change content (the hash is in the name): served with a year-long
 Cache-Control (S3: settings.STORAGES; local media: a front proxy, `sharing.media` under DEBUG).
@@ -25,17 +26,16 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from quizzes.models import QuizVersion, Result
+from quizzes.models import Result
 
 from ..models import CardStatus, ResultCard, VersionCard
-from .inputs import OG, SQUARE, fallback_card_spec, result_card_spec
+from .inputs import OG, SQUARE, result_card_spec
 from .render import CardSpec, card_inputs_hash, card_render
 from .rows import (
     card_ready_record,
@@ -50,11 +50,6 @@ logger = logging.getLogger(__name__)
 FORMATS = ("png", "jpeg")
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 CARDS_DIR = "cards"
-FALLBACK_CACHE = "version-card:{}"
-NO_CARD_SECONDS = 60
-FALLBACK_CACHE_SECONDS = 3600
-# A drawn version card's name, kept in a process (a redraw of the same design is the same).
-LOCAL_SECONDS = 60
 ERROR_MAX = 300
 # After the 1st, 2nd, 3rd... failed run of a card, the card job (every 10 minutes) tries again
 # at its first run this much later (the last delay repeats), up to CARD_RETRY_MAX_ATTEMPTS runs.
@@ -220,7 +215,7 @@ def result_card_fail(*, result_id: str, error: str) -> bool:
             status=CardStatus.FAILED,
             error=error[:ERROR_MAX],
             attempts=attempts,
-            retry_at=_card_retry_at(attempts=attempts),
+            retry_at=card_retry_at(attempts=attempts),
         )
     return True
 
@@ -241,12 +236,12 @@ def result_square_fail(*, result_id: str, error: str) -> bool:
             square_status=CardStatus.FAILED,
             square_error=error[:ERROR_MAX],
             square_attempts=attempts,
-            square_retry_at=_card_retry_at(attempts=attempts),
+            square_retry_at=card_retry_at(attempts=attempts),
         )
     return True
 
 
-def _card_retry_at(*, attempts: int) -> datetime | None:
+def card_retry_at(*, attempts: int) -> datetime | None:
     """When the card job tries a card again after its `attempts`-th failed run; None once
     settings.CARD_RETRY_MAX_ATTEMPTS runs failed (it stays failed)."""
     if attempts >= settings.CARD_RETRY_MAX_ATTEMPTS:
@@ -281,45 +276,6 @@ def cards_due(*, now: datetime, lease: timedelta, limit: int, square: bool = Fal
         ):
             claimed.append(result_id)
     return claimed
-
-
-def fallback_card_render(*, version_id: int) -> str | None:
-    """Render and store a version's quiz-level card and record it (VersionCard).
-
-    Runs at every publish. A card design hash that did not change gives the same file name,
-    so nothing is drawn again; a new design gives a new file, and the live quiz's preview
-    image changes with it. Results are not re-rendered: a result is frozen to the version it
-    was taken on, so its card keeps that version's design (and its pending image keeps that
-    version's fallback card). Returns the name, or None for an unknown version.
-    """
-    version = QuizVersion.objects.select_related("quiz").filter(pk=version_id).first()
-    if version is None or not version.definition:
-        return None
-    name = card_store(spec=fallback_card_spec(version=version))
-    VersionCard.objects.update_or_create(version=version, defaults={"name": name})
-    cache.set(FALLBACK_CACHE.format(version.pk), name, timeout=FALLBACK_CACHE_SECONDS)
-    return name
-
-
-def version_card_name(*, version_id: int) -> str:
-    """The storage name of a version's own card, "" before it is drawn. Every pending result
-    body reads it: from the cache once drawn (a version's design, so its card, never
-    changes), else one query (only until the worker draws it, seconds after the publish)."""
-    key = FALLBACK_CACHE.format(version_id)
-    # With Redis, a drawn name is kept in this process too (LOCAL_SECONDS): every POST asks.
-    copies = getattr(cache, "local_copies", None)
-    if copies is not None and (kept := copies.get(key)) is not None:
-        return str(kept)
-    name = cache.get(key)
-    if name is None:
-        name = VersionCard.objects.filter(version_id=version_id).values_list("name", flat=True)
-        name = name.first()
-        # "Not drawn yet" is remembered briefly too (every quiz page asks): the render sets
-        # the key the moment it records the card, so nobody waits for this to expire.
-        cache.set(key, name or "", timeout=FALLBACK_CACHE_SECONDS if name else NO_CARD_SECONDS)
-    if name and copies is not None:
-        copies.put(key, name, LOCAL_SECONDS)
-    return str(name or "")
 
 
 def card_referenced(*, names: list[str]) -> set[str]:

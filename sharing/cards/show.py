@@ -11,9 +11,9 @@ from quizzes.models import Result
 
 from ..models import CardStatus
 from .inputs import OG, SQUARE, url_absolute
-from .jobs import version_card_name
 from .render import LAYOUTS
 from .rows import result_card_of
+from .version_jobs import version_card_name
 
 # Shown until a version's own fallback card exists (a few ms after publishing, when a worker
 # runs): a static file, so a link-preview bot never meets a 404 or an empty og:image.

@@ -184,7 +184,7 @@ def test_the_quiz_link_shows_the_quiz_card_once_drawn_at_publish(published_quiz,
     from PIL import Image
 
     from sharing.cards import inputs
-    from sharing.cards.jobs import version_card_name
+    from sharing.cards.version_jobs import version_card_name
     from sharing.tasks import render_fallback_card
 
     version = published_quiz.live_version

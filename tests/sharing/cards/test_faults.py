@@ -274,6 +274,35 @@ def test_a_card_failed_during_a_storage_outage_is_drawn_by_the_retry_job_once_it
     )
 
 
+def test_a_version_card_failed_during_a_storage_outage_is_drawn_by_the_retry_job_once_it_ends(
+    broker, publish, visitor
+):
+    def version_card(status: str) -> VersionCard | None:
+        return VersionCard.objects.filter(version=version, status=status).first()
+
+    with celery_worker(broker, env={CARD_RETRIES_ENV: "0"}) as worker:
+        with storage_unwritable():
+            version = publish(SLUG)  # its card is sent to the worker once the publish commits
+            failed = wait_for(lambda: version_card("failed"), timeout=30,
+                              what="the version card to fail", worker=worker)  # fmt: skip
+            assert (failed.name, failed.attempts) == ("", 1)
+            assert failed.error.startswith(("NotADirectoryError", "FileExistsError"))
+            delay = failed.retry_at - timezone.now()
+            assert timedelta(seconds=30) < delay <= timedelta(minutes=1)
+            page = visitor.get(f"/q/{SLUG}/")
+            assert page.status_code == 200
+            assert 'content="http://testserver/static/img/share-card.png"' in page.content.decode()
+            assert rerender_stale_cards() == 0  # not before its retry time
+        # The storage is back; a minute later the periodic job sends it again, once.
+        VersionCard.objects.filter(version=version).update(retry_at=timezone.now())
+        assert rerender_stale_cards() == 1
+        assert rerender_stale_cards() == 0  # claimed: the next run does not send it twice
+        drawn = wait_for(lambda: version_card("ready"), timeout=90,
+                         what="the version card to be drawn", worker=worker)  # fmt: skip
+    assert drawn.name.startswith("cards/") and drawn.name.split("/")[1] in card_files()
+    assert (drawn.error, drawn.retry_at) == ("", None)
+
+
 def test_failed_cards_back_off_and_stay_failed_after_the_last_attempt(publish, settings):
     from sharing.cards.jobs import CARD_RETRY_BACKOFF, result_card_fail
 

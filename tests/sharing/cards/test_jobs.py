@@ -25,6 +25,7 @@ from quizzes.models import Quiz, Result
 from sharing.cards import inputs as card_inputs
 from sharing.cards import jobs as card_jobs
 from sharing.cards import show as card_show
+from sharing.cards import version_jobs
 from sharing.cards.render import LAYOUTS, card_inputs_hash
 from sharing.media import IMMUTABLE, media_serve
 from sharing.models import Channel, ResultCard, Share, ShareKind, VersionCard
@@ -453,13 +454,13 @@ def test_the_fallback_card_is_the_quiz_title_on_the_quiz_design(drink):
 
 def test_a_new_version_with_a_new_card_design_gets_a_new_fallback_card(publish, drink):
     old = drink.live_version
-    card_jobs.fallback_card_render(version_id=old.pk)
+    version_jobs.fallback_card_render(version_id=old.pk)
     card = {**old.definition["card"], "background": "#0f766e", "gradient_to": "#22d3ee"}
 
     same = publish("which-morning-drink")
-    card_jobs.fallback_card_render(version_id=same.pk)
+    version_jobs.fallback_card_render(version_id=same.pk)
     new = publish("which-morning-drink", card=card)
-    card_jobs.fallback_card_render(version_id=new.pk)
+    version_jobs.fallback_card_render(version_id=new.pk)
 
     old.refresh_from_db(), same.refresh_from_db(), new.refresh_from_db()
     assert same.pk != old.pk and fallback_of(same) == fallback_of(old)  # same design: reused
@@ -483,7 +484,7 @@ def test_old_results_keep_their_versions_design_after_a_redesign(publish, drink)
 
 def test_image_info_of_a_pending_card_is_the_versions_fallback_card(drink):
     result = make_result(drink)
-    card_jobs.fallback_card_render(version_id=drink.live_version.pk)
+    version_jobs.fallback_card_render(version_id=drink.live_version.pk)
     result.refresh_from_db()
 
     info = card_show.result_image_info(result)
@@ -516,7 +517,7 @@ def test_image_info_of_a_ready_card_has_the_hash_in_its_url(drink):
 
 def test_image_info_of_a_failed_card_is_the_fallback_with_status_failed(drink):
     result = make_result(drink)
-    card_jobs.fallback_card_render(version_id=drink.live_version.pk)
+    version_jobs.fallback_card_render(version_id=drink.live_version.pk)
     card_jobs.result_card_fail(result_id=result.id, error="OSError: disk full")
     result = Result.objects.select_related("version").get(pk=result.pk)
 
