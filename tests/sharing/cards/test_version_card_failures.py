@@ -215,3 +215,22 @@ def test_the_quiz_page_shows_the_sites_card_while_its_card_failed_then_its_own(d
     render_fallback_card(version.pk)  # the retry draws it
 
     assert og_image(visitor) == f"{settings.SITE_URL}/media/{card(version).name}"
+
+
+def test_editors_see_a_failed_version_card_and_its_error_in_the_admin(drink, client):
+    from tests.factories import UserFactory
+
+    with storage_broken():
+        render_fallback_card.apply(args=(drink.live_version.pk,))
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    page = client.get("/admin/sharing/versioncard/?status__exact=failed")
+
+    assert page.status_code == 200
+    assert page.content.decode().count(DISK_FULL) == 1
+    assert (
+        client.get("/admin/sharing/versioncard/?status__exact=ready")
+        .content.decode()
+        .count(DISK_FULL)
+        == 0
+    )
