@@ -71,8 +71,8 @@ def lead_form_post(request: VisitorRequest, result_id: str) -> HttpResponse:
         for field_errors in errors.values():
             for message in field_errors:
                 messages.error(request, message)
-    else:
-        messages.success(request, _("Thank you: your details are saved."))
+    # Saved: the result page's form gives way to its "Thank you" card (a message as well
+    # said it twice).
     return redirect(result.get_absolute_url())
 
 

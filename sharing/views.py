@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -20,9 +20,9 @@ from core.cookies import ref_cookie_set
 from core.visitors import VisitorRequest, ip_hash
 from quizzes.authoring.permissions import quizzes_visible_to
 from quizzes.authoring.preview import preview_version
-from quizzes.format.definition import HasQuestions
+from quizzes.format.definition import HasQuestions, Theme
 from quizzes.models import Quiz
-from quizzes.taking.contexts import quiz_duration_text, quiz_tiles
+from quizzes.taking.contexts import quiz_duration_text, quiz_tiles, theme_url
 from quizzes.taking.ratelimit import RefusedKind
 
 from .cards.render import LAYOUTS
@@ -137,6 +137,8 @@ def _landing_context(request: HttpRequest, seen: Landing) -> dict[str, Any]:
         },
         "own_url": reverse("sharing:landing", args=[seen.own_code]) if seen.own_code else "",
         "take_url": take_url,
+        # The quiz's own look from the friend's first screen, as its quiz and result pages.
+        "theme_url": theme_url(quiz.slug, cast(Theme, result.version.theme or {})),
     }
 
 

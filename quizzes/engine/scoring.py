@@ -11,7 +11,9 @@ Decisions where the spec is silent (also in the lead's spec notes):
 - `null`, an empty or blank string (and `[]` for an optional multi) mean "unanswered".
   Unanswered questions are left out of the clean answers.
 - Text is stripped before its length is counted and stored stripped; control characters
-  other than tab and newlines are refused (PostgreSQL cannot store NUL).
+  other than tab and newlines are refused (PostgreSQL cannot store NUL). Bidirectional
+  overrides and isolates (U+202A-U+202E, U+2066-U+2069) are removed: a name typed with one
+  would show "evil" as "live" on the result page and run the text after it backwards.
 - Clean multi answers list the choice keys in the quiz's order.
 - `score` kind: `max_score` is the highest total the answers can reach; personality:
   `score` is the winner's total and `max_score` None; calculator: both None.
@@ -49,6 +51,7 @@ from quizzes.format.definition import (
 
 NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 STEP_TOLERANCE = 1e-6
 ANSWER = "Answer this question."
 CHOOSE_ONE = "Choose one of the options."
@@ -196,7 +199,7 @@ def _number_clean(q: Question, raw: object) -> tuple[Answer | None, str]:
 def _text_clean(q: Question, raw: object) -> tuple[Answer | None, str]:
     if not isinstance(raw, str):
         return None, "Enter text."
-    text = raw.strip()
+    text = BIDI_CONTROL_RE.sub("", raw).strip()
     if CONTROL_RE.search(text):
         return None, "Remove the control characters from the text."
     if len(text) > q["max_length"]:

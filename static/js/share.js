@@ -110,7 +110,10 @@
       loadImageFile(square.url);
     }).catch(function () { /* no square card: nothing to save */ });
   }
-  if (save && save.hidden && picture && window.MutationObserver) {
+  if (save && save.hidden && picture && picture.querySelector("img")) {
+    // The picture came with the page (its card was ready), the square not yet: ask now.
+    readSquare(6, 500);
+  } else if (save && save.hidden && picture && window.MutationObserver) {
     var observer = new MutationObserver(function () {
       if (!picture.querySelector("img")) return;
       observer.disconnect();

@@ -149,7 +149,7 @@ def test_a_friend_takes_the_test_from_a_copied_link_and_the_editor_sees_it(
         "1",
         "1",
     ]
-    assert (figure("viral_coefficient"), figure("max_depth")) == ("0.5", "1")
+    assert (figure("viral_coefficient"), figure("max_depth")) == ("0.50", "1")
     assert staff.locator('tr[data-channel="copy"] td.num').all_inner_texts() == ["1", "1", "1"]
     shot(staff, "share-stats-page")
 
@@ -192,6 +192,33 @@ def login(page, base: str, user) -> None:
 
 def page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_save_image_appears_when_the_square_follows_a_page_that_came_with_its_picture(
+    chromium, live_server, publish, settings
+):
+    """The link card was ready when the page loaded, the square not yet: the page asks for
+    the square by itself (it used to wait for a picture swap that never came)."""
+    from quizzes.models import Result
+    from sharing.tasks import render_result_card, render_square_card
+
+    settings.SITE_URL = live_server.url
+    publish(SLUG)
+    base = live_server.url
+    visitor = phone(chromium, base)
+    serve_media(visitor)
+    page = visitor.new_page()
+    page.goto(f"{base}/q/{SLUG}/")
+    take(page, "Ana")
+    result = Result.objects.get()
+    render_result_card(result.id)  # the link card only: its square is still queued
+    page.reload()
+    until(page, ".result-image img", "img => img.complete && img.naturalWidth > 0")
+    assert page.locator("[data-save-image]").is_hidden()
+
+    render_square_card(result.id)  # the worker draws it a moment later
+
+    page.locator("[data-save-image]").wait_for(state="visible", timeout=10_000)
 
 
 def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(

@@ -288,3 +288,29 @@ def test_a_quiz_taken_with_javascript_off(browser, live_server, publish):
     assert page.locator("[data-score]").inner_text() == "8 / 19"
     shot(page, "result-nojs")
     context.close()
+
+
+def test_a_title_and_an_answer_typed_as_one_long_word_wrap_on_a_phone(
+    browser, live_server, publish
+):
+    # Marketers paste hashtags, URLs and compound words: the page must not widen past the
+    # phone (it was 2,374 px wide for a 390 px phone).
+    word = "Supercalifragilistic" * 6
+    data = demo_data("which-morning-drink")
+    questions = data["questions"]
+    questions[0] = {**questions[0], "prompt": word}
+    questions[0]["choices"] = [
+        {**questions[0]["choices"][0], "label": word},
+        *questions[0]["choices"][1:],
+    ]
+    publish("which-morning-drink", title=word, questions=questions)
+    context = phone(browser)
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}/q/which-morning-drink/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("[data-start]").tap()
+    page.locator('[data-screen="0"]').wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "take-long-word-390")
+    context.close()

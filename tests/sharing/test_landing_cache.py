@@ -142,3 +142,16 @@ def test_without_the_cache_the_page_is_served_and_counted_the_ordinary_way(
     assert own_code(html)
     assert Client(HTTP_USER_AGENT=BOT).get(path_of(url)).status_code == 200
     assert (Click.objects.count(), Preview.objects.count()) == (2, 1)
+
+
+def test_a_friend_sees_the_quizs_own_look_on_the_share_page_drawn_and_kept(publish, browser):
+    # The share page is the friend's first screen: it wore the site's look, and the quiz
+    # switched to its own only at the first question.
+    publish("which-morning-drink", theme={"brand": "#0f766e", "font": "fredoka"})
+    owner = browser()
+    url = share(owner, complete(owner)["id"], "whatsapp")
+
+    for _visit in ("drawn", "kept"):
+        html = browser().get(path_of(url)).content.decode()
+        assert 'href="/q/which-morning-drink/theme.css?v=' in html
+        assert "themed" in html.split("<body", 1)[1].split(">", 1)[0]

@@ -509,6 +509,17 @@ def test_it_refuses_control_characters_in_text() -> None:
     }
 
 
+def test_it_removes_bidirectional_overrides_from_text() -> None:
+    # "\u202eevil" shows as "live" and reverses the page's text after it; Arabic and Hebrew
+    # need none of these to be written.
+    clean, errors = answers_validate(
+        definition=example("weight-in-10-years"),
+        answers={**WEIGHT_OK, "name": "\u202eevil\u202c \u2067Ana\u2069 שלום"},
+    )
+    assert errors == {}
+    assert clean["name"] == "evil Ana שלום"
+
+
 def test_it_refuses_a_multi_answer_that_is_not_a_list() -> None:
     assert errors_of({**WEIGHT_OK, "snacks": "soda"}) == {
         "snacks": ["Choose from the options (a list of them)."]
