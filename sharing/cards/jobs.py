@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -210,12 +211,8 @@ def result_card_fail(*, result_id: str, error: str) -> bool:
         card, _ = ResultCard.objects.get_or_create(result_id=result_id)
         if card.status == CardStatus.READY:
             return False
-        attempts = card.attempts + 1
         ResultCard.objects.filter(result_id=result_id).update(
-            status=CardStatus.FAILED,
-            error=error[:ERROR_MAX],
-            attempts=attempts,
-            retry_at=card_retry_at(attempts=attempts),
+            **card_failed_fields(attempts=card.attempts, error=error)
         )
     return True
 
@@ -231,14 +228,22 @@ def result_square_fail(*, result_id: str, error: str) -> bool:
         card, _ = ResultCard.objects.get_or_create(result_id=result_id)
         if card.square_name:
             return False
-        attempts = card.square_attempts + 1
         ResultCard.objects.filter(result_id=result_id).update(
-            square_status=CardStatus.FAILED,
-            square_error=error[:ERROR_MAX],
-            square_attempts=attempts,
-            square_retry_at=card_retry_at(attempts=attempts),
+            **card_failed_fields(attempts=card.square_attempts, error=error, prefix="square_")
         )
     return True
+
+
+def card_failed_fields(*, attempts: int, error: str, prefix: str = "") -> dict[str, Any]:
+    """The columns of a card (`prefix`: "square_" for a result's square card) whose run
+    failed once more after `attempts` failed runs: failed, with the error shown to editors,
+    and its next try."""
+    return {
+        f"{prefix}status": CardStatus.FAILED,
+        f"{prefix}error": error[:ERROR_MAX],
+        f"{prefix}attempts": attempts + 1,
+        f"{prefix}retry_at": card_retry_at(attempts=attempts + 1),
+    }
 
 
 def card_retry_at(*, attempts: int) -> datetime | None:

@@ -21,7 +21,7 @@ from quizzes.models import QuizVersion
 
 from ..models import CardStatus, VersionCard
 from .inputs import fallback_card_spec
-from .jobs import ERROR_MAX, card_retry_at, card_store
+from .jobs import card_failed_fields, card_store
 
 FALLBACK_CACHE = "version-card:{}"
 NO_CARD_SECONDS = 60
@@ -87,12 +87,8 @@ def version_card_fail(*, version_id: int, error: str) -> bool:
         card, _ = VersionCard.objects.select_for_update().get_or_create(version_id=version_id)
         if card.status == CardStatus.READY:
             return False
-        attempts = card.attempts + 1
         VersionCard.objects.filter(version_id=version_id).update(
-            status=CardStatus.FAILED,
-            error=error[:ERROR_MAX],
-            attempts=attempts,
-            retry_at=card_retry_at(attempts=attempts),
+            **card_failed_fields(attempts=card.attempts, error=error)
         )
     return True
 
