@@ -194,6 +194,18 @@ def page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+def taken_on_a_phone(chromium, live_server, publish, settings):
+    """The demo quiz published and taken by Ana on a phone (media served): her result page."""
+    settings.SITE_URL = live_server.url
+    publish(SLUG)
+    visitor = phone(chromium, live_server.url)
+    serve_media(visitor)
+    page = visitor.new_page()
+    page.goto(f"{live_server.url}/q/{SLUG}/")
+    take(page, "Ana")
+    return page
+
+
 def test_save_image_appears_when_the_square_follows_a_page_that_came_with_its_picture(
     chromium, live_server, publish, settings
 ):
@@ -202,14 +214,7 @@ def test_save_image_appears_when_the_square_follows_a_page_that_came_with_its_pi
     from quizzes.models import Result
     from sharing.tasks import render_result_card, render_square_card
 
-    settings.SITE_URL = live_server.url
-    publish(SLUG)
-    base = live_server.url
-    visitor = phone(chromium, base)
-    serve_media(visitor)
-    page = visitor.new_page()
-    page.goto(f"{base}/q/{SLUG}/")
-    take(page, "Ana")
+    page = taken_on_a_phone(chromium, live_server, publish, settings)
     result = Result.objects.get()
     render_result_card(result.id)  # the link card only: its square is still queued
     page.reload()
@@ -228,14 +233,8 @@ def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(
     from sharing.tasks import render_result_card, render_square_card
     from tests.factories import card_of
 
-    settings.SITE_URL = live_server.url
-    publish(SLUG)
     base = live_server.url
-    visitor = phone(chromium, base)
-    serve_media(visitor)
-    page = visitor.new_page()
-    page.goto(f"{base}/q/{SLUG}/")
-    take(page, "Ana")
+    page = taken_on_a_phone(chromium, live_server, publish, settings)
     assert page.locator("[data-save-image]").is_hidden()  # no worker yet: no square card
 
     result = Result.objects.get()
@@ -290,5 +289,5 @@ def test_the_result_page_offers_the_square_card_and_the_pages_fit_a_phone(
     login(staff, base, editor)
     staff.goto(f"{base}/editor/quizzes/{SLUG}/stats/")
     shot(staff, "share-stats-1280")
-    for context in (visitor, desk):
+    for context in (page.context, desk):
         context.close()
