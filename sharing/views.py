@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from typing import Any, cast
 
 import segno
@@ -195,7 +196,7 @@ def stats_page(request: HttpRequest, slug: str) -> HttpResponse:
     except StatsRangeError as exc:
         context = {"quiz": quiz, "form": form, "error": str(exc)}
         return render(request, "sharing/stats.html", context, status=400)
-    figures = _page(body, page.question_prompts(quiz))
+    figures = _page(body, page.question_prompts(quiz), page.questions_optional(quiz))
     outcomes = _outcomes(quiz, body)
     if request.GET.get("format") == "csv":
         table = request.GET.get("table", "days")
@@ -224,23 +225,30 @@ def _outcomes(quiz: Quiz, body: StatsBody) -> list[dict[str, Any]]:
     ]
 
 
-def question_drops(body: StatsBody) -> list[dict[str, Any]]:
+def question_drops(body: StatsBody, optional: Collection[str] = ()) -> list[dict[str, Any]]:
     """The by_question rows with the takes that reached each question and its drop-off among
     them. A question reached by every take past the one before: those who answered it. A
     question with a display condition (README) is reached by the takes shown it; those who
-    skipped it passed it anyway, so only the ones it lost come off the next one's count."""
-    questions: list[dict[str, Any]] = []  # QuestionStats, "reached" and "drop"
+    skipped it passed it anyway, so only the ones it lost come off the next one's count.
+    An `optional` question left blank was passed, not left: it shows no drop-off of its own
+    and the next question counts from all who reached it (the last one, from completions)."""
+    questions: list[dict[str, Any]] = []  # QuestionStats, "reached", "lost" and "drop"
     past = body["starts"]
-    for row in body["by_question"]:
+    rows = body["by_question"]
+    for i, row in enumerate(rows):
         reached = row.get("shown", past)
-        lost = reached - row["answered"]
+        if row["key"] in optional:
+            after = body["completions"] if i == len(rows) - 1 else reached
+            lost = reached - after
+        else:
+            lost = reached - row["answered"]
         drop = f"{lost / reached:.0%}" if reached and lost > 0 else ""
-        questions.append({**row, "reached": reached, "drop": drop})
-        past = past - max(lost, 0) if "shown" in row else row["answered"]
+        questions.append({**row, "reached": reached, "lost": max(lost, 0), "drop": drop})
+        past = past - max(lost, 0) if "shown" in row or row["key"] in optional else row["answered"]
     return questions
 
 
-def _page(body: StatsBody, prompts: dict[str, str]) -> dict[str, Any]:
+def _page(body: StatsBody, prompts: dict[str, str], optional: Collection[str]) -> dict[str, Any]:
     funnel = [
         (_("Views"), body["views"]),
         (_("Starts"), body["starts"]),
@@ -249,7 +257,7 @@ def _page(body: StatsBody, prompts: dict[str, str]) -> dict[str, Any]:
         (_("Clicks"), body["clicks"]),
         (_("Referred completions"), body["referred_completions"]),
     ]
-    questions = question_drops(body)
+    questions = question_drops(body, optional)
     page.questions_named(questions, prompts)
     depths = [(str(k), n) for k, n in body["by_depth"].items()]
     return {

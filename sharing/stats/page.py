@@ -47,7 +47,11 @@ READINGS: tuple[tuple[str, Any, Any], ...] = (
     (
         "views",
         _("Views"),
-        _("Intro pages opened by browsers, one per visitor a day; preview bots are apart."),
+        _(
+            "Intro pages opened by browsers, one per visitor a day; preview bots are apart. "
+            "Friends who open a share link start from its page, not the intro: they count as "
+            "clicks, so starts can be more than views."
+        ),
     ),
     ("starts", _("Starts"), _("Takes with at least one question answered.")),
     ("completions", _("Completions"), _("Takes finished to the end: results saved.")),
@@ -102,7 +106,8 @@ READINGS: tuple[tuple[str, Any, Any], ...] = (
         _("Where visitors drop off"),
         _(
             "Reached: takes that got to the question. Answered: those who answered it. "
-            "Drop-off: the share of those who reached it and left there."
+            "Drop-off: the share of those who reached it and left there (an optional question "
+            "left blank was passed, not left)."
         ),
     ),
     (
@@ -133,6 +138,17 @@ def question_prompts(quiz: Quiz) -> dict[str, str]:
     a key not in it is shown as itself."""
     definition = definition_stored(quiz.live_version.definition if quiz.live_version else None)
     return {q["key"]: q["prompt"] for q in definition.get("questions") or []}
+
+
+def questions_optional(quiz: Quiz) -> set[str]:
+    """The keys of the live version's questions a visitor may leave blank (quiz-format.md:
+    `required` defaults to true, to false for text)."""
+    definition = definition_stored(quiz.live_version.definition if quiz.live_version else None)
+    return {
+        q["key"]
+        for q in definition.get("questions") or []
+        if not q.get("required", q["type"] != "text")
+    }
 
 
 def questions_named(questions: Sequence[dict[str, Any]], prompts: dict[str, str]) -> None:
@@ -202,5 +218,4 @@ def _table(
 
 
 def _drop(q: dict[str, Any]) -> str:
-    lost = q["reached"] - q["answered"]
-    return f"{lost / q['reached']:.4f}" if q["reached"] and lost > 0 else ""
+    return f"{q['lost'] / q['reached']:.4f}" if q["reached"] and q["lost"] else ""

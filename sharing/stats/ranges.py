@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db.models import Exists, Q
+from django.utils.translation import gettext
 
 from quizzes.models import Quiz
 
@@ -86,9 +87,11 @@ def stats_range(
     first = date_from or min(quiz.created_at.astimezone(UTC).date(), utc_today())
     last = date_to or max(utc_today(), first)
     if first > last:
-        raise StatsRangeError("from must not be after to")
+        raise StatsRangeError(gettext("The start date (from) is after the end date (to)."))
     if (last - first).days >= MAX_DAYS:
-        raise StatsRangeError(f"a range can span at most {MAX_DAYS} days")
+        raise StatsRangeError(
+            gettext("A range can span at most %(days)d days.") % {"days": MAX_DAYS}
+        )
     return first, last
 
 

@@ -61,6 +61,15 @@ def test_rates_are_percentages(history, staff):
     assert figure(html, "viral_coefficient") == "0.33"  # as the dashboard shows it
 
 
+def test_an_optional_question_left_blank_is_passed_not_a_drop_off(history, staff):
+    # The demo's last question (the name, a text question: optional) answered by nobody,
+    # while all three takes completed: nobody left there.
+    html = staff.get(URL).content.decode()
+    row = re.search(r'<tr data-question="name">(.*?)</tr>', html).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["1", "0", "–"]
+    assert csv_of(staff, "questions")[-1] == ["name", "Your name, for your card", "1", "0", ""]
+
+
 def test_questions_go_by_their_prompt_and_channels_by_their_name(history, staff):
     html = unescape(staff.get(URL).content.decode())
     prompts = re.findall(r'<tr data-question="(\w+)"><td lang="en" title="\w+">([^<]+)</td>', html)
