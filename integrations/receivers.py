@@ -28,6 +28,7 @@ from sharing.signals import (
     stats_rolled_up,
 )
 
+from .leadform import lead_typed_get
 from .models import EmbedSettings, Lead
 from .rollups import cta_clicks_purge, cta_rollup
 from .selectors import integration_figures
@@ -76,11 +77,18 @@ def parts(
     if cta is None and form is None:
         return None
     saved = form is not None and Lead.objects.filter(result=result).exists()
+    typed, errors = lead_typed_get(request) if form is not None and not saved else ({}, {})
     context = {
         "cta": cta,
         "cta_url": reverse("integrations:go", args=[result.pk]),
         "form": form,
         "saved": saved,
+        "typed": typed,
+        "errors": errors,
+        "lead_fields": [
+            {"name": f, "value": str(typed.get(f) or ""), "errors": errors.get(f, [])}
+            for f in (form.get("fields", []) if form is not None else [])
+        ],
         "action": reverse("integrations:lead-form", args=[result.pk]),
     }
     return render_to_string("integrations/_result_parts.html", context, request=request)

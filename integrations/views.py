@@ -4,6 +4,7 @@ the leads export (spec/integrations.md). The lead API is api.py."""
 from __future__ import annotations
 
 import csv
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from quizzes.authoring.permissions import quizzes_visible_to, user_can_edit
 from quizzes.models import Quiz
 from quizzes.taking.contexts import result_find
 
+from .leadform import LEAD_COOKIE, LEAD_COOKIE_SECONDS
 from .models import Lead
 from .services import (
     LeadInvalid,
@@ -64,16 +66,29 @@ def lead_form_post(request: VisitorRequest, result_id: str) -> HttpResponse:
         k: request.POST[k] for k in ("email", "name", "phone") if k in request.POST
     }
     data["consent"] = request.POST.get("consent") == "yes"
+    page = result.get_absolute_url()
     try:
         lead_save(result=result, data=data, confirm_url=lead_confirm_url(request))
-    except (LeadNotAsked, LeadInvalid) as exc:
-        errors = exc.errors if isinstance(exc, LeadInvalid) else {}
-        for field_errors in errors.values():
-            for message in field_errors:
-                messages.error(request, message)
-    # Saved: the result page's form gives way to its "Thank you" card (a message as well
-    # said it twice).
-    return redirect(result.get_absolute_url())
+    except LeadNotAsked:
+        return redirect(page)
+    except LeadInvalid as exc:
+        # Back to the form with what they typed and each error beside its field (the page
+        # is drawn by the result's room; a short-lived cookie carries them across the
+        # redirect, for this result's page only).
+        response = redirect(page + "#lead")
+        response.set_signed_cookie(
+            LEAD_COOKIE,
+            json.dumps({"values": data, "errors": exc.errors}),
+            salt=LEAD_COOKIE,
+            max_age=LEAD_COOKIE_SECONDS,
+            path=page,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+    # Saved: the form gives way to its "Thank you" card.
+    return redirect(page)
 
 
 def lead_confirm_view(request: HttpRequest, token: str) -> HttpResponse:

@@ -173,6 +173,32 @@ def test_the_result_page_has_the_lead_form_without_javascript(browser, lead_quiz
     assert after.count("your details are saved") == 1  # the card, not a message as well
 
 
+def test_a_refused_lead_form_comes_back_with_what_was_typed_and_the_errors_beside(
+    browser, lead_quiz
+):
+    visitor = browser()
+    body = complete(visitor)
+    page = path_of(body["result_url"])
+
+    response = visitor.post(f"/r/{body['id']}/lead/", {"email": "ana@", "name": "Ana <3"})
+
+    assert response.status_code == 302 and response["Location"] == page + "#lead"
+    assert Lead.objects.count() == 0
+    html = visitor.get(page).content.decode()
+    assert 'value="ana@"' in html and 'value="Ana &lt;3"' in html  # kept, escaped
+    assert 'id="lead-email" ' in html and 'aria-invalid="true"' in html
+    assert html.count('class="field-error"') == 2  # the address and the missing consent
+    assert '<ul class="messages">' not in html  # beside the fields, not at the page's top
+    # Another visitor's page never shows it (the cookie is this browser's, for this result).
+    other = browser()
+    other_body = complete(other)
+    assert 'value="ana@"' not in other.get(path_of(other_body["result_url"])).content.decode()
+    # Sent right, it is saved and the form gives way to the thank-you card.
+    visitor.post(f"/r/{body['id']}/lead/", {"email": "ana@example.com", "consent": "yes"})
+    after = visitor.get(page).content.decode()
+    assert Lead.objects.get().email == "ana@example.com" and 'class="field-error"' not in after
+
+
 def test_stats_count_leads(browser, lead_quiz):
     from sharing.stats.ranges import quiz_stats
 
