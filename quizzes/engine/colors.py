@@ -7,8 +7,8 @@ import re
 
 HEX_RE = re.compile(r"#[0-9a-fA-F]{6}\Z")
 CONTRAST_MIN = 4.5  # WCAG AA for normal text
-# What the card fields show when a card leaves a colour out (the renderer's own defaults
-# would differ only for a missing text colour, which it then picks for contrast itself).
+# What the card fields show when a card leaves a colour out, and what the renderer draws
+# (sharing.cards.inputs); a missing text colour it picks for contrast itself.
 DEFAULTS = {"background": "#4338ca", "gradient_to": "#4338ca", "text_color": "#ffffff"}
 
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
+from quizzes.engine.colors import DEFAULTS as CARD_DEFAULTS
 from quizzes.format.definition import Card, Definition, definition_stored
 from quizzes.models import QuizVersion, Result
 
@@ -120,7 +121,8 @@ def design_fields(*, design: Card, definition: Definition, version: QuizVersion)
     """The CardSpec fields every card of a version shares: colours, image, language, site."""
     return {
         "site_name": settings.SITE_NAME,
-        "background": design.get("background") or "#1e3a8a",
+        # The colour the studio's picker shows for a card that sets none.
+        "background": design.get("background") or CARD_DEFAULTS["background"],
         "gradient_to": design.get("gradient_to") or None,
         "text_color": design.get("text_color") or None,
         "image": _image_bytes(design.get("image")),

@@ -73,7 +73,7 @@ class CardSpec:
     quiz_title: str = ""
     site_name: str = "Quizbuilder"
     share_url: str = ""  # QR payload; "" = no QR
-    background: str = "#1e3a8a"
+    background: str = "#4338ca"  # quizzes.engine.colors.DEFAULTS, as the studio shows it
     gradient_to: str | None = None
     text_color: str | None = None  # None = black or white, whichever reads better
     image: bytes | None = None  # outcome/quiz image (PNG/JPEG/WebP), cover-cropped

@@ -65,3 +65,16 @@ def test_every_demo_outcome_renders_in_every_layout(slug, publish):
                     f"/s/{card_inputs.result_qr_share(result=result).code}/"
                 )
     assert MAX_BYTES["og"] <= 300_000  # WhatsApp drops bigger previews
+
+
+def test_a_card_without_colours_is_drawn_in_the_colour_the_studio_shows(publish):
+    # The studio's picker showed indigo for a card that sets no colour while the card was
+    # drawn navy: both now read quizzes.engine.colors.DEFAULTS.
+    from quizzes.engine.colors import DEFAULTS
+
+    version = publish("which-morning-drink", card={})
+    spec = card_inputs.fallback_card_spec(version=version)
+
+    assert spec.background == DEFAULTS["background"] == "#4338ca"
+    pixel = Image.open(io.BytesIO(card_render(replace(spec, image=None)).data)).convert("RGB")
+    assert pixel.getpixel((5, 5)) == (0x43, 0x38, 0xCA)
