@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from quizzes.authoring.document_keys import name_rename, slug_of
@@ -30,6 +30,8 @@ QUESTION_TYPES = {
     "trivia": ("single", "multi"),
     "calculator": ("number", "single", "multi", "text"),
 }
+# A change between these keeps the question's answers; any other drops fields the old type had.
+CHOICE_TYPES = ("single", "multi")
 MAX_POINTS = 3
 
 Doc = dict[str, Any]
@@ -112,9 +114,29 @@ def _card_overlay(holder: dict[str, Any], fields: Fields, prefix: str) -> None:
         holder.pop("card", None)
 
 
-def document_overlay(*, document: Doc, data: Mapping[str, Any]) -> Doc:
+def question_types(*, kind: str, current: object) -> tuple[str, ...]:
+    """The answer types a question's control offers: those the studio adds to a quiz of this
+    kind, and always the question's own (a file may give a personality quiz a text question),
+    so the control shows it and posting it back changes nothing."""
+    offered = QUESTION_TYPES.get(kind, ())
+    if isinstance(current, str) and current and current not in offered:
+        return (*offered, current)
+    return offered
+
+
+def document_overlay(
+    *,
+    document: Doc,
+    data: Mapping[str, Any],
+    retype: bool = False,
+    published: Collection[str] = frozenset(),
+) -> Doc:
     """The document with the posted form's fields laid over it. Items are matched by
-    position (the page was drawn from this revision); a field not posted is left as it is."""
+    position (the page was drawn from this revision); a field not posted is left as it is.
+
+    A question's posted type is applied only when `retype` (the post is a structural change,
+    as the type control's own change is: never a plain autosave), only to a type the studio
+    offers for the quiz's kind, and never to a question whose key is `published`."""
     doc = copy.deepcopy(document)
     f = Fields(data)
     for key in ("title", "description"):
@@ -128,6 +150,8 @@ def document_overlay(*, document: Doc, data: Mapping[str, Any]) -> Doc:
     questions = doc.get("questions") or []
     for qi, q in enumerate(questions):
         if isinstance(q, dict):
+            if retype and q.get("key") not in published:
+                _retype(q, f, f"questions.{qi}.type", kind)
             _question_overlay(q, f, f"questions.{qi}.", questions[:qi], out_keys, kind)
     renamed: list[tuple[str, str]] = []
     for vi, v in enumerate(doc.get("variables") or []):
@@ -162,8 +186,6 @@ def document_overlay(*, document: Doc, data: Mapping[str, Any]) -> Doc:
 def _question_overlay(
     q: dict[str, Any], f: Fields, p: str, earlier: list[Any], out_keys: list[str], kind: str
 ) -> None:
-    if f.has(p + "type") and f.text(p + "type") in QUESTION_TYPES.get(kind, ()):
-        _type_change(q, f.text(p + "type"))
     _set_text(q, "prompt", f, p + "prompt", drop=False)
     applies = {
         "number": ("min", "max", "step"),
@@ -189,6 +211,11 @@ def _question_overlay(
             c["correct"] = f.flag(cp + "correct")
         if kind == "personality" and any(f.has(f"{cp}points.{oi}") for oi in range(len(out_keys))):
             c["points"] = _points(c, f, cp, out_keys)
+
+
+def _retype(q: dict[str, Any], f: Fields, name: str, kind: str) -> None:
+    if f.has(name) and f.text(name) in QUESTION_TYPES.get(kind, ()):
+        _type_change(q, f.text(name))
 
 
 def _points(c: dict[str, Any], f: Fields, cp: str, out_keys: list[str]) -> dict[str, Any]:

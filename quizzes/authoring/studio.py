@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from quizzes.authoring import services, studio_services
-from quizzes.authoring.document import document_image_set, document_overlay
+from quizzes.authoring.document import Doc, document_image_set, document_overlay
 from quizzes.authoring.document_integrations import integrations_overlay
 from quizzes.authoring.document_keys import document_keys_assign, fixed_keys, name_rename
 from quizzes.authoring.document_ops import OpError, document_apply
@@ -143,10 +143,12 @@ def studio(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, quiz, version)
 
 
-def _posted_document(saved: dict[str, Any], data: Any) -> dict[str, Any]:
-    """The saved document with every posted field laid over it."""
-    document = theme_overlay(document_overlay(document=saved, data=data), data)
-    return integrations_overlay(document, data)
+def _posted_document(saved: dict[str, Any], data: Any, *, op: str, live: frozenset[str]) -> Doc:
+    """The saved document with every posted field laid over it; a question's type only with a
+    structural change (the type control posts "refresh"), never in a plain autosave, and never
+    a published (`live`) question's."""
+    document = document_overlay(document=saved, data=data, retype=bool(op), published=live)
+    return integrations_overlay(theme_overlay(document, data), data)
 
 
 @login_required
@@ -158,8 +160,9 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("This quiz has no draft to edit."))
         return _reload(request, quiz)
     saved = version_file_data(version=version)
-    document = _posted_document(saved, request.POST)
     op = next((v for v in reversed(request.POST.getlist("op")) if v), "")
+    fixed = fixed_keys(_live_definition(quiz))
+    document = _posted_document(saved, request.POST, op=op, live=fixed.questions)
     focus = ""
     upload_errors: dict[str, str] = {}
     try:
@@ -175,9 +178,7 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
         return _conflict(request, quiz, version)
     document = _aliases_resolve(version, document)
     posted = document
-    document = document_keys_assign(
-        document=document, previous=saved, fixed=fixed_keys(_live_definition(quiz))
-    )
+    document = document_keys_assign(document=document, previous=saved, fixed=fixed)
     renames = names_renamed(posted=posted, saved=document)
     if not op:  # a value's name is applied with the form: seen against the draft as it was
         renames = names_renamed(posted=saved, saved=document) | renames

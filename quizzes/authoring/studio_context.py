@@ -10,7 +10,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from quizzes.authoring import samples
-from quizzes.authoring.document import MAX_POINTS, QUESTION_TYPES, personality_points
+from quizzes.authoring.document import (
+    CHOICE_TYPES,
+    MAX_POINTS,
+    QUESTION_TYPES,
+    personality_points,
+    question_types,
+)
 from quizzes.authoring.document_keys import FixedKeys
 from quizzes.authoring.studio_bands import bands_scale
 from quizzes.authoring.studio_problems import problems_by_field
@@ -99,6 +105,22 @@ def _condition_sources(earlier: list[dict[str, Any]], cond: dict[str, Any] | Non
     return sources
 
 
+def _type_options(kind: str, current: object) -> list[dict[str, Any]]:
+    """A question's type control: its own type selected (named as it is when the studio has
+    no words for it), and what it may switch to; `keeps`: a switch keeps its answers (no
+    confirmation asked)."""
+    labels = _labels()
+    return [
+        {
+            "value": t,
+            "label": labels.get(t, t),
+            "selected": t == current,
+            "keeps": t != current and t in CHOICE_TYPES and current in CHOICE_TYPES,
+        }
+        for t in question_types(kind=kind, current=current)
+    ]
+
+
 def _question_views(
     questions: list[dict[str, Any]], outcomes: list[dict[str, Any]], kind: str, fixed: FixedKeys
 ) -> list[dict[str, Any]]:
@@ -112,6 +134,7 @@ def _question_views(
                 "index_str": str(qi),
                 "q": q,
                 "type": q.get("type"),
+                "types": _type_options(kind, q.get("type")),
                 "published": q.get("key") in fixed.questions,
                 "choices": choices,
                 "earlier": _condition_sources(questions[:qi], cond),

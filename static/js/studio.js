@@ -170,6 +170,16 @@
       postOp("image", '[name="' + CSS.escape(evt.target.name) + '"]');
       return;
     }
+    // A switch that drops what the old type had (answers, limits) is asked for first;
+    // declined, the control shows the question's type again and nothing is posted.
+    if (evt.target.matches && evt.target.matches("#studio-form .type-select[data-confirm-switch]")) {
+      var picked = evt.target.options[evt.target.selectedIndex];
+      if (picked && !picked.hasAttribute("data-keeps") && !window.confirm(evt.target.getAttribute("data-confirm-switch"))) {
+        var saved = evt.target.querySelector("option[selected]");
+        if (saved) evt.target.value = saved.value;
+        return;
+      }
+    }
     if (evt.target.matches && evt.target.matches("#studio-form .type-select, #studio-form [name$='.show_if.question'], #studio-form [data-refresh]")) {
       postOp("refresh", evt.target.id ? "#" + CSS.escape(evt.target.id) : '[name="' + CSS.escape(evt.target.name) + '"]');
     }
@@ -338,6 +348,8 @@
     var fields = [];
     f.querySelectorAll("input[name], textarea[name], select[name]").forEach(function (el) {
       if (el.type === "file" || el.type === "hidden" || el.type === "checkbox" || el.type === "radio") return;
+      // A type switch is posted at once (a refresh), never by a later save: nothing to keep.
+      if (el.classList.contains("type-select")) return;
       fields.push([el.name, el.value]);
     });
     try { sessionStorage.setItem(backupKey(), JSON.stringify({ revision: revision(), fields: fields })); } catch (e) { /* full or off */ }

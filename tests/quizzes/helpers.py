@@ -54,13 +54,18 @@ def versions_snapshot(slug: str) -> list[tuple]:
 
 
 class _FormReader(HTMLParser):
+    """What a browser posts: a select without a selected option sends its first one, and a
+    disabled control (or one in a disabled fieldset) sends nothing."""
+
     def __init__(self, form_id: str) -> None:
         super().__init__()
         self.form_id = form_id
         self.inside = False
         self.data: dict[str, Any] = {}
         self._select: str | None = None
+        self._multiple = False
         self._textarea: str | None = None
+        self._fieldsets: list[bool] = []  # the open fieldsets: disabled or not
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -68,12 +73,19 @@ class _FormReader(HTMLParser):
             self.inside = True
         if not self.inside:
             return
+        if tag == "fieldset":
+            self._fieldsets.append("disabled" in a)
+            return
         if tag == "option":
-            if self._select and "selected" in a:
+            if self._select and self._multiple:
+                if "selected" in a:
+                    self.data.setdefault(self._select, []).append(a.get("value", ""))
+            elif self._select and ("selected" in a or self._select not in self.data):
                 self.data[self._select] = a.get("value", "")
             return
         name = a.get("name", "")
-        if not name or "__prefix__" in name or "-empty-" in name:
+        skip = "disabled" in a or any(self._fieldsets)
+        if not name or "__prefix__" in name or "-empty-" in name or skip:
             if tag == "select":
                 self._select = None
             return
@@ -87,8 +99,8 @@ class _FormReader(HTMLParser):
                 return
             self.data[name] = a.get("value", "")
         elif tag == "select":
-            self._select = name
-            self.data.setdefault(name, "")
+            self._select, self._multiple = name, "multiple" in a
+            self.data.pop(name, None)  # a later control of that name: its own value
         elif tag == "textarea":
             self._textarea = name
             self.data[name] = ""
@@ -96,6 +108,8 @@ class _FormReader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self.inside = False
+        elif tag == "fieldset" and self._fieldsets:
+            self._fieldsets.pop()
         elif tag == "select":
             self._select = None
         elif tag == "textarea":
