@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 ChangeKind = Literal["new", "added", "removed", "changed", "moved"]
 
@@ -221,9 +222,13 @@ def _summary(new: Mapping[str, Any]) -> list[Change]:
     questions = new.get("questions") or []
     answers = sum(len(q.get("choices") or []) for q in questions)
     outcomes = new.get("outcomes") or []
-    what = _(
-        "Everything is new: %(questions)s questions, %(answers)s answers, %(outcomes)s results."
-    ) % {"questions": len(questions), "answers": answers, "outcomes": len(outcomes)}
+    counts = {
+        "questions": ngettext("%(n)s question", "%(n)s questions", len(questions))
+        % {"n": len(questions)},
+        "answers": ngettext("%(n)s answer", "%(n)s answers", answers) % {"n": answers},
+        "outcomes": ngettext("%(n)s result", "%(n)s results", len(outcomes)) % {"n": len(outcomes)},
+    }
+    what = _("Everything is new: %(questions)s, %(answers)s, %(outcomes)s.") % counts
     return [Change("new", _quote(new.get("title")), what)]
 
 

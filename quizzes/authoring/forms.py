@@ -53,12 +53,23 @@ class QuizImportForm(forms.Form):
 
 
 class WorkflowForm(forms.Form):
+    # One comment box serves every button of the quiz page: the browser must not demand it.
+    use_required_attribute = False
+
     comment = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         label=_("Comment"),
     )
+
+    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if action == "send-back":  # the author is told what to change (the service insists too)
+            self.fields["comment"].required = True
+            self.fields["comment"].error_messages["required"] = _(
+                "Say what needs to change: a comment is required to send a quiz back."
+            )
 
 
 def upload_clean(upload: Any) -> Any:

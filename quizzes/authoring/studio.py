@@ -13,11 +13,9 @@ import json
 import time
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +29,6 @@ from quizzes.authoring.document_integrations import integrations_overlay
 from quizzes.authoring.document_keys import document_keys_assign, fixed_keys, name_rename
 from quizzes.authoring.document_ops import OpError, document_apply
 from quizzes.authoring.document_theme import theme_overlay
-from quizzes.authoring.images import ImageError
 from quizzes.authoring.permissions import quizzes_visible_to, user_can_edit, user_can_publish
 from quizzes.authoring.preview_panels import studio_panels_html
 from quizzes.authoring.rows import quiz_validate, version_file_data
@@ -44,6 +41,7 @@ from quizzes.authoring.studio_updates import (
     names_renamed,
     texts_unsaved,
 )
+from quizzes.authoring.studio_uploads import image_urls, uploads_store
 from quizzes.format.checks import Problem
 from quizzes.format.definition import Definition
 from quizzes.models import Quiz, QuizVersion, VersionStatus
@@ -119,7 +117,7 @@ def _render(
         focus=focus,
         upload_errors=upload_errors or {},
         updates_json=json.dumps(updates or {}, ensure_ascii=False),
-        images=_image_urls(document),
+        images=image_urls(document),
         editable=version.status == VersionStatus.DRAFT and user_can_edit(request.user, quiz),
         can_publish=user_can_publish(request.user, quiz),
         others=_presence(request, version),
@@ -163,17 +161,8 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
     op = next((v for v in reversed(request.POST.getlist("op")) if v), "")
     fixed = fixed_keys(_live_definition(quiz))
     document = _posted_document(saved, request.POST, op=op, live=fixed.questions)
-    focus = ""
-    upload_errors: dict[str, str] = {}
     try:
-        if op == "image":
-            document, upload_errors, focus = _uploads(request, document)
-        elif op.startswith("image-remove:"):
-            target = op.partition(":")[2]
-            document = document_image_set(document, target, None)
-            focus = f"upload.{target}"
-        elif op and op != "refresh":  # "refresh": only draw the editor again (a type changed)
-            document, focus = document_apply(document=document, op=op, data=request.POST)
+        document, upload_errors, focus = _op_apply(request, document, op)
     except (OpError, KeyError, IndexError, TypeError):
         return _conflict(request, quiz, version)
     document = _aliases_resolve(version, document)
@@ -195,6 +184,8 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
         return _reload(request, quiz)
     if not _htmx(request):
+        for error in upload_errors.values():
+            messages.error(request, error)
         return redirect("quizzes:studio", slug=quiz.slug)
     return _saved_answer(
         request,
@@ -210,6 +201,24 @@ def studio_save(request: HttpRequest, slug: str) -> HttpResponse:
             "chips": chip_labels(document),
         },
     )
+
+
+def _op_apply(
+    request: HttpRequest, document: dict[str, Any], op: str
+) -> tuple[dict[str, Any], dict[str, str], str]:
+    """The document after the structural change a button asked for (`op`), the reasons any
+    upload was refused, and the field focus goes back to."""
+    # Without JavaScript a picked file comes with the Save button (its op is "refresh"); with
+    # it, only the "image" op carries files (an autosave may post one again).
+    if op == "image" or (op in ("", "refresh") and not _htmx(request) and request.FILES):
+        return uploads_store(files=request.FILES, document=document)
+    if op.startswith("image-remove:"):
+        target = op.partition(":")[2]
+        return document_image_set(document, target, None), {}, f"upload.{target}"
+    if op and op != "refresh":  # "refresh": only draw the editor again (a type changed)
+        document, focus = document_apply(document=document, op=op, data=request.POST)
+        return document, {}, focus
+    return document, {}, ""
 
 
 def _saved_answer(
@@ -245,56 +254,6 @@ def _saved_answer(
         )
         response["HX-Reswap"] = "none"
     return trigger_client_event(response, "studio-saved", {"revision": version.revision})
-
-
-def _uploads(
-    request: HttpRequest, document: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, str], str]:
-    """Store each image the form brings (`upload.<target>`) and name it in the document; a
-    file that breaks a rule is refused with the reason, next to its field."""
-    errors: dict[str, str] = {}
-    focus = ""
-    for field in request.FILES:
-        upload = request.FILES.getlist(field)[-1]
-        if not field.startswith("upload."):
-            continue
-        target = field.removeprefix("upload.")
-        focus = field
-        if upload.size and upload.size > settings.IMAGE_MAX_BYTES:
-            errors[target] = _("The image is larger than %(mb)s MB.") % {
-                "mb": settings.IMAGE_MAX_BYTES // 1_000_000
-            }
-            continue
-        try:
-            name = studio_services.studio_image_store(data=upload.read())
-        except ImageError as exc:
-            errors[target] = _("This image cannot be used: %(why)s") % {"why": exc}
-            continue
-        document = document_image_set(document, target, name)
-    return document, errors, focus
-
-
-def _image_urls(document: dict[str, Any]) -> dict[str, str]:
-    """The URL of each image the document names, by studio target."""
-    found: dict[str, str] = {}
-
-    def add(target: str, name: object) -> None:
-        if isinstance(name, str) and name.startswith(studio_services.STUDIO_UPLOAD_DIR):
-            found[target] = default_storage.url(name)
-
-    add("cover", document.get("cover"))
-    add("card-image", (document.get("card") or {}).get("image"))
-    for i, o in enumerate(document.get("outcomes") or []):
-        if isinstance(o, dict):
-            add(f"o-{i}-card-image", (o.get("card") or {}).get("image"))
-    for i, q in enumerate(document.get("questions") or []):
-        if not isinstance(q, dict):
-            continue
-        add(f"questions.{i}.image", q.get("image"))
-        for j, c in enumerate(q.get("choices") or []):
-            if isinstance(c, dict):
-                add(f"questions.{i}.choices.{j}.image", c.get("image"))
-    return found
 
 
 ALIAS_SECONDS = 600

@@ -100,7 +100,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
             form.add_error("slug", str(exc))
         else:
             return redirect("quizzes:studio", slug=version.quiz.slug)
-    return _dashboard(request, form, status=400)
+    return _gallery(request, status=400, form=form)
 
 
 def _visible_quiz(request: HttpRequest, slug: str) -> Quiz:
@@ -113,7 +113,9 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _detail(request, _visible_quiz(request, slug))
 
 
-def _detail(request: HttpRequest, quiz: Quiz, *, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, quiz: Quiz, *, status: int = 200, form: WorkflowForm | None = None
+) -> HttpResponse:
     versions = list(quiz.versions.select_related("created_by").order_by("-number"))
     audit = AuditEntry.objects.filter(quiz=quiz).select_related("actor", "version")[:200]
     open_version = next((v for v in versions if v.status in OPEN), None)
@@ -124,7 +126,7 @@ def _detail(request: HttpRequest, quiz: Quiz, *, status: int = 200) -> HttpRespo
         "audit": audit,
         "can_edit": user_can_edit(request.user, quiz),
         "can_publish": user_can_publish(request.user, quiz),
-        "form": WorkflowForm(),
+        "form": form or WorkflowForm(),
         "figures": quizzes_figures_get(quiz_ids=[quiz.pk]).get(quiz.pk),
         "changes": _changes(quiz, open_version),
         "links": quiz_links_get(quiz=quiz, user=request.user)
@@ -184,15 +186,18 @@ DONE = {
 
 
 @login_required
-@require_POST
 def quiz_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     quiz = _visible_quiz(request, slug)
-    form = WorkflowForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if request.method != "POST":  # a reload or a copied address: the page with the buttons
+        return redirect("quizzes:editor-quiz", slug=quiz.slug)
+    form = WorkflowForm(request.POST, action=action)
+    if not form.is_valid():
+        form.fields["comment"].widget.attrs["autofocus"] = True  # the page opens on the error
+        return _detail(request, quiz, status=400, form=form)
     try:
-        ACTIONS[action](quiz, request.user, comment)
+        ACTIONS[action](quiz, request.user, form.cleaned_data["comment"])
     except services.NotAllowed as exc:
         messages.error(request, str(exc))
         return _detail(request, quiz, status=403)
@@ -367,7 +372,9 @@ def quiz_import_upload(request: HttpRequest) -> HttpResponse:
         problems = [_("The file is larger than %(mb)s MB.") % {"mb": BUNDLE_MAX_BYTES // 1_000_000}]
     else:
         try:
-            data, images = quiz_file_read(upload.read(), image_max_bytes=settings.IMAGE_MAX_BYTES)
+            data, images = quiz_file_read(
+                upload.read(), image_max_bytes=settings.IMAGE_MAX_BYTES, name=upload.name or ""
+            )
             version = services.quiz_import(data=data, user=request.user, images=images)
         except BundleError as exc:
             problems = [problem_text(p) for p in exc.problems]

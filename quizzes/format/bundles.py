@@ -229,9 +229,16 @@ def bundle_read(raw: bytes, *, image_max_bytes: int) -> tuple[Any, dict[str, byt
     return data, images
 
 
-def quiz_file_read(raw: bytes, *, image_max_bytes: int) -> tuple[Any, dict[str, bytes]]:
-    """A quiz file's parsed data and images, whether it is plain JSON or a zip bundle."""
-    if raw[:4] == b"PK\x03\x04" or raw[:4] == b"PK\x05\x06":
+def quiz_file_read(
+    raw: bytes, *, image_max_bytes: int, name: str = ""
+) -> tuple[Any, dict[str, bytes]]:
+    """A quiz file's parsed data and images, whether it is plain JSON or a zip bundle.
+
+    A zip is known by its first bytes or by its file `name` (".zip"): a damaged zip is then
+    reported as an unreadable archive, not as text that is not UTF-8.
+    """
+    zipped = raw[:4] in (b"PK\x03\x04", b"PK\x05\x06") or name.lower().endswith(".zip")
+    if zipped:
         return bundle_read(raw, image_max_bytes=image_max_bytes)
     return json_parse(raw), {}
 

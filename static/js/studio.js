@@ -41,13 +41,18 @@
     if (evt.target.closest && evt.target.closest(".problems-count, #studio-submit")) { showAll = true; placeProblems(); }
   });
 
+  // Only what this script placed is taken back: the server draws some problems itself (a
+  // refused image upload), and those stay until the server draws the field again.
   function placeProblems() {
     var f = form();
     if (!f) return;
-    f.querySelectorAll(".field-problem").forEach(function (p) { p.remove(); });
-    f.querySelectorAll("[aria-invalid]").forEach(function (el) {
+    f.querySelectorAll(".field-problem[data-placed]").forEach(function (p) { p.remove(); });
+    f.querySelectorAll("[data-placed-invalid]").forEach(function (el) {
+      var before = el.getAttribute("data-placed-invalid");
+      el.removeAttribute("data-placed-invalid");
       el.removeAttribute("aria-invalid");
-      el.removeAttribute("aria-describedby");
+      if (before) el.setAttribute("aria-describedby", before);
+      else el.removeAttribute("aria-describedby");
     });
     var list = document.querySelectorAll("#studio-problems li[data-field]");
     var n = 0;
@@ -59,11 +64,13 @@
       var p = document.createElement("p");
       p.className = "field-problem";
       p.id = id;
+      p.setAttribute("data-placed", "");
       p.textContent = li.getAttribute("data-message") || li.textContent;
       var holder = el.closest(".field, td") || el.parentNode;
       holder.appendChild(p);
-      el.setAttribute("aria-invalid", "true");
       var described = el.getAttribute("aria-describedby");
+      if (!el.hasAttribute("data-placed-invalid")) el.setAttribute("data-placed-invalid", described || "");
+      el.setAttribute("aria-invalid", "true");
       el.setAttribute("aria-describedby", described ? described + " " + id : id);
     });
   }
@@ -252,7 +259,12 @@
     focusAfterSwap = null;
     var name = f.getAttribute("data-focus");
     var el = selector ? f.querySelector(selector) : name ? f.querySelector('[name="' + CSS.escape(name) + '"]') : null;
-    if (el) el.focus();
+    if (el) {
+      // A result's image sits in a closed "more" section: open it, so its answer is seen.
+      var details = el.closest("details");
+      if (details) details.open = true;
+      el.focus();
+    }
     f.removeAttribute("data-focus");
   });
   document.body.addEventListener("htmx:oobAfterSwap", function (evt) {

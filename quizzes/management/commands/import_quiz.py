@@ -55,7 +55,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
         try:
-            data, images = quiz_file_read(raw, image_max_bytes=settings.IMAGE_MAX_BYTES)
+            data, images = quiz_file_read(
+                raw, image_max_bytes=settings.IMAGE_MAX_BYTES, name=path.name
+            )
             version = quiz_import(
                 data=data, user=user, images=images, publish=options["publish"], system=system
             )
