@@ -12,7 +12,10 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from quizzes.authoring.permissions import quizzes_visible_to
+from quizzes.authoring.rows import version_file_data
 from quizzes.authoring.selectors import version_definition
+from quizzes.authoring.studio_problems import document_problems
+from quizzes.format.checks import Problem
 from quizzes.format.quizfile import quiz_programs
 from quizzes.models import Quiz, QuizVersion, VersionStatus
 from quizzes.selectors import Published, retention_days_bound
@@ -28,6 +31,21 @@ def preview_version(quiz: Quiz) -> QuizVersion | None:
     return draft or quiz.live_version
 
 
+def _problems_page(
+    request: HttpRequest, quiz: Quiz, version: QuizVersion, problems: list[Problem]
+) -> HttpResponse:
+    """A draft that cannot be taken yet: its title and its problems as the studio words them,
+    each linking to its field there."""
+    document = version_file_data(version=version)
+    context = {
+        "quiz": quiz,
+        "title": str(document.get("title") or ""),
+        "problems": document_problems(document=document, problems=problems),
+        "studio_url": reverse("quizzes:studio", args=[quiz.slug]),
+    }
+    return render(request, "quizzes/preview_problems.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, slug: str) -> HttpResponse:
@@ -38,9 +56,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     definition, problems = version_definition(version=version)
     if definition is None:
-        return render(
-            request, "quizzes/preview_problems.html", {"quiz": quiz, "problems": problems}
-        )
+        return _problems_page(request, quiz, version, problems)
     url = reverse("quizzes:preview", args=[slug])
     tag = f"preview:{version.pk}:{version.updated_at.timestamp()}"
     language = definition.get("language") or "en"

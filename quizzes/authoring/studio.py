@@ -89,7 +89,7 @@ def _live_definition(quiz: Quiz) -> dict[str, Any] | None:
     return dict(live.definition) if live and live.definition else None
 
 
-def _render(
+def studio_render(
     request: HttpRequest,
     quiz: Quiz,
     version: QuizVersion,
@@ -100,9 +100,11 @@ def _render(
     upload_errors: dict[str, str] | None = None,
     updates: dict[str, Any] | None = None,
     checked: Checked | None = None,
+    refused: str = "",
 ) -> HttpResponse:
     """The studio drawn from the draft's working copy; `checked`: that copy's definition and
-    problems when the save just worked them out (not checked again)."""
+    problems when the save just worked them out (not checked again); `refused`: the action
+    ("submit", "publish") those problems stopped, listed on top."""
     document = version_file_data(version=version)
     definition, problems = checked if checked is not None else quiz_validate(document)
     context = studio_context(
@@ -122,6 +124,7 @@ def _render(
         can_publish=user_can_publish(request.user, quiz),
         others=_presence(request, version),
         save_url=reverse("quizzes:studio-save", args=[quiz.slug]),
+        refused=refused,
     )
     # After a structural change the form is drawn again; the status line follows out of band.
     context["oob_status"] = template.endswith("_studio_form.html")
@@ -138,7 +141,8 @@ def studio(request: HttpRequest, slug: str) -> HttpResponse:
     if version is None or not user_can_edit(request.user, quiz):
         # Nothing to edit here: the quiz's page offers "Edit (new draft)" when allowed.
         return redirect("quizzes:editor-quiz", slug=quiz.slug)
-    return _render(request, quiz, version)
+    # `focus`: the field a link from a list of problems named (studio_problems.field_of).
+    return studio_render(request, quiz, version, focus=request.GET.get("focus", "")[:100])
 
 
 def _posted_document(saved: dict[str, Any], data: Any, *, op: str, live: frozenset[str]) -> Doc:
@@ -238,7 +242,7 @@ def _saved_answer(
     checked = (saved.definition, saved.problems)
     if op:
         template = "quizzes/editor/_studio_form.html"
-        response = _render(
+        response = studio_render(
             request,
             quiz,
             version,
@@ -249,7 +253,7 @@ def _saved_answer(
         )
     else:
         template = "quizzes/editor/_studio_saved.html"
-        response = _render(
+        response = studio_render(
             request, quiz, version, template=template, updates=updates, checked=checked
         )
         response["HX-Reswap"] = "none"

@@ -5,8 +5,10 @@ format's message names keys or syntax."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from quizzes.format.checks import Problem
 
@@ -67,6 +69,74 @@ def _condition(shown: str, prompts: dict[str, str]) -> str:
     return _(" and ").join(parts)
 
 
+def anchor_of(field: str) -> str:
+    """The id of the part of the studio page that holds `field` (see field_of): where a link
+    to the field lands without JavaScript (with it, the field itself takes the focus)."""
+    if m := re.match(r"(questions|outcomes|o-|variables)\.?(\d+)", field):
+        part = {"questions": "question", "variables": "value"}.get(m.group(1), "result")
+        return f"{part}-{m.group(2)}"
+    sections = {"card": "studio-card", "theme": "studio-look", "cta": "studio-cta"}
+    sections |= {"lead": "studio-lead", "questions": "studio-questions"}
+    sections |= {"outcomes": "studio-results", "variables": "studio-values"}
+    if field in ("title", "description", "language"):
+        return f"f-{field}"
+    return sections.get(re.split(r"[.-]", field, maxsplit=1)[0], "studio-intro")
+
+
+def _formula_message(message: str) -> str | None:
+    """A formula's message in a marketer's words, None when the studio has none better."""
+    if m := re.fullmatch(r"syntax error at '([^']*)'(?:: (.+))?", message):
+        near, detail = m.group(1), m.group(2) or ""
+        if b := re.fullmatch(r"'(.)' was never closed", detail):
+            return _("The bracket “%(bracket)s” at “%(near)s” is never closed.") % {
+                "bracket": b.group(1),
+                "near": near,
+            }
+        if b := re.fullmatch(r"unmatched '(.)'", detail):
+            return _("The bracket “%(bracket)s” at “%(near)s” was never opened.") % {
+                "bracket": b.group(1),
+                "near": near,
+            }
+        return _("This formula has a typo at “%(near)s”.") % {"near": near}
+    if m := re.fullmatch(r"the exponent (\S+) is too large \(at most (\d+)\)", message):
+        return _("The power %(exponent)s is too large: at most %(most)s.") % {
+            "exponent": m.group(1),
+            "most": m.group(2),
+        }
+    words = {
+        "a result is too large (over 1e15)": _("The result gets too large."),
+        "a number in the formula is too large (at most 1e15)": _(
+            "A number in this formula is too large."
+        ),
+        "a result is not a number": _("The result is not a number."),
+        "a negative number to a fractional power has no real value": _(
+            "A negative number cannot be raised to a fractional power."
+        ),
+        "the formula is empty": _("Fill this in."),
+    }
+    return words.get(message)
+
+
+def _placeholder_message(message: str) -> str | None:
+    """An unknown placeholder's message (templating.template_check) in a marketer's words,
+    with its list of the placeholders the text may use kept."""
+    m = re.fullmatch(
+        r"unknown placeholder \{(\w+)\}: (?:use (.+)|this text takes no placeholders)", message
+    )
+    if m is None:
+        return None
+    if m.group(2) is None:
+        return _(
+            "“{%(name)s}” is not an answer or value of this quiz; this text can show none."
+        ) % {"name": m.group(1)}
+    return _(
+        "“{%(name)s}” is not an answer or value of this quiz. This text can show %(allowed)s."
+    ) % {
+        "name": m.group(1),
+        "allowed": m.group(2),
+    }
+
+
 def plain_message(message: str, prompts: dict[str, str]) -> str:
     """The importer's message for a rule a file broke, in a marketer's words where the
     studio knows better ones (the file format's messages name keys; authors see labels)."""
@@ -78,6 +148,22 @@ def plain_message(message: str, prompts: dict[str, str]) -> str:
         return _(
             "When %(condition)s, no result is shown: leave the last result's condition empty."
         ) % {"condition": _condition(m.group(1), prompts)}
+    if m := re.fullmatch(r"(.+) when (\w+=.*)", message):
+        # A formula that fails at some answers (quizzes.format.corners): which, and why.
+        return _("When %(condition)s: %(problem)s") % {
+            "condition": _condition(m.group(2), prompts),
+            "problem": plain_message(m.group(1), prompts),
+        }
+    if (words := _formula_message(message) or _placeholder_message(message)) is not None:
+        return words
+    if m := re.fullmatch(r"needs at least (\d+) (question|outcome|choice)s?", message):
+        n = int(m.group(1))
+        add = {
+            "question": ngettext("Add a question.", "Add at least %(n)s questions.", n),
+            "outcome": ngettext("Add a result.", "Add at least %(n)s results.", n),
+            "choice": ngettext("Add an answer.", "Add at least %(n)s answers.", n),
+        }
+        return add[m.group(2)] % {"n": n}
     if m := re.fullmatch(r"unknown name '(\w+)'", message):
         return _("“%(name)s” is not a question or value of this quiz: tap a name below.") % {
             "name": m.group(1)
@@ -119,8 +205,17 @@ def problems_by_field(
     return [
         {
             "field": field_of(p.path),
+            "anchor": anchor_of(field_of(p.path)),
             "message": plain_message(str(p.message), prompts or {}),
             "where": problem_where(p.path),
         }
         for p in problems
     ]
+
+
+def document_problems(*, document: dict[str, Any], problems: list[Problem]) -> list[dict[str, str]]:
+    """The `problems` of a draft's `document` as the studio lists them: by field, where it is
+    and what to do, conditions named by the questions' prompts (problems_by_field)."""
+    questions = [q for q in document.get("questions") or [] if isinstance(q, dict)]
+    prompts = {str(q.get("key")): str(q.get("prompt") or q.get("key")) for q in questions}
+    return problems_by_field(problems, prompts)

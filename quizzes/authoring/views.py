@@ -43,6 +43,8 @@ from quizzes.authoring.permissions import (
 )
 from quizzes.authoring.rows import quiz_validate, version_file_data
 from quizzes.authoring.selectors import version_export
+from quizzes.authoring.studio import studio_render
+from quizzes.authoring.studio_problems import document_problems
 from quizzes.format.bundles import (
     BUNDLE_MAX_BYTES,
     BundleError,
@@ -114,7 +116,12 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, quiz: Quiz, *, status: int = 200, form: WorkflowForm | None = None
+    request: HttpRequest,
+    quiz: Quiz,
+    *,
+    status: int = 200,
+    form: WorkflowForm | None = None,
+    **extra: Any,
 ) -> HttpResponse:
     versions = list(quiz.versions.select_related("created_by").order_by("-number"))
     audit = AuditEntry.objects.filter(quiz=quiz).select_related("actor", "version")[:200]
@@ -132,6 +139,7 @@ def _detail(
         "links": quiz_links_get(quiz=quiz, user=request.user)
         if user_can_edit(request.user, quiz)
         else [],
+        **extra,
     }
     return render(request, "quizzes/editor/quiz.html", context, status=status)
 
@@ -202,12 +210,23 @@ def quiz_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
         messages.error(request, str(exc))
         return _detail(request, quiz, status=403)
     except services.QuizRefused as exc:
-        for problem in exc.problems:
-            messages.error(request, str(problem))
-        return _detail(request, quiz, status=400)
+        return _refused(request, quiz, action, exc.problems)
     messages.success(request, DONE[action])
     quiz.refresh_from_db()  # a first submit names the quiz's link after its title
     return redirect("quizzes:editor-quiz", slug=quiz.slug)
+
+
+def _refused(
+    request: HttpRequest, quiz: Quiz, action: str, problems: list[Problem]
+) -> HttpResponse:
+    """A submit or publish the quiz's rules stopped: its problems as the studio words them,
+    each linking to its field; on the studio itself when the author pressed it there."""
+    version = _open(quiz)
+    if request.POST.get("from") == "studio":
+        checked = (None, problems)
+        return studio_render(request, quiz, version, status=400, refused=action, checked=checked)
+    listed = document_problems(document=version_file_data(version=version), problems=problems)
+    return _detail(request, quiz, status=400, refused=listed, refused_action=action)
 
 
 @login_required

@@ -53,6 +53,7 @@ _REFUSED: dict[type[ast.AST], str] = {
     }.items()
     for node in nodes
 }
+_NEAR_LENGTH = 12  # characters of the formula quoted where a syntax error is
 _FUNCTION_LIST = "min, max, abs, round, floor, ceil and clamp"
 
 
@@ -84,13 +85,7 @@ def formula_compile(source: str, *, names: Collection[str]) -> Program:
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        where = ""
-        if "\n" not in stripped and exc.offset is not None:
-            lead = len(source) - len(source.lstrip())
-            inside = 0 < exc.offset <= len(stripped)
-            where = f" at character {exc.offset + lead}" if inside else " at the end"
-        detail = "" if exc.msg == "invalid syntax" else f": {exc.msg}"
-        raise FormulaError(f"syntax error{where}{detail}") from None
+        raise _syntax_error(stripped, exc) from None
     except (ValueError, RecursionError, MemoryError, OverflowError):
         raise FormulaError("the formula cannot be read") from None
     return _compile(tree.body, frozenset(names), 1)
@@ -103,6 +98,23 @@ def formula_check(source: str, *, names: Collection[str]) -> FormulaError | None
     except FormulaError as exc:
         return exc
     return None
+
+
+def _syntax_error(stripped: str, exc: SyntaxError) -> FormulaError:
+    """Where a syntax error is, quoted from the formula ("at '* ('") rather than counted: the
+    text an author sees may differ from the stored one before the error (the studio renames
+    `q1` to a key made from the question), never the operators and brackets at it."""
+    lines = stripped.split("\n")
+    where = ""
+    if exc.offset is not None and exc.lineno is not None and 0 < exc.lineno <= len(lines):
+        line = lines[exc.lineno - 1]
+        at = line[exc.offset - 1 :].strip() if 0 < exc.offset <= len(line) else ""
+        if len(at) > _NEAR_LENGTH:
+            at = at[:_NEAR_LENGTH].rstrip() + "..."
+        last_line = exc.lineno == len(lines)
+        where = f" at '{at}'" if at else " at the end" if last_line else ""
+    detail = "" if exc.msg == "invalid syntax" else f": {exc.msg}"
+    return FormulaError(f"syntax error{where}{detail}")
 
 
 # --- compiling ---------------------------------------------------------------------------

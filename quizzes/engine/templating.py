@@ -25,6 +25,7 @@ SPEC_RE = re.compile(r",|,?\.[0-6]f")
 _SPECS_IN_WORDS = "use ',', '.1f' or ',.2f' (0 to 6 decimals)"
 _BRACE_RE = re.compile(r"[{}]")
 _SHOWN = 40  # characters of a bad placeholder quoted back in a message
+_ALLOWED_SHOWN = 12  # placeholders listed in a message about an unknown one
 
 
 class TemplateError(ValueError):
@@ -50,14 +51,27 @@ def template_names(text: str) -> set[str]:
 
 def template_check(text: str, *, names: Collection[str]) -> list[str]:
     """Problems with `text` in plain words, empty when it is fine: its syntax error if any,
-    else one "unknown placeholder {key}" per key not in `names`, in order of appearance.
+    else one "unknown placeholder {key}" per key not in `names`, in order of appearance,
+    each saying which placeholders the text may use instead (`names` in their order; a set
+    sorted): "unknown placeholder {name}: use {q1}, {score}".
     """
     try:
         parts = _parsed(text)
     except TemplateError as exc:
         return [exc.message]
     unknown = [p[0] for p in parts if isinstance(p, tuple) and p[0] not in names]
-    return [f"unknown placeholder {{{key}}}" for key in dict.fromkeys(unknown)]
+    if not unknown:
+        return []
+    allowed = _allowed_text(names)
+    return [f"unknown placeholder {{{key}}}: {allowed}" for key in dict.fromkeys(unknown)]
+
+
+def _allowed_text(names: Collection[str]) -> str:
+    ordered = sorted(names) if isinstance(names, (set, frozenset)) else list(dict.fromkeys(names))
+    if not ordered:
+        return "this text takes no placeholders"
+    shown = ", ".join(f"{{{name}}}" for name in ordered[:_ALLOWED_SHOWN])
+    return f"use {shown}" + (", ..." if len(ordered) > _ALLOWED_SHOWN else "")
 
 
 def template_render(

@@ -290,13 +290,14 @@ def _compile(ck: Checker, source: object, path: str, names: set[str]) -> Program
 
 
 def _templates_check(ck: Checker, definition: dict[str, Any], raw_questions: list[Any]) -> None:
-    names = {
-        q["key"] for q in raw_questions if isinstance(q, dict) and isinstance(q.get("key"), str)
-    }
-    names |= {v["key"] for v in definition["variables"] if isinstance(v["key"], str)}
-    names |= _SCORE_NAMES.get(definition["kind"] or "", set())
-    card_names = names | {"outcome"}
-    texts: list[tuple[str, object, set[str]]] = []
+    # In the quiz's order, as a message about an unknown placeholder lists them.
+    keys = [q.get("key") for q in raw_questions if isinstance(q, dict)]
+    keys += [v["key"] for v in definition["variables"]]
+    scores = _SCORE_NAMES.get(definition["kind"] or "", set())
+    keys += [n for n in ("score", "max_score") if n in scores]
+    names = list(dict.fromkeys(k for k in keys if isinstance(k, str)))
+    card_names = ["outcome", *names]
+    texts: list[tuple[str, object, list[str]]] = []
     for i, o in enumerate(definition["outcomes"]):
         texts.append((f"outcomes[{i}].title", o["title"], names))
         texts.append((f"outcomes[{i}].description", o["description"], names))

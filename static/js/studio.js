@@ -152,7 +152,7 @@
       target.dispatchEvent(new Event("input", { bubbles: true }));
       return;
     }
-    var goto = evt.target.closest && evt.target.closest("#studio-problems [data-goto]");
+    var goto = evt.target.closest && evt.target.closest("#studio-problems [data-goto], #studio-refused [data-goto]");
     if (goto) {
       evt.preventDefault();
       var field = fieldFor(goto.getAttribute("data-goto"));
@@ -395,7 +395,23 @@
     }
   });
 
+  // A refused submit, or a link to a field from a list of problems elsewhere: every problem
+  // beside its field, and the field named takes the focus.
+  function focusNamed() {
+    var f = form();
+    var name = f && f.getAttribute("data-focus");
+    if (document.getElementById("studio-refused") || name) showAll = true;
+    if (!name) return;
+    f.removeAttribute("data-focus");
+    var field = fieldFor(name);
+    if (!field) return;
+    var details = field.closest("details");
+    if (details) details.open = true;
+    field.focus();
+  }
+
   function ready() {
+    focusNamed();
     placeProblems();
     sortables();
     restore();

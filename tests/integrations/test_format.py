@@ -66,7 +66,8 @@ def test_bad_cta_and_lead_are_refused_by_path():
         'lead.fields: must hold "email"',
         'lead.position: must be "before_result" or "after_result"',
         "lead.consent: must not be empty",
-        "outcomes[1].cta.label: unknown placeholder {nme}",
+        "outcomes[1].cta.label: unknown placeholder {nme}: "
+        "use {outcome}, {alarm}, {weekend}, {music}, {name}, {score}",
     ]
 
 

@@ -99,7 +99,10 @@ def test_a_label_without_address_and_an_unknown_placeholder_are_named(studio):
     }
     html = _save(studio, slug, data).content.decode()
 
-    assert 'data-field="cta.label" data-message="unknown placeholder {nobody}"' in html
+    assert (
+        'data-field="cta.label" data-message="“{nobody}” is not an answer or value of this quiz. '
+        'This text can show {outcome}, {alarm}, {weekend}, {music}, {name}, {score}."' in html
+    )
     assert 'data-field="outcomes.2.cta.url" data-message="Fill this in."' in html
 
 

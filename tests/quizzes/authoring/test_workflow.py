@@ -220,8 +220,17 @@ def test_publishing_a_broken_draft_lists_its_problems_and_changes_nothing(editor
     response = action(client_for(editor), "publish", slug="empty-quiz")
     html = response.content.decode()
     assert response.status_code == 400
-    assert "questions: needs at least 1 question" in html
-    assert "outcomes: needs at least 1 outcome" in html
+    # In the studio's words, each linking to the part of the studio to fix.
+    studio = "/editor/quizzes/empty-quiz/studio/"
+    assert (
+        f'<a href="{studio}?focus=questions#studio-questions" data-goto="questions">Questions</a>'
+        ": Add a question." in html
+    )
+    assert (
+        f'<a href="{studio}?focus=outcomes#studio-results" data-goto="outcomes">Results</a>'
+        ": Add a result." in html
+    )
+    assert "needs at least" not in html
     version.refresh_from_db()
     assert version.status == VersionStatus.DRAFT
     assert Quiz.objects.get(slug="empty-quiz").live_version is None

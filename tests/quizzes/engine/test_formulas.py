@@ -218,8 +218,11 @@ def test_formula_check_returns_the_error_or_none() -> None:
         ("x is y", "the operator 'is' is not allowed"),
         ("", "the formula is empty"),
         ("x +", "syntax error at the end"),
-        (" x + * 2", "syntax error at character 6"),
-        ("(1", "syntax error at character 1: '(' was never closed"),
+        (" x + * 2", "syntax error at '* 2'"),
+        ("(1", "syntax error at '(1': '(' was never closed"),
+        ("max(x, 2))", "syntax error at ')': unmatched ')'"),
+        ("x y z z z z z z z z", "syntax error at 'y z z z z z...'"),
+        ("x\n+ * 2", "syntax error at '+ * 2'"),
         ("wéight", "the character 'é' (at 2) is not allowed"),
         ("weight * 2 # kg", "comments (#, at 12) are not allowed in a formula"),
         ("weight\n# then double\n* 2", "comments (#, at 8) are not allowed in a formula"),
@@ -232,6 +235,25 @@ def test_formula_check_returns_the_error_or_none() -> None:
 )
 def test_it_explains_a_refusal_in_plain_words(source: str, message: str) -> None:
     assert refusal(source) == message
+
+
+def test_a_syntax_error_is_placed_by_what_was_typed_there_not_by_a_count() -> None:
+    # The studio renames `q1` to a key made from its question: the stored formula is longer
+    # than the one on the author's screen, and a character count would point past its end.
+    typed = formula_check("q1 +* (", names={"q1"})
+    stored = formula_check("cups_of_coffee_per_day +* (", names={"cups_of_coffee_per_day"})
+    assert typed is not None and stored is not None
+    assert typed.message == stored.message == "syntax error at '* ('"
+
+
+@settings(max_examples=300, deadline=None)
+@given(source=st.text(alphabet="xy12 +-*/()<>=,.", min_size=1, max_size=40))
+def test_where_a_syntax_error_is_quoted_is_text_of_the_formula(source: str) -> None:
+    error = formula_check(source, names={"x", "y"})
+    if error is None or not error.message.startswith("syntax error at '"):
+        return
+    quoted = error.message.removeprefix("syntax error at '").split("'", 1)[0]
+    assert quoted.removesuffix("...") in source
 
 
 def test_a_missing_name_at_evaluation_is_a_formula_error() -> None:

@@ -113,11 +113,29 @@ def test_html_mode_escapes_the_values_and_the_template_text() -> None:
 def test_it_reports_unknown_placeholders_once_each_in_order() -> None:
     text = "{nme} and {score}, {nme} again, {name}"
     assert template_check(text, names={"name"}) == [
-        "unknown placeholder {nme}",
-        "unknown placeholder {score}",
+        "unknown placeholder {nme}: use {name}",
+        "unknown placeholder {score}: use {name}",
     ]
     assert template_check("{name}", names={"name"}) == []
     assert template_check("no placeholders", names=()) == []
+
+
+def test_an_unknown_placeholder_lists_the_ones_the_text_may_use() -> None:
+    # In the order given (the quiz's), a set sorted, a long list cut short.
+    assert template_check("{name}", names=["outcome", "q1", "score"]) == [
+        "unknown placeholder {name}: use {outcome}, {q1}, {score}"
+    ]
+    assert template_check("{name}", names={"score", "outcome"}) == [
+        "unknown placeholder {name}: use {outcome}, {score}"
+    ]
+    many = [f"q{n}" for n in range(1, 15)]
+    shown = ", ".join(f"{{q{n}}}" for n in range(1, 13))
+    assert template_check("{name}", names=many) == [
+        f"unknown placeholder {{name}}: use {shown}, ..."
+    ]
+    assert template_check("{name}", names=()) == [
+        "unknown placeholder {name}: this text takes no placeholders"
+    ]
 
 
 def test_template_check_reports_a_syntax_error_as_its_only_message() -> None:
@@ -167,7 +185,9 @@ def test_it_refuses_a_format_spec_outside_the_allowed_few(spec: str) -> None:
 
 def test_a_dunder_key_is_only_a_name_and_reaches_no_attribute() -> None:
     assert template_render("{__class__}", context={}) == ""
-    assert template_check("{__class__}", names={"x"}) == ["unknown placeholder {__class__}"]
+    assert template_check("{__class__}", names={"x"}) == [
+        "unknown placeholder {__class__}: use {x}"
+    ]
 
 
 def test_it_refuses_a_template_that_is_not_text() -> None:

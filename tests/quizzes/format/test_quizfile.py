@@ -25,9 +25,16 @@ pytestmark = pytest.mark.pure
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "spec-examples"
 
 # Messages of quizzes.engine.formulas and quizzes.engine.templating, as they appear after the path.
-UNKNOWN_PLACEHOLDER_NME = "{path}: unknown placeholder {{nme}}"
-UNKNOWN_PLACEHOLDER_OUTCOME = "{path}: unknown placeholder {{outcome}}"
-UNKNOWN_PLACEHOLDER_SCORE = "{path}: unknown placeholder {{score}}"
+# The placeholders a text may use, in the quiz's order: a card's {outcome}, the questions,
+# the values, the score.
+DRINK_NAMES = "{{alarm}}, {{weekend}}, {{music}}, {{name}}, {{score}}"
+WEIGHT_NAMES = (
+    "{{outcome}}, {{name}}, {{weight}}, {{age}}, {{exercise}}, {{snacks}}, {{sleep}}, "
+    "{{age_drift}}, {{weight_10y}}, {{change}}"
+)
+UNKNOWN_PLACEHOLDER_NME = "{path}: unknown placeholder {{nme}}: use " + DRINK_NAMES
+UNKNOWN_PLACEHOLDER_OUTCOME = "{path}: unknown placeholder {{outcome}}: use " + DRINK_NAMES
+UNKNOWN_PLACEHOLDER_SCORE = "{path}: unknown placeholder {{score}}: use " + WEIGHT_NAMES
 UNKNOWN_NAME_HIEGHT = "{path}: unknown name 'hieght'"
 UNKNOWN_NAME_NAME = "{path}: unknown name 'name'"
 UNKNOWN_NAME_CHANGE = "{path}: unknown name 'change'"
