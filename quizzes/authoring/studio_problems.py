@@ -219,3 +219,21 @@ def document_problems(*, document: dict[str, Any], problems: list[Problem]) -> l
     questions = [q for q in document.get("questions") or [] if isinstance(q, dict)]
     prompts = {str(q.get("key")): str(q.get("prompt") or q.get("key")) for q in questions}
     return problems_by_field(problems, prompts)
+
+
+def problem_file_text(problem: Problem) -> str:
+    """A problem of an imported or duplicated file as a person reads it, naming the file's
+    keys: `questions[2].choices[0].text` becomes "question 3, choice 1, text" (positions
+    counted from 1). The studio's own fields use `problem_where` and `plain_message`."""
+    parts = []
+    for name, index in re.findall(r"([A-Za-z_]+)?(?:\[(\d+)\])?\.?", problem.path):
+        if not name and not index:
+            continue
+        word = name.replace("_", " ") if name else ""
+        if index:
+            word = f"{word[:-1] if word.endswith('s') else word} {int(index) + 1}".strip()
+        parts.append(word)
+    where = ", ".join(p for p in parts if p and p != "$")
+    if not where:
+        return str(problem.message)
+    return f"{where[:1].upper()}{where[1:]}: {problem.message}"

@@ -7,7 +7,6 @@ Content is edited in the studio (quizzes.authoring.studio); these pages carry th
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,7 @@ from quizzes.authoring.permissions import (
 from quizzes.authoring.rows import quiz_validate, version_file_data
 from quizzes.authoring.selectors import version_export
 from quizzes.authoring.studio import studio_render
-from quizzes.authoring.studio_problems import document_problems
+from quizzes.authoring.studio_problems import document_problems, problem_file_text
 from quizzes.format.bundles import (
     BUNDLE_MAX_BYTES,
     BundleError,
@@ -335,7 +334,7 @@ def quiz_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
     except services.QuizRefused as exc:
         messages.error(request, _("This quiz cannot be copied until these problems are fixed:"))
         for problem in exc.problems:
-            messages.error(request, problem_text(problem))
+            messages.error(request, problem_file_text(problem))
         return _detail(request, quiz, status=400)
     messages.success(request, _("Copied: this is your new draft."))
     return redirect("quizzes:editor-quiz", slug=version.quiz.slug)
@@ -359,23 +358,6 @@ def quiz_export(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def problem_text(problem: Problem) -> str:
-    """A problem as a person reads it: `questions[2].choices[0].text` becomes
-    "question 3, choice 1, text" (positions counted from 1)."""
-    parts = []
-    for name, index in re.findall(r"([A-Za-z_]+)?(?:\[(\d+)\])?\.?", problem.path):
-        if not name and not index:
-            continue
-        word = name.replace("_", " ") if name else ""
-        if index:
-            word = f"{word[:-1] if word.endswith('s') else word} {int(index) + 1}".strip()
-        parts.append(word)
-    where = ", ".join(p for p in parts if p and p != "$")
-    if not where:
-        return str(problem.message)
-    return f"{where[:1].upper()}{where[1:]}: {problem.message}"
-
-
 @login_required
 @require_POST
 def quiz_import_upload(request: HttpRequest) -> HttpResponse:
@@ -396,9 +378,9 @@ def quiz_import_upload(request: HttpRequest) -> HttpResponse:
             )
             version = services.quiz_import(data=data, user=request.user, images=images)
         except BundleError as exc:
-            problems = [problem_text(p) for p in exc.problems]
+            problems = [problem_file_text(p) for p in exc.problems]
         except services.QuizRefused as exc:
-            problems = [problem_text(p) for p in exc.problems]
+            problems = [problem_file_text(p) for p in exc.problems]
         except services.NotAllowed:
             problems = [_("A quiz with this slug exists and you may not change it.")]
         else:
