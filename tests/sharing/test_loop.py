@@ -164,8 +164,14 @@ def check_everywhere(client: Client, token: str, expected: dict, query: str = ""
     assert page.status_code == 200
     parsed = page_figures(unescape(page.content.decode()))
     for field in FIGURES:
-        # The page shows rates as percentages (0.5 -> "50%").
-        shown = percent(expected[field]) if field in RATES else str(expected[field])
+        # The page shows rates as percentages (0.5 -> "50%") and the viral coefficient with
+        # two decimals, as the dashboard does (0.4 -> "0.40").
+        if field in RATES:
+            shown = percent(expected[field])
+        elif field == "viral_coefficient":
+            shown = f"{expected[field]:.2f}"
+        else:
+            shown = str(expected[field])
         assert parsed["figures"][field] == shown, field
     # The page's channel table shows sharing's three columns.
     assert parsed["by_channel"] == {
