@@ -219,4 +219,18 @@ def studio_context(
         "points_range": range(MAX_POINTS + 1),
         "bands": bands_scale(document) if kind in ("score", "trivia") else None,
         "tie_winner": (outcomes[0].get("title") if outcomes else "") or _("the first result"),
+        "card_names": _card_names(kind, questions, document.get("variables") or []),
     }
+
+
+def _card_names(kind: str, questions: list[dict[str, Any]], variables: list[Any]) -> str:
+    """The placeholders this quiz's result image may show, in braces and in the quiz's order
+    (as an unknown one's message lists them): the result, every answer, values, scores."""
+    keys = ["outcome", *(str(q.get("key")) for q in questions if q.get("key"))]
+    keys += [str(v.get("key")) for v in variables if isinstance(v, dict) and v.get("key")]
+    keys += {
+        "personality": ["score"],
+        "score": ["score", "max_score"],
+        "trivia": ["score", "max_score"],
+    }.get(kind, [])
+    return ", ".join(f"{{{k}}}" for k in dict.fromkeys(keys))

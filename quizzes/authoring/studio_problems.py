@@ -44,6 +44,8 @@ def problem_where(path: str) -> str:
             words.append(_("result image"))
         elif name == "title" and not words:
             words.append(_("Title"))
+        elif name == "description" and not words:
+            words.append(_("Intro text"))  # the studio's label for the quiz's description
         elif name == "show_if":
             words.append(_("condition"))
         elif name == "theme" and not words:
@@ -52,7 +54,7 @@ def problem_where(path: str) -> str:
             words.append(_("button after the result"))
         elif name == "lead" and not words:
             words.append(_("Contact details"))
-        if name in ("title", "card", "theme", "cta", "lead") or len(words) >= 3:
+        if name in ("title", "description", "card", "theme", "cta", "lead") or len(words) >= 3:
             break
     text = ", ".join(words)
     return text[:1].upper() + text[1:]

@@ -132,12 +132,15 @@ def test_a_save_from_a_stale_page_is_refused_and_overwrites_nothing(studio, auth
     theirs = _form(other, slug) | {"title": "Their title"}
     assert _save(other, slug, theirs).status_code == 200
 
-    response = _save(studio, slug, mine | {"title": "My title"})
+    response = _save(studio, slug, mine | {"title": "My title", "description": "My intro"})
 
     assert response.status_code == 409
     html = response.content.decode()
     assert "You saved this draft in another tab or window" in html
     assert "My title" in html  # shown to copy: nothing typed is lost silently
+    # Each text under the studio's name for its field (the intro was labelled "Quiz").
+    assert "<dt>Title</dt><dd>My title</dd>" in html
+    assert "<dt>Intro text</dt><dd>My intro</dd>" in html
     assert _doc(slug)["title"] == "Their title"
 
 
@@ -529,3 +532,16 @@ def test_the_look_of_the_quiz_s_pages_is_set_in_the_studio(studio):
     assert _doc(slug)["theme"]["font"] == "lora"
     too_light = _save(studio, slug, _form(studio, slug) | {"theme-brand": "#fde68a"})
     assert 'data-field="theme-brand"' in too_light.content.decode()
+
+
+def test_the_result_image_help_names_the_placeholders_this_quiz_has(studio):
+    # It suggested {name} to every quiz; a quiz without a name question then refused it.
+    blank = studio.get(f"/editor/quizzes/{_start(studio, 'blank-personality')}/studio/")
+    drink = studio.get(f"/editor/quizzes/{_start(studio, 'demo-which-morning-drink')}/studio/")
+
+    help_text = "The picture people share. Its texts may show, in braces: "
+    assert help_text + "{outcome}, {q1}, {score}." in blank.content.decode()
+    assert (
+        help_text + "{outcome}, {alarm}, {weekend}, {music}, {name}, {score}."
+        in drink.content.decode()
+    )
