@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from quizzes.models import Result
@@ -266,21 +266,30 @@ def cards_due(*, now: datetime, lease: timedelta, limit: int, square: bool = Fal
     succeeds clears it.
     """
     at, status = ("square_retry_at", "square_status") if square else ("retry_at", "status")
-    due = list(
-        ResultCard.objects.filter(**{f"{at}__lte": now}, result__deleted_at__isnull=True)
-        .exclude(**{status: CardStatus.READY})
-        .order_by(at)
-        .values_list("result_id", at)[:limit]
-    )
-    claimed = []
-    for result_id, retry_at in due:
-        if (
-            ResultCard.objects.filter(result_id=result_id, **{at: retry_at})
-            .exclude(**{status: CardStatus.READY})
-            .update(**{at: now + lease})
-        ):
-            claimed.append(result_id)
-    return claimed
+    live = ResultCard.objects.filter(result__deleted_at__isnull=True)
+    return due_claim(live, key="result_id", at=at, status=status, now=now, lease=lease, limit=limit)
+
+
+def due_claim(
+    rows: QuerySet[Any],
+    *,
+    key: str,
+    at: str,
+    status: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+) -> list[Any]:
+    """The `key` of each of `rows` (card rows) not ready whose `at` time came, in that order,
+    each claimed for `lease` by a conditional update of `at`: a run of the job beside this
+    one, or the next, claims it only once the lease ends."""
+    waiting = rows.exclude(**{status: CardStatus.READY})
+    due = waiting.filter(**{f"{at}__lte": now}).order_by(at).values_list(key, at)[:limit]
+    return [
+        k
+        for k, when in list(due)
+        if waiting.filter(**{key: k, at: when}).update(**{at: now + lease})
+    ]
 
 
 def card_referenced(*, names: list[str]) -> set[str]:

@@ -21,7 +21,7 @@ from quizzes.models import QuizVersion
 
 from ..models import CardStatus, VersionCard
 from .inputs import fallback_card_spec
-from .jobs import card_failed_fields, card_store
+from .jobs import card_failed_fields, card_store, due_claim
 
 FALLBACK_CACHE = "version-card:{}"
 NO_CARD_SECONDS = 60
@@ -106,21 +106,15 @@ def version_cards_due(
     (`version_card_fail`), one that succeeds clears it.
     """
     _lost_cards_pending(now=now, older_than=stale_after, newer_than=give_up, limit=limit)
-    due = list(
-        VersionCard.objects.filter(retry_at__lte=now)
-        .exclude(status=CardStatus.READY)
-        .order_by("retry_at")
-        .values_list("version_id", "retry_at")[:limit]
+    return due_claim(
+        VersionCard.objects.all(),
+        key="version_id",
+        at="retry_at",
+        status="status",
+        now=now,
+        lease=lease,
+        limit=limit,
     )
-    claimed = []
-    for version_id, retry_at in due:
-        if (
-            VersionCard.objects.filter(version_id=version_id, retry_at=retry_at)
-            .exclude(status=CardStatus.READY)
-            .update(retry_at=now + lease)
-        ):
-            claimed.append(version_id)
-    return claimed
 
 
 def _lost_cards_pending(
